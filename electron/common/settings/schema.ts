@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Diadema has, declared once. The resolver, the settings screen, team profiles, IT policy and the
+ * generated IT artefacts (native-config/) all read this table. Keys are flat and dotted so that a policy or a
+ * profile can address one value without restating its section.
+ */
+export interface SettingDef<T extends z.ZodType = z.ZodType> {
+  schema: T;
+  default: z.infer<T>;
+  /** May a team profile set it? (Credentials never travel in profiles.) */
+  profile: boolean;
+  /** May IT lock it by policy? */
+  policy: boolean;
+  /** One line for IT artefacts and the settings screen tooltip; the UI translates by key. */
+  description: string;
+}
+
+const def = <T extends z.ZodType>(schema: T, dflt: z.infer<T>, description: string,
+  opts: { profile?: boolean; policy?: boolean } = {}): SettingDef<T> =>
+  ({ schema, default: dflt, description, profile: opts.profile ?? true, policy: opts.policy ?? true });
+
+const deviceChoice = z.object({ id: z.string().max(512), label: z.string().max(512) }).nullable();
+const sipCode = (codes: readonly [number, ...number[]]) =>
+  z.number().int().refine((n) => codes.includes(n), { message: `one of ${codes.join(', ')}` });
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+export const settingsSchema = {
+  'account.server': def(z.string().max(2048), '', 'SIP WebSocket server URL (wss://, or ws:// on loopback only)'),
+  'account.user': def(z.string().max(256), '', 'SIP address or extension', { profile: false }),
+  'account.authUser': def(z.string().max(256), '', 'Authorisation user, when it differs from the user part', { profile: false }),
+  'account.displayName': def(z.string().max(128), '', 'Display name sent with calls', { profile: false }),
+  'ui.language': def(z.enum(['auto', 'es-MX', 'es-ES', 'en']), 'auto', 'User interface language'),
+  'audio.microphone': def(deviceChoice, null, 'Microphone, remembered by id and label', { profile: false, policy: false }),
+  'audio.speaker': def(deviceChoice, null, 'Speaker or headset output', { profile: false, policy: false }),
+  'audio.ringer': def(deviceChoice, null, 'Device that rings for incoming calls', { profile: false, policy: false }),
+  'audio.ringOnSpeakers': def(z.boolean(), false, 'Ring on the default speakers as well as the ringer device'),
+  'calls.rejectCode': def(sipCode([486, 603]), 486, 'SIP response used when the agent rejects a call'),
+  'calls.autoAnswer': def(z.boolean(), false, 'Answer incoming calls automatically'),
+  'calls.autoAnswerDelaySec': def(z.number().int().min(0).max(60), 0, 'Seconds before auto-answer'),
+  'calls.dtmfMethod': def(z.enum(['rfc4733', 'info']), 'rfc4733', 'How key presses are sent during a call'),
+  'calls.supervisorExtension': def(z.string().max(64), '', 'Extension reached by Consult supervisor'),
+  'calls.screenPopHeaders': def(z.array(headerName).max(32), ['X-Account-Id', 'X-IVR-Path'], 'SIP headers shown when a call rings'),
+  'headset.enabled': def(z.boolean(), true, 'Use USB headset buttons and lights'),
+  'headset.ring': def(z.boolean(), true, 'Ring on the headset'),
+  'mute.onCallStart': def(z.enum(['unmuted', 'muted']), 'unmuted', 'Mute state every call starts in'),
+  'mute.longMuteSec': def(z.number().int().min(5).max(600), 20, 'Seconds muted before the agent is reminded'),
+  'mute.reminderEverySec': def(z.number().int().min(5).max(600), 15, 'Interval between escalating long-mute reminders'),
+  'mute.warningSound': def(z.boolean(), false, 'Soft tone in the agent\'s ear with mute warnings'),
+  'mute.vadSensitivity': def(z.enum(['low', 'medium', 'high']), 'medium', 'Talking-while-muted detector sensitivity'),
+  'acw.mode': def(z.enum(['optional', 'mandatory-manual', 'mandatory-timed', 'timed-no-early-exit']), 'optional', 'After-call work mode'),
+  'acw.durationSec': def(z.number().int().min(0).max(3600), 60, 'After-call work time box in seconds'),
+  'acw.defaultDisposition': def(z.string().max(64), 'resolved', 'Disposition applied when after-call work times out'),
+  'acw.notReadyRejectCode': def(sipCode([480, 486, 603]), 486, 'SIP response to calls offered while not ready'),
+  'notes.templates': def(z.array(z.object({ id: z.string().max(64), label: z.string().max(128), fields: z.array(z.string().max(64)).max(16) })).max(32),
+    [{ id: 'iaa', label: 'identifica / discúlpate / ayuda', fields: ['identify', 'apologise', 'assist'] }], 'Note templates'),
+  'notes.dispositions': def(z.array(z.string().min(1).max(64)).max(64), ['resolved', 'follow-up', 'escalated', 'no-action'], 'Dispositions offered in notes'),
+  'notes.requiredFields': def(z.array(z.string().max(64)).max(16), [], 'Note fields that must be filled'),
+  'notes.editWindowMin': def(z.number().int().min(0).max(10080), 30, 'Minutes a finished note stays editable'),
+  'notes.syncUrl': def(z.string().max(2048), '', 'HTTPS endpoint that receives finished calls and notes'),
+} as const;
+
+export type SettingKey = keyof typeof settingsSchema;
+export type Settings = { [K in SettingKey]: z.infer<(typeof settingsSchema)[K]['schema']> };
+export const settingKeys = Object.keys(settingsSchema) as SettingKey[];
+export const isSettingKey = (k: string): k is SettingKey => Object.prototype.hasOwnProperty.call(settingsSchema, k);
