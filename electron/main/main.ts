@@ -1,0 +1,82 @@
+import { app, BrowserWindow, ipcMain, net, powerMonitor, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { callNames } from '../common/contract/contract';
+import { dispatchCall } from '../common/contract/dispatch';
+import { contentSecurityPolicy, isTrustedSender, isAllowedPermission, rendererOrigin } from './security';
+import { createCore } from '../node/core/core';
+import { createLogger } from '../node/log';
+import { watchNetwork } from '../node/network-watcher';
+import { jsonFileLayer } from '../node/settings/layer-source';
+import { SafeStorageSecrets } from './safe-storage-secrets';
+
+// The Electron shell: windows, IPC, keychain, power events. No logic of its own; everything is in the core.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const rendererDir = path.join(__dirname, '..', 'renderer');
+const log = createLogger((l) => process.stderr.write(`${l}\n`), 'info', 'main');
+
+app.whenReady().then(async () => {
+  const dataDir = app.getPath('userData');
+  const core = createCore({
+    shell: 'electron', version: app.getVersion(), dataDir, log,
+    secrets: new SafeStorageSecrets(path.join(dataDir, 'secrets.json')),
+    policy: jsonFileLayer('policy', process.platform === 'linux' ? '/etc/diadema/policy.json' : path.join(dataDir, 'policy.json'), { quarantineDamaged: false }),
+    profile: jsonFileLayer('profile', path.join(dataDir, 'profile.json'), { quarantineDamaged: true }),
+  });
+
+  // Serve the renderer from a custom protocol with a path guard instead of file://.
+  // The CSP is sent from code with every response, not only as a meta tag the page could lose.
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    const file = path.resolve(rendererDir, `.${url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname)}`);
+    if (url.host !== 'diadema' || !file.startsWith(rendererDir + path.sep)) return new Response('forbidden', { status: 403 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', contentSecurityPolicy);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
+  });
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(isAllowedPermission(permission, details.requestingUrl, 'mediaTypes' in details ? details.mediaTypes : undefined)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => isAllowedPermission(permission, origin));
+
+  for (const name of callNames) {
+    ipcMain.handle(name, async (event: IpcMainInvokeEvent, args: unknown) => {
+      if (!isTrustedSender(event.senderFrame?.url)) return { ok: false, error: { code: 'forbidden' } };
+      return dispatchCall(core.handlers, name, args);
+    });
+  }
+
+  const win = new BrowserWindow({
+    width: 1100, height: 760, show: false,
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false,
+      webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, spellcheck: false,
+    },
+  });
+  core.subscribe((name, payload) => { if (!win.isDestroyed()) win.webContents.send('diadema:event', name, payload); });
+  win.once('ready-to-show', () => win.show());
+  await core.start();
+  powerMonitor.on('resume', () => core.resumed());
+  const stopWatching = watchNetwork(() => core.networkChanged());
+  let quitting = false;
+  app.on('before-quit', (e) => {
+    if (quitting) return;
+    e.preventDefault();
+    quitting = true;
+    stopWatching();
+    void core.stop().finally(() => app.quit());
+  });
+  await win.loadURL(`${rendererOrigin}/`);
+}).catch((err: unknown) => { log.error('start-up failed', { detail: String(err) }); app.exit(1); });
+
+// No navigation away from the app and no new windows, whatever the page tries.
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (e, url) => { if (!url.startsWith(rendererOrigin)) e.preventDefault(); });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,21 @@
+import { runDoctorCommand, type CliIo } from './doctor-command';
+
+const usage = `usage: diadema <command>
+  doctor --server URL --user U --password P [--auth-user A]   register once and report each step
+`;
+
+const io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'doctor': return runDoctorCommand(rest, io);
+    case undefined: case '--help': case '-h': io.out(usage); return command ? 0 : 2;
+    default: io.err(`unknown command ${command}\n${usage}`); return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  io.err(`diadema: ${(err as Error)?.message ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,211 @@
+import { RegistererState, type Registerer, type UserAgent, type UserAgentDelegate } from 'sip.js';
+import type { ParsedAccount } from '../../common/contract/account';
+import type { FailureReason, RegistrationSnapshot, StepReport } from '../../common/contract/registration';
+import type { Logger } from '../log';
+import { backoffDelay } from './backoff';
+import { attemptRegistration, type AttemptOptions } from './registration-attempt';
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export interface PhoneServiceOptions {
+  log: Logger;
+  clock?: Clock;
+  random?: () => number;
+  registerTimeoutMs?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  userAgentString?: string;
+  traceSip?: boolean;
+  /** Calls plug their delegate and user-agent options in here (issue: calls). */
+  userAgentDelegate?: () => UserAgentDelegate;
+  extraUserAgentOptions?: () => AttemptOptions['extraOptions'];
+  /** Injected for tests of the state machine without a network. */
+  attempt?: typeof attemptRegistration;
+}
+
+/** Reasons that will not heal by retrying: the agent or IT must change something first. */
+const permanent: ReadonlySet<FailureReason> = new Set(['credentials', 'config', 'tls', 'rejected']);
+
+/**
+ * The registration state machine of the main process. It owns the SIP.js UserAgent and Registerer, tells the
+ * truth about the state (a lost transport is `reconnecting` at once, not `registered` until the next refresh),
+ * retries with back-off while the failure may heal, and re-registers at once when the shell reports a network
+ * change or a resume from sleep.
+ */
+export class PhoneService {
+  private account: ParsedAccount | undefined;
+  private password = '';
+  private ua: UserAgent | undefined;
+  private registerer: Registerer | undefined;
+  private state: RegistrationSnapshot = { state: 'unregistered' };
+  private wanted = false;
+  private failures = 0;
+  private retryTimer: unknown;
+  private generation = 0;
+  private inFlight: Promise<RegistrationSnapshot> | undefined;
+  private readonly listeners = new Set<(s: RegistrationSnapshot) => void>();
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly attempt: typeof attemptRegistration;
+
+  constructor(private readonly o: PhoneServiceOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.random = o.random ?? Math.random;
+    this.attempt = o.attempt ?? attemptRegistration;
+  }
+
+  snapshot(): RegistrationSnapshot { return { ...this.state }; }
+  onChange(listener: (s: RegistrationSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  /** The current user agent while registered, for the call layer. */
+  userAgent(): UserAgent | undefined { return this.ua; }
+
+  /** New account settings. A registered phone re-registers with them; an idle one stays idle. */
+  async configure(account: ParsedAccount | undefined, password: string): Promise<void> {
+    const changed = JSON.stringify(account) !== JSON.stringify(this.account) || password !== this.password;
+    this.account = account;
+    this.password = password;
+    if (changed && this.wanted) await this.restart();
+  }
+
+  /** Registers now (or returns the attempt already under way) and resolves with the settled state. */
+  register(): Promise<RegistrationSnapshot> {
+    this.wanted = true;
+    this.failures = 0;
+    if (this.state.state === 'registered') return Promise.resolve(this.snapshot());
+    return this.runAttempt();
+  }
+
+  async unregister(): Promise<RegistrationSnapshot> {
+    this.wanted = false;
+    this.cancelRetry();
+    this.generation++;
+    await this.teardown(true);
+    this.set({ state: 'unregistered' });
+    return this.snapshot();
+  }
+
+  /** Shell hook: the OS reported a network change. Old sockets may be dead without knowing it. */
+  networkChanged(): void { if (this.wanted) void this.restart(); }
+  /** Shell hook: resumed from sleep. Registrations and NAT bindings have likely expired. */
+  resumed(): void { if (this.wanted) void this.restart(); }
+
+  /** On quit: unregister so the server stops forking calls to a dead contact. */
+  async dispose(): Promise<void> { await this.unregister(); this.listeners.clear(); }
+
+  private async restart(): Promise<void> {
+    this.cancelRetry();
+    this.generation++;
+    await this.teardown(false);
+    this.failures = 0;
+    await this.runAttempt();
+  }
+
+  private runAttempt(): Promise<RegistrationSnapshot> {
+    if (this.inFlight) return this.inFlight;
+    const p = this.doAttempt().finally(() => { if (this.inFlight === p) this.inFlight = undefined; });
+    this.inFlight = p;
+    return p;
+  }
+
+  private async doAttempt(): Promise<RegistrationSnapshot> {
+    this.cancelRetry();
+    const gen = ++this.generation;
+    if (!this.account) {
+      this.set({ state: 'failed', reason: 'config', detail: 'no account configured' });
+      return this.snapshot();
+    }
+    const reconnecting = this.state.state === 'reconnecting' || (this.state.state === 'failed' && this.failures > 0);
+    this.set({ state: reconnecting ? 'reconnecting' : 'registering', aor: this.account.aor });
+    const outcome = await this.attempt({
+      account: this.account, password: this.password, log: this.o.log,
+      registerTimeoutMs: this.o.registerTimeoutMs ?? 10_000, userAgentString: this.o.userAgentString,
+      traceSip: this.o.traceSip,
+      delegate: { ...this.o.userAgentDelegate?.(), onDisconnect: (err) => this.onTransportLost(gen, err) },
+      extraOptions: this.o.extraUserAgentOptions?.(),
+    });
+    if (gen !== this.generation || !this.wanted) {
+      // Superseded (unregistered, reconfigured) while the attempt ran: drop what it built.
+      if (outcome.ok) await outcome.ua.stop().catch(() => undefined);
+      return this.snapshot();
+    }
+    if (outcome.ok) {
+      this.ua = outcome.ua;
+      this.registerer = outcome.registerer;
+      this.failures = 0;
+      outcome.registerer.stateChange.addListener((s) => {
+        // A refresh that fails un-registers us behind our back: say so and heal.
+        if (s === RegistererState.Unregistered && gen === this.generation && this.wanted) this.onTransportLost(gen, new Error('registration refresh failed'));
+      });
+      this.set({ state: 'registered', aor: this.account.aor });
+      this.o.log.info('registered', { aor: this.account.aor, ms: outcome.ms });
+      return this.snapshot();
+    }
+    this.failures++;
+    this.o.log.warn('registration failed', { reason: outcome.reason, detail: outcome.detail });
+    if (permanent.has(outcome.reason)) {
+      this.set({ state: 'failed', reason: outcome.reason, detail: outcome.detail, aor: this.account.aor });
+    } else {
+      const retryAt = this.scheduleRetry();
+      const wasUp = reconnecting;
+      this.set({ state: wasUp ? 'reconnecting' : 'failed', reason: outcome.reason, detail: outcome.detail, retryAt, aor: this.account.aor });
+    }
+    return this.snapshot();
+  }
+
+  private onTransportLost(gen: number, err: Error | undefined): void {
+    if (gen !== this.generation || !this.wanted || !err) return; // err undefined = we closed it on purpose
+    this.o.log.warn('transport lost', { detail: err.message });
+    void this.teardown(false);
+    this.generation++;
+    const retryAt = this.scheduleRetry(true);
+    this.set({ state: 'reconnecting', reason: 'unreachable', detail: err.message.slice(0, 300), retryAt, ...(this.account ? { aor: this.account.aor } : {}) });
+  }
+
+  private scheduleRetry(immediateFirst = false): number {
+    this.cancelRetry();
+    const delay = immediateFirst && this.failures === 0 ? 250
+      : backoffDelay(this.failures - 1, { baseMs: this.o.backoffBaseMs ?? 1000, capMs: this.o.backoffCapMs ?? 30_000, random: this.random });
+    if (immediateFirst) this.failures++;
+    this.retryTimer = this.clock.setTimeout(() => { this.retryTimer = undefined; if (this.wanted) void this.runAttempt(); }, delay);
+    return this.clock.now() + delay;
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== undefined) { this.clock.clearTimeout(this.retryTimer); this.retryTimer = undefined; }
+  }
+
+  private async teardown(sendUnregister: boolean): Promise<void> {
+    const ua = this.ua;
+    const registerer = this.registerer;
+    this.ua = undefined;
+    this.registerer = undefined;
+    if (registerer && sendUnregister && ua?.isConnected()) {
+      await withTimeout(registerer.unregister().then(() => undefined), 2000).catch(() => undefined);
+    }
+    if (registerer) await registerer.dispose().catch(() => undefined);
+    if (ua) await ua.stop().catch(() => undefined);
+  }
+
+  private set(next: RegistrationSnapshot): void {
+    this.state = next;
+    for (const l of this.listeners) l(this.snapshot());
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+}
+
+export type { StepReport };
