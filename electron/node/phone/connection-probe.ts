@@ -84,7 +84,7 @@ function connectOnce(address: string, port: number, servername: string | undefin
     const socket = servername
       ? tls.connect({ host: address, port, servername: net.isIP(servername) ? undefined : servername })
       : net.connect({ host: address, port });
-    const done = (err?: Error) => { socket.destroy(); clearTimeout(timer); err ? reject(err) : resolve(); };
+    const done = (err?: Error) => { socket.destroy(); clearTimeout(timer); if (err) reject(err); else resolve(); };
     const timer = setTimeout(() => done(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
     socket.once(servername ? 'secureConnect' : 'connect', () => done());
     socket.once('error', (e) => done(e));

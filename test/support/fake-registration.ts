@@ -1,0 +1,31 @@
+import type { Registerer, UserAgent, UserAgentDelegate } from 'sip.js';
+import type { FailureReason } from '../../electron/common/contract/registration';
+import type { AttemptOptions, AttemptOutcome } from '../../electron/node/phone/registration-attempt';
+
+/**
+ * Stands in for `attemptRegistration` in state-machine tests: each attempt takes the next scripted outcome, and
+ * the test can drop the transport of the current one as a network failure would.
+ */
+export class ScriptedRegistrar {
+  readonly attempts: AttemptOptions[] = [];
+  private script: Array<{ ok: true } | { ok: false; reason: FailureReason }> = [];
+  private delegate: UserAgentDelegate | undefined;
+  queue(...outcomes: Array<'ok' | FailureReason>) {
+    this.script.push(...outcomes.map((o) => (o === 'ok' ? { ok: true as const } : { ok: false as const, reason: o })));
+  }
+  attempt = async (o: AttemptOptions): Promise<AttemptOutcome> => {
+    this.attempts.push(o);
+    this.delegate = o.delegate;
+    const next = this.script.shift() ?? { ok: false, reason: 'unreachable' as const };
+    if (!next.ok) return { ok: false, reason: next.reason, detail: `scripted ${next.reason}`, ms: 1 };
+    const listeners = new Set<(s: string) => void>();
+    const registerer = {
+      stateChange: { addListener: (l: (s: string) => void) => listeners.add(l), removeListener: (l: (s: string) => void) => listeners.delete(l) },
+      unregister: async () => undefined, dispose: async () => undefined,
+    } as unknown as Registerer;
+    const ua = { stop: async () => undefined, isConnected: () => true } as unknown as UserAgent;
+    return { ok: true, ua, registerer, ms: 1 };
+  };
+  /** The server went away under a registered phone. */
+  dropTransport() { this.delegate?.onDisconnect?.(new Error('WebSocket closed 1006')); }
+}
