@@ -1,0 +1,103 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startBrowserHost, type BrowserHost } from '../../../electron/browser-host/host-server';
+import { createCore, type Core } from '../../../electron/node/core/core';
+import { silentLogger } from '../../../electron/node/log';
+import { FileSecrets } from '../../../electron/node/secrets/file-secrets';
+
+let dir: string;
+let core: Core;
+let host: BrowserHost;
+const token = 'test-token-0123456789abcdef';
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-host-'));
+  const rendererDir = path.join(dir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  writeFileSync(path.join(dir, 'outside.txt'), 'secret');
+  core = createCore({ shell: 'browser', version: 't', dataDir: path.join(dir, 'data'), secrets: new FileSecrets(path.join(dir, 'data', 'secrets.json')), log: silentLogger });
+  await core.start();
+  host = await startBrowserHost({ core, rendererDir, log: silentLogger, token });
+});
+afterAll(async () => { await host.close(); await core.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+function get(p: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    // A raw request so that `..` reaches the server unnormalised, as an attacker would send it.
+    const req = http.request({ host: '127.0.0.1', port: host.port, path: p, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function connect(origin: string | undefined): Promise<{ ws: WebSocket; messages: unknown[]; closed: Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/contract`, origin ? { origin } : {});
+    const messages: unknown[] = [];
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    ws.on('open', () => resolve({ ws, messages, closed }));
+    ws.on('error', reject);
+  });
+}
+const until = async (f: () => boolean) => { for (let i = 0; i < 100 && !f(); i++) await new Promise((r) => setTimeout(r, 20)); };
+
+describe('browser host', () => {
+  it('serves the renderer with a CSP and never a file outside it', async () => {
+    const index = await get('/');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(index.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${host.port}`);
+    expect((await get('/../outside.txt')).status).toBe(403);
+    expect((await get('/%2e%2e/outside.txt')).status).toBe(403);
+  });
+
+  it('refuses a WebSocket from another origin before any message', async () => {
+    await expect(connect('http://127.0.0.1:1')).rejects.toThrow(/403/);
+    await expect(connect(undefined)).rejects.toThrow(/403/);
+  });
+
+  it('closes a connection that does not present the launch token', async () => {
+    const { ws, closed } = await connect(host.origin);
+    ws.send(JSON.stringify({ t: 'hello', token: 'wrong-token-0123456789abcdef' }));
+    expect(await closed).toBe(4401);
+  });
+
+  it('closes a connection that calls before saying hello', async () => {
+    const { ws, messages, closed } = await connect(host.origin);
+    ws.send(JSON.stringify({ t: 'call', id: 1, name: 'account.get', args: {} }));
+    expect(await closed).toBe(4401);
+    expect(messages).toEqual([]);
+  });
+
+  it('carries the contract once authenticated, validating every call', async () => {
+    const { ws, messages } = await connect(host.origin);
+    ws.send(JSON.stringify({ t: 'hello', token }));
+    ws.send(JSON.stringify({ t: 'call', id: 1, name: 'app.info', args: {} }));
+    ws.send(JSON.stringify({ t: 'call', id: 2, name: 'settings.set', args: { key: 'ui.language', value: 'klingon' } }));
+    ws.send(JSON.stringify({ t: 'call', id: 3, name: 'settings.set', args: { key: 'ui.language', value: 'es-MX' } }));
+    await until(() => messages.filter((m) => (m as { t: string }).t === 'result').length === 3);
+    const results = messages.filter((m) => (m as { t: string }).t === 'result');
+    expect(messages[0]).toEqual({ t: 'ready' });
+    expect(results[0]).toMatchObject({ id: 1, ok: true, value: { shell: 'browser', secretsStorage: 'user-file' } });
+    expect(results[1]).toMatchObject({ id: 2, ok: false, error: { code: 'invalid-setting' } });
+    expect(results[2]).toMatchObject({ id: 3, ok: true });
+    expect(messages.some((m) => (m as { t: string; name?: string }).name === 'settings')).toBe(true);
+    ws.close();
+  });
+
+  it('closes on malformed frames', async () => {
+    const { ws, closed } = await connect(host.origin);
+    ws.send('{not json');
+    expect(await closed).toBe(4400);
+  });
+});
