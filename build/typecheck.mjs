@@ -6,7 +6,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const projects = [
   'electron/common', 'electron/node', 'electron/browser-host', 'electron/main', 'electron/preload',
-  'renderer', 'test', 'bench',
+  'renderer', 'test', 'bench', 'build',
 ];
 let failed = 0;
 for (const project of projects) {

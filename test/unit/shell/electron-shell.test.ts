@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { config, fuses } from '../../../build/electron-builder.config';
+import { contentSecurityPolicy, isAllowedPermission, isTrustedSender, rendererOrigin } from '../../../electron/main/security';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
+
+// The Electron binary cannot run here, so the shell's security settings are checked where they are decided:
+// its pure policy functions, its typed builder configuration, and the literal webPreferences in its source.
+describe('Electron shell security', () => {
+  it('accepts IPC only from its own top-level page', () => {
+    expect(isTrustedSender(`${rendererOrigin}/index.html`)).toBe(true);
+    expect(isTrustedSender('https://evil.example/')).toBe(false);
+    expect(isTrustedSender('file:///etc/passwd')).toBe(false);
+    expect(isTrustedSender(undefined)).toBe(false);
+    expect(isTrustedSender('not a url')).toBe(false);
+  });
+
+  it('grants the microphone and nothing else', () => {
+    expect(isAllowedPermission('media', `${rendererOrigin}/`, ['audio'])).toBe(true);
+    expect(isAllowedPermission('media', `${rendererOrigin}/`, ['audio', 'video'])).toBe(false);
+    expect(isAllowedPermission('media', `${rendererOrigin}/`, ['video'])).toBe(false);
+    for (const p of ['geolocation', 'notifications', 'clipboard-read', 'hid', 'usb', 'openExternal']) {
+      expect(isAllowedPermission(p, `${rendererOrigin}/`)).toBe(false);
+    }
+    expect(isAllowedPermission('media', 'https://evil.example/', ['audio'])).toBe(false);
+  });
+
+  it('sends a CSP without inline or remote script', () => {
+    expect(contentSecurityPolicy).toContain("script-src 'self'");
+    expect(contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    expect(contentSecurityPolicy).toContain("object-src 'none'");
+  });
+
+  it('opens windows isolated and sandboxed, without Node', () => {
+    const main = read('electron/main/main.ts');
+    expect(main).toMatch(/contextIsolation: true/);
+    expect(main).toMatch(/sandbox: true/);
+    expect(main).toMatch(/nodeIntegration: false/);
+    expect(main).toMatch(/app\.enableSandbox\(\)/);
+    expect(main).not.toMatch(/nodeIntegration: true|contextIsolation: false|webSecurity: false/);
+    expect(main).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
+  });
+
+  it('never exposes ipcRenderer itself through the context bridge', () => {
+    const preload = read('electron/preload/preload.ts');
+    const exposed = /exposeInMainWorld\(([^)]*)\)/.exec(preload)?.[1] ?? '';
+    expect(exposed).not.toMatch(/ipcRenderer/);
+    expect(preload).not.toMatch(/ipcRenderer\.send\s*[,)]|:\s*ipcRenderer\b/);
+  });
+
+  it('sets every fuse, each to its hardened value', () => {
+    expect(fuses).toEqual({
+      runAsNode: false, enableCookieEncryption: true, enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false, grantFileProtocolExtraPrivileges: false,
+    });
+    expect(config.electronFuses).toMatchObject(fuses);
+  });
+
+  it('builds a per-machine MSI and keeps native addons out of the asar', () => {
+    expect(config.msi).toMatchObject({ perMachine: true });
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/node_modules/node-hid/**']));
+  });
+});
