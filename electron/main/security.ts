@@ -9,7 +9,8 @@ export const contentSecurityPolicy = [
 /** Only our own top-level page may call the contract; a frame or a page from anywhere else may not. */
 export function isTrustedSender(frameUrl: string | undefined): boolean {
   if (!frameUrl) return false;
-  try { return new URL(frameUrl).origin === rendererOrigin; } catch { return false; }
+  // Compare scheme and host rather than `origin`: Node reports a null origin for non-special schemes.
+  try { const u = new URL(frameUrl); return u.protocol === 'app:' && u.host === 'diadema' && !u.username && !u.password; } catch { return false; }
 }
 
 /** The only permission Diadema ever grants: the microphone, to its own page. Never the camera, never anything else. */
