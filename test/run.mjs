@@ -29,6 +29,7 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 if (!args.includes('--no-checks')) {
   step('typecheck', process.execPath, [path.join(root, 'build', 'typecheck.mjs')]);
   step('lint', bin('eslint'), ['.']);
+  step('native-config drift', process.execPath, [path.join(root, 'build', 'native-config.mjs'), '--check']);
 }
 step('build', process.execPath, [path.join(root, 'build', 'bundle.mjs')]);
 step('vitest', bin('vitest'), ['run', ...args.filter((a) => a !== '--no-checks')]);

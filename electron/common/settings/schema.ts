@@ -21,8 +21,7 @@ const def = <T extends z.ZodType>(schema: T, dflt: z.infer<T>, description: stri
   ({ schema, default: dflt, description, profile: opts.profile ?? true, policy: opts.policy ?? true });
 
 const deviceChoice = z.object({ id: z.string().max(512), label: z.string().max(512) }).nullable();
-const sipCode = (codes: readonly [number, ...number[]]) =>
-  z.number().int().refine((n) => codes.includes(n), { message: `one of ${codes.join(', ')}` });
+const sipCode = <const C extends readonly [number, ...number[]]>(codes: C) => z.literal(codes);
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
 export const settingsSchema = {
