@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Connection } from '../common/contract/contract';
 import { dispatchCall } from '../common/contract/dispatch';
 import { clientMessage, closeCodes, contractPath, type HostMessage } from '../common/contract/wire';
 import type { Core } from '../node/core/core';
@@ -68,10 +69,10 @@ export async function startBrowserHost(o: { core: Core; rendererDir: string; log
   const expected = Buffer.from(token);
   const serve = (ws: WebSocket) => {
     let authed = false;
-    let unsubscribe: (() => void) | undefined;
+    let connection: (Connection & { close(): void }) | undefined;
     const send = (m: HostMessage) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m)); };
     const helloTimer = setTimeout(() => { if (!authed) ws.close(closeCodes.badToken, 'no hello'); }, 5000);
-    ws.on('close', () => { clearTimeout(helloTimer); unsubscribe?.(); });
+    ws.on('close', () => { clearTimeout(helloTimer); connection?.close(); });
     ws.on('message', async (data) => {
       let parsed;
       try { parsed = clientMessage.safeParse(JSON.parse(data.toString())); } catch { parsed = undefined; }
@@ -85,12 +86,12 @@ export async function startBrowserHost(o: { core: Core; rendererDir: string; log
         }
         authed = true;
         clearTimeout(helloTimer);
-        unsubscribe = o.core.subscribe((name, payload) => send({ t: 'event', name, payload }));
+        connection = o.core.connect((name, payload) => send({ t: 'event', name, payload }));
         send({ t: 'ready' });
         return;
       }
       if (msg.t !== 'call') { ws.close(closeCodes.protocol, 'unexpected hello'); return; }
-      const outcome = await dispatchCall(o.core.handlers, msg.name, msg.args);
+      const outcome = await dispatchCall(o.core.handlers, msg.name, msg.args, connection);
       send(outcome.ok ? { t: 'result', id: msg.id, ok: true, value: outcome.value } : { t: 'result', id: msg.id, ok: false, error: outcome.error });
     });
   };

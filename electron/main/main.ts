@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, net, powerMonitor, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, net, powerMonitor, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { callNames } from '../common/contract/contract';
@@ -43,10 +43,24 @@ app.whenReady().then(async () => {
     callback(isAllowedPermission(permission, details.requestingUrl, 'mediaTypes' in details ? details.mediaTypes : undefined)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => isAllowedPermission(permission, origin));
 
+  // One contract connection per window's webContents; media requests go only to the window that hosts media.
+  const connections = new Map<number, ReturnType<typeof core.connect>>();
+  const connectionFor = (contents: WebContents) => {
+    let c = connections.get(contents.id);
+    if (!c) {
+      c = core.connect((name, payload) => { if (!contents.isDestroyed()) contents.send('diadema:event', name, payload); });
+      connections.set(contents.id, c);
+      const drop = () => { connections.get(contents.id)?.close(); connections.delete(contents.id); };
+      contents.once('destroyed', drop);
+      contents.on('render-process-gone', drop);
+      contents.on('did-start-navigation', (_e, _url, isInPlace, isMainFrame) => { if (isMainFrame && !isInPlace) drop(); });
+    }
+    return c;
+  };
   for (const name of callNames) {
     ipcMain.handle(name, async (event: IpcMainInvokeEvent, args: unknown) => {
-      if (!isTrustedSender(event.senderFrame?.url)) return { ok: false, error: { code: 'forbidden' } };
-      return dispatchCall(core.handlers, name, args);
+      if (!isTrustedSender(event.senderFrame?.url) || event.senderFrame !== event.sender.mainFrame) return { ok: false, error: { code: 'forbidden' } };
+      return dispatchCall(core.handlers, name, args, connectionFor(event.sender));
     });
   }
 
@@ -57,7 +71,9 @@ app.whenReady().then(async () => {
       webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, spellcheck: false,
     },
   });
-  core.subscribe((name, payload) => { if (!win.isDestroyed()) win.webContents.send('diadema:event', name, payload); });
+  connectionFor(win.webContents);
+  // A crashed renderer is replaced; the core re-negotiates the calls' media with the new one.
+  win.webContents.on('render-process-gone', () => { if (!win.isDestroyed()) win.webContents.reload(); });
   win.once('ready-to-show', () => win.show());
   await core.start();
   powerMonitor.on('resume', () => core.resumed());

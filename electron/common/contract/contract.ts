@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountForm, accountFieldError } from './account';
+import { callCalls, callEvents } from './calls';
 import { registrationSnapshot, stepReport } from './registration';
 
 /**
@@ -41,12 +42,14 @@ export const calls = {
   'phone.register': { args: empty, result: registrationSnapshot },
   'phone.unregister': { args: empty, result: registrationSnapshot },
   'phone.registration': { args: empty, result: registrationSnapshot },
+  ...callCalls,
 } as const;
 
 export const events = {
   registration: registrationSnapshot,
   settings: settingsView,
   'connection.step': stepReport,
+  ...callEvents,
 } as const;
 
 export type CallName = keyof typeof calls;
@@ -59,8 +62,13 @@ export const eventNames = Object.keys(events) as EventName[];
 export const isCallName = (n: unknown): n is CallName => typeof n === 'string' && Object.prototype.hasOwnProperty.call(calls, n);
 export const isEventName = (n: unknown): n is EventName => typeof n === 'string' && Object.prototype.hasOwnProperty.call(events, n);
 
+/**
+ * Who is calling: one renderer connection (a browser-host WebSocket or an Electron webContents). The core uses it
+ * to send media requests to the one renderer that hosts the calls' media, not to every window.
+ */
+export interface Connection { readonly id: string; send: EventSink }
 /** What the core implements and what a shell dispatches to. */
-export type ContractHandlers = { [N in CallName]: (args: z.infer<(typeof calls)[N]['args']>) => Promise<CallResult<N>> };
+export type ContractHandlers = { [N in CallName]: (args: z.infer<(typeof calls)[N]['args']>, from?: Connection) => Promise<CallResult<N>> };
 /** What a renderer sees: the same calls, plus a typed event subscription. */
 export type ContractClient = { [N in CallName]: (args: CallArgs<N>) => Promise<CallResult<N>> };
 export type EventSink = <N extends EventName>(name: N, payload: EventPayload<N>) => void;

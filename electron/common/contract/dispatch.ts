@@ -1,4 +1,4 @@
-import { calls, events, isCallName, isEventName, type CallName, type ContractHandlers, type EventName, type EventPayload } from './contract';
+import { calls, events, isCallName, isEventName, type CallName, type Connection, type ContractHandlers, type EventName, type EventPayload } from './contract';
 import { ContractError, toContractError, type ContractErrorShape } from './errors';
 
 export type DispatchOutcome = { ok: true; value: unknown } | { ok: false; error: ContractErrorShape };
@@ -7,7 +7,7 @@ export type DispatchOutcome = { ok: true; value: unknown } | { ok: false; error:
  * Validates a call that arrived from a renderer (name, then arguments), runs it, and validates the result on the
  * way out so a core bug cannot leak an unexpected shape. Shared by both shells.
  */
-export async function dispatchCall(handlers: ContractHandlers, name: unknown, args: unknown): Promise<DispatchOutcome> {
+export async function dispatchCall(handlers: ContractHandlers, name: unknown, args: unknown, from?: Connection): Promise<DispatchOutcome> {
   if (!isCallName(name)) return { ok: false, error: { code: 'unknown-call' } };
   const spec = calls[name];
   const parsed = spec.args.safeParse(args ?? {});
@@ -15,8 +15,8 @@ export async function dispatchCall(handlers: ContractHandlers, name: unknown, ar
     return { ok: false, error: { code: 'invalid-arguments', params: { call: name, issue: parsed.error.issues[0]?.path.join('.') || 'args' } } };
   }
   try {
-    const handler = handlers[name] as (a: unknown) => Promise<unknown>;
-    const value = await handler(parsed.data);
+    const handler = handlers[name] as (a: unknown, c?: Connection) => Promise<unknown>;
+    const value = await handler(parsed.data, from);
     return { ok: true, value: spec.result.parse(value) };
   } catch (err) {
     return { ok: false, error: toContractError(err) };

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { parseAccount, type AccountFieldErrors } from '../../common/contract/account';
-import type { ContractHandlers, EventSink } from '../../common/contract/contract';
+import type { Connection, ContractHandlers, EventSink } from '../../common/contract/contract';
 import { ContractError } from '../../common/contract/errors';
 import type { Logger } from '../log';
+import { CallManager, type OfferGate } from '../phone/call-manager';
 import { checkConnection } from '../phone/connection-check';
+import { MediaBridge } from '../phone/media-bridge';
 import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
 import { sipPasswordSecret, type SecretsPort } from '../secrets/secrets-port';
@@ -21,12 +23,14 @@ export interface CoreOptions {
   policy?: LayerSource;
   profile?: LayerSource;
   phone?: Partial<PhoneServiceOptions>;
+  /** Agent-state gate for new calls (after-call work, not ready); absent = always offer. */
+  gate?: OfferGate;
 }
 
 export interface Core {
   handlers: ContractHandlers;
-  /** Each connected renderer subscribes; events fan out to all of them. */
-  subscribe(sink: EventSink): () => void;
+  /** Each renderer connection (window, browser tab) registers; events fan out to all of them. */
+  connect(sink: EventSink): Connection & { close(): void };
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Shell hooks for the phone service. */
@@ -34,6 +38,7 @@ export interface Core {
   resumed(): void;
   readonly phone: PhoneService;
   readonly settings: SettingsService;
+  readonly calls: CallManager;
 }
 
 /** The composition root: every service of the main process is created and wired here, and only here. */
@@ -46,9 +51,22 @@ export function createCore(o: CoreOptions): Core {
     userFile, user: jsonFileLayer('user', userFile, { quarantineDamaged: true }),
     profile: o.profile, policy: o.policy, log: o.log,
   });
-  const phone = new PhoneService({ log: o.log, userAgentString: `Diadema/${o.version}`, ...o.phone });
+  const bridge = new MediaBridge(o.log);
+  let domain: string | undefined;
+  const calls: CallManager = new CallManager({
+    log: o.log, bridge, userAgent: () => phone.userAgent(), domain: () => domain, settings: () => settings.values(),
+    ...(o.gate ? { gate: o.gate } : {}),
+  });
+  const phone = new PhoneService({
+    log: o.log, userAgentString: `Diadema/${o.version}`,
+    userAgentDelegate: () => ({ onInvite: calls.onInvite }),
+    extraUserAgentOptions: () => ({ sessionDescriptionHandlerFactory: calls.sdhFactory }),
+    ...o.phone,
+  });
   phone.onChange((s) => emit('registration', s));
   settings.onChange((v) => emit('settings', v));
+  calls.onChange((s) => emit('calls', s));
+  calls.onNotice((n) => emit('call.notice', n));
 
   const accountForm = () => ({
     server: settings.get('account.server'), user: settings.get('account.user'),
@@ -57,6 +75,7 @@ export function createCore(o: CoreOptions): Core {
   const applyAccount = async () => {
     const parsed = parseAccount(accountForm());
     const password = (await o.secrets.get(sipPasswordSecret)) ?? '';
+    domain = parsed.ok ? parsed.account.domain : undefined;
     await phone.configure(parsed.ok ? parsed.account : undefined, password);
     return { parsed, password };
   };
@@ -89,17 +108,43 @@ export function createCore(o: CoreOptions): Core {
     },
     'phone.unregister': async () => phone.unregister(),
     'phone.registration': async () => phone.snapshot(),
+    'calls.get': async () => calls.snapshot(),
+    'call.dial': async ({ target }) => ({ callId: await calls.dial(target) }),
+    'call.answer': async ({ callId }) => { await calls.answer(callId); return {}; },
+    'call.reject': async ({ callId }) => { await calls.reject(callId); return {}; },
+    'call.hangup': async ({ callId }) => { await calls.hangup(callId); return {}; },
+    'call.hold': async ({ callId, on }) => {
+      const ok = await calls.hold(callId, on);
+      return { held: ok ? on : !on };
+    },
+    'call.mute': async ({ muted }) => ({ muted: calls.setMute(muted, 'ui') }),
+    'call.dtmf': async ({ callId, digits }) => { await calls.dtmf(callId, digits); return {}; },
+    'call.transferBlind': async ({ callId, target }) => { await calls.transferBlind(callId, target); return {}; },
+    'call.transferAttended': async ({ callId, consultCallId }) => { await calls.transferAttended(callId, consultCallId); return {}; },
+    'call.consultSupervisor': async ({ callId }) => ({ callId: await calls.consultSupervisor(callId) }),
+    'media.attach': async (_args, from) => {
+      if (!from) throw new ContractError('forbidden');
+      bridge.attach(from);
+      return { calls: calls.callIdsWithMedia() };
+    },
+    'media.respond': async (r, from) => { bridge.respond(from, r); return {}; },
+    'media.stats': async ({ callId, sample }) => { calls.recordQuality(callId, sample); return {}; },
   };
+  let connectionSeq = 0;
 
   return {
-    handlers, phone, settings,
-    subscribe(sink) { sinks.add(sink); return () => sinks.delete(sink); },
+    handlers, phone, settings, calls,
+    connect(sink) {
+      const id = `c${++connectionSeq}`;
+      sinks.add(sink);
+      return { id, send: sink, close: () => { sinks.delete(sink); bridge.detach(id); } };
+    },
     async start() {
       await settings.load();
       const { parsed, password } = await applyAccount();
       if (parsed.ok && password) void phone.register();
     },
-    async stop() { await phone.dispose(); },
+    async stop() { await calls.dispose(); await phone.dispose(); },
     networkChanged: () => phone.networkChanged(),
     resumed: () => phone.resumed(),
   };

@@ -1,0 +1,110 @@
+import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerModifier, SessionDescriptionHandlerOptions } from 'sip.js';
+import type { MediaRequest, MediaResponse } from '../../common/contract/calls';
+import type { Connection } from '../../common/contract/contract';
+import type { Logger } from '../log';
+
+/**
+ * Carries SIP.js's session-description-handler calls from the main process to the one renderer that hosts the
+ * calls' WebRTC media, and brings the answers back. WebRTC only exists in a renderer; SIP only needs the SDP.
+ */
+export class MediaBridge {
+  private host: Connection | undefined;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (r: MediaResponse) => void; timer: ReturnType<typeof setTimeout>; connection: string }>();
+  private readonly attachListeners = new Set<(first: boolean) => void>();
+
+  constructor(private readonly log: Logger, private readonly timeoutMs = 20_000) {}
+
+  /** A renderer offers to host media. The newest one wins: a reloaded or replaced renderer takes over. */
+  attach(connection: Connection): void {
+    const replaced = this.host !== undefined && this.host.id !== connection.id;
+    if (this.host?.id !== connection.id) this.failPending('renderer replaced');
+    this.host = connection;
+    for (const l of this.attachListeners) l(!replaced);
+  }
+  detach(connectionId: string): void {
+    if (this.host?.id !== connectionId) return;
+    this.host = undefined;
+    this.failPending('renderer gone');
+  }
+  hasHost(): boolean { return this.host !== undefined; }
+  hostId(): string | undefined { return this.host?.id; }
+  onAttach(l: (first: boolean) => void): () => void { this.attachListeners.add(l); return () => this.attachListeners.delete(l); }
+
+  respond(from: Connection | undefined, r: MediaResponse): void {
+    const p = this.pending.get(r.reqId);
+    // Only the renderer that was asked may answer.
+    if (!p || !from || p.connection !== from.id) return;
+    this.pending.delete(r.reqId);
+    clearTimeout(p.timer);
+    p.resolve(r);
+  }
+
+  request(req: Omit<MediaRequest, 'reqId'>): Promise<MediaResponse> {
+    const host = this.host;
+    if (!host) return Promise.resolve({ reqId: -1, ok: false, error: 'no renderer is hosting media' });
+    const reqId = ++this.seq;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(reqId);
+        resolve({ reqId, ok: false, error: `renderer did not answer ${req.op} in ${this.timeoutMs} ms` });
+      }, this.timeoutMs);
+      this.pending.set(reqId, { resolve, timer, connection: host.id });
+      host.send('media.request', { ...req, reqId });
+    });
+  }
+
+  /** Fire-and-forget requests (DTMF, close) still go to the host but nobody waits. */
+  notify(req: Omit<MediaRequest, 'reqId'>): boolean {
+    if (!this.host) return false;
+    void this.request(req).then((r) => { if (!r.ok) this.log.warn('media request failed', { op: req.op, error: r.error }); });
+    return true;
+  }
+
+  private failPending(why: string) {
+    for (const [reqId, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.resolve({ reqId, ok: false, error: why });
+    }
+    this.pending.clear();
+  }
+}
+
+type HoldOptions = SessionDescriptionHandlerOptions & { hold?: boolean; offerOptions?: { iceRestart?: boolean } };
+
+/**
+ * The main process's stand-in for SIP.js's WebRTC handler. Only serialisable options cross (hold, ICE restart);
+ * SDP modifiers are functions and are applied on the renderer side instead.
+ */
+export class ProxySessionDescriptionHandler implements SessionDescriptionHandler {
+  private closed = false;
+  constructor(readonly callId: string, private readonly bridge: MediaBridge) {}
+
+  async getDescription(options?: HoldOptions, _modifiers?: SessionDescriptionHandlerModifier[]): Promise<BodyAndContentType> {
+    const r = await this.bridge.request({ callId: this.callId, op: 'getDescription', options: pick(options) });
+    if (!r.ok || !r.body) throw new Error(r.error ?? 'no description');
+    return { body: r.body, contentType: r.contentType ?? 'application/sdp' };
+  }
+  async setDescription(sdp: string, options?: HoldOptions, _modifiers?: SessionDescriptionHandlerModifier[]): Promise<void> {
+    const r = await this.bridge.request({ callId: this.callId, op: 'setDescription', sdp, options: pick(options) });
+    if (!r.ok) throw new Error(r.error ?? 'setDescription failed');
+  }
+  hasDescription(contentType: string): boolean { return contentType === 'application/sdp'; }
+  async rollbackDescription(): Promise<void> {
+    await this.bridge.request({ callId: this.callId, op: 'rollback' });
+  }
+  sendDtmf(tones: string): boolean { return this.bridge.notify({ callId: this.callId, op: 'sendDtmf', tones }); }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.bridge.notify({ callId: this.callId, op: 'close' });
+  }
+}
+
+function pick(o: HoldOptions | undefined): MediaRequest['options'] {
+  if (!o) return undefined;
+  const out: NonNullable<MediaRequest['options']> = {};
+  if (typeof o.hold === 'boolean') out.hold = o.hold;
+  if (o.offerOptions?.iceRestart) out.iceRestart = true;
+  return out;
+}
