@@ -1,0 +1,195 @@
+import { Core, Web } from 'sip.js';
+import type { CallsSnapshot, MediaRequest, MediaResponse, QualitySample } from '../../../electron/common/contract/calls';
+import type { ContractClient, EventName, EventPayload } from '../../../electron/common/contract/contract';
+import { readCallStats } from './call-stats';
+import { pickDevice, type DeviceChoice } from './device-choice';
+import { Ringer } from './ringer';
+
+export interface AudioPrefs { microphone: DeviceChoice | null; speaker: DeviceChoice | null; ringer: DeviceChoice | null; ringOnSpeakers: boolean }
+
+export interface MediaHostDeps {
+  client: Pick<ContractClient, 'media.attach' | 'media.respond' | 'media.stats'>;
+  on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
+  prefs(): AudioPrefs;
+  doc: Document;
+  statsIntervalMs?: number;
+}
+
+interface CallMedia { sdh: Web.SessionDescriptionHandler; audio: HTMLAudioElement; held: boolean; counters?: { lost: number; received: number }; last?: Omit<QualitySample, 'mos'> }
+
+/**
+ * The renderer side of the media bridge: one SIP.js WebRTC handler per call, created when the core first asks
+ * for it and closed when the core says so. It applies the core's mute to the sender tracks after every
+ * negotiation (SIP.js re-enables tracks on its own), plays the far end on the chosen speaker, rings on the
+ * chosen ringer, and reports getStats figures back to the core.
+ */
+export class MediaHost {
+  private readonly calls = new Map<string, CallMedia>();
+  private readonly logger = new Core.LoggerFactory().getLogger('sip.sdh');
+  private muted = false;
+  private readonly unsubscribe: Array<() => void> = [];
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly ringer: Ringer;
+
+  constructor(private readonly d: MediaHostDeps) {
+    this.ringer = new Ringer(d.doc);
+    d.doc.defaultView?.navigator.mediaDevices?.addEventListener?.('devicechange', () => void this.applyDevices());
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe.push(this.d.on('media.request', (r) => void this.handle(r)));
+    this.unsubscribe.push(this.d.on('calls', (s) => this.onCalls(s)));
+    await this.d.client['media.attach']({});
+    this.statsTimer = setInterval(() => void this.reportStats(), this.d.statsIntervalMs ?? 1000);
+  }
+
+  /** After the shell connection comes back, offer to host media again; the core re-negotiates if needed. */
+  async reattach(): Promise<void> { await this.d.client['media.attach']({}); }
+
+  stop(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    for (const id of [...this.calls.keys()]) this.closeCall(id);
+    this.ringer.stop();
+  }
+
+  /** For the call screen and tests: the live PeerConnection of a call. */
+  peerConnection(callId: string): RTCPeerConnection | undefined { return this.calls.get(callId)?.sdh.peerConnection; }
+
+  private async handle(r: MediaRequest): Promise<void> {
+    let res: MediaResponse;
+    try {
+      res = await this.run(r);
+    } catch (err) {
+      res = { reqId: r.reqId, ok: false, error: String((err as Error)?.message ?? err).slice(0, 300) };
+    }
+    await this.d.client['media.respond'](res).catch(() => undefined);
+  }
+
+  private async run(r: MediaRequest): Promise<MediaResponse> {
+    const ok = (extra: Partial<MediaResponse> = {}): MediaResponse => ({ reqId: r.reqId, ok: true, ...extra });
+    if (r.op === 'close') { this.closeCall(r.callId); return ok(); }
+    const call = r.op === 'getDescription' || r.op === 'setDescription' ? await this.ensure(r.callId) : this.calls.get(r.callId);
+    if (!call) return { reqId: r.reqId, ok: false, error: 'no media for this call' };
+    const hold = r.options?.hold ?? false;
+    const options: Web.SessionDescriptionHandlerOptions = {
+      constraints: this.constraints(), hold, ...(r.options?.iceRestart ? { offerOptions: { iceRestart: true } } : {}),
+    };
+    switch (r.op) {
+      case 'getDescription': {
+        const d = await call.sdh.getDescription(options);
+        this.afterNegotiation(call, hold);
+        return ok({ body: d.body, contentType: d.contentType });
+      }
+      case 'setDescription':
+        if (!r.sdp) return { reqId: r.reqId, ok: false, error: 'no sdp' };
+        await call.sdh.setDescription(r.sdp, options);
+        this.afterNegotiation(call, hold);
+        this.playRemote(call);
+        return ok();
+      case 'rollback': {
+        // A refused re-INVITE (hold the far end would not accept): return to the last agreed description.
+        const pc = call.sdh.peerConnection;
+        if (pc?.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+        return ok();
+      }
+      case 'sendDtmf':
+        return call.sdh.sendDtmf(r.tones ?? '') ? ok() : { reqId: r.reqId, ok: false, error: 'DTMF sender unavailable' };
+      default:
+        return { reqId: r.reqId, ok: false, error: 'unknown op' };
+    }
+  }
+
+  private async ensure(callId: string): Promise<CallMedia> {
+    const existing = this.calls.get(callId);
+    if (existing) return existing;
+    const sdh = new Web.SessionDescriptionHandler(this.logger, Web.defaultMediaStreamFactory(), {
+      // Loopback and LAN only: no public STUN server is ever contacted.
+      peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 1000,
+    });
+    const audio = this.d.doc.createElement('audio');
+    audio.autoplay = true;
+    audio.dataset.callId = callId;
+    this.d.doc.body.appendChild(audio);
+    const call: CallMedia = { sdh, audio, held: false };
+    this.calls.set(callId, call);
+    return call;
+  }
+
+  /** Hold silences both directions; mute is re-applied because negotiation may have re-enabled the track. */
+  private afterNegotiation(call: CallMedia, hold: boolean): void {
+    call.held = hold;
+    if (!call.sdh.peerConnection) return;
+    call.sdh.enableReceiverTracks(!hold);
+    call.sdh.enableSenderTracks(!hold && !this.muted);
+  }
+
+  private playRemote(call: CallMedia): void {
+    if (call.audio.srcObject !== call.sdh.remoteMediaStream) call.audio.srcObject = call.sdh.remoteMediaStream;
+    void this.routeAudio(call.audio, this.d.prefs().speaker, 'audiooutput');
+    void call.audio.play().catch(() => undefined);
+  }
+
+  private closeCall(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.calls.delete(callId);
+    try { call.sdh.close(); } catch { /* already closed */ }
+    call.audio.srcObject = null;
+    call.audio.remove();
+  }
+
+  private onCalls(s: CallsSnapshot): void {
+    this.muted = s.muted;
+    for (const call of this.calls.values()) if (call.sdh.peerConnection) call.sdh.enableSenderTracks(!call.held && !this.muted);
+    const ringing = s.calls.some((c) => c.state === 'ringing');
+    const prefs = this.d.prefs();
+    if (ringing) void this.ringer.start(prefs.ringer, prefs.ringOnSpeakers);
+    else this.ringer.stop();
+  }
+
+  private constraints(): MediaStreamConstraints {
+    const mic = this.d.prefs().microphone;
+    return { audio: mic ? { deviceId: { ideal: mic.id } } : true, video: false };
+  }
+
+  private async routeAudio(el: HTMLAudioElement, choice: DeviceChoice | null, kind: MediaDeviceKind): Promise<void> {
+    const withSink = el as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
+    if (!choice || !withSink.setSinkId) return;
+    const devices = await this.d.doc.defaultView?.navigator.mediaDevices.enumerateDevices() ?? [];
+    const id = pickDevice(devices, kind, choice);
+    if (id) await withSink.setSinkId(id).catch(() => undefined);
+  }
+
+  /** Plug and unplug: route outputs again; switch the microphone mid-call with replaceTrack, no re-INVITE. */
+  async applyDevices(): Promise<void> {
+    const md = this.d.doc.defaultView?.navigator.mediaDevices;
+    if (!md) return;
+    const devices = await md.enumerateDevices();
+    const micId = pickDevice(devices, 'audioinput', this.d.prefs().microphone);
+    for (const call of this.calls.values()) {
+      void this.routeAudio(call.audio, this.d.prefs().speaker, 'audiooutput');
+      const sender = call.sdh.peerConnection?.getSenders().find((x) => x.track?.kind === 'audio');
+      if (!sender || !micId || sender.track?.getSettings().deviceId === micId) continue;
+      const stream = await md.getUserMedia({ audio: { deviceId: { exact: micId } }, video: false });
+      const track = stream.getAudioTracks()[0];
+      if (!track) continue;
+      track.enabled = !call.held && !this.muted;
+      const old = sender.track;
+      await sender.replaceTrack(track);
+      old?.stop();
+    }
+  }
+
+  private async reportStats(): Promise<void> {
+    for (const [callId, call] of this.calls) {
+      const pc = call.sdh.peerConnection;
+      if (!pc || pc.connectionState === 'closed') continue;
+      const { sample, counters } = await readCallStats(pc, call.counters).catch(() => ({ sample: undefined, counters: undefined }));
+      if (!sample || !counters) continue;
+      call.counters = counters;
+      call.last = sample;
+      await this.d.client['media.stats']({ callId, sample: { ...sample, mos: 0 } }).catch(() => undefined);
+    }
+  }
+}
