@@ -15,7 +15,7 @@ export interface MediaHostDeps {
   statsIntervalMs?: number;
 }
 
-interface CallMedia { sdh: Web.SessionDescriptionHandler; audio: HTMLAudioElement; held: boolean; counters?: { lost: number; received: number }; last?: Omit<QualitySample, 'mos'> }
+interface CallMedia { sdh: Web.SessionDescriptionHandler; audio: HTMLAudioElement; held: boolean; heldBeforeOffer?: boolean; counters?: { lost: number; received: number }; last?: Omit<QualitySample, 'mos'> }
 
 /**
  * The renderer side of the media bridge: one SIP.js WebRTC handler per call, created when the core first asks
@@ -77,6 +77,7 @@ export class MediaHost {
     };
     switch (r.op) {
       case 'getDescription': {
+        call.heldBeforeOffer = call.held;
         const d = await call.sdh.getDescription(options);
         this.afterNegotiation(call, hold);
         return ok({ body: d.body, contentType: d.contentType });
@@ -91,6 +92,7 @@ export class MediaHost {
         // A refused re-INVITE (hold the far end would not accept): return to the last agreed description.
         const pc = call.sdh.peerConnection;
         if (pc?.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+        this.afterNegotiation(call, call.heldBeforeOffer ?? false);
         return ok();
       }
       case 'sendDtmf':
