@@ -12,6 +12,20 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'phone.register': async () => ({ state: 'registering' }),
     'phone.unregister': async () => ({ state: 'unregistered' }),
     'phone.registration': async () => ({ state: 'unregistered' }),
+    'calls.get': async () => ({ calls: [], muted: false }),
+    'call.dial': async () => ({ callId: 'call-1' }),
+    'call.answer': async () => ({}),
+    'call.reject': async () => ({}),
+    'call.hangup': async () => ({}),
+    'call.hold': async ({ on }) => ({ held: on }),
+    'call.mute': async ({ muted }) => ({ muted }),
+    'call.dtmf': async () => ({}),
+    'call.transferBlind': async () => ({}),
+    'call.transferAttended': async () => ({}),
+    'call.consultSupervisor': async () => ({ callId: 'call-2' }),
+    'media.attach': async () => ({ calls: [] }),
+    'media.respond': async () => ({}),
+    'media.stats': async () => ({}),
   };
   return { ...base, ...overrides };
 }

@@ -1,0 +1,58 @@
+import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerFactory, SessionDescriptionHandlerOptions } from 'sip.js';
+import type { Connection } from '../../electron/common/contract/contract';
+import type { MediaRequest } from '../../electron/common/contract/calls';
+import type { Core } from '../../electron/node/core/core';
+import { fakeSdp, sdpDirection } from './fake-sdp';
+
+/**
+ * Node-side stand-in for WebRTC, at the two places media can be plugged in:
+ * - `FakeSessionDescriptionHandler` for a plain SIP.js user agent (the far end in integration tests);
+ * - `FakeMediaRenderer`, a renderer connection that answers the core's media requests over the real bridge.
+ * Both record what they were asked (remote SDPs, DTMF) so tests can assert on it.
+ */
+export class FakeSessionDescriptionHandler implements SessionDescriptionHandler {
+  readonly remoteSdps: string[] = [];
+  readonly dtmf: string[] = [];
+  closed = false;
+  private hold = false;
+  async getDescription(options?: SessionDescriptionHandlerOptions): Promise<BodyAndContentType> {
+    this.hold = (options as { hold?: boolean } | undefined)?.hold ?? false;
+    return { body: fakeSdp({ direction: this.hold ? 'sendonly' : 'sendrecv' }), contentType: 'application/sdp' };
+  }
+  async setDescription(sdp: string): Promise<void> { this.remoteSdps.push(sdp); }
+  hasDescription(contentType: string): boolean { return contentType === 'application/sdp'; }
+  sendDtmf(tones: string): boolean { this.dtmf.push(tones); return true; }
+  close(): void { this.closed = true; }
+  /** Direction the far end asked for in its latest SDP. */
+  remoteDirection(): string { return sdpDirection(this.remoteSdps.at(-1)); }
+}
+
+export function fakeSdhFactory(created: FakeSessionDescriptionHandler[] = []): SessionDescriptionHandlerFactory {
+  return () => { const h = new FakeSessionDescriptionHandler(); created.push(h); return h; };
+}
+
+export class FakeMediaRenderer {
+  readonly requests: MediaRequest[] = [];
+  readonly connection: Connection & { close(): void };
+  /** Make the next getDescription fail, as a renderer without a microphone would. */
+  failNext: string | undefined;
+
+  constructor(private readonly core: Core) {
+    this.connection = core.connect((name, payload) => {
+      if (name === 'media.request') void this.answer(payload as MediaRequest);
+    });
+  }
+
+  async attach(): Promise<void> { await this.core.handlers['media.attach']({}, this.connection); }
+  detach(): void { this.connection.close(); }
+  requestsFor(callId: string, op?: MediaRequest['op']): MediaRequest[] { return this.requests.filter((r) => r.callId === callId && (!op || r.op === op)); }
+
+  private async answer(r: MediaRequest): Promise<void> {
+    this.requests.push(r);
+    const respond = (x: { ok: boolean; body?: string; contentType?: string; error?: string }) =>
+      this.core.handlers['media.respond']({ reqId: r.reqId, ...x }, this.connection);
+    if (r.op === 'getDescription' && this.failNext) { const error = this.failNext; this.failNext = undefined; await respond({ ok: false, error }); return; }
+    if (r.op === 'getDescription') { await respond({ ok: true, body: fakeSdp({ direction: r.options?.hold ? 'sendonly' : 'sendrecv' }), contentType: 'application/sdp' }); return; }
+    await respond({ ok: true });
+  }
+}
