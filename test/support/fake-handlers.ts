@@ -26,6 +26,8 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'media.attach': async () => ({ calls: [] }),
     'media.respond': async () => ({}),
     'media.stats': async () => ({}),
+    'mute.report': async () => ({}),
+    'mute.status': async () => ({ muted: false, source: 'call-start', since: 0, inCall: false, verification: 'unknown', reapplied: 0, talkingWhileMuted: false, analysisFailed: false }),
   };
   return { ...base, ...overrides };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accountForm, accountFieldError } from './account';
 import { callCalls, callEvents } from './calls';
+import { muteReport, muteStatus } from './mute';
 import { registrationSnapshot, stepReport } from './registration';
 
 /**
@@ -43,6 +44,8 @@ export const calls = {
   'phone.unregister': { args: empty, result: registrationSnapshot },
   'phone.registration': { args: empty, result: registrationSnapshot },
   ...callCalls,
+  'mute.report': { args: muteReport, result: z.object({}) },
+  'mute.status': { args: empty, result: muteStatus },
 } as const;
 
 export const events = {
@@ -50,6 +53,7 @@ export const events = {
   settings: settingsView,
   'connection.step': stepReport,
   ...callEvents,
+  mute: muteStatus,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { CallManager, type OfferGate } from '../phone/call-manager';
 import { checkConnection } from '../phone/connection-check';
 import { MediaBridge } from '../phone/media-bridge';
+import { MuteMonitor } from '../mute/mute-monitor';
 import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
 import { sipPasswordSecret, type SecretsPort } from '../secrets/secrets-port';
@@ -39,6 +40,7 @@ export interface Core {
   readonly phone: PhoneService;
   readonly settings: SettingsService;
   readonly calls: CallManager;
+  readonly mute: MuteMonitor;
 }
 
 /** The composition root: every service of the main process is created and wired here, and only here. */
@@ -65,6 +67,12 @@ export function createCore(o: CoreOptions): Core {
   });
   phone.onChange((s) => emit('registration', s));
   settings.onChange((v) => emit('settings', v));
+  const mute = new MuteMonitor({
+    settings: () => ({ longMuteSec: settings.get('mute.longMuteSec'), reminderEverySec: settings.get('mute.reminderEverySec') }),
+    reapply: () => calls.reapply(),
+  });
+  calls.onEvent((e) => mute.onCallEvent(e));
+  mute.onChange((s) => emit('mute', s));
   calls.onChange((s) => emit('calls', s));
   calls.onNotice((n) => emit('call.notice', n));
 
@@ -129,11 +137,13 @@ export function createCore(o: CoreOptions): Core {
     },
     'media.respond': async (r, from) => { bridge.respond(from, r); return {}; },
     'media.stats': async ({ callId, sample }) => { calls.recordQuality(callId, sample); return {}; },
+    'mute.report': async (r) => { mute.report(r); return {}; },
+    'mute.status': async () => mute.snapshot(),
   };
   let connectionSeq = 0;
 
   return {
-    handlers, phone, settings, calls,
+    handlers, phone, settings, calls, mute,
     connect(sink) {
       const id = `c${++connectionSeq}`;
       sinks.add(sink);

@@ -18,7 +18,7 @@ export type CallSettings = Pick<Settings, 'calls.rejectCode' | 'calls.autoAnswer
 /** May a new call be presented to the agent now? (Agent state: Not ready, after-call work, break.) */
 export type OfferGate = () => { offer: true } | { offer: false; sipCode: 480 | 486 | 603 };
 
-export type MuteSource = 'ui' | 'headset' | 'hotkey' | 'call-start' | 'transfer' | 'hold' | 'policy';
+export type MuteSource = 'ui' | 'headset' | 'hotkey' | 'call-start' | 'transfer' | 'hold' | 'policy' | 'verification';
 export type CallEvent =
   | { type: 'offered' | 'dialing' | 'answered' | 'held' | 'resumed' | 'ended'; call: CallView; at: number }
   | { type: 'mute'; muted: boolean; source: MuteSource; callId?: string; at: number }
@@ -272,6 +272,9 @@ export class CallManager {
     this.emitEvent({ type: 'quality', callId, sample: full, at: this.clock.now() });
     this.changed();
   }
+
+  /** Re-send the state so the renderer applies it again (after a verification mismatch). */
+  reapply(): void { this.changed(); }
 
   callIdsWithMedia(): string[] {
     return [...this.calls.values()].filter((c) => c.view.state !== 'ended').map((c) => c.view.id);

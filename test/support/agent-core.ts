@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore, type Core, type CoreOptions } from '../../electron/node/core/core';
+import { createLogger, silentLogger, type Logger } from '../../electron/node/log';
+import { FileSecrets } from '../../electron/node/secrets/file-secrets';
+import { FakeMediaRenderer } from './fake-media';
+
+/**
+ * A whole agent core in the test process, with its own data directory and a fake media renderer attached,
+ * driven through the same contract handlers the shells use.
+ */
+export interface AgentCore { core: Core; media: FakeMediaRenderer; dir: string; logLines: string[]; dispose(): Promise<void> }
+
+export async function startAgentCore(o: Partial<CoreOptions> & { account?: { server: string; user: string; password: string; authUser?: string }; settings?: Record<string, unknown>; register?: boolean } = {}): Promise<AgentCore> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-agent-'));
+  const logLines: string[] = [];
+  const log: Logger = process.env.DIADEMA_TEST_LOG ? createLogger((l) => { logLines.push(l); process.stderr.write(`${l}\n`); }, 'debug') : createLogger((l) => logLines.push(l), 'debug');
+  const core = createCore({
+    shell: 'browser', version: 'test', dataDir: dir, secrets: new FileSecrets(path.join(dir, 'secrets.json')), log: log ?? silentLogger,
+    phone: { registerTimeoutMs: 5000, backoffBaseMs: 200, backoffCapMs: 2000 }, ...o,
+  });
+  await core.start();
+  if (o.settings) await core.settings.set(o.settings);
+  const media = new FakeMediaRenderer(core);
+  await media.attach();
+  if (o.account) {
+    const saved = await core.handlers['account.save']({ server: o.account.server, user: o.account.user, authUser: o.account.authUser ?? '', displayName: '', password: o.account.password });
+    if (!saved.ok) throw new Error(`account rejected: ${JSON.stringify(saved.errors)}`);
+    if (o.register !== false) await core.handlers['phone.register']({});
+  }
+  return {
+    core, media, dir, logLines,
+    async dispose() { media.detach(); await core.stop(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
