@@ -14,6 +14,8 @@ export class SipParty {
   readonly refers: string[] = [];
   readonly byes: number[] = [];
   readonly handlers: FakeSessionDescriptionHandler[] = [];
+  /** Final non-2xx statuses our own INVITEs received. */
+  readonly rejections: number[] = [];
   sessions: Session[] = [];
   /** What to do with the next INVITE: answer it, reject it with a code, or leave it ringing. */
   onInvite: 'answer' | 'ring' | number = 'answer';
@@ -60,7 +62,7 @@ export class SipParty {
     if (!uri) throw new Error(`bad target ${target}`);
     const inviter = new Inviter(this.ua, uri, { extraHeaders });
     this.track(inviter);
-    void inviter.invite();
+    void inviter.invite({ requestDelegate: { onReject: (r) => { this.rejections.push(r.message.statusCode ?? 0); } } });
     return inviter;
   }
 
