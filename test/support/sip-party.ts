@@ -1,4 +1,4 @@
-import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Invitation, type Session } from 'sip.js';
+import { Inviter, Registerer, RegistererState, SessionState, SIPExtension, UserAgent, type Invitation, type Session } from 'sip.js';
 import { installWebSocketGlobal } from '../../electron/node/phone/sip-websocket';
 import { fakeSdhFactory, type FakeSessionDescriptionHandler } from './fake-media';
 
@@ -27,7 +27,7 @@ export class SipParty {
     if (!uri) throw new Error(`bad aor ${o.aor}`);
     this.ua = new UserAgent({
       uri, authorizationUsername: o.user, authorizationPassword: o.password, displayName: o.displayName,
-      transportOptions: { server: o.server }, logLevel: 'error', logBuiltinEnabled: false,
+      transportOptions: { server: o.server }, logLevel: process.env.DIADEMA_TEST_LOG ? 'debug' : 'error', logBuiltinEnabled: Boolean(process.env.DIADEMA_TEST_LOG), sipExtensionReplaces: SIPExtension.Supported,
       sessionDescriptionHandlerFactory: fakeSdhFactory(this.handlers),
       delegate: {
         onInvite: (inv) => {

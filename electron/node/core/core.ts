@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SIPExtension } from 'sip.js';
 import { parseAccount, type AccountFieldErrors } from '../../common/contract/account';
 import type { Connection, ContractHandlers, EventSink } from '../../common/contract/contract';
 import { ContractError } from '../../common/contract/errors';
@@ -62,7 +63,7 @@ export function createCore(o: CoreOptions): Core {
   const phone = new PhoneService({
     log: o.log, userAgentString: `Diadema/${o.version}`,
     userAgentDelegate: () => ({ onInvite: calls.onInvite }),
-    extraUserAgentOptions: () => ({ sessionDescriptionHandlerFactory: calls.sdhFactory }),
+    extraUserAgentOptions: () => ({ sessionDescriptionHandlerFactory: calls.sdhFactory, sipExtensionReplaces: SIPExtension.Supported }),
     ...o.phone,
   });
   phone.onChange((s) => emit('registration', s));

@@ -101,9 +101,14 @@ export class CallManager {
       view.autoAnswerAt = this.clock.now() + autoAfter * 1000;
       rec.autoTimer = this.clock.setTimeout(() => { void this.answer(id).catch(() => undefined); }, autoAfter * 1000);
     }
-    void invitation.progress().catch(() => undefined);
     this.changed();
     this.emitEvent({ type: 'offered', call: { ...view }, at: this.clock.now() });
+    if (invitation.replacee) {
+      // Attended transfer towards the agent: the new call takes over a conversation already under way.
+      void this.answer(id).catch(() => undefined);
+      return;
+    }
+    void invitation.progress().catch(() => undefined);
   };
 
   private autoAnswerDelay(callInfo: string | undefined): number | undefined {
@@ -197,11 +202,26 @@ export class CallManager {
     const s = rec.session;
     const previous = s.sessionDescriptionHandlerOptionsReInvite;
     s.sessionDescriptionHandlerOptionsReInvite = { ...previous, hold: on } as object;
-    const accepted = await new Promise<boolean>((resolve) => {
+    const reinvite = () => new Promise<{ status: number; retry: boolean }>((resolve) => {
       s.invite({
-        requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) },
-      }).catch(() => resolve(false));
+        requestDelegate: {
+          onAccept: () => resolve({ status: 200, retry: false }),
+          onReject: (r) => {
+            const status = r.message.statusCode ?? 500;
+            resolve({ status, retry: status === 491 || (status === 500 && r.message.hasHeader('Retry-After')) });
+          },
+        },
+      }).catch(() => resolve({ status: 0, retry: false }));
     });
+    let { status, retry } = await reinvite();
+    // The far end was mid-transaction: 491 (glare) or 500 + Retry-After (RFC 5407: our previous ACK not yet
+    // seen). Wait a short random while and try again, twice at most, rather than tell the agent it failed.
+    for (let attempt = 0; retry && attempt < 2; attempt++) {
+      await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 600)));
+      ({ status, retry } = await reinvite());
+    }
+    const accepted = status === 200;
+    if (!accepted) this.o.log.warn('hold re-INVITE refused', { callId, on, status });
     if (!accepted) {
       s.sessionDescriptionHandlerOptionsReInvite = previous;
       this.notice({ callId, code: on ? 'hold-failed' : 'resume-failed' });

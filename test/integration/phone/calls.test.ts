@@ -46,6 +46,7 @@ describe('inbound calls', () => {
     await h()['call.answer']({ callId: ringing.id });
     await until(() => calls().find((c) => c.id === ringing.id)?.state === 'active', 5000, 'active');
     expect(agent.media.requestsFor(ringing.id, 'setDescription').length + agent.media.requestsFor(ringing.id, 'getDescription').length).toBeGreaterThan(0);
+    await until(() => inviter.state === 'Established', 5000, 'caller established');
     await inviter.bye();
     await until(() => calls().find((c) => c.id === ringing.id)?.state === 'ended', 5000, 'ended');
     expect(calls().find((c) => c.id === ringing.id)?.endReason).toBe('remote-hangup');
@@ -159,7 +160,8 @@ describe('outbound calls', () => {
     expect(calls().find((c) => c.id === consultId)?.consultFor).toBe(callId);
     await h()['call.transferAttended']({ callId, consultCallId: consultId });
     await until(() => far.refers.length > 0 && far.refers.at(-1)!.includes('Replaces'), 5000, 'REFER with Replaces');
-    await until(() => calls().filter((c) => c.id === callId || c.id === consultId).every((c) => c.state === 'ended'), 8000, 'both agent legs ended');
+    await until(() => calls().filter((c) => c.id === callId || c.id === consultId).every((c) => c.state === 'ended'), 8000, 'both agent legs ended')
+      .catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(calls().map((c) => [c.id === callId ? 'orig' : c.id === consultId ? 'consult' : c.id, c.state, c.endReason]))}, third invites ${third.invitations.length}, far sessions ${far.sessions.map((x) => x.state).join(',')}, third sessions ${third.sessions.map((x) => x.state).join(',')}`); });
     for (const s of [...far.established(), ...third.established()]) await s.bye().catch(() => undefined);
   });
 
