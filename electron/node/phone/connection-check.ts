@@ -2,7 +2,7 @@ import { parseAccount, type AccountForm } from '../../common/contract/account';
 import type { FailureReason, StepReport } from '../../common/contract/registration';
 import type { Logger } from '../log';
 import { probeServer } from './connection-probe';
-import { attemptRegistration } from './registration-attempt';
+import { attemptRegistration, bounded } from './registration-attempt';
 
 export interface CheckResult { registered: boolean; steps: StepReport[]; reason?: FailureReason; detail?: string }
 
@@ -31,7 +31,7 @@ export async function checkConnection(form: AccountForm, o: { log: Logger; onSte
   });
   if (!outcome.ok) return { registered: false, steps, reason: outcome.reason, detail: outcome.detail };
   // A test must not leave a second contact behind that would fork calls to nowhere.
-  await outcome.registerer.unregister().catch(() => undefined);
-  await outcome.ua.stop().catch(() => undefined);
+  await bounded(outcome.registerer.unregister(), 2000);
+  await bounded(outcome.ua.stop(), 2000);
   return { registered: true, steps };
 }

@@ -3,7 +3,7 @@ import type { ParsedAccount } from '../../common/contract/account';
 import type { FailureReason, RegistrationSnapshot, StepReport } from '../../common/contract/registration';
 import type { Logger } from '../log';
 import { backoffDelay } from './backoff';
-import { attemptRegistration, type AttemptOptions } from './registration-attempt';
+import { attemptRegistration, bounded, type AttemptOptions } from './registration-attempt';
 
 export interface Clock {
   now(): number;
@@ -137,7 +137,7 @@ export class PhoneService {
     });
     if (gen !== this.generation || !this.wanted) {
       // Superseded (unregistered, reconfigured) while the attempt ran: drop what it built.
-      if (outcome.ok) await outcome.ua.stop().catch(() => undefined);
+      if (outcome.ok) await bounded(outcome.ua.stop(), 2000);
       return this.snapshot();
     }
     if (outcome.ok) {
@@ -191,11 +191,9 @@ export class PhoneService {
     const registerer = this.registerer;
     this.ua = undefined;
     this.registerer = undefined;
-    if (registerer && sendUnregister && ua?.isConnected()) {
-      await withTimeout(registerer.unregister().then(() => undefined), 2000).catch(() => undefined);
-    }
-    if (registerer) await registerer.dispose().catch(() => undefined);
-    if (ua) await ua.stop().catch(() => undefined);
+    if (registerer && sendUnregister && ua?.isConnected()) await bounded(registerer.unregister(), 2000);
+    if (registerer) await bounded(registerer.dispose(), 1000);
+    if (ua) await bounded(ua.stop(), 2000);
   }
 
   private set(next: RegistrationSnapshot): void {
@@ -204,8 +202,5 @@ export class PhoneService {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
-}
 
 export type { StepReport };

@@ -50,7 +50,7 @@ export async function attemptRegistration(o: AttemptOptions): Promise<AttemptOut
     ...o.extraOptions,
   });
 
-  const stopQuietly = async () => { try { await ua.stop(); } catch { /* already stopped */ } };
+  const stopQuietly = () => bounded(ua.stop(), 2000);
   try {
     await ua.start();
   } catch (err) {
@@ -102,8 +102,17 @@ export async function attemptRegistration(o: AttemptOptions): Promise<AttemptOut
   } else {
     if (outcome.reason === 'credentials' && !challenged) step({ step: 'challenge', status: 'failed', detail: outcome.detail, ms: outcome.ms });
     step({ step: 'registered', status: 'failed', detail: outcome.detail, ms: outcome.ms });
-    await registerer.dispose().catch(() => undefined);
+    // A server that never answers would keep dispose() (which un-REGISTERs) waiting for ever.
+    await bounded(registerer.dispose(), 1000);
     await stopQuietly();
   }
   return outcome;
+}
+
+/** Waits for a SIP.js clean-up step, but never longer than `ms`, and never throws. */
+export function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    p.then(() => { clearTimeout(t); resolve(); }, () => { clearTimeout(t); resolve(); });
+  });
 }
