@@ -2,6 +2,7 @@
 // (main + sandboxed preload, CommonJS) and the renderer (Vite). `--only node|electron|renderer` limits it.
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -17,9 +18,12 @@ export const nodeEntries = {
   'store-worker': 'electron/node/store/store-worker.ts',
 };
 
+/** Entries of features still being built; every other entry must exist. */
+const optionalNodeEntries = new Set(['store-worker']);
+
 if (want('node')) {
   await esbuild({
-    entryPoints: Object.fromEntries(Object.entries(nodeEntries).map(([k, v]) => [k, r(v)])),
+    entryPoints: Object.fromEntries(Object.entries(nodeEntries).map(([k, v]) => [k, r(v)]).filter(([k, v]) => optionalNodeEntries.has(k) ? existsSync(v) : true)),
     outdir: r('dist/node'), outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm',
     target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning',
   });

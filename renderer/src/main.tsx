@@ -1,0 +1,45 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { createBridge } from './bridge/create-bridge';
+import { createI18n, resolveLanguage } from './i18n/i18n';
+import { MediaHost } from './media/media-host';
+import { createAppStore } from './state/app-store';
+import { App } from './ui/App';
+import { StoreContext } from './ui/context';
+import './ui/styles.css';
+
+async function start() {
+  const bridge = createBridge();
+  const store = createAppStore(bridge);
+  const languageOf = () => resolveLanguage(store.getState().settings?.settings['ui.language']?.value as string | undefined, navigator.language);
+  const i18n = await createI18n(languageOf());
+  const applyLanguage = () => {
+    const lng = languageOf();
+    if (i18n.language !== lng) void i18n.changeLanguage(lng);
+    document.documentElement.lang = lng;
+  };
+  store.subscribe(applyLanguage);
+  applyLanguage();
+
+  const setting = <T,>(key: string) => store.getState().settings?.settings[key]?.value as T;
+  const media = new MediaHost({
+    client: bridge.client, on: bridge.on, doc: document,
+    prefs: () => ({ microphone: setting('audio.microphone') ?? null, speaker: setting('audio.speaker') ?? null, ringer: setting('audio.ringer') ?? null, ringOnSpeakers: Boolean(setting('audio.ringOnSpeakers')) }),
+  });
+  // Host media once connected, and again after every reconnect (the core re-negotiates live calls).
+  let started = false;
+  const host = () => { if (started) void media.reattach().catch(() => undefined); else { started = true; void media.start().catch(() => { started = false; }); } };
+  bridge.onStatus((s) => { if (s === 'connected') host(); });
+  if (bridge.status() === 'connected') host();
+
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <StoreContext.Provider value={store}><App /></StoreContext.Provider>
+      </I18nextProvider>
+    </StrictMode>,
+  );
+}
+
+void start();

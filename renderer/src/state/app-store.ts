@@ -1,0 +1,52 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CallNotice, CallsSnapshot } from '../../../electron/common/contract/calls';
+import type { CallResult } from '../../../electron/common/contract/contract';
+import type { MuteStatus } from '../../../electron/common/contract/mute';
+import type { RegistrationSnapshot, StepReport } from '../../../electron/common/contract/registration';
+import type { Bridge, BridgeStatus } from '../bridge/create-bridge';
+
+type SettingsView = CallResult<'settings.get'>;
+type AppInfo = CallResult<'app.info'>;
+
+export interface AppState {
+  bridge: BridgeStatus;
+  info: AppInfo | undefined;
+  registration: RegistrationSnapshot;
+  settings: SettingsView | undefined;
+  calls: CallsSnapshot;
+  mute: MuteStatus | undefined;
+  notices: Array<CallNotice & { at: number }>;
+  test: { running: boolean; steps: StepReport[]; registered?: boolean };
+}
+
+export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(at: number): void };
+
+/**
+ * The renderer's state: a view of what the core reports, fed by events. The renderer never decides a call,
+ * registration or mute state on its own; it shows the core's.
+ */
+export function createAppStore(bridge: Bridge): AppStore {
+  const store = createStore<AppState>(() => ({
+    bridge: bridge.status(), info: undefined, registration: { state: 'unregistered' }, settings: undefined,
+    calls: { calls: [], muted: false }, mute: undefined, notices: [], test: { running: false, steps: [] },
+  }));
+  const load = async () => {
+    const [info, registration, settings, calls, mute] = await Promise.all([
+      bridge.client['app.info']({}), bridge.client['phone.registration']({}), bridge.client['settings.get']({}),
+      bridge.client['calls.get']({}), bridge.client['mute.status']({}),
+    ]);
+    store.setState({ info, registration, settings, calls, mute });
+  };
+  bridge.on('registration', (registration) => store.setState({ registration }));
+  bridge.on('settings', (settings) => store.setState({ settings }));
+  bridge.on('calls', (calls) => store.setState({ calls }));
+  bridge.on('mute', (mute) => store.setState({ mute }));
+  bridge.on('call.notice', (n) => store.setState((s) => ({ notices: [...s.notices.slice(-4), { ...n, at: Date.now() }] })));
+  bridge.on('connection.step', (step) => store.setState((s) => ({ test: { ...s.test, steps: [...s.test.steps, step] } })));
+  bridge.onStatus((status) => { store.setState({ bridge: status }); if (status === 'connected') void load().catch(() => undefined); });
+  if (bridge.status() === 'connected') void load().catch(() => undefined);
+  return Object.assign(store, {
+    bridge,
+    dismissNotice: (at: number) => store.setState((s) => ({ notices: s.notices.filter((n) => n.at !== at) })),
+  });
+}

@@ -1,0 +1,114 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { parseAccount, type AccountFieldErrors } from '../../../electron/common/contract/account';
+import { ContractError } from '../../../electron/common/contract/errors';
+import { useApp, useAppStore } from './context';
+
+type Field = 'server' | 'user' | 'authUser' | 'password' | 'displayName';
+const testIds: Record<Field, string> = { server: 'account-server', user: 'account-user', authUser: 'account-auth-user', password: 'account-password', displayName: 'account-display-name' };
+
+export function AccountScreen() {
+  const { t } = useTranslation();
+  const store = useAppStore();
+  const info = useApp((s) => s.info);
+  const test = useApp((s) => s.test);
+  const bridgeUp = useApp((s) => s.bridge === 'connected');
+  const [form, setForm] = useState({ server: '', user: '', authUser: '', password: '', displayName: '' });
+  const [hasPassword, setHasPassword] = useState(false);
+  const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
+  const [serverErrors, setServerErrors] = useState<AccountFieldErrors>({});
+  const [status, setStatus] = useState<string>('');
+  const id = useId();
+
+  useEffect(() => {
+    if (!bridgeUp) return;
+    void store.bridge.client['account.get']({}).then((a) => {
+      setForm((f) => ({ ...f, server: a.server, user: a.user, authUser: a.authUser, displayName: a.displayName }));
+      setHasPassword(a.hasPassword);
+    }).catch(() => undefined);
+  }, [bridgeUp, store]);
+
+  const parsed = parseAccount(form);
+  const errors: AccountFieldErrors = { ...(parsed.ok ? {} : parsed.errors), ...serverErrors };
+  const shown = (f: Field) => (touched[f] ? errors[f] : undefined);
+  const set = (f: Field, v: string) => { setForm((x) => ({ ...x, [f]: v })); setServerErrors({}); setStatus(''); };
+
+  const save = async (): Promise<boolean> => {
+    setTouched({ server: true, user: true, authUser: true, displayName: true, password: true });
+    if (!parsed.ok) return false;
+    try {
+      const r = await store.bridge.client['account.save']({ server: form.server, user: form.user, authUser: form.authUser, displayName: form.displayName, ...(form.password ? { password: form.password } : {}) });
+      if (!r.ok) { setServerErrors(r.errors ?? {}); return false; }
+      setHasPassword(r.hasPassword);
+      setForm((x) => ({ ...x, password: '' }));
+      setStatus(t('account.saved'));
+      return true;
+    } catch (e) {
+      setStatus(t(`error.${e instanceof ContractError ? e.code : 'internal'}`));
+      return false;
+    }
+  };
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    // Enter in any field saves and registers: the one thing an agent filling this screen wants.
+    if (await save()) await store.bridge.client['phone.register']({}).catch((err: unknown) => setStatus(t(`error.${err instanceof ContractError ? err.code : 'internal'}`)));
+  };
+  const runTest = async () => {
+    if (form.password || !hasPassword) { if (!(await save())) return; }
+    store.setState({ test: { running: true, steps: [] } });
+    const r = await store.bridge.client['account.testConnection']({}).catch(() => ({ registered: false, steps: store.getState().test.steps }));
+    store.setState({ test: { running: false, steps: r.steps, registered: r.registered } });
+  };
+
+  const field = (f: Field, type = 'text', hint?: string) => {
+    const err = shown(f);
+    const inputId = `${id}-${f}`;
+    const describedBy = [hint ? `${inputId}-hint` : '', err ? `${inputId}-error` : ''].filter(Boolean).join(' ') || undefined;
+    return (
+      <div className="field">
+        <label htmlFor={inputId}>{t(f === 'server' ? 'account.server' : f === 'user' ? 'account.user' : f === 'authUser' ? 'account.authUser' : f === 'password' ? 'account.password' : 'account.displayName')}</label>
+        <input id={inputId} data-testid={testIds[f]} type={type} value={form[f]} autoComplete={type === 'password' ? 'new-password' : 'off'} spellCheck={false}
+          placeholder={f === 'password' && hasPassword ? t('account.passwordStored') : undefined}
+          aria-invalid={err ? true : undefined} aria-describedby={describedBy}
+          onChange={(e) => set(f, e.target.value)} onBlur={() => setTouched((x) => ({ ...x, [f]: true }))} />
+        {hint && <div className="hint" id={`${inputId}-hint`}>{hint}</div>}
+        {err && <div className="error" id={`${inputId}-error`} data-testid={`error-${f}`} role="alert">{t(`account.error.${err}`)}</div>}
+      </div>
+    );
+  };
+
+  return (
+    <section className="panel account" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('account.title')}</h2>
+      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+        {field('server', 'url', t('account.serverHint'))}
+        {field('user', 'text', t('account.userHint'))}
+        {field('authUser')}
+        {field('password', 'password')}
+        {field('displayName')}
+        {info && <p className="note" data-testid="secrets-note">{t(`account.secrets.${info.secretsStorage}`)}</p>}
+        <div className="buttons">
+          <button type="submit" data-testid="account-save">{t('account.save')}</button>
+          <button type="button" data-testid="account-test" onClick={() => void runTest()} disabled={test.running}>{t('account.test')}</button>
+          <button type="button" data-testid="account-register" onClick={() => void store.bridge.client['phone.register']({}).catch((err: unknown) => setStatus(t(`error.${err instanceof ContractError ? err.code : 'internal'}`)))}>{t('account.register')}</button>
+          <button type="button" data-testid="account-unregister" onClick={() => void store.bridge.client['phone.unregister']({}).catch(() => undefined)}>{t('account.unregister')}</button>
+        </div>
+        <p className="status" role="status" aria-live="polite" data-testid="account-status">{status}</p>
+      </form>
+      {(test.running || test.steps.length > 0) && (
+        <div className="test" aria-live="polite">
+          <ol data-testid="test-steps">
+            {test.steps.map((s) => (
+              <li key={s.step} data-step={s.step} data-status={s.status} className={`step step-${s.status}`}>
+                <span aria-hidden="true">{s.status === 'ok' ? '✔' : s.status === 'failed' ? '✖' : '–'}</span> {t(`step.${s.step}`)}: {t(`step.status.${s.status}`)}
+                {s.ms !== undefined && <span className="ms"> ({s.ms} ms)</span>}
+                {s.detail && <span className="detail"> — {s.detail}</span>}
+              </li>
+            ))}
+          </ol>
+          <p data-testid="test-result">{test.running ? t('test.running') : test.registered ? t('test.ok') : t('test.failed')}</p>
+        </div>
+      )}
+    </section>
+  );
+}
