@@ -12,7 +12,8 @@ export const clientMessage = z.discriminatedUnion('t', [
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
-export const hostMessage = z.discriminatedUnion('t', [
+// A plain union: two members share the discriminator value `result` (success and failure).
+export const hostMessage = z.union([
   z.object({ t: z.literal('ready') }),
   z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
   z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(false), error: contractError }),
