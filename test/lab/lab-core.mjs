@@ -168,7 +168,7 @@ export function labStatus(dir) {
 /** Stops a lab started by another process, by the pids it recorded. */
 export async function stopLab(dir) {
   for (const f of ['kamailio.ownpid', 'rtpengine.ownpid']) {
-    let pid = 0;
+    let pid;
     try { pid = Number(readFileSync(path.join(dir, f), 'utf8')); } catch { continue; }
     if (pid > 0 && alive(pid)) {
       process.kill(pid, 'SIGTERM');

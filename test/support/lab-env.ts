@@ -1,3 +1,5 @@
+import 'vitest';
+
 /** The lab as tests see it (see test/lab/lab-core.mjs). */
 export interface LabEnv {
   ws: string; udp: string; host: string; domain: string; wsPort: number; udpPort: number; ngPort: number;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  Inviter, SessionState, UserAgent, type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory,
+  Inviter, SessionState, UserAgent, type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory, type URI,
 } from 'sip.js';
 import type { CallNotice, CallView, CallsSnapshot, QualitySample } from '../../common/contract/calls';
 import { ContractError } from '../../common/contract/errors';
@@ -8,7 +8,7 @@ import type { Settings } from '../../common/settings/schema';
 import type { Logger } from '../log';
 import { callerIdentity, offerProblem, plainText, screenPop } from './caller-identity';
 import { dialUri } from './dial-target';
-import { MediaBridge, ProxySessionDescriptionHandler } from './media-bridge';
+import { ProxySessionDescriptionHandler, type MediaBridge } from './media-bridge';
 import { systemClock, type Clock } from './phone-service';
 import { estimateMos } from './quality';
 
@@ -307,7 +307,7 @@ export class CallManager {
 
   // ---- internals -----------------------------------------------------------------------------------------
 
-  private async refer(rec: CallRecord, target: Session | import('sip.js').URI): Promise<void> {
+  private async refer(rec: CallRecord, target: Session | URI): Promise<void> {
     if (rec.view.state !== 'active' && rec.view.state !== 'held') throw new ContractError('invalid-arguments', { call: 'call.transfer' });
     rec.transferring = true;
     await new Promise<void>((resolve) => {

@@ -4,13 +4,14 @@ import { MuteMonitor } from '../../../electron/node/mute/mute-monitor';
 import type { CallEvent } from '../../../electron/node/phone/call-manager';
 import { FakeClock } from '../../support/fake-clock';
 
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
 const call = (id = 'c1'): CallView => ({ id, direction: 'inbound', state: 'active', remote: { name: '', number: '1' }, screenPop: [], startedAt: 0, held: false, earlyMedia: false });
 
 function setup(longMuteSec = 20, reminderEverySec = 15) {
   const clock = new FakeClock();
   let reapplied = 0;
   const m = new MuteMonitor({ clock, settings: () => ({ longMuteSec, reminderEverySec }), reapply: () => { reapplied++; } });
-  const ev = (e: Omit<Extract<CallEvent, { type: 'answered' | 'held' | 'resumed' | 'ended' }>, 'at'> | Omit<Extract<CallEvent, { type: 'mute' }>, 'at'>) => m.onCallEvent({ ...e, at: clock.now() } as CallEvent);
+  const ev = (e: WithoutAt<CallEvent>) => m.onCallEvent({ ...e, at: clock.now() } as CallEvent);
   return { clock, m, ev, reapplied: () => reapplied };
 }
 const quiet = { trackEnabled: true, outboundLevel: 0.05, micLevel: 0.05, speech: false };
@@ -48,7 +49,7 @@ describe('mute monitor', () => {
     const { m, ev } = setup();
     expect(m.report({ ...quiet, trackEnabled: false })).toBeUndefined();
     ev({ type: 'answered', call: call() });
-    ev({ type: 'held', call: { ...call(), state: 'held', held: true } });
+    ev({ type: 'held', call: { ...call(), state: 'held' as const, held: true } });
     expect(m.report({ ...quiet, trackEnabled: false })).toBeUndefined();
   });
 
@@ -69,11 +70,11 @@ describe('mute monitor', () => {
     const { m, ev, clock } = setup();
     ev({ type: 'answered', call: call() });
     ev({ type: 'mute', muted: true, source: 'ui' });
-    ev({ type: 'held', call: { ...call(), held: true, state: 'held' } });
+    ev({ type: 'held', call: { ...call(), held: true, state: 'held' as const } });
     expect(clock.pending()).toEqual([]);
     ev({ type: 'resumed', call: call() });
     expect(clock.pending()).toHaveLength(1);
-    ev({ type: 'ended', call: { ...call(), state: 'ended' } });
+    ev({ type: 'ended', call: { ...call(), state: 'ended' as const } });
     expect(clock.pending()).toEqual([]);
     expect(m.snapshot().inCall).toBe(false);
   });
