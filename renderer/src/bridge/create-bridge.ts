@@ -40,9 +40,16 @@ function electronBridge(api: PreloadApi): Bridge {
 }
 
 function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket): Bridge {
-  const token = /(?:^#|&)token=([^&]+)/.exec(win.location.hash)?.[1] ?? '';
-  // Keep the token out of the address bar, history and screenshots.
-  if (token) win.history.replaceState(null, '', win.location.pathname + win.location.search);
+  // Keep the token out of the address bar, history and screenshots; sessionStorage keeps it for this tab only,
+  // so a reload (or a replaced renderer) reconnects and the core re-negotiates live calls.
+  const fromHash = /(?:^#|&)token=([^&]+)/.exec(win.location.hash)?.[1];
+  if (fromHash) {
+    try { win.sessionStorage.setItem('diadema.token', fromHash); } catch { /* storage disabled: no reload support */ }
+    win.history.replaceState(null, '', win.location.pathname + win.location.search);
+  }
+  let stored: string | null = null;
+  try { stored = win.sessionStorage.getItem('diadema.token'); } catch { /* storage disabled */ }
+  const token = fromHash ?? stored ?? '';
   const url = `${win.location.protocol === 'https:' ? 'wss' : 'ws'}://${win.location.host}${contractPath}`;
   const listeners = new Map<string, Set<Listener>>();
   const statusListeners = new Set<(s: BridgeStatus) => void>();
