@@ -8,7 +8,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// When bundled (benchmarks), this file no longer sits beside its template: fall back to the repository layout.
+const beside = path.dirname(fileURLToPath(import.meta.url));
+const here = existsSync(path.join(beside, 'kamailio.cfg.tpl')) ? beside : path.resolve(process.cwd(), 'test', 'lab');
 
 /** Test accounts: extension → password. 1900 is the supervisor. */
 export const accounts = [
