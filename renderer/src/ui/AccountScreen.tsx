@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parseAccount, type AccountFieldErrors } from '../../../electron/common/contract/account';
 import { ContractError } from '../../../electron/common/contract/errors';
@@ -23,7 +23,12 @@ export function AccountScreen() {
   useEffect(() => {
     if (!bridgeUp) return;
     void store.bridge.client['account.get']({}).then((a) => {
-      setForm((f) => ({ ...f, server: a.server, user: a.user, authUser: a.authUser, displayName: a.displayName }));
+      // The stored account arrives asynchronously: never overwrite what the agent already started typing.
+      setForm((f) => ({
+        ...f,
+        server: dirty.current.has('server') ? f.server : a.server, user: dirty.current.has('user') ? f.user : a.user,
+        authUser: dirty.current.has('authUser') ? f.authUser : a.authUser, displayName: dirty.current.has('displayName') ? f.displayName : a.displayName,
+      }));
       setHasPassword(a.hasPassword);
     }).catch(() => undefined);
   }, [bridgeUp, store]);
@@ -31,7 +36,8 @@ export function AccountScreen() {
   const parsed = parseAccount(form);
   const errors: AccountFieldErrors = { ...(parsed.ok ? {} : parsed.errors), ...serverErrors };
   const shown = (f: Field) => (touched[f] ? errors[f] : undefined);
-  const set = (f: Field, v: string) => { setForm((x) => ({ ...x, [f]: v })); setServerErrors({}); setStatus(''); };
+  const dirty = useRef(new Set<Field>());
+  const set = (f: Field, v: string) => { dirty.current.add(f); setForm((x) => ({ ...x, [f]: v })); setServerErrors({}); setStatus(''); };
 
   const save = async (): Promise<boolean> => {
     setTouched({ server: true, user: true, authUser: true, displayName: true, password: true });
