@@ -1,0 +1,131 @@
+import { bytesToHex } from '../../common/hid/report-descriptor';
+import { encodeLeds, EventDecoder, type ControlEvent } from '../../common/hid/report-codec';
+import type { OutputName, TelephonyModel } from '../../common/hid/telephony-model';
+
+/** What the headset may ask of the phone. The core decides; the headset only requests. */
+export interface HeadsetCallPort {
+  answer(): void;
+  hangUp(): void;
+  reject(): void;
+  hold(on: boolean): void;
+  setMute(muted: boolean): void;
+  changeVolume(step: 1 | -1): void;
+}
+export interface HeadsetCallState { phase: 'idle' | 'ringing' | 'active' | 'held'; muted: boolean }
+export type HeadsetStatus = { usable: true } | { usable: false; reason: 'write-failed' | 'garbage-reports'; detail: string };
+
+/**
+ * The host side of a headset. The host owns hook, mute and ring: a button press is a request, and a report
+ * that merely repeats what the host already holds (the device echoing our own LED write, a second report of the
+ * same press) is ignored. Lights always follow the call state, and each output report is written only when its
+ * bytes change.
+ */
+export class HeadsetController {
+  private readonly decoder: EventDecoder;
+  private state: HeadsetCallState = { phase: 'idle', muted: false };
+  private readonly written = new Map<number, string>();
+  private status: HeadsetStatus = { usable: true };
+  private garbage = 0;
+  private readonly statusListeners = new Set<(s: HeadsetStatus) => void>();
+
+  constructor(private readonly model: TelephonyModel, private readonly write: (report: Uint8Array) => Promise<void>, private readonly port: HeadsetCallPort) {
+    this.decoder = new EventDecoder(model);
+  }
+
+  onStatus(l: (s: HeadsetStatus) => void): () => void { this.statusListeners.add(l); return () => this.statusListeners.delete(l); }
+  getStatus(): HeadsetStatus { return this.status; }
+
+  /** An input report from the device. Never throws: garbage is counted and reported once. */
+  onReport(report: Uint8Array): ControlEvent[] {
+    const { events, ignored } = this.decoder.push(report);
+    if (ignored) {
+      if (++this.garbage === 20) this.setStatus({ usable: false, reason: 'garbage-reports', detail: `${ignored.reason} (report ${bytesToHex(report.subarray(0, 8))})` });
+      return [];
+    }
+    const acted: ControlEvent[] = [];
+    for (const e of events) if (this.act(e)) acted.push(e);
+    return acted;
+  }
+
+  private offHook(): boolean { return this.state.phase === 'active' || this.state.phase === 'held'; }
+
+  private act(e: ControlEvent): boolean {
+    const relative = this.model.inputs[e.usage]?.relative ?? false;
+    switch (e.usage) {
+      case 'hookSwitch': {
+        // A level equal to what the host holds is an echo or a repeat; a pulse toggles.
+        const wantOffHook = relative ? !this.offHook() : e.value !== 0;
+        if (wantOffHook === this.offHook() && !(this.state.phase === 'ringing' && wantOffHook)) return false;
+        if (wantOffHook && this.state.phase === 'ringing') { this.port.answer(); return true; }
+        if (!wantOffHook && this.offHook()) { this.port.hangUp(); return true; }
+        return false;
+      }
+      case 'phoneMute': {
+        // Mute only while off-hook: on-hook mute presses are refused, as the device cannot show them.
+        if (!this.offHook()) return false;
+        const want = relative ? !this.state.muted : e.value !== 0;
+        if (want === this.state.muted) return false;
+        this.port.setMute(want);
+        return true;
+      }
+      case 'drop':
+        if (this.state.phase === 'ringing') { this.port.reject(); return true; }
+        if (this.offHook()) { this.port.hangUp(); return true; }
+        return false;
+      case 'flash':
+        if (!this.offHook()) return false;
+        this.port.hold(this.state.phase === 'active');
+        return true;
+      case 'volumeUp': case 'volumeDown':
+        if (e.value === 0) return false;
+        this.port.changeVolume(e.usage === 'volumeUp' ? 1 : -1);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The call state from the core: lights follow it. Returns the reports written. */
+  async onCallState(next: HeadsetCallState): Promise<string[]> {
+    // Mute is meaningless on-hook; the call-start reset comes from the core with the new call.
+    this.state = { phase: next.phase, muted: next.phase === 'active' || next.phase === 'held' ? next.muted : false };
+    return this.writeLeds();
+  }
+
+  /** After a reconnect: write every report again, whatever was cached. */
+  async restore(): Promise<string[]> { this.written.clear(); return this.writeLeds(); }
+
+  private leds(): Set<OutputName> {
+    const on = new Set<OutputName>();
+    const s = this.state;
+    if (s.phase === 'ringing') { on.add('ring'); on.add('ringer'); }
+    if (s.phase === 'active' || s.phase === 'held') { on.add('offHook'); on.add('onLine'); }
+    if (s.phase === 'held') on.add('hold');
+    if ((s.phase === 'active' || s.phase === 'held') && s.muted) { on.add('mute'); on.add('microphone'); }
+    return on;
+  }
+
+  private async writeLeds(): Promise<string[]> {
+    const out: string[] = [];
+    if (!this.status.usable && this.status.reason === 'write-failed') return out;
+    for (const r of encodeLeds(this.model, this.leds())) {
+      const hex = bytesToHex(r.bytes);
+      if (this.written.get(r.reportId) === hex) continue;
+      try {
+        await this.write(r.bytes);
+        this.written.set(r.reportId, hex);
+        out.push(hex);
+      } catch (err) {
+        // The device vanished mid-write: say so once; the call is not affected.
+        this.setStatus({ usable: false, reason: 'write-failed', detail: String((err as Error)?.message ?? err).slice(0, 200) });
+        break;
+      }
+    }
+    return out;
+  }
+
+  private setStatus(s: HeadsetStatus): void {
+    this.status = s;
+    for (const l of this.statusListeners) l(s);
+  }
+}
