@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSettingKey } from '../common/settings/schema';
 import { createCore } from '../node/core/core';
+import type { HidLibrary } from '../node/hid/headset-devices';
 import { createLogger } from '../node/log';
 import { FileSecrets } from '../node/secrets/file-secrets';
 import { sipPasswordSecret } from '../node/secrets/secrets-port';
@@ -44,7 +45,10 @@ async function main() {
   const log = createLogger((line) => process.stderr.write(`${line}\n`), process.env.DIADEMA_LOG === 'debug' ? 'debug' : 'info', 'browser-host');
   await fs.mkdir(args.dataDir, { recursive: true, mode: 0o700 });
   const secrets = new FileSecrets(path.join(args.dataDir, 'secrets.json'));
+  // Headsets through node-hid; a machine where the native module cannot load simply has no headset support.
+  const hid = await import('node-hid').then((m) => (m.default ?? m) as unknown as HidLibrary).catch(() => undefined);
   const core = createCore({
+    ...(hid ? { hid } : {}),
     shell: 'browser', version: process.env.npm_package_version ?? '0.1.0', dataDir: args.dataDir, secrets, log,
     policy: jsonFileLayer('policy', process.env.DIADEMA_POLICY_FILE ?? '/etc/diadema/policy.json', { quarantineDamaged: false }),
     profile: jsonFileLayer('profile', path.join(args.dataDir, 'profile.json'), { quarantineDamaged: true }),

@@ -8,6 +8,8 @@ import { CallManager, type OfferGate } from '../phone/call-manager';
 import { checkConnection } from '../phone/connection-check';
 import { MediaBridge } from '../phone/media-bridge';
 import { MuteMonitor } from '../mute/mute-monitor';
+import { HeadsetDevices, type HidLibrary } from '../hid/headset-devices';
+import type { HeadsetCallState } from '../hid/headset-controller';
 import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
 import { sipPasswordSecret, type SecretsPort } from '../secrets/secrets-port';
@@ -27,6 +29,8 @@ export interface CoreOptions {
   phone?: Partial<PhoneServiceOptions>;
   /** Agent-state gate for new calls (after-call work, not ready); absent = always offer. */
   gate?: OfferGate;
+  /** node-hid (or a fake); absent = no headset support (tests, platforms without descriptors). */
+  hid?: HidLibrary;
 }
 
 export interface Core {
@@ -42,6 +46,7 @@ export interface Core {
   readonly settings: SettingsService;
   readonly calls: CallManager;
   readonly mute: MuteMonitor;
+  readonly headset: HeadsetDevices | undefined;
 }
 
 /** The composition root: every service of the main process is created and wired here, and only here. */
@@ -75,6 +80,27 @@ export function createCore(o: CoreOptions): Core {
   calls.onEvent((e) => mute.onCallEvent(e));
   mute.onChange((s) => emit('mute', s));
   calls.onChange((s) => emit('calls', s));
+
+  // Headset buttons are requests to the call manager; the call state drives the headset's lights.
+  const find = (...states: string[]) => calls.snapshot().calls.find((c) => states.includes(c.state));
+  const headset = o.hid ? new HeadsetDevices({
+    hid: o.hid, log: o.log,
+    port: {
+      answer: () => { const c = find('ringing'); if (c) void calls.answer(c.id).catch(() => undefined); },
+      hangUp: () => { const c = find('active', 'held', 'dialing', 'early'); if (c) void calls.hangup(c.id).catch(() => undefined); },
+      reject: () => { const c = find('ringing'); if (c) void calls.reject(c.id).catch(() => undefined); },
+      hold: (on) => { const c = find(on ? 'active' : 'held'); if (c) void calls.hold(c.id, on).catch(() => undefined); },
+      setMute: (m) => { calls.setMute(m, 'headset'); },
+      changeVolume: (step) => { o.log.info('headset volume step (speaker volume control not built yet)', { step }); },
+    },
+  }) : undefined;
+  const headsetState = (): HeadsetCallState => {
+    const snap = calls.snapshot();
+    const phase = snap.calls.some((c) => c.state === 'active') ? 'active' : snap.calls.some((c) => c.state === 'held') ? 'held'
+      : snap.calls.some((c) => c.state === 'ringing') ? 'ringing' : 'idle';
+    return { phase, muted: snap.muted };
+  };
+  if (headset) calls.onChange(() => void headset.setCallState(headsetState()));
   calls.onNotice((n) => emit('call.notice', n));
 
   const accountForm = () => ({
@@ -144,7 +170,7 @@ export function createCore(o: CoreOptions): Core {
   let connectionSeq = 0;
 
   return {
-    handlers, phone, settings, calls, mute,
+    handlers, phone, settings, calls, mute, headset,
     connect(sink) {
       const id = `c${++connectionSeq}`;
       sinks.add(sink);
@@ -154,8 +180,9 @@ export function createCore(o: CoreOptions): Core {
       await settings.load();
       const { parsed, password } = await applyAccount();
       if (parsed.ok && password) void phone.register();
+      if (settings.get('headset.enabled')) headset?.start();
     },
-    async stop() { await calls.dispose(); await phone.dispose(); },
+    async stop() { await headset?.stop(); await calls.dispose(); await phone.dispose(); },
     networkChanged: () => phone.networkChanged(),
     resumed: () => phone.resumed(),
   };

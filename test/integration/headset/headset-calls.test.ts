@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { hexToBytes } from '../../../electron/common/hid/report-descriptor';
+import { startAgentCore, type AgentCore } from '../../support/agent-core';
+import { FakeHid } from '../../support/fake-hid';
+import { labAccount } from '../../support/lab-env';
+import { SipParty, until } from '../../support/sip-party';
+
+// A real Jabra descriptor behind a fake node-hid, an agent core registered to Kamailio, a SIP.js caller:
+// headset buttons drive real calls and the call state drives the headset's lights.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const jabra = (JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>)
+  .find((d) => d.product.startsWith('Jabra EVOLVE'))!;
+const lab = inject('lab');
+const a = labAccount(lab, 6);
+const b = labAccount(lab, 2);
+const hidPath = '/dev/hidraw7';
+let hid: FakeHid;
+let agent: AgentCore;
+let far: SipParty;
+
+beforeAll(async () => {
+  hid = new FakeHid();
+  hid.plug({ path: hidPath, vendorId: 0x0b0e, productId: 0x0307, product: 'Jabra EVOLVE LINK MS', usagePage: 0x0b, usage: 5 }, hexToBytes(jabra.descriptorHex));
+  agent = await startAgentCore({ hid, account: { server: lab.ws, user: a.user, password: a.password } });
+  await until(() => agent.core.headset?.view().connected === true, 5000, 'headset connected');
+  far = await new SipParty({ server: lab.ws, aor: b.uri, user: b.user, password: b.password }).start();
+}, 30_000);
+afterAll(async () => { await far?.stop(); await agent?.dispose(); });
+
+const handle = () => hid.handles.get(hidPath)!;
+const calls = () => agent.core.calls.snapshot().calls;
+
+describe('headset and calls', () => {
+  it('opens the headset without seizing it, and rings it', async () => {
+    expect(hid.opens).toEqual([{ path: hidPath, nonExclusive: true }]);
+    far.call(`sip:${a.user}@${lab.domain}`);
+    await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'ringing');
+    await until(() => handle().writes.at(-1) === '022400', 5000, 'Ring + Ringer lit');
+  });
+
+  it('the hook button answers; Off-Hook replaces Ring; mute button mutes and lights Mute; hook again hangs up', async () => {
+    handle().send('020100');
+    await until(() => calls().some((c) => c.state === 'active'), 5000, 'answered from the headset');
+    await until(() => handle().writes.at(-1) === '020100', 5000, 'Off-Hook lit, Ring cleared');
+    handle().send('020100'); // the device's echo of our write changes nothing
+    handle().send('020500');
+    handle().send('020100');
+    await until(() => agent.core.calls.isMuted(), 5000, 'muted from the headset');
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, source: 'headset' });
+    await until(() => handle().writes.at(-1) === '021300', 5000, 'Mute + Microphone lit');
+    handle().send('020000');
+    await until(() => calls().every((c) => c.state === 'ended'), 5000, 'hung up from the headset');
+    await until(() => handle().writes.at(-1) === '020000', 5000, 'lights off');
+  });
+
+  it('an unplugged headset is followed, and its lights are restored on reconnect; calls do not care', async () => {
+    far.call(`sip:${a.user}@${lab.domain}`);
+    await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'ringing');
+    const id = calls().find((c) => c.state === 'ringing')!.id;
+    hid.unplug(hidPath);
+    await agent.core.headset!.scan();
+    expect(agent.core.headset!.view().connected).toBe(false);
+    await agent.core.handlers['call.answer']({ callId: id });
+    await until(() => calls().some((c) => c.state === 'active'), 5000, 'answered on screen');
+    hid.plug({ path: hidPath, vendorId: 0x0b0e, productId: 0x0307, product: 'Jabra EVOLVE LINK MS', usagePage: 0x0b, usage: 5 }, hexToBytes(jabra.descriptorHex));
+    await agent.core.headset!.scan();
+    await until(() => handle()?.writes.includes('020100'), 5000, 'Off-Hook restored on the new handle');
+    await agent.core.handlers['call.hangup']({ callId: id });
+    expect(hexToBytes('020100')).toHaveLength(3);
+  });
+});
