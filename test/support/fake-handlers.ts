@@ -27,6 +27,8 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'media.respond': async () => ({}),
     'media.stats': async () => ({}),
     'mute.report': async () => ({}),
+    'headset.get': async () => ({ connected: false, status: { usable: true }, buttons: [], lights: [] }),
+    'headset.testLights': async () => ({ ok: false }),
     'mute.status': async () => ({ muted: false, source: 'call-start', since: 0, inCall: false, verification: 'unknown', reapplied: 0, talkingWhileMuted: false, analysisFailed: false }),
   };
   return { ...base, ...overrides };

@@ -10,6 +10,13 @@ import { registrationSnapshot, stepReport } from './registration';
  * that receives it.
  */
 const empty = z.object({}).strict();
+const headsetView = z.object({
+  connected: z.boolean(), product: z.string().max(128).optional(), path: z.string().max(256).optional(),
+  status: z.union([z.object({ usable: z.literal(true) }), z.object({ usable: z.literal(false), reason: z.enum(['write-failed', 'garbage-reports']), detail: z.string().max(300) })]),
+  buttons: z.array(z.string().max(32)), lights: z.array(z.string().max(32)),
+  /** No headset support in this process (node-hid could not load). */
+  unsupported: z.boolean().optional(),
+});
 const layer = z.enum(['default', 'profile', 'user', 'policy']);
 const resolvedSettings = z.record(z.string(), z.object({ value: z.unknown(), layer, locked: z.boolean() }));
 const settingsView = z.object({
@@ -46,6 +53,8 @@ export const calls = {
   ...callCalls,
   'mute.report': { args: muteReport, result: z.object({}) },
   'mute.status': { args: empty, result: muteStatus },
+  'headset.get': { args: empty, result: headsetView },
+  'headset.testLights': { args: z.object({ lights: z.array(z.enum(['offHook', 'ring', 'mute', 'microphone', 'hold', 'onLine', 'ringer'])).max(7).nullable() }).strict(), result: z.object({ ok: z.boolean() }) },
 } as const;
 
 export const events = {
@@ -54,6 +63,8 @@ export const events = {
   'connection.step': stepReport,
   ...callEvents,
   mute: muteStatus,
+  headset: headsetView,
+  'headset.button': z.object({ usage: z.string().max(32), value: z.number() }),
 } as const;
 
 export type CallName = keyof typeof calls;

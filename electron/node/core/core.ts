@@ -100,7 +100,11 @@ export function createCore(o: CoreOptions): Core {
       : snap.calls.some((c) => c.state === 'ringing') ? 'ringing' : 'idle';
     return { phase, muted: snap.muted };
   };
-  if (headset) calls.onChange(() => void headset.setCallState(headsetState()));
+  if (headset) {
+    calls.onChange(() => void headset.setCallState(headsetState()));
+    headset.onChange((v) => emit('headset', v));
+    headset.onButton((e) => emit('headset.button', e));
+  }
   calls.onNotice((n) => emit('call.notice', n));
 
   const accountForm = () => ({
@@ -166,6 +170,8 @@ export function createCore(o: CoreOptions): Core {
     'media.stats': async ({ callId, sample }) => { calls.recordQuality(callId, sample); return {}; },
     'mute.report': async (r) => { mute.report(r); return {}; },
     'mute.status': async () => mute.snapshot(),
+    'headset.get': async () => headset?.view() ?? { connected: false, status: { usable: true }, buttons: [], lights: [], unsupported: true },
+    'headset.testLights': async ({ lights }) => ({ ok: (await headset?.testLights(lights ?? undefined)) ?? false }),
   };
   let connectionSeq = 0;
 

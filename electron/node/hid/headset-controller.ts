@@ -27,6 +27,8 @@ export class HeadsetController {
   private status: HeadsetStatus = { usable: true };
   private garbage = 0;
   private readonly statusListeners = new Set<(s: HeadsetStatus) => void>();
+  private readonly eventListeners = new Set<(e: ControlEvent) => void>();
+  private testLights: Set<OutputName> | undefined;
 
   constructor(private readonly model: TelephonyModel, private readonly write: (report: Uint8Array) => Promise<void>, private readonly port: HeadsetCallPort) {
     this.decoder = new EventDecoder(model);
@@ -34,6 +36,17 @@ export class HeadsetController {
 
   onStatus(l: (s: HeadsetStatus) => void): () => void { this.statusListeners.add(l); return () => this.statusListeners.delete(l); }
   getStatus(): HeadsetStatus { return this.status; }
+  /** Every decoded button event, acted on or not (the headset check screen shows them live). */
+  onEvent(l: (e: ControlEvent) => void): () => void { this.eventListeners.add(l); return () => this.eventListeners.delete(l); }
+
+  /** Headset check: light the given LEDs while no call is up; `undefined` returns the lights to the call state. */
+  async test(lights: ReadonlySet<OutputName> | undefined): Promise<boolean> {
+    // Never during a call: the lights must tell the truth about the call.
+    if (this.state.phase !== 'idle') return false;
+    this.testLights = lights ? new Set(lights) : undefined;
+    await this.writeLeds();
+    return true;
+  }
 
   /** An input report from the device. Never throws: garbage is counted and reported once. */
   onReport(report: Uint8Array): ControlEvent[] {
@@ -43,7 +56,10 @@ export class HeadsetController {
       return [];
     }
     const acted: ControlEvent[] = [];
-    for (const e of events) if (this.act(e)) acted.push(e);
+    for (const e of events) {
+      for (const l of this.eventListeners) l(e);
+      if (this.act(e)) acted.push(e);
+    }
     return acted;
   }
 
@@ -89,6 +105,7 @@ export class HeadsetController {
   async onCallState(next: HeadsetCallState): Promise<string[]> {
     // Mute is meaningless on-hook; the call-start reset comes from the core with the new call.
     this.state = { phase: next.phase, muted: next.phase === 'active' || next.phase === 'held' ? next.muted : false };
+    if (next.phase !== 'idle') this.testLights = undefined;
     return this.writeLeds();
   }
 
@@ -96,6 +113,7 @@ export class HeadsetController {
   async restore(): Promise<string[]> { this.written.clear(); return this.writeLeds(); }
 
   private leds(): Set<OutputName> {
+    if (this.testLights) return new Set(this.testLights);
     const on = new Set<OutputName>();
     const s = this.state;
     if (s.phase === 'ringing') { on.add('ring'); on.add('ringer'); }

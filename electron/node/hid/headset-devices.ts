@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseReportDescriptor } from '../../common/hid/report-descriptor';
-import { buildTelephonyModel, type TelephonyModel } from '../../common/hid/telephony-model';
+import type { ControlEvent } from '../../common/hid/report-codec';
+import { buildTelephonyModel, type OutputName, type TelephonyModel } from '../../common/hid/telephony-model';
 import type { Logger } from '../log';
 import { HeadsetController, type HeadsetCallPort, type HeadsetCallState, type HeadsetStatus } from './headset-controller';
 
@@ -40,6 +41,7 @@ export class HeadsetDevices {
   private scanning = false;
   private readonly unusable = new Map<string, string>();
   private readonly listeners = new Set<(v: HeadsetView) => void>();
+  private readonly buttonListeners = new Set<(e: ControlEvent) => void>();
 
   constructor(private readonly o: { hid: HidLibrary; port: HeadsetCallPort; log: Logger; readDescriptor?: (p: string) => Promise<Uint8Array | undefined>; pollMs?: number }) {}
 
@@ -53,6 +55,11 @@ export class HeadsetDevices {
     await this.drop();
   }
   onChange(l: (v: HeadsetView) => void): () => void { this.listeners.add(l); return () => this.listeners.delete(l); }
+  onButton(l: (e: ControlEvent) => void): () => void { this.buttonListeners.add(l); return () => this.buttonListeners.delete(l); }
+  async testLights(lights: OutputName[] | undefined): Promise<boolean> {
+    if (!this.current) return false;
+    return this.current.controller.test(lights ? new Set(lights) : undefined);
+  }
   view(): HeadsetView {
     const c = this.current;
     if (!c) return { connected: false, status: { usable: true }, buttons: [], lights: [] };
@@ -104,6 +111,7 @@ export class HeadsetDevices {
     const controller = new HeadsetController(model, async (bytes) => { await handle.write(Buffer.from(bytes)); }, this.o.port);
     this.current = { path: d.path!, handle, controller, model, ...(d.product ? { product: d.product } : {}) };
     controller.onStatus(() => this.changed());
+    controller.onEvent((e) => { for (const l of this.buttonListeners) l(e); });
     handle.on('data', (data) => controller.onReport(new Uint8Array(data)));
     handle.on('error', (err) => { this.o.log.warn('headset read error', { detail: err.message }); void this.drop(); });
     this.o.log.info('headset connected', { product: d.product, path: d.path, channel: model.channel?.kind });

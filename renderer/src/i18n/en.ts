@@ -125,6 +125,18 @@ export const en = {
   'mute.holdInstead': 'Put on hold instead',
   'mute.mismatch': 'Mute check failed: what leaves your microphone does not match the mute button. Diadema corrected it ({{count}}).',
   'mute.analysisFailed': 'The talking-while-muted warning is not working: the microphone could not be analysed.',
+  'headset.title': "Headset check",
+  'headset.none': "No headset found.",
+  'headset.unsupported': "Headset support is not available on this computer.",
+  'headset.help': "Nothing arrives when you press a button? On Linux, ask IT to install the Diadema udev rule (access to /dev/hidraw). Close other apps that may hold the headset (vendor hubs, other softphones), then unplug it and plug it in again.",
+  'headset.connected': "Connected: {{name}}",
+  'headset.unusable': "The headset stopped answering: {{detail}}",
+  'headset.pressHint': "Press each button on the headset; each press appears here.",
+  'headset.events': "Button presses",
+  'headset.light.ring': "Light Ring",
+  'headset.light.offHook': "Light Off-Hook",
+  'headset.light.mute': "Light Mute",
+  'headset.light.off': "Lights off",
 } as const;
 
 export type MessageKey = keyof typeof en;

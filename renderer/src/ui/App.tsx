@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountScreen } from './AccountScreen';
 import { CallPanel } from './CallPanel';
+import { HeadsetCheck } from './HeadsetCheck';
 import { useApp, useAppStore } from './context';
 import { LanguagePicker } from './LanguagePicker';
 import { MuteBar } from './MuteBar';
@@ -35,6 +36,7 @@ export function App() {
       <main className="layout">
         <CallPanel />
         <AccountScreen />
+        <HeadsetCheck />
       </main>
     </>
   );

@@ -34,11 +34,31 @@ const handle = () => hid.handles.get(hidPath)!;
 const calls = () => agent.core.calls.snapshot().calls;
 
 describe('headset and calls', () => {
+  it('headset check: shows the device, every press as decoded, and lights on demand while idle', async () => {
+    expect(await agent.core.handlers['headset.get']({})).toMatchObject({ connected: true, product: 'Jabra EVOLVE LINK MS', status: { usable: true } });
+    const seen: unknown[] = [];
+    const conn = agent.core.connect((name, payload) => { if (name === 'headset.button') seen.push(payload); });
+    // Idle: lights on demand.
+    const idle = await agent.core.handlers['headset.testLights']({ lights: ['ring'] });
+    expect(idle.ok).toBe(true);
+    expect(handle().writes.at(-1)).toBe('020400');
+    await agent.core.handlers['headset.testLights']({ lights: null });
+    expect(handle().writes.at(-1)).toBe('020000');
+    handle().send('020800'); handle().send('020000'); // flash pulse while idle: shown, not acted on
+    await until(() => seen.length > 0, 2000, 'button event');
+    expect(seen[0]).toEqual({ usage: 'flash', value: 1 });
+    conn.close();
+  });
+
   it('opens the headset without seizing it, and rings it', async () => {
     expect(hid.opens).toEqual([{ path: hidPath, nonExclusive: true }]);
     far.call(`sip:${a.user}@${lab.domain}`);
     await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'ringing');
     await until(() => handle().writes.at(-1) === '022400', 5000, 'Ring + Ringer lit');
+  });
+
+  it('refuses test lights during a call', async () => {
+    expect(await agent.core.handlers['headset.testLights']({ lights: ['mute'] })).toEqual({ ok: false });
   });
 
   it('the hook button answers; Off-Hook replaces Ring; mute button mutes and lights Mute; hook again hangs up', async () => {

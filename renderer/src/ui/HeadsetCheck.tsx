@@ -1,0 +1,47 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallResult } from '../../../electron/common/contract/contract';
+import { useApp, useAppStore } from './context';
+
+type View = CallResult<'headset.get'>;
+
+/** The pre-shift check: which headset, each button press as it is decoded, and lights on demand. */
+export function HeadsetCheck() {
+  const { t } = useTranslation();
+  const store = useAppStore();
+  const id = useId();
+  const bridgeUp = useApp((s) => s.bridge === 'connected');
+  const [view, setView] = useState<View | undefined>();
+  const [events, setEvents] = useState<Array<{ usage: string; value: number; at: number }>>([]);
+  useEffect(() => {
+    if (!bridgeUp) return;
+    void store.bridge.client['headset.get']({}).then(setView).catch(() => undefined);
+    const offView = store.bridge.on('headset', setView);
+    const offButton = store.bridge.on('headset.button', (e) => setEvents((x) => [{ ...e, at: Date.now() }, ...x].slice(0, 10)));
+    return () => { offView(); offButton(); };
+  }, [bridgeUp, store]);
+  const light = (lights: Array<'ring' | 'offHook' | 'mute' | 'microphone'> | null) => void store.bridge.client['headset.testLights']({ lights }).catch(() => undefined);
+  return (
+    <section className="panel headset" aria-labelledby={`${id}-t`} data-testid="headset-check">
+      <h2 id={`${id}-t`}>{t('headset.title')}</h2>
+      {!view?.connected && <p data-testid="headset-none">{view?.unsupported ? t('headset.unsupported') : t('headset.none')}</p>}
+      {view?.connected && <p data-testid="headset-name">{t('headset.connected', { name: view.product ?? view.path ?? '' })}</p>}
+      {view?.connected && !view.status.usable && <p className="error" role="alert">{t('headset.unusable', { detail: view.status.detail })}</p>}
+      {view?.connected && (
+        <>
+          <p>{t('headset.pressHint')}</p>
+          <div className="buttons">
+            <button type="button" onClick={() => light(['ring'])}>{t('headset.light.ring')}</button>
+            <button type="button" onClick={() => light(['offHook'])}>{t('headset.light.offHook')}</button>
+            <button type="button" onClick={() => light(['mute', 'microphone'])}>{t('headset.light.mute')}</button>
+            <button type="button" onClick={() => light(null)}>{t('headset.light.off')}</button>
+          </div>
+          <ol aria-live="polite" aria-label={t('headset.events')} data-testid="headset-events">
+            {events.map((e) => <li key={e.at + e.usage}>{e.usage} = {e.value}</li>)}
+          </ol>
+        </>
+      )}
+      <p className="note">{t('headset.help')}</p>
+    </section>
+  );
+}
