@@ -30,6 +30,14 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'headset.get': async () => ({ connected: false, status: { usable: true }, buttons: [], lights: [] }),
     'headset.testLights': async () => ({ ok: false }),
     'mute.status': async () => ({ muted: false, source: 'call-start', since: 0, inCall: false, verification: 'unknown', reapplied: 0, talkingWhileMuted: false, analysisFailed: false }),
+    'notes.get': async () => ({ note: null, editable: true }),
+    'notes.save': async () => ({ savedAt: 0, durable: true }),
+    'notes.finish': async () => ({ ok: true, missing: [] }),
+    'notes.history': async () => ({ calls: [], total: 0 }),
+    'notes.detail': async ({ callId }) => ({ call: { callId, direction: 'inbound', remoteName: '', remoteNumber: '', ringAt: 0, handleMs: 0, holdMs: 0, acwMs: 0, disposition: null }, timeline: [], note: null, editable: false }),
+    'notes.drafts': async () => ({ drafts: [] }),
+    'notes.export': async () => ({ data: '' }),
+    'notes.status': async () => ({ store: 'ok', outbox: { pending: 0, endpoint: false } }),
   };
   return { ...base, ...overrides };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { accountForm, accountFieldError } from './account';
 import { callCalls, callEvents } from './calls';
 import { muteReport, muteStatus } from './mute';
+import { notesCalls, notesEvents } from './notes';
 import { registrationSnapshot, stepReport } from './registration';
 
 /**
@@ -51,6 +52,7 @@ export const calls = {
   'phone.unregister': { args: empty, result: registrationSnapshot },
   'phone.registration': { args: empty, result: registrationSnapshot },
   ...callCalls,
+  ...notesCalls,
   'mute.report': { args: muteReport, result: z.object({}) },
   'mute.status': { args: empty, result: muteStatus },
   'headset.get': { args: empty, result: headsetView },
@@ -62,6 +64,7 @@ export const events = {
   settings: settingsView,
   'connection.step': stepReport,
   ...callEvents,
+  ...notesEvents,
   mute: muteStatus,
   headset: headsetView,
   'headset.button': z.object({ usage: z.string().max(32), value: z.number() }),

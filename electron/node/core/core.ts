@@ -49,6 +49,12 @@ export interface Core {
   readonly headset: HeadsetDevices | undefined;
 }
 
+const notYet = async (): Promise<never> => { throw new ContractError('internal', { reason: 'notes-store-not-wired' }); };
+const notesPending: Pick<ContractHandlers, 'notes.get' | 'notes.save' | 'notes.finish' | 'notes.history' | 'notes.detail' | 'notes.drafts' | 'notes.export' | 'notes.status'> = {
+  'notes.get': notYet, 'notes.save': notYet, 'notes.finish': notYet, 'notes.history': notYet,
+  'notes.detail': notYet, 'notes.drafts': notYet, 'notes.export': notYet, 'notes.status': notYet,
+};
+
 /** The composition root: every service of the main process is created and wired here, and only here. */
 export function createCore(o: CoreOptions): Core {
   installWebSocketGlobal();
@@ -172,6 +178,8 @@ export function createCore(o: CoreOptions): Core {
     'mute.status': async () => mute.snapshot(),
     'headset.get': async () => headset?.view() ?? { connected: false, status: { usable: true }, buttons: [], lights: [], unsupported: true },
     'headset.testLights': async ({ lights }) => ({ ok: (await headset?.testLights(lights ?? undefined)) ?? false }),
+    // Notes store: being wired (issue 6); until then every notes call fails plainly.
+    ...notesPending,
   };
   let connectionSeq = 0;
 

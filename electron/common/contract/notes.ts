@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { callId } from './calls';
+
+/**
+ * After-call notes, call history and the local store's health (issue 6). The core keeps every call, its timeline
+ * and its note in SQLite; the renderer saves drafts as the agent types (debounced, at most 300 ms at risk).
+ */
+
+/** Up to 1 MB of pasted text per field, any Unicode, stored verbatim. */
+export const NOTE_TEXT_MAX = 1_048_576;
+const noteText = z.string().max(NOTE_TEXT_MAX);
+const fieldId = z.string().min(1).max(64);
+const disposition = z.string().min(1).max(128);
+
+export const noteView = z.object({
+  callId: z.string(),
+  templateId: z.string().nullable(),
+  /** Field id -> text. */
+  fields: z.record(z.string(), z.string()),
+  text: z.string(),
+  disposition: z.string().nullable(),
+  status: z.enum(['draft', 'final']),
+  updatedAt: z.number(),
+  finishedAt: z.number().optional(),
+});
+export type NoteView = z.infer<typeof noteView>;
+
+export const callSummary = z.object({
+  callId: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  remoteName: z.string(),
+  remoteNumber: z.string(),
+  ringAt: z.number(),
+  answerAt: z.number().optional(),
+  endAt: z.number().optional(),
+  /** Answer to end (0 when never answered). */
+  handleMs: z.number(),
+  holdMs: z.number(),
+  acwMs: z.number(),
+  disposition: z.string().nullable(),
+  /** Average MOS of the quality samples taken during the call. */
+  mos: z.number().optional(),
+  /** Where the full-text query matched, as plain text. */
+  snippet: z.string().optional(),
+});
+export type CallSummary = z.infer<typeof callSummary>;
+
+export const timelineKind = z.enum(['mute', 'hold', 'transfer', 'device', 'quality', 'state', 'acw', 'agent']);
+export type TimelineKind = z.infer<typeof timelineKind>;
+export const timelineEntry = z.object({ at: z.number(), kind: timelineKind, data: z.record(z.string(), z.unknown()) });
+export type TimelineEntry = z.infer<typeof timelineEntry>;
+
+export const notesStatus = z.object({
+  store: z.enum(['ok', 'recovered', 'disk-full', 'failed']),
+  detail: z.string().max(500).optional(),
+  /** Where a corrupt database file was moved to (store 'recovered'). */
+  movedTo: z.string().max(1024).optional(),
+  outbox: z.object({
+    pending: z.number().int().nonnegative(),
+    lastError: z.string().max(300).optional(),
+    nextAttemptAt: z.number().optional(),
+    /** A sync endpoint is configured. */
+    endpoint: z.boolean(),
+  }),
+});
+export type NotesStatus = z.infer<typeof notesStatus>;
+
+export const noteDraft = z.object({ callId: z.string(), remoteName: z.string(), remoteNumber: z.string(), updatedAt: z.number(), preview: z.string() });
+export type NoteDraft = z.infer<typeof noteDraft>;
+
+export const noteSaveArgs = z.object({
+  callId,
+  templateId: z.string().max(64).nullable().optional(),
+  fields: z.record(fieldId, noteText).refine((f) => Object.keys(f).length <= 32, 'too many fields'),
+  text: noteText,
+  disposition: disposition.nullable().optional(),
+}).strict();
+export type NoteSaveArgs = z.infer<typeof noteSaveArgs>;
+
+export const exportFormat = z.enum(['csv', 'json']);
+
+export const notesCalls = {
+  'notes.get': { args: z.object({ callId }).strict(), result: z.object({ note: noteView.nullable(), editable: z.boolean() }) },
+  'notes.save': { args: noteSaveArgs, result: z.object({ savedAt: z.number(), durable: z.boolean() }) },
+  'notes.finish': {
+    args: z.object({ callId, disposition }).strict(),
+    result: z.object({ ok: z.boolean(), missing: z.array(z.string()) }),
+  },
+  'notes.history': {
+    args: z.object({
+      from: z.number().optional(), to: z.number().optional(), query: z.string().max(256).optional(),
+      limit: z.number().int().min(1).max(200), offset: z.number().int().nonnegative(),
+    }).strict(),
+    result: z.object({ calls: z.array(callSummary), total: z.number().int().nonnegative() }),
+  },
+  'notes.detail': {
+    args: z.object({ callId }).strict(),
+    result: z.object({ call: callSummary, timeline: z.array(timelineEntry), note: noteView.nullable(), editable: z.boolean() }),
+  },
+  'notes.drafts': { args: z.object({}).strict(), result: z.object({ drafts: z.array(noteDraft) }) },
+  'notes.export': {
+    args: z.object({ from: z.number(), to: z.number(), format: exportFormat }).strict(),
+    result: z.object({ data: z.string() }),
+  },
+  'notes.status': { args: z.object({}).strict(), result: notesStatus },
+} as const;
+
+export const notesEvents = {
+  'notes.status': notesStatus,
+} as const;
