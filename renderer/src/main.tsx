@@ -25,7 +25,7 @@ async function start() {
   const setting = <T,>(key: string) => store.getState().settings?.settings[key]?.value as T;
   const media = new MediaHost({
     client: bridge.client, on: bridge.on, doc: document,
-    prefs: () => ({ microphone: setting('audio.microphone') ?? null, speaker: setting('audio.speaker') ?? null, ringer: setting('audio.ringer') ?? null, ringOnSpeakers: Boolean(setting('audio.ringOnSpeakers')) }),
+    prefs: () => ({ microphone: setting('audio.microphone') ?? null, speaker: setting('audio.speaker') ?? null, ringer: setting('audio.ringer') ?? null, ringOnSpeakers: Boolean(setting('audio.ringOnSpeakers')), volume: setting<number>('audio.callVolume') ?? 100 }),
   });
   // Host media once connected, and again after every reconnect (the core re-negotiates live calls).
   let started = false;

@@ -33,6 +33,7 @@ export const settingsSchema = {
   'audio.microphone': def(deviceChoice, null, 'Microphone, remembered by id and label', { profile: false, policy: false }),
   'audio.speaker': def(deviceChoice, null, 'Speaker or headset output', { profile: false, policy: false }),
   'audio.ringer': def(deviceChoice, null, 'Device that rings for incoming calls', { profile: false, policy: false }),
+  'audio.callVolume': def(z.number().int().min(0).max(100), 80, 'Call audio volume in percent; the headset volume buttons move it in steps of 10'),
   'audio.ringOnSpeakers': def(z.boolean(), false, 'Ring on the default speakers as well as the ringer device'),
   'calls.rejectCode': def(sipCode([486, 603]), 486, 'SIP response used when the agent rejects a call'),
   'calls.autoAnswer': def(z.boolean(), false, 'Answer incoming calls automatically'),

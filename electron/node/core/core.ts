@@ -8,6 +8,7 @@ import { CallManager, type OfferGate } from '../phone/call-manager';
 import { checkConnection } from '../phone/connection-check';
 import { MediaBridge } from '../phone/media-bridge';
 import { MuteMonitor } from '../mute/mute-monitor';
+import { callVolumeControl } from '../audio/call-volume';
 import { HeadsetDevices, type HidLibrary } from '../hid/headset-devices';
 import type { HeadsetCallState } from '../hid/headset-controller';
 import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
@@ -89,6 +90,7 @@ export function createCore(o: CoreOptions): Core {
 
   // Headset buttons are requests to the call manager; the call state drives the headset's lights.
   const find = (...states: string[]) => calls.snapshot().calls.find((c) => states.includes(c.state));
+  const stepVolume = callVolumeControl(settings, o.log);
   const headset = o.hid ? new HeadsetDevices({
     hid: o.hid, log: o.log,
     port: {
@@ -97,7 +99,7 @@ export function createCore(o: CoreOptions): Core {
       reject: () => { const c = find('ringing'); if (c) void calls.reject(c.id).catch(() => undefined); },
       hold: (on) => { const c = find(on ? 'active' : 'held'); if (c) void calls.hold(c.id, on).catch(() => undefined); },
       setMute: (m) => { calls.setMute(m, 'headset'); },
-      changeVolume: (step) => { o.log.info('headset volume step (speaker volume control not built yet)', { step }); },
+      changeVolume: (step) => { void stepVolume(step).catch(() => undefined); },
     },
   }) : undefined;
   const headsetState = (): HeadsetCallState => {

@@ -105,6 +105,8 @@ export const en = {
   'call.end.transferred': 'Transferred',
   'call.end.not-ready': 'Not offered: you were not ready',
   'call.consultFor': 'Consulting about another call',
+  'call.volume': 'Call volume',
+  'call.volumeValue': '{{value}} %',
   'notice.invalid-number': 'That number cannot be dialled.',
   'notice.no-such-call': 'That call no longer exists.',
   'notice.hold-failed': 'The other party did not accept the hold; the call is NOT on hold.',

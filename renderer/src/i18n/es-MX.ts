@@ -107,6 +107,8 @@ export const esMX: Messages = {
   'call.end.transferred': 'Transferida',
   'call.end.not-ready': 'No se ofreció: no estabas disponible',
   'call.consultFor': 'Consulta sobre otra llamada',
+  'call.volume': 'Volumen de la llamada',
+  'call.volumeValue': '{{value}} %',
   'notice.invalid-number': 'Ese número no se puede marcar.',
   'notice.no-such-call': 'Esa llamada ya no existe.',
   'notice.hold-failed': 'La otra parte no aceptó la espera; la llamada NO está en espera.',

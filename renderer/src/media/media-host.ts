@@ -5,7 +5,7 @@ import { readCallStats } from './call-stats';
 import { pickDevice, type DeviceChoice } from './device-choice';
 import { Ringer } from './ringer';
 
-export interface AudioPrefs { microphone: DeviceChoice | null; speaker: DeviceChoice | null; ringer: DeviceChoice | null; ringOnSpeakers: boolean }
+export interface AudioPrefs { microphone: DeviceChoice | null; speaker: DeviceChoice | null; ringer: DeviceChoice | null; ringOnSpeakers: boolean; /** Call volume, percent. */ volume: number }
 
 export interface MediaHostDeps {
   client: Pick<ContractClient, 'media.attach' | 'media.respond' | 'media.stats'>;
@@ -14,6 +14,8 @@ export interface MediaHostDeps {
   doc: Document;
   statsIntervalMs?: number;
 }
+
+const volumeOf = (p: AudioPrefs): number => Math.min(1, Math.max(0, (Number.isFinite(p.volume) ? p.volume : 100) / 100));
 
 interface CallMedia { sdh: Web.SessionDescriptionHandler; audio: HTMLAudioElement; held: boolean; heldBeforeOffer?: boolean; counters?: { lost: number; received: number }; last?: Omit<QualitySample, 'mos'> }
 
@@ -39,6 +41,7 @@ export class MediaHost {
   async start(): Promise<void> {
     this.unsubscribe.push(this.d.on('media.request', (r) => void this.handle(r)));
     this.unsubscribe.push(this.d.on('calls', (s) => this.onCalls(s)));
+    this.unsubscribe.push(this.d.on('settings', () => this.applyVolume()));
     await this.d.client['media.attach']({});
     this.statsTimer = setInterval(() => void this.reportStats(), this.d.statsIntervalMs ?? 1000);
   }
@@ -128,8 +131,15 @@ export class MediaHost {
 
   private playRemote(call: CallMedia): void {
     if (call.audio.srcObject !== call.sdh.remoteMediaStream) call.audio.srcObject = call.sdh.remoteMediaStream;
+    call.audio.volume = volumeOf(this.d.prefs());
     void this.routeAudio(call.audio, this.d.prefs().speaker, 'audiooutput');
     void call.audio.play().catch(() => undefined);
+  }
+
+  /** The headset's volume buttons and the call panel change the call volume; every call's audio follows. */
+  applyVolume(): void {
+    const v = volumeOf(this.d.prefs());
+    for (const call of this.calls.values()) call.audio.volume = v;
   }
 
   private closeCall(callId: string): void {

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallView } from '../../../electron/common/contract/calls';
+import { CallVolume } from './CallVolume';
 import { useApp, useAppStore } from './context';
 
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
@@ -82,6 +83,7 @@ export function CallPanel() {
         <input id={`${id}-dial`} data-testid="dial-input" inputMode="tel" value={number} placeholder={t('call.dialHint')} onChange={(e) => setNumber(e.target.value)} />
         <button type="submit" data-testid="dial-call">{t('call.call')}</button>
       </form>
+      <CallVolume />
       {calls.length === 0 ? <p className="none">{t('calls.none')}</p> : <ul className="call-list" aria-live="polite">{calls.map((c) => <CallCard key={c.id} call={c} />)}</ul>}
     </section>
   );

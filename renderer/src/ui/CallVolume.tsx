@@ -1,0 +1,23 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApp, useAppStore } from './context';
+
+/** Call volume (the headset's volume buttons move the same setting); arrow keys step it like any range input. */
+export function CallVolume() {
+  const { t } = useTranslation();
+  const store = useAppStore();
+  const id = useId();
+  const setting = useApp((s) => s.settings?.settings['audio.callVolume']);
+  const value = typeof setting?.value === 'number' ? setting.value : 80;
+  const locked = setting?.locked ?? false;
+  return (
+    <div className="call-volume">
+      <label htmlFor={id}>{t('call.volume')}</label>
+      <input id={id} type="range" min={0} max={100} step={10} value={value} disabled={locked} data-testid="call-volume"
+        aria-valuetext={t('call.volumeValue', { value })}
+        onChange={(e) => { void store.bridge.client['settings.set']({ key: 'audio.callVolume', value: Number(e.target.value) }).catch(() => undefined); }} />
+      <output htmlFor={id} data-testid="call-volume-value">{t('call.volumeValue', { value })}</output>
+      {locked && <span className="locked">{t('error.locked-setting')}</span>}
+    </div>
+  );
+}
