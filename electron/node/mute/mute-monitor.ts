@@ -5,6 +5,8 @@ import { systemClock, type Clock } from '../phone/phone-service';
 /** Levels above this count as audio leaving (getStats audioLevel is 0..1, linear). Speech sits around 0.02–0.3. */
 const leakLevel = 0.01;
 const silentLevel = 0.0005;
+/** getStats levels lag a mute change; level-based checks wait this long after it. */
+const levelGraceMs = 700;
 
 export interface MuteMonitorOptions {
   clock?: Clock;
@@ -44,7 +46,7 @@ export class MuteMonitor {
       case 'answered':
         this.activeCall = e.call.id;
         this.held = false;
-        this.set({ inCall: true, reapplied: 0 });
+        this.set({ inCall: true, reapplied: 0, lastMismatch: undefined });
         this.schedule();
         break;
       case 'held': case 'resumed':
@@ -64,17 +66,25 @@ export class MuteMonitor {
   /** The renderer's measurement. Returns the mismatch found, if any. */
   report(r: MuteReport): MuteStatus['mismatch'] {
     const { muted } = this.status;
+    // A report measured before the renderer heard of the latest change says nothing about it.
+    const current = r.appliedMuted === undefined || r.appliedMuted === muted;
+    // Levels from getStats trail a change by a few hundred ms; only the track state is judged at once.
+    const settled = this.clock.now() - this.status.since >= levelGraceMs;
     let mismatch: MuteStatus['mismatch'];
-    if (this.status.inCall && !this.held) {
+    if (this.status.inCall && !this.held && current) {
       if (muted && r.trackEnabled) mismatch = 'track-enabled-while-muted';
-      else if (muted && r.outboundLevel > leakLevel) mismatch = 'audio-leaking-while-muted';
+      else if (muted && settled && r.outboundLevel > leakLevel) mismatch = 'audio-leaking-while-muted';
       else if (!muted && !r.trackEnabled) mismatch = 'track-disabled-while-unmuted';
-      else if (!muted && r.speech && r.micLevel > leakLevel && r.outboundLevel < silentLevel) mismatch = 'silent-while-unmuted';
+      else if (!muted && settled && r.speech && r.micLevel > leakLevel && r.outboundLevel < silentLevel) mismatch = 'silent-while-unmuted';
     }
     const reapplied = mismatch ? this.status.reapplied + 1 : this.status.reapplied;
+    const failed = r.analysisFailed ?? false;
     this.set({
-      verification: this.status.inCall ? (mismatch ? 'mismatch' : 'ok') : 'unknown', mismatch, reapplied,
-      talkingWhileMuted: muted && this.status.inCall && r.speech, analysisFailed: r.analysisFailed ?? false,
+      verification: !this.status.inCall ? 'unknown' : mismatch ? 'mismatch' : current ? 'ok' : this.status.verification,
+      mismatch: current ? mismatch : this.status.mismatch, reapplied,
+      ...(mismatch ? { lastMismatch: { kind: mismatch, at: this.clock.now() } } : {}),
+      talkingWhileMuted: muted && this.status.inCall && r.speech && !failed,
+      analysisFailed: failed, analysisError: failed ? (r.analysisError ?? 'error') : undefined,
     });
     if (mismatch) this.o.reapply();
     return mismatch;
@@ -100,7 +110,8 @@ export class MuteMonitor {
   private set(patch: Partial<MuteStatus>): void {
     const next = { ...this.status, ...patch };
     for (const k of Object.keys(next) as Array<keyof MuteStatus>) if (next[k] === undefined) delete next[k];
+    const changed = JSON.stringify(next) !== JSON.stringify(this.status);
     this.status = next;
-    for (const l of this.listeners) l(this.snapshot());
+    if (changed) for (const l of this.listeners) l(this.snapshot());
   }
 }

@@ -15,6 +15,8 @@ function setup(longMuteSec = 20, reminderEverySec = 15) {
   return { clock, m, ev, reapplied: () => reapplied };
 }
 const quiet = { trackEnabled: true, outboundLevel: 0.05, micLevel: 0.05, speech: false };
+/** Lets fake time pass (level checks wait for getStats to catch up with a change). */
+async function advance(clock: FakeClock, ms: number) { clock.setTimeout(() => undefined, ms); await clock.fireNext(); }
 
 describe('mute monitor', () => {
   it('records the source and time of every change', () => {
@@ -24,8 +26,8 @@ describe('mute monitor', () => {
     expect(m.snapshot()).toMatchObject({ muted: true, source: 'headset', since: clock.now(), inCall: true, verification: 'unknown' });
   });
 
-  it('detects a track re-enabled behind the core\'s back and has the state re-applied', () => {
-    const { m, ev, reapplied } = setup();
+  it('detects a track re-enabled behind the core\'s back and has the state re-applied', async () => {
+    const { m, ev, reapplied, clock } = setup();
     ev({ type: 'answered', call: call() });
     ev({ type: 'mute', muted: true, source: 'ui' });
     expect(m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0.2, speech: true })).toBeUndefined();
@@ -33,12 +35,40 @@ describe('mute monitor', () => {
     expect(m.report({ ...quiet, trackEnabled: true })).toBe('track-enabled-while-muted');
     expect(m.snapshot()).toMatchObject({ verification: 'mismatch', reapplied: 1 });
     expect(reapplied()).toBe(1);
+    // Level checks wait for getStats to catch up with the change: a trailing level right after it is not a leak.
+    expect(m.report({ trackEnabled: false, outboundLevel: 0.2, micLevel: 0.2, speech: true })).toBeUndefined();
+    await advance(clock, 1000);
     expect(m.report({ trackEnabled: false, outboundLevel: 0.2, micLevel: 0.2, speech: true })).toBe('audio-leaking-while-muted');
+    // Corrected: the next report agrees, and the agent still sees that a correction happened in this call.
+    expect(m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0.2, speech: false })).toBeUndefined();
+    expect(m.snapshot()).toMatchObject({ verification: 'ok', reapplied: 2, lastMismatch: { kind: 'audio-leaking-while-muted', at: 1000 } });
   });
 
-  it('detects an unmuted agent whose voice does not leave', () => {
+  it('does not judge a report measured before the renderer applied the latest change', () => {
+    const { m, ev, reapplied } = setup();
+    ev({ type: 'answered', call: call() });
+    ev({ type: 'mute', muted: true, source: 'headset' });
+    expect(m.report({ ...quiet, appliedMuted: false })).toBeUndefined();
+    expect(m.snapshot().verification).toBe('unknown');
+    expect(m.report({ ...quiet, trackEnabled: true, appliedMuted: true })).toBe('track-enabled-while-muted');
+    expect(reapplied()).toBe(1);
+  });
+
+  it('tells the agent when the detector cannot run, and keeps the mute state', () => {
     const { m, ev } = setup();
     ev({ type: 'answered', call: call() });
+    ev({ type: 'mute', muted: true, source: 'ui' });
+    m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0, speech: true, analysisFailed: true, analysisError: 'microphone-lost' });
+    expect(m.snapshot()).toMatchObject({ muted: true, analysisFailed: true, analysisError: 'microphone-lost', talkingWhileMuted: false, verification: 'ok' });
+    m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0, speech: false });
+    expect(m.snapshot().analysisFailed).toBe(false);
+    expect(m.snapshot().analysisError).toBeUndefined();
+  });
+
+  it('detects an unmuted agent whose voice does not leave', async () => {
+    const { m, ev, clock } = setup();
+    ev({ type: 'answered', call: call() });
+    await advance(clock, 1000);
     expect(m.report({ trackEnabled: true, outboundLevel: 0, micLevel: 0.3, speech: true })).toBe('silent-while-unmuted');
     expect(m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0, speech: false })).toBe('track-disabled-while-unmuted');
     expect(m.report(quiet)).toBeUndefined();
