@@ -13,6 +13,8 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'phone.unregister': async () => ({ state: 'unregistered' }),
     'phone.registration': async () => ({ state: 'unregistered' }),
     'calls.get': async () => ({ calls: [], muted: false }),
+    'agent.get': async () => ({ state: 'available', since: 0, degraded: false }),
+    'agent.set': async (args) => ({ state: args.state, since: 0, degraded: false, ...(args.state === 'not-ready' ? { reason: args.reason } : {}) }),
     'call.dial': async () => ({ callId: 'call-1' }),
     'call.answer': async () => ({}),
     'call.reject': async () => ({}),

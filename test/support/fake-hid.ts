@@ -7,8 +7,11 @@ export class FakeHid implements HidLibrary {
   readonly handles = new Map<string, FakeHandle>();
   readonly opens: Array<{ path: string; nonExclusive?: boolean }> = [];
   async devicesAsync() { return [...this.listed]; }
+  /** Paths whose open fails as hidapi's does without permission or when another app seized the device. */
+  readonly refuseOpen = new Set<string>();
   HIDAsync = { open: async (path: string, options?: { nonExclusive?: boolean }) => {
     if (!this.listed.some((d) => d.path === path)) throw new Error('could not open device');
+    if (this.refuseOpen.has(path)) throw new Error(`cannot open device with path ${path}`);
     this.opens.push({ path, ...(options?.nonExclusive !== undefined ? { nonExclusive: options.nonExclusive } : {}) });
     const h = new FakeHandle();
     this.handles.set(path, h);

@@ -17,6 +17,8 @@ const headsetView = z.object({
   buttons: z.array(z.string().max(32)), lights: z.array(z.string().max(32)),
   /** No headset support in this process (node-hid could not load). */
   unsupported: z.boolean().optional(),
+  /** Devices that look like headsets but cannot be used, and why (shown on the headset check screen). */
+  problems: z.array(z.object({ path: z.string().max(256), product: z.string().max(128).optional(), reason: z.enum(['descriptor', 'no-access']), detail: z.string().max(300) })).max(16).optional(),
 });
 const layer = z.enum(['default', 'profile', 'user', 'policy']);
 const resolvedSettings = z.record(z.string(), z.object({ value: z.unknown(), layer, locked: z.boolean() }));

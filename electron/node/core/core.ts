@@ -3,6 +3,7 @@ import { SIPExtension } from 'sip.js';
 import { parseAccount, type AccountFieldErrors } from '../../common/contract/account';
 import type { Connection, ContractHandlers, EventSink } from '../../common/contract/contract';
 import { ContractError } from '../../common/contract/errors';
+import { AgentService, type AgentNotesPort } from '../agent/agent-service';
 import type { Logger } from '../log';
 import { CallManager, type OfferGate } from '../phone/call-manager';
 import { checkConnection } from '../phone/connection-check';
@@ -48,6 +49,7 @@ export interface Core {
   readonly calls: CallManager;
   readonly mute: MuteMonitor;
   readonly headset: HeadsetDevices | undefined;
+  readonly agent: AgentService;
 }
 
 const notYet = async (): Promise<never> => { throw new ContractError('internal', { reason: 'notes-store-not-wired' }); };
@@ -68,9 +70,22 @@ export function createCore(o: CoreOptions): Core {
   });
   const bridge = new MediaBridge(o.log);
   let domain: string | undefined;
+  // Agent state and after-call work: the call manager's offer gate. The note's state is read and finished through
+  // the notes handlers; ACW start/end times go to the notes service (`agentNotesAcw`, wired with the store).
+  const agentNotesAcw: { port?: Pick<AgentNotesPort, 'acwStarted' | 'acwEnded'> } = {};
+  const agentNotes: AgentNotesPort = {
+    acwStarted: (callId, at) => agentNotesAcw.port?.acwStarted(callId, at),
+    acwEnded: (callId, at) => agentNotesAcw.port?.acwEnded(callId, at),
+    note: async (callId) => {
+      const { note } = await handlers['notes.get']({ callId });
+      return note ? { disposition: note.disposition, final: note.status === 'final' } : null;
+    },
+    finish: (callId, disposition) => handlers['notes.finish']({ callId, disposition }),
+  };
+  const agent = new AgentService({ log: o.log, settings: () => settings.values(), notes: agentNotes });
   const calls: CallManager = new CallManager({
     log: o.log, bridge, userAgent: () => phone.userAgent(), domain: () => domain, settings: () => settings.values(),
-    ...(o.gate ? { gate: o.gate } : {}),
+    gate: o.gate ?? agent.gate,
   });
   const phone = new PhoneService({
     log: o.log, userAgentString: `Diadema/${o.version}`,
@@ -79,6 +94,10 @@ export function createCore(o: CoreOptions): Core {
     ...o.phone,
   });
   phone.onChange((s) => emit('registration', s));
+  agent.onRegistration(phone.snapshot().state);
+  phone.onChange((s) => agent.onRegistration(s.state));
+  calls.onEvent((e) => agent.onCallEvent(e));
+  agent.onChange((v) => emit('agent', v));
   settings.onChange((v) => emit('settings', v));
   const mute = new MuteMonitor({
     settings: () => ({ longMuteSec: settings.get('mute.longMuteSec'), reminderEverySec: settings.get('mute.reminderEverySec') }),
@@ -156,6 +175,8 @@ export function createCore(o: CoreOptions): Core {
     'phone.unregister': async () => phone.unregister(),
     'phone.registration': async () => phone.snapshot(),
     'calls.get': async () => calls.snapshot(),
+    'agent.get': async () => agent.view(),
+    'agent.set': async (args) => agent.set(args),
     'call.dial': async ({ target }) => ({ callId: await calls.dial(target) }),
     'call.answer': async ({ callId }) => { await calls.answer(callId); return {}; },
     'call.reject': async ({ callId }) => { await calls.reject(callId); return {}; },
@@ -186,7 +207,7 @@ export function createCore(o: CoreOptions): Core {
   let connectionSeq = 0;
 
   return {
-    handlers, phone, settings, calls, mute, headset,
+    handlers, phone, settings, calls, mute, headset, agent,
     connect(sink) {
       const id = `c${++connectionSeq}`;
       sinks.add(sink);
@@ -198,7 +219,7 @@ export function createCore(o: CoreOptions): Core {
       if (parsed.ok && password) void phone.register();
       if (settings.get('headset.enabled')) headset?.start();
     },
-    async stop() { await headset?.stop(); await calls.dispose(); await phone.dispose(); },
+    async stop() { agent.dispose(); await headset?.stop(); await calls.dispose(); await phone.dispose(); },
     networkChanged: () => phone.networkChanged(),
     resumed: () => phone.resumed(),
   };

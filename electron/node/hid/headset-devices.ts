@@ -28,7 +28,9 @@ export async function linuxDescriptor(devicePath: string, sysfs = '/sys/class/hi
   try { return new Uint8Array(await fs.readFile(path.join(sysfs, node, 'device', 'report_descriptor'))); } catch { return undefined; }
 }
 
-export interface HeadsetView { connected: boolean; product?: string; path?: string; status: HeadsetStatus; buttons: string[]; lights: string[] }
+/** A device that looked like a headset but cannot be used; the headset check screen says why. */
+export interface HeadsetProblem { path: string; product?: string; reason: 'descriptor' | 'no-access'; detail: string }
+export interface HeadsetView { connected: boolean; product?: string; path?: string; status: HeadsetStatus; buttons: string[]; lights: string[]; problems?: HeadsetProblem[] }
 
 /**
  * Finds the headset, opens its telephony interface without seizing it (other apps keep working), follows plug
@@ -39,7 +41,8 @@ export class HeadsetDevices {
   private callState: HeadsetCallState = { phase: 'idle', muted: false };
   private timer: ReturnType<typeof setInterval> | undefined;
   private scanning = false;
-  private readonly unusable = new Map<string, string>();
+  /** By path: descriptors that cannot be parsed (never retried while plugged) and devices that refused to open (retried, logged once). */
+  private readonly problems = new Map<string, HeadsetProblem>();
   private readonly listeners = new Set<(v: HeadsetView) => void>();
   private readonly buttonListeners = new Set<(e: ControlEvent) => void>();
 
@@ -62,8 +65,9 @@ export class HeadsetDevices {
   }
   view(): HeadsetView {
     const c = this.current;
-    if (!c) return { connected: false, status: { usable: true }, buttons: [], lights: [] };
-    return { connected: true, path: c.path, status: c.controller.getStatus(), buttons: Object.keys(c.model.inputs), lights: Object.keys(c.model.outputs), ...(c.product ? { product: c.product } : {}) };
+    const problems = this.problems.size ? { problems: [...this.problems.values()].slice(0, 16) } : {};
+    if (!c) return { connected: false, status: { usable: true }, buttons: [], lights: [], ...problems };
+    return { connected: true, path: c.path, status: c.controller.getStatus(), buttons: Object.keys(c.model.inputs), lights: Object.keys(c.model.outputs), ...(c.product ? { product: c.product } : {}), ...problems };
   }
 
   async setCallState(s: HeadsetCallState): Promise<void> {
@@ -78,36 +82,49 @@ export class HeadsetDevices {
     try {
       const list = await this.o.hid.devicesAsync().catch(() => [] as HidDeviceInfo[]);
       if (this.current && !list.some((d) => d.path === this.current!.path)) { this.o.log.info('headset unplugged', { path: this.current.path }); await this.drop(); }
+      // A device unplugged is forgotten with its problem: plugged again, it gets a fresh look.
+      const before = this.problems.size;
+      for (const p of [...this.problems.keys()]) if (!list.some((d) => d.path === p)) this.problems.delete(p);
+      if (this.problems.size !== before) this.changed();
       if (this.current) return;
       // Telephony top-level collections first; then anything else whose descriptor carries telephony controls.
       const candidates = [...list].sort((a, b) => Number(b.usagePage === 0x0b) - Number(a.usagePage === 0x0b));
       const seen = new Set<string>();
       for (const d of candidates) {
-        if (!d.path || seen.has(d.path) || this.unusable.has(d.path)) continue;
+        if (!d.path || seen.has(d.path) || this.problems.get(d.path)?.reason === 'descriptor') continue;
         seen.add(d.path);
         const raw = await (this.o.readDescriptor ?? this.o.hid.getReportDescriptor?.bind(this.o.hid) ?? ((p: string) => linuxDescriptor(p)))(d.path);
         if (!raw) continue;
         let model: TelephonyModel;
         try { model = buildTelephonyModel(parseReportDescriptor(raw)); } catch (e) {
-          this.unusable.set(d.path, (e as Error).message);
-          this.o.log.warn('headset descriptor unusable', { path: d.path, detail: (e as Error).message });
+          this.problem(d, 'descriptor', (e as Error).message);
           continue;
         }
         if (!model.channel) continue;
-        await this.open(d, model);
-        return;
+        if (await this.open(d, model)) return;
       }
     } finally {
       this.scanning = false;
     }
   }
 
-  private async open(d: HidDeviceInfo, model: TelephonyModel): Promise<void> {
+  /** Logged and shown once per device and reason, however often the scan meets it again. */
+  private problem(d: HidDeviceInfo, reason: HeadsetProblem['reason'], detail: string): void {
+    const devicePath = d.path!;
+    const known = this.problems.get(devicePath);
+    if (known?.reason === reason && known.detail === detail) return;
+    this.problems.set(devicePath, { path: devicePath, reason, detail: detail.slice(0, 300), ...(d.product ? { product: d.product.slice(0, 128) } : {}) });
+    this.o.log.warn(reason === 'descriptor' ? 'headset descriptor unusable' : 'headset could not be opened (permissions, or another app holds it)', { path: devicePath, detail });
+    this.changed();
+  }
+
+  private async open(d: HidDeviceInfo, model: TelephonyModel): Promise<boolean> {
     let handle: HidHandle;
     try { handle = await this.o.hid.HIDAsync.open(d.path!, { nonExclusive: true }); } catch (e) {
-      this.o.log.warn('headset could not be opened (permissions, or another app holds it)', { path: d.path, detail: (e as Error).message });
-      return;
+      this.problem(d, 'no-access', (e as Error).message);
+      return false;
     }
+    if (this.problems.delete(d.path!)) this.o.log.info('headset can be opened now', { path: d.path });
     const controller = new HeadsetController(model, async (bytes) => { await handle.write(Buffer.from(bytes)); }, this.o.port);
     this.current = { path: d.path!, handle, controller, model, ...(d.product ? { product: d.product } : {}) };
     controller.onStatus(() => this.changed());
@@ -118,6 +135,7 @@ export class HeadsetDevices {
     await controller.onCallState(this.callState);
     await controller.restore();
     this.changed();
+    return true;
   }
 
   private async drop(): Promise<void> {

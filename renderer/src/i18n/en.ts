@@ -139,6 +139,16 @@ export const en = {
   'headset.light.offHook': "Light Off-Hook",
   'headset.light.mute': "Light Mute",
   'headset.light.off': "Lights off",
+  'headset.problem.descriptor': '{{name}} describes itself in a way Diadema cannot read ({{detail}}); it is not used.',
+  'headset.problem.no-access': '{{name}} could not be opened ({{detail}}). On Linux, ask IT for the Diadema udev rule; close other apps that hold the headset.',
+  'headset.usage.hookSwitch': 'Call button (hook)',
+  'headset.usage.phoneMute': 'Mute',
+  'headset.usage.flash': 'Flash',
+  'headset.usage.redial': 'Redial',
+  'headset.usage.drop': 'Drop call',
+  'headset.usage.lineBusy': 'Line busy',
+  'headset.usage.volumeUp': 'Volume up',
+  'headset.usage.volumeDown': 'Volume down',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -27,6 +27,11 @@ export function HeadsetCheck() {
       {!view?.connected && <p data-testid="headset-none">{view?.unsupported ? t('headset.unsupported') : t('headset.none')}</p>}
       {view?.connected && <p data-testid="headset-name">{t('headset.connected', { name: view.product ?? view.path ?? '' })}</p>}
       {view?.connected && !view.status.usable && <p className="error" role="alert">{t('headset.unusable', { detail: view.status.detail })}</p>}
+      {view?.problems?.map((p) => (
+        <p key={p.path} className="error" role="alert" data-testid="headset-problem" data-reason={p.reason}>
+          {t(`headset.problem.${p.reason}`, { name: p.product ?? p.path, detail: p.detail })}
+        </p>
+      ))}
       {view?.connected && (
         <>
           <p>{t('headset.pressHint')}</p>
@@ -37,7 +42,7 @@ export function HeadsetCheck() {
             <button type="button" onClick={() => light(null)}>{t('headset.light.off')}</button>
           </div>
           <ol aria-live="polite" aria-label={t('headset.events')} data-testid="headset-events">
-            {events.map((e) => <li key={e.at + e.usage}>{e.usage} = {e.value}</li>)}
+            {events.map((e) => <li key={e.at + e.usage} data-usage={e.usage}>{t(`headset.usage.${e.usage}`, { defaultValue: e.usage })} ({e.value})</li>)}
           </ol>
         </>
       )}

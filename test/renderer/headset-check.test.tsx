@@ -1,0 +1,47 @@
+import { act } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createI18n } from '../../renderer/src/i18n/i18n';
+import { createAppStore } from '../../renderer/src/state/app-store';
+import { HeadsetCheck } from '../../renderer/src/ui/HeadsetCheck';
+import { StoreContext } from '../../renderer/src/ui/context';
+import { fakeBridge } from '../support/fake-bridge';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+afterEach(() => { document.body.innerHTML = ''; });
+
+async function mount(lang: 'en' | 'es-MX' | 'es-ES', bridge = fakeBridge()) {
+  const store = createAppStore(bridge);
+  const i18n = await createI18n(lang);
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  await act(async () => {
+    createRoot(el).render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><HeadsetCheck /></StoreContext.Provider></I18nextProvider>);
+    await new Promise((r) => setTimeout(r, 10));
+  });
+  return { el, bridge };
+}
+
+describe('headset check screen', () => {
+  it('says why a headset cannot be used, in the agent\'s language, as text', async () => {
+    const bridge = fakeBridge({
+      'headset.get': async () => ({ connected: false, status: { usable: true }, buttons: [], lights: [],
+        problems: [{ path: '/dev/hidraw4', product: '<img src=x onerror=alert(1)>', reason: 'no-access', detail: 'cannot open device with path /dev/hidraw4' }] }),
+    });
+    const { el } = await mount('es-ES', bridge);
+    const p = el.querySelector('[data-testid="headset-problem"]')!;
+    expect(p.getAttribute('data-reason')).toBe('no-access');
+    expect(p.textContent).toContain('No se ha podido abrir <img src=x onerror=alert(1)>');
+    expect(p.textContent).toContain('informática');
+    expect(el.querySelector('img')).toBeNull();
+  });
+
+  it('names each decoded press in the agent\'s language', async () => {
+    const bridge = fakeBridge({ 'headset.get': async () => ({ connected: true, product: 'Jabra', status: { usable: true }, buttons: ['hookSwitch', 'volumeUp'], lights: ['offHook'] }) });
+    const { el } = await mount('es-MX', bridge);
+    await act(async () => { bridge.emit('headset.button', { usage: 'volumeUp', value: 1 }); bridge.emit('headset.button', { usage: 'hookSwitch', value: 1 }); });
+    const items = [...el.querySelectorAll('[data-testid="headset-events"] li')].map((li) => li.textContent);
+    expect(items).toEqual(['Botón de llamada (colgar/descolgar) (1)', 'Subir volumen (1)']);
+  });
+});
