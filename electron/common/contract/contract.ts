@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountForm, accountFieldError } from './account';
+import { agentCalls, agentEvents } from './agent';
 import { callCalls, callEvents } from './calls';
 import { muteReport, muteStatus } from './mute';
 import { notesCalls, notesEvents } from './notes';
@@ -54,6 +55,7 @@ export const calls = {
   'phone.unregister': { args: empty, result: registrationSnapshot },
   'phone.registration': { args: empty, result: registrationSnapshot },
   ...callCalls,
+  ...agentCalls,
   ...notesCalls,
   'mute.report': { args: muteReport, result: z.object({}) },
   'mute.status': { args: empty, result: muteStatus },
@@ -66,6 +68,7 @@ export const events = {
   settings: settingsView,
   'connection.step': stepReport,
   ...callEvents,
+  ...agentEvents,
   ...notesEvents,
   mute: muteStatus,
   headset: headsetView,
