@@ -138,10 +138,11 @@ route[MEDIA] {
 	if ($du =~ "transport=ws" || ($du == $null && $ru =~ "transport=ws")) { $var(dst_ws) = 1; }
 	if ($var(src_ws) == 1 && $var(dst_ws) == 0) {
 		setflag(5);
-		rtpengine_offer("ICE=remove RTP/AVP replace-origin replace-session-connection");
+		rtpengine_offer("ICE=remove RTP/AVP rtcp-mux-demux replace-origin replace-session-connection");
 	} else if ($var(src_ws) == 0 && $var(dst_ws) == 1) {
 		setflag(6);
-		rtpengine_offer("ICE=force DTLS=passive RTP/SAVPF replace-origin replace-session-connection");
+		# Browsers refuse an offer without rtcp-mux ("RTCP-MUX is not enabled when it is required").
+		rtpengine_offer("ICE=force DTLS=passive RTP/SAVPF rtcp-mux-require replace-origin replace-session-connection");
 	}
 }
 
@@ -159,8 +160,8 @@ onreply_route[REPLY] {
 	if (nat_uac_test("64")) { add_contact_alias(); }
 	if (has_body("application/sdp")) {
 		# The answer goes back toward the offerer: no DTLS=passive toward an offering browser.
-		if (isflagset(5)) { rtpengine_answer("ICE=force RTP/SAVPF replace-origin replace-session-connection"); }
-		else if (isflagset(6)) { rtpengine_answer("ICE=remove RTP/AVP replace-origin replace-session-connection"); }
+		if (isflagset(5)) { rtpengine_answer("ICE=force RTP/SAVPF rtcp-mux-require replace-origin replace-session-connection"); }
+		else if (isflagset(6)) { rtpengine_answer("ICE=remove RTP/AVP rtcp-mux-demux replace-origin replace-session-connection"); }
 	}
 }
 

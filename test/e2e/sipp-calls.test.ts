@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { toneWav } from '../support/audio-files';
+import { startHostProcess, type HostProcess } from '../support/browser-host-process';
+import { launchAgentBrowser } from '../support/chromium';
+import { labAccount } from '../support/lab-env';
+import { runSipp, sipMessages } from '../support/sipp';
+
+// A plain-RTP caller (SIPp, as an IVR handing over a caller) reaches a WebRTC agent in Chromium through Kamailio
+// and rtpengine: the screen pops with what the IVR collected, audio crosses both ways, the caller hangs up, and
+// a second call is transferred blind by the agent with SIPp taking the REFER and reporting with NOTIFY.
+const lab = inject('lab');
+const agentAccount = labAccount(lab, 3);
+const caller = labAccount(lab, 6);
+
+let host: HostProcess;
+let browser: Awaited<ReturnType<typeof launchAgentBrowser>>;
+let page: Page;
+
+const callState = (p: Page) => p.evaluate(() => document.querySelector('[data-testid=call]')?.getAttribute('data-state') ?? 'none');
+const quality = (p: Page) => p.evaluate(() => {
+  const q = document.querySelector('[data-testid=call-quality]');
+  const n = (a: string) => Number(q?.getAttribute(a) ?? 0);
+  return { inBytes: n('data-inbound-bytes'), inLevel: n('data-inbound-level'), outBytes: n('data-outbound-bytes') };
+});
+const click = (p: Page, testId: string) => p.evaluate((id) => { (document.querySelector(`[data-testid=${id}]`) as HTMLButtonElement | null)?.click(); }, testId);
+
+beforeAll(async () => {
+  // No after-call work between the calls of this file (a zero time box): each call is offered to the agent.
+  host = await startHostProcess({ settings: { 'account.server': lab.ws, 'account.user': agentAccount.user, 'account.password': agentAccount.password, 'acw.durationSec': 0 } });
+  browser = await launchAgentBrowser({ audioFile: toneWav(440) });
+  page = await browser.context.newPage();
+  await page.goto(host.url);
+  await page.locator('[data-testid=registration-state][data-state=registered]').waitFor({ timeout: 10_000 });
+}, 60_000);
+afterAll(async () => { if (process.env.DIADEMA_TEST_LOG) console.log(host?.stderr()); await browser?.dispose(); await host?.stop(); });
+
+describe('SIPp callers through rtpengine into a WebRTC agent', () => {
+  it('pops the IVR data as text, carries the caller\'s audio to the agent, and ends when the caller hangs up', async () => {
+    const ivrPath = 'menu>2>saldo<b>';
+    const sipp = await runSipp({
+      lab, scenario: 'ivr-caller.xml', service: agentAccount.user, account: caller, pauseMs: 9000,
+      keys: { account_id: '4815-1623', ivr_path: ivrPath },
+    });
+    try {
+      await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
+      const pop = await page.evaluate(() => [...document.querySelectorAll('[data-testid=screen-pop] [data-header]')].map((e) => ({
+        header: e.getAttribute('data-header'), value: e.querySelector('dd')?.textContent, elements: e.querySelector('dd')?.children.length,
+      })));
+      expect(pop).toEqual([
+        { header: 'X-Account-Id', value: '4815-1623', elements: 0 },
+        { header: 'X-IVR-Path', value: ivrPath, elements: 0 },
+      ]);
+      expect(await page.evaluate(() => document.querySelector('[data-testid=call-remote-number]')?.textContent)).toBe(caller.user);
+
+      await click(page, 'call-answer');
+      await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
+      // SIPp's tone (PCMU through rtpengine, DTLS-SRTP to the browser) arrives and is well above silence.
+      await expect.poll(async () => (await quality(page)).inBytes, { timeout: 8000 }).toBeGreaterThan(4000);
+      await expect.poll(async () => (await quality(page)).inLevel, { timeout: 5000 }).toBeGreaterThan(0.01);
+      expect((await quality(page)).outBytes).toBeGreaterThan(1000);
+
+      // SIPp hangs up after its pause: the agent's call ends as a remote hang-up.
+      await expect.poll(() => callState(page), { timeout: 15_000 }).toMatch(/ended|none/);
+      const result = await sipp.done;
+      expect(result.code, result.stdout).toBe(0);
+      const msgs = sipMessages(result.messages).map((m) => m.start);
+      expect(msgs.some((m) => m.startsWith('BYE '))).toBe(true);
+      // The agent's audio reached SIPp's RTP socket (plain RTP out of rtpengine).
+    } finally {
+      sipp.kill();
+    }
+  });
+
+  it('echoes the agent\'s audio back from SIPp, then transfers the call blind: SIPp gets the REFER, reports with NOTIFY, and the agent leaves the call', async () => {
+    const sipp = await runSipp({ lab, scenario: 'ivr-transferred.xml', service: agentAccount.user, account: caller, echo: true, keys: { account_id: '77', ivr_path: 'ventas' } });
+    try {
+      await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
+      await click(page, 'call-answer');
+      await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
+      // SIPp echoes what it receives: the agent hears its own tone back, so the agent's RTP reached SIPp.
+      await expect.poll(async () => (await quality(page)).inBytes, { timeout: 8000 }).toBeGreaterThan(4000);
+      await expect.poll(async () => (await quality(page)).inLevel, { timeout: 5000 }).toBeGreaterThan(0.01);
+      await page.getByTestId('transfer-target').fill('1900');
+      await page.getByTestId('call-transfer').click();
+      const result = await sipp.done;
+      expect(result.code, result.stdout).toBe(0);
+      const msgs = sipMessages(result.messages);
+      const refer = msgs.find((m) => m.start.startsWith('REFER '));
+      expect(refer?.text).toMatch(/Refer-To:\s*<?sip:1900@/i);
+      // Both NOTIFYs were accepted by the agent, then the agent sent BYE.
+      const starts = msgs.map((m) => m.start);
+      expect(starts.filter((s) => s.startsWith('NOTIFY '))).toHaveLength(2);
+      expect(starts.lastIndexOf('SIP/2.0 200 OK')).toBeGreaterThan(starts.findIndex((s) => s.startsWith('NOTIFY ')));
+      expect(starts.findIndex((s) => s.startsWith('BYE '))).toBeGreaterThan(starts.lastIndexOf(starts.filter((s) => s.startsWith('NOTIFY ')).at(-1)!));
+      await expect.poll(() => callState(page), { timeout: 10_000 }).toMatch(/ended|none/);
+    } finally {
+      sipp.kill();
+    }
+  });
+});
