@@ -202,24 +202,7 @@ export class CallManager {
     const s = rec.session;
     const previous = s.sessionDescriptionHandlerOptionsReInvite;
     s.sessionDescriptionHandlerOptionsReInvite = { ...previous, hold: on } as object;
-    const reinvite = () => new Promise<{ status: number; retry: boolean }>((resolve) => {
-      s.invite({
-        requestDelegate: {
-          onAccept: () => resolve({ status: 200, retry: false }),
-          onReject: (r) => {
-            const status = r.message.statusCode ?? 500;
-            resolve({ status, retry: status === 491 || (status === 500 && r.message.hasHeader('Retry-After')) });
-          },
-        },
-      }).catch(() => resolve({ status: 0, retry: false }));
-    });
-    let { status, retry } = await reinvite();
-    // The far end was mid-transaction: 491 (glare) or 500 + Retry-After (RFC 5407: our previous ACK not yet
-    // seen). Wait a short random while and try again, twice at most, rather than tell the agent it failed.
-    for (let attempt = 0; retry && attempt < 2; attempt++) {
-      await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 600)));
-      ({ status, retry } = await reinvite());
-    }
+    const status = await this.reinvite(s);
     const accepted = status === 200;
     if (!accepted) this.o.log.warn('hold re-INVITE refused', { callId, on, status });
     if (!accepted) {
@@ -383,6 +366,31 @@ export class CallManager {
     if (![...this.calls.values()].some((c) => c.view.state !== 'ended') && this.muted) this.setMute(false, 'call-start');
   }
 
+  /**
+   * Sends a re-INVITE and resolves its final status (0: could not be sent). When the far end is mid-transaction
+   * (491 glare, or 500 + Retry-After per RFC 5407: our previous ACK not yet seen), waits a short random while
+   * and tries again, twice at most, rather than report a failure the agent would see.
+   */
+  private async reinvite(s: Session): Promise<number> {
+    const once = () => new Promise<{ status: number; retry: boolean }>((resolve) => {
+      s.invite({
+        requestDelegate: {
+          onAccept: () => resolve({ status: 200, retry: false }),
+          onReject: (r) => {
+            const status = r.message.statusCode ?? 500;
+            resolve({ status, retry: status === 491 || (status === 500 && r.message.hasHeader('Retry-After')) });
+          },
+        },
+      }).catch(() => resolve({ status: 0, retry: false }));
+    });
+    let { status, retry } = await once();
+    for (let attempt = 0; retry && attempt < 2; attempt++) {
+      await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 600)));
+      ({ status, retry } = await once());
+    }
+    return status;
+  }
+
   /** A reloaded or replaced renderer lost the calls' media: re-INVITE so the new one negotiates fresh media. */
   private renegotiateAfterRendererChange(): void {
     const host = this.o.bridge.hostId();
@@ -390,11 +398,11 @@ export class CallManager {
       if (rec.session.state !== SessionState.Established || rec.mediaHost === host) continue;
       rec.mediaHost = host;
       this.o.log.info('renegotiating media after renderer change', { callId: rec.view.id });
-      rec.session.invite({
-        requestDelegate: {
-          onReject: () => this.notice({ callId: rec.view.id, code: 'media-failed' }),
-        },
-      }).catch(() => this.notice({ callId: rec.view.id, code: 'media-failed' }));
+      void this.reinvite(rec.session).then((status) => {
+        if (status === 200) return;
+        this.o.log.warn('media re-negotiation refused', { callId: rec.view.id, status });
+        this.notice({ callId: rec.view.id, code: 'media-failed' });
+      });
     }
   }
 

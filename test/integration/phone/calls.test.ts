@@ -187,7 +187,10 @@ describe('outbound calls', () => {
     agent.media = new FakeMediaRenderer(agent.core);
     await agent.media.attach();
     await until(() => farSdh.remoteSdps.length > before, 5000, 're-INVITE at far end');
-    expect(agent.media.requestsFor(callId, 'getDescription').length).toBe(1);
+    // One offer, plus at most two retries when the far end was still finishing the first INVITE (491 / 500 +
+    // Retry-After): the call is answered moments before the renderer is replaced, so that race is real here.
+    expect(agent.media.requestsFor(callId, 'getDescription').length).toBeGreaterThanOrEqual(1);
+    expect(agent.media.requestsFor(callId, 'getDescription').length).toBeLessThanOrEqual(3);
     expect(calls().find((c) => c.id === callId)?.state).toBe('active');
   });
 });
