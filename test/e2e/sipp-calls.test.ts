@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { toneWav } from '../support/audio-files';
-import { startHostProcess, type HostProcess } from '../support/browser-host-process';
-import { launchAgentBrowser } from '../support/chromium';
+import { callQuality, callState, clickTestId, startE2eAgent, type E2eAgent } from '../support/e2e-agent';
 import { labAccount } from '../support/lab-env';
 import { runSipp, sipMessages } from '../support/sipp';
 
@@ -13,27 +11,15 @@ const lab = inject('lab');
 const agentAccount = labAccount(lab, 3);
 const caller = labAccount(lab, 6);
 
-let host: HostProcess;
-let browser: Awaited<ReturnType<typeof launchAgentBrowser>>;
+let agent: E2eAgent;
 let page: Page;
-
-const callState = (p: Page) => p.evaluate(() => document.querySelector('[data-testid=call]')?.getAttribute('data-state') ?? 'none');
-const quality = (p: Page) => p.evaluate(() => {
-  const q = document.querySelector('[data-testid=call-quality]');
-  const n = (a: string) => Number(q?.getAttribute(a) ?? 0);
-  return { inBytes: n('data-inbound-bytes'), inLevel: n('data-inbound-level'), outBytes: n('data-outbound-bytes') };
-});
-const click = (p: Page, testId: string) => p.evaluate((id) => { (document.querySelector(`[data-testid=${id}]`) as HTMLButtonElement | null)?.click(); }, testId);
 
 beforeAll(async () => {
   // No after-call work between the calls of this file (a zero time box): each call is offered to the agent.
-  host = await startHostProcess({ settings: { 'account.server': lab.ws, 'account.user': agentAccount.user, 'account.password': agentAccount.password, 'acw.durationSec': 0 } });
-  browser = await launchAgentBrowser({ audioFile: toneWav(440) });
-  page = await browser.context.newPage();
-  await page.goto(host.url);
-  await page.locator('[data-testid=registration-state][data-state=registered]').waitFor({ timeout: 10_000 });
+  agent = await startE2eAgent({ server: lab.ws, account: agentAccount, settings: { 'acw.durationSec': 0 } });
+  page = agent.page;
 }, 60_000);
-afterAll(async () => { if (process.env.DIADEMA_TEST_LOG) console.log(host?.stderr()); await browser?.dispose(); await host?.stop(); });
+afterAll(async () => { await agent?.dispose(); });
 
 describe('SIPp callers through rtpengine into a WebRTC agent', () => {
   it('pops the IVR data as text, carries the caller\'s audio to the agent, and ends when the caller hangs up', async () => {
@@ -53,12 +39,12 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
       ]);
       expect(await page.evaluate(() => document.querySelector('[data-testid=call-remote-number]')?.textContent)).toBe(caller.user);
 
-      await click(page, 'call-answer');
+      await clickTestId(page, 'call-answer');
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
       // SIPp's tone (PCMU through rtpengine, DTLS-SRTP to the browser) arrives and is well above silence.
-      await expect.poll(async () => (await quality(page)).inBytes, { timeout: 8000 }).toBeGreaterThan(4000);
-      await expect.poll(async () => (await quality(page)).inLevel, { timeout: 5000 }).toBeGreaterThan(0.01);
-      expect((await quality(page)).outBytes).toBeGreaterThan(1000);
+      await expect.poll(async () => (await callQuality(page)).inBytes, { timeout: 8000 }).toBeGreaterThan(4000);
+      await expect.poll(async () => (await callQuality(page)).inLevel, { timeout: 5000 }).toBeGreaterThan(0.01);
+      expect((await callQuality(page)).outBytes).toBeGreaterThan(1000);
 
       // SIPp hangs up after its pause: the agent's call ends as a remote hang-up.
       await expect.poll(() => callState(page), { timeout: 15_000 }).toMatch(/ended|none/);
@@ -76,11 +62,11 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
     const sipp = await runSipp({ lab, scenario: 'ivr-transferred.xml', service: agentAccount.user, account: caller, echo: true, keys: { account_id: '77', ivr_path: 'ventas' } });
     try {
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
-      await click(page, 'call-answer');
+      await clickTestId(page, 'call-answer');
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
       // SIPp echoes what it receives: the agent hears its own tone back, so the agent's RTP reached SIPp.
-      await expect.poll(async () => (await quality(page)).inBytes, { timeout: 8000 }).toBeGreaterThan(4000);
-      await expect.poll(async () => (await quality(page)).inLevel, { timeout: 5000 }).toBeGreaterThan(0.01);
+      await expect.poll(async () => (await callQuality(page)).inBytes, { timeout: 8000 }).toBeGreaterThan(4000);
+      await expect.poll(async () => (await callQuality(page)).inLevel, { timeout: 5000 }).toBeGreaterThan(0.01);
       await page.getByTestId('transfer-target').fill('1900');
       await page.getByTestId('call-transfer').click();
       const result = await sipp.done;
