@@ -91,6 +91,7 @@ export function createCore(o: CoreOptions): Core {
     log: o.log, userAgentString: `Diadema/${o.version}`,
     userAgentDelegate: () => ({ onInvite: calls.onInvite }),
     extraUserAgentOptions: () => ({ sessionDescriptionHandlerFactory: calls.sdhFactory, sipExtensionReplaces: SIPExtension.Supported }),
+    liveCalls: () => calls.snapshot().calls.some((c) => c.state !== 'ended'),
     ...o.phone,
   });
   phone.onChange((s) => emit('registration', s));

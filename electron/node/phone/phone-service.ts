@@ -30,6 +30,8 @@ export interface PhoneServiceOptions {
   extraUserAgentOptions?: () => AttemptOptions['extraOptions'];
   /** Injected for tests of the state machine without a network. */
   attempt?: typeof attemptRegistration;
+  /** Whether a call is up: then a network change or resume refreshes the registration in place, keeping the calls. */
+  liveCalls?: () => boolean;
 }
 
 /** Reasons that will not heal by retrying: the agent or IT must change something first. */
@@ -52,6 +54,7 @@ export class PhoneService {
   private retryTimer: unknown;
   private generation = 0;
   private inFlight: Promise<RegistrationSnapshot> | undefined;
+  private healing: Promise<void> | undefined;
   private readonly listeners = new Set<(s: RegistrationSnapshot) => void>();
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -97,9 +100,35 @@ export class PhoneService {
   }
 
   /** Shell hook: the OS reported a network change. Old sockets may be dead without knowing it. */
-  networkChanged(): void { if (this.wanted) void this.restart(); }
+  networkChanged(): void { if (this.wanted) void this.healOnce('network change'); }
   /** Shell hook: resumed from sleep. Registrations and NAT bindings have likely expired. */
-  resumed(): void { if (this.wanted) void this.restart(); }
+  resumed(): void { if (this.wanted) void this.healOnce('resume'); }
+
+  /** A resume usually comes with network changes: one healing at a time serves them all. */
+  private healOnce(why: string): Promise<void> {
+    this.healing ??= this.heal(why).finally(() => { this.healing = undefined; });
+    return this.healing;
+  }
+
+  /**
+   * Without a call, start afresh (new socket, new registration). With a call up, a new user agent would drop it:
+   * if the socket still works, re-REGISTER on it so the calls continue; only when that fails start afresh.
+   */
+  private async heal(why: string): Promise<void> {
+    const ua = this.ua;
+    const registerer = this.registerer;
+    if (!ua || !registerer || !this.o.liveCalls?.() || !ua.isConnected()) { await this.restart(); return; }
+    const gen = this.generation;
+    const refreshed = await new Promise<boolean>((resolve) => {
+      const timer = this.clock.setTimeout(() => resolve(false), this.o.registerTimeoutMs ?? 10_000);
+      const done = (ok: boolean) => { this.clock.clearTimeout(timer); resolve(ok); };
+      registerer.register({ requestDelegate: { onAccept: () => done(true), onReject: () => done(false) } }).catch(() => done(false));
+    });
+    if (gen !== this.generation || !this.wanted) return;
+    if (refreshed) { this.o.log.info('registration refreshed in place; calls kept', { why }); return; }
+    this.o.log.warn('in-place registration refresh failed; starting afresh', { why });
+    await this.restart();
+  }
 
   /** On quit: unregister so the server stops forking calls to a dead contact. */
   async dispose(): Promise<void> { await this.unregister(); this.listeners.clear(); }
