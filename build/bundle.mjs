@@ -19,7 +19,7 @@ export const nodeEntries = {
 };
 
 /** Entries of features still being built; every other entry must exist. */
-const optionalNodeEntries = new Set(['store-worker']);
+const optionalNodeEntries = new Set([]);
 
 if (want('node')) {
   await esbuild({

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StoreError, type StoreArgs, type StoreHello, type StoreInfo, type StoreMethod, type StoreReply, type StoreResult } from './store-api';
+import type { StoreWorkerData } from './store-worker';
+
+/**
+ * Where the worker's bundled script is: next to the running bundle (dist/node/*.mjs, where esbuild puts
+ * `store-worker.mjs`), or the Electron main bundle's sibling folder (dist/electron → dist/node). Tests pass the
+ * URL of a bundle they build themselves.
+ */
+export function defaultStoreWorkerUrl(): URL {
+  const here: string[] = [];
+  const meta = (import.meta as { url?: string }).url;
+  if (meta) here.push(path.dirname(fileURLToPath(meta)));
+  if (typeof __dirname === 'string') here.push(__dirname);
+  const candidates = here.flatMap((d) => [path.join(d, 'store-worker.mjs'), path.join(d, '..', 'node', 'store-worker.mjs'), path.join(d, '..', '..', '..', 'dist', 'node', 'store-worker.mjs')]);
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new StoreError('internal', `the store worker bundle was not found (looked at ${candidates.join(', ')}); run the build`);
+  return pathToFileURL(found);
+}
+
+export interface StoreClientOptions extends StoreWorkerData { workerUrl?: URL }
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: StoreError) => void };
+
+/** The core's handle on the store: every method of StoreApi as an async call into the worker thread. */
+export class StoreClient {
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private exited: StoreError | undefined;
+
+  private constructor(private readonly worker: Worker, readonly info: StoreInfo) {
+    worker.on('message', (m: StoreReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.value);
+      else p.reject(new StoreError(m.error.code, m.error.message, m.error.details));
+    });
+    const fail = (why: string) => {
+      this.exited ??= new StoreError('worker-exited', why);
+      for (const p of this.pending.values()) p.reject(this.exited);
+      this.pending.clear();
+    };
+    worker.on('error', (e) => fail(`store worker failed: ${e.message}`));
+    worker.on('exit', (code) => fail(`store worker exited (${code})`));
+  }
+
+  /** Starts the worker and opens the database; rejects with the StoreError the worker met (newer-version, …). */
+  static open(o: StoreClientOptions): Promise<StoreClient> {
+    const worker = new Worker(o.workerUrl ?? defaultStoreWorkerUrl(), { workerData: { file: o.file, options: o.options } satisfies StoreWorkerData });
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number) => reject(new StoreError('worker-exited', `store worker exited while opening (${code})`));
+      const onError = (e: Error) => reject(new StoreError('internal', `store worker failed to start: ${e.message}`));
+      worker.once('exit', onExit);
+      worker.once('error', onError);
+      worker.once('message', (hello: StoreHello) => {
+        worker.off('exit', onExit);
+        worker.off('error', onError);
+        if (hello.hello === 'ready') { resolve(new StoreClient(worker, hello.info)); return; }
+        void worker.terminate();
+        reject(new StoreError(hello.error.code, hello.error.message, hello.error.details));
+      });
+    });
+  }
+
+  call<M extends StoreMethod>(method: M, args: StoreArgs<M>): Promise<StoreResult<M>> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = ++this.seq;
+    return new Promise<StoreResult<M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, method, args });
+    });
+  }
+
+  /** Closes the database (checkpointing the WAL) and ends the worker. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const done = new Promise<void>((r) => this.worker.once('exit', () => r()));
+    this.worker.postMessage('close');
+    const timer = setTimeout(() => void this.worker.terminate(), 5000);
+    await done;
+    clearTimeout(timer);
+  }
+}
