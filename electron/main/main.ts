@@ -10,6 +10,7 @@ import { createLogger } from '../node/log';
 import { watchNetwork } from '../node/network-watcher';
 import { jsonFileLayer } from '../node/settings/layer-source';
 import { SafeStorageSecrets } from './safe-storage-secrets';
+import { createMuteMiniBar } from './mute-mini-bar';
 
 // The Electron shell: windows, IPC, keychain, power events. No logic of its own; everything is in the core.
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -90,6 +91,12 @@ app.whenReady().then(async () => {
     void core.stop().finally(() => app.quit());
   });
   await win.loadURL(`${rendererOrigin}/`);
+  // Mute state and warnings stay in sight when the agent works in another window (mute-mini-bar.ts).
+  const closeMiniBar = createMuteMiniBar({
+    main: win, url: `${rendererOrigin}/?view=mini-bar`, preload: path.join(__dirname, 'preload.cjs'),
+    connect: (contents) => { connectionFor(contents); }, onMute: (l) => core.mute.onChange(l), status: () => core.mute.snapshot(),
+  });
+  win.on('closed', closeMiniBar);
 }).catch((err: unknown) => { log.error('start-up failed', { detail: String(err) }); app.exit(1); });
 
 // No navigation away from the app and no new windows, whatever the page tries.

@@ -4,8 +4,11 @@ import { I18nextProvider } from 'react-i18next';
 import { createBridge } from './bridge/create-bridge';
 import { createI18n, resolveLanguage } from './i18n/i18n';
 import { MediaHost } from './media/media-host';
+import { pickDevice, type DeviceChoice } from './media/device-choice';
+import { MuteWatch } from './media/mute-watch';
 import { createAppStore } from './state/app-store';
 import { App } from './ui/App';
+import { MuteBar } from './ui/MuteBar';
 import { StoreContext } from './ui/context';
 import './ui/styles.css';
 
@@ -27,16 +30,26 @@ async function start() {
     client: bridge.client, on: bridge.on, doc: document,
     prefs: () => ({ microphone: setting('audio.microphone') ?? null, speaker: setting('audio.speaker') ?? null, ringer: setting('audio.ringer') ?? null, ringOnSpeakers: Boolean(setting('audio.ringOnSpeakers')), volume: setting<number>('audio.callVolume') ?? 100 }),
   });
+  // The talking-while-muted analysis and the mute check's reports (renderer/src/media/README.md).
+  const muteWatch = new MuteWatch({
+    client: bridge.client, on: bridge.on, doc: document, media, setting,
+    microphoneId: () => setting<{ id: string } | null>('audio.microphone')?.id,
+    speakerId: async () => pickDevice(await navigator.mediaDevices.enumerateDevices(), 'audiooutput', setting<DeviceChoice | null>('audio.speaker') ?? null),
+  });
   // Host media once connected, and again after every reconnect (the core re-negotiates live calls).
   let started = false;
-  const host = () => { if (started) void media.reattach().catch(() => undefined); else { started = true; void media.start().catch(() => { started = false; }); } };
-  bridge.onStatus((s) => { if (s === 'connected') host(); });
-  if (bridge.status() === 'connected') host();
+  const host = () => { if (started) void media.reattach().catch(() => undefined); else { started = true; void media.start().then(() => muteWatch.start()).catch(() => { started = false; }); } };
+  // The Electron shell's always-on-top mini bar shows the mute bar only and never hosts media.
+  const miniBar = new URLSearchParams(location.search).get('view') === 'mini-bar';
+  if (!miniBar) {
+    bridge.onStatus((s) => { if (s === 'connected') host(); });
+    if (bridge.status() === 'connected') host();
+  }
 
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>
-        <StoreContext.Provider value={store}><App /></StoreContext.Provider>
+        <StoreContext.Provider value={store}>{miniBar ? <MuteBar compact /> : <App />}</StoreContext.Provider>
       </I18nextProvider>
     </StrictMode>,
   );

@@ -128,7 +128,15 @@ export class CallManager {
         throw new ContractError('invalid-arguments', { call: 'call.answer', issue: 'hold-failed' });
       }
     }
+    this.presetCallStartMute(rec);
     await (rec.session as Invitation).accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as object });
+  }
+
+  /** The call-start mute is in place before any media is negotiated, so not a syllable leaves before it applies. */
+  private presetCallStartMute(rec: CallRecord): void {
+    if (rec.view.consultFor) return;
+    if ([...this.calls.values()].some((c) => c !== rec && (c.view.state === 'active' || c.view.state === 'held'))) return;
+    this.setMute(this.o.settings()['mute.onCallStart'] === 'muted', 'call-start');
   }
 
   async reject(callId: string): Promise<void> {
@@ -157,6 +165,7 @@ export class CallManager {
     const rec: CallRecord = { view, session: inviter };
     this.calls.set(id, rec);
     this.watch(rec);
+    this.presetCallStartMute(rec);
     this.changed();
     this.emitEvent({ type: 'dialing', call: { ...view }, at: this.clock.now() });
     inviter.invite({

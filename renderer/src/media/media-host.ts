@@ -8,7 +8,7 @@ import { Ringer } from './ringer';
 export interface AudioPrefs { microphone: DeviceChoice | null; speaker: DeviceChoice | null; ringer: DeviceChoice | null; ringOnSpeakers: boolean; /** Call volume, percent. */ volume: number }
 
 export interface MediaHostDeps {
-  client: Pick<ContractClient, 'media.attach' | 'media.respond' | 'media.stats'>;
+  client: Pick<ContractClient, 'media.attach' | 'media.respond' | 'media.stats' | 'calls.get'>;
   on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
   prefs(): AudioPrefs;
   doc: Document;
@@ -29,6 +29,7 @@ export class MediaHost {
   private readonly calls = new Map<string, CallMedia>();
   private readonly logger = new Core.LoggerFactory().getLogger('sip.sdh');
   private muted = false;
+  private snapshot: CallsSnapshot = { calls: [], muted: false };
   private readonly unsubscribe: Array<() => void> = [];
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly ringer: Ringer;
@@ -42,6 +43,8 @@ export class MediaHost {
     this.unsubscribe.push(this.d.on('media.request', (r) => void this.handle(r)));
     this.unsubscribe.push(this.d.on('calls', (s) => this.onCalls(s)));
     this.unsubscribe.push(this.d.on('settings', () => this.applyVolume()));
+    // A new or reloaded renderer learns the mute state before it negotiates any media (never unmutes silently).
+    this.onCalls(await this.d.client['calls.get']({}));
     await this.d.client['media.attach']({});
     this.statsTimer = setInterval(() => void this.reportStats(), this.d.statsIntervalMs ?? 1000);
   }
@@ -54,6 +57,19 @@ export class MediaHost {
     if (this.statsTimer) clearInterval(this.statsTimer);
     for (const id of [...this.calls.keys()]) this.closeCall(id);
     this.ringer.stop();
+  }
+
+  /** The mute state last applied to the sender tracks. */
+  appliedMuted(): boolean { return this.muted; }
+
+  /** The call whose sender the mute check judges: the active (else held) call that has media. */
+  activeMedia(): { callId: string; pc: RTCPeerConnection; held: boolean } | undefined {
+    const live = this.snapshot.calls.filter((c) => c.state === 'active' || c.state === 'held').sort((a, b) => (a.state === 'active' ? -1 : 1) - (b.state === 'active' ? -1 : 1));
+    for (const c of live) {
+      const m = this.calls.get(c.id);
+      if (m?.sdh.peerConnection) return { callId: c.id, pc: m.sdh.peerConnection, held: m.held };
+    }
+    return undefined;
   }
 
   /** For the call screen and tests: the live PeerConnection of a call. */
@@ -152,6 +168,7 @@ export class MediaHost {
   }
 
   private onCalls(s: CallsSnapshot): void {
+    this.snapshot = s;
     this.muted = s.muted;
     for (const call of this.calls.values()) if (call.sdh.peerConnection) call.sdh.enableSenderTracks(!call.held && !this.muted);
     const ringing = s.calls.some((c) => c.state === 'ringing');

@@ -1,36 +1,55 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useAppStore } from './context';
+import './mute-bar.css';
 
 /**
  * The mute state as the core holds it, visible from across the desk: large, with a shape and a word, not colour
- * alone, announced to screen readers; and the warnings an agent must not miss.
+ * alone, announced to screen readers; and the warnings an agent must not miss, each offering the fix (unmute,
+ * put on hold instead). `compact` is the always-on-top mini bar of the Electron shell. While a call is up the
+ * window title carries the state too, so it shows in the task bar when the window is not focused.
  */
-export function MuteBar() {
+export function MuteBar({ compact = false }: { compact?: boolean }) {
   const { t } = useTranslation();
   const store = useAppStore();
   const muted = useApp((s) => s.calls.muted);
   const mute = useApp((s) => s.mute);
   const active = useApp((s) => s.calls.calls.find((c) => c.state === 'active' || c.state === 'held'));
   const toggle = () => void store.bridge.client['call.mute']({ muted: !muted }).catch(() => undefined);
+  const unmute = () => void store.bridge.client['call.mute']({ muted: false }).catch(() => undefined);
+  const holdInstead = () => {
+    if (!active) return;
+    void store.bridge.client['call.hold']({ callId: active.id, on: true }).then((r) => (r.held ? store.bridge.client['call.mute']({ muted: false }) : undefined)).catch(() => undefined);
+  };
+  const talking = Boolean(mute?.talkingWhileMuted);
+  const inCall = Boolean(active);
+
+  useEffect(() => {
+    if (compact || typeof document === 'undefined') return;
+    const base = document.title.replace(/^\[[^\]]*\] /, '');
+    document.title = inCall ? `[${talking ? t('mute.titleTalking') : muted ? t('mute.on') : t('mute.off')}] ${base}` : base;
+  }, [compact, inCall, muted, talking, t]);
+
   return (
-    <div className={`mute-bar ${muted ? 'is-muted' : ''}`}>
-      <div className="mute-indicator" data-testid="mute-indicator" data-muted={muted} role="status" aria-live="assertive">
+    <div className={`mute-bar ${muted ? 'is-muted' : ''} ${compact ? 'compact' : ''} ${talking ? 'is-talking' : ''}`} data-testid="mute-bar">
+      <div className="mute-indicator" data-testid="mute-indicator" data-muted={muted} data-source={mute?.source} data-verification={mute?.verification} role="status" aria-live="assertive">
         <span aria-hidden="true" className="mute-icon">{muted ? '🔇' : '🎙'}</span>
         <strong>{muted ? t('mute.on') : t('mute.off')}</strong>
       </div>
-      <button type="button" data-testid="mute-toggle" aria-pressed={muted} onClick={toggle} aria-keyshortcuts="Control+Shift+M">
+      <button type="button" className="mute-toggle" data-testid="mute-toggle" aria-pressed={muted} onClick={toggle} aria-keyshortcuts="Control+Shift+M">
         {muted ? t('call.unmute') : t('call.mute')}
       </button>
-      {mute?.talkingWhileMuted && (
+      {talking && (
         <div className="warning talking" role="alert" data-testid="mute-warning-talking">
           <span aria-hidden="true">⚠</span> {t('mute.talking')}
-          <button type="button" onClick={toggle}>{t('mute.unmuteNow')}</button>
+          <button type="button" data-testid="mute-warning-unmute" onClick={unmute}>{t('mute.unmuteNow')}</button>
         </div>
       )}
-      {mute?.longMute && (
-        <div className={`warning long level-${Math.min(3, mute.longMute.level)}`} role="alert" data-testid="mute-warning-long" data-level={mute.longMute.level}>
+      {mute?.longMute && muted && (
+        <div className={`warning long level-${Math.min(3, mute.longMute.level)}`} role="alert" data-testid="mute-warning-long" data-level={mute.longMute.level} data-elapsed={mute.longMute.elapsedSec}>
           <span aria-hidden="true">⏱</span> {t('mute.long', { sec: mute.longMute.elapsedSec })}
-          {active && <button type="button" data-testid="mute-hold-instead" onClick={() => void store.bridge.client['call.hold']({ callId: active.id, on: true }).then(() => store.bridge.client['call.mute']({ muted: false })).catch(() => undefined)}>{t('mute.holdInstead')}</button>}
+          {active?.state === 'active' && <button type="button" data-testid="mute-hold-instead" onClick={holdInstead}>{t('mute.holdInstead')}</button>}
+          <button type="button" onClick={unmute}>{t('mute.unmuteNow')}</button>
         </div>
       )}
       {mute?.verification === 'mismatch' && (
@@ -38,7 +57,16 @@ export function MuteBar() {
           <span aria-hidden="true">✖</span> {t('mute.mismatch', { count: mute.reapplied })}
         </div>
       )}
-      {mute?.analysisFailed && <div className="warning" role="alert" data-testid="mute-analysis-failed">{t('mute.analysisFailed')}</div>}
+      {mute?.verification !== 'mismatch' && mute?.lastMismatch && inCall && !compact && (
+        <div className="notice corrected" role="status" data-testid="mute-corrected" data-kind={mute.lastMismatch.kind}>
+          <span aria-hidden="true">✔</span> {t('mute.corrected', { count: mute.reapplied })}
+        </div>
+      )}
+      {mute?.analysisFailed && inCall && (
+        <div className="warning" role="alert" data-testid="mute-analysis-failed" data-reason={mute.analysisError}>
+          <span aria-hidden="true">⚠</span> {t(`mute.analysisError.${mute.analysisError ?? 'error'}`)} {muted ? t('mute.stillMuted') : ''}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,0 +1,88 @@
+import type { CallsSnapshot } from '../../../electron/common/contract/calls';
+import type { ContractClient, EventName, EventPayload } from '../../../electron/common/contract/contract';
+import type { MuteStatus } from '../../../electron/common/contract/mute';
+import { MicAnalysis } from './mic-analysis';
+import { MuteReporter, type ActiveMedia } from './mute-reporter';
+import type { VadSensitivity } from './vad';
+import { WarningTone } from './warning-tone';
+
+export interface MuteWatchDeps {
+  client: Pick<ContractClient, 'mute.report'>;
+  on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
+  doc: Document;
+  media: { activeMedia(): ActiveMedia | undefined; appliedMuted(): boolean };
+  /** The call microphone's device id, to analyse the same microphone. */
+  microphoneId(): string | undefined;
+  /** The output the agent hears the call on (for the warning tone). */
+  speakerId(): Promise<string | undefined>;
+  setting<T>(key: 'mute.vadSensitivity' | 'mute.warningSound'): T | undefined;
+  reportIntervalMs?: number;
+}
+
+/**
+ * The renderer half of a mute agents can trust: runs the microphone analysis path while a call is up, sends the
+ * measurements to the core (after each change, on each speech start/stop, and every second), and plays the
+ * optional soft tone in the agent's ear when the core raises a talking-while-muted or long-mute warning.
+ */
+export class MuteWatch {
+  readonly analysis: MicAnalysis;
+  private readonly reporter: MuteReporter;
+  private readonly tone: WarningTone;
+  private readonly off: Array<() => void> = [];
+  private lastMuted: boolean | undefined;
+  private lastWarn = { talking: false, level: 0 };
+
+  constructor(private readonly d: MuteWatchDeps) {
+    const win = d.doc.defaultView;
+    const AC = win?.AudioContext;
+    this.analysis = new MicAnalysis({
+      mediaDevices: win?.navigator.mediaDevices, createContext: AC ? () => new AC() : undefined,
+      deviceId: d.microphoneId, sensitivity: () => d.setting<VadSensitivity>('mute.vadSensitivity') ?? 'medium',
+    });
+    this.reporter = new MuteReporter({
+      client: d.client, active: () => d.media.activeMedia(), appliedMuted: () => d.media.appliedMuted(),
+      analysis: () => this.analysis.snapshot(), intervalMs: d.reportIntervalMs ?? 1000,
+    });
+    this.tone = new WarningTone(d.doc, d.speakerId);
+  }
+
+  start(): void {
+    this.off.push(this.d.on('calls', (s) => this.onCalls(s)));
+    this.off.push(this.d.on('mute', (m) => this.onMute(m)));
+    // Speech starting or stopping, and the analysis failing, go to the core at once (the 1 s warning budget).
+    this.off.push(this.analysis.onChange(() => this.reporter.kick()));
+    // A microphone plugged back in: the analysis path tries again.
+    this.d.doc.defaultView?.navigator.mediaDevices?.addEventListener?.('devicechange', this.retry);
+    this.reporter.start();
+  }
+
+  stop(): void {
+    for (const f of this.off.splice(0)) f();
+    this.d.doc.defaultView?.navigator.mediaDevices?.removeEventListener?.('devicechange', this.retry);
+    this.reporter.stop();
+    this.analysis.stop();
+    this.tone.dispose();
+  }
+
+  private readonly retry = () => { if (this.inCall && !this.analysis.active) void this.analysis.start(); };
+  private inCall = false;
+
+  private onCalls(s: CallsSnapshot): void {
+    const was = this.inCall;
+    this.inCall = s.calls.some((c) => c.state === 'active' || c.state === 'held');
+    // Start with each call (a failure is retried at the next call or when a device appears, not in a loop).
+    if (this.inCall && !this.analysis.active && (!was || !this.analysis.snapshot().error)) void this.analysis.start();
+    if (!this.inCall) this.analysis.stop();
+    // The media host applied the new state in its own listener (registered first): report what it did.
+    if (s.muted !== this.lastMuted) { this.lastMuted = s.muted; setTimeout(() => this.reporter.kick(), 0); }
+  }
+
+  private onMute(m: MuteStatus): void {
+    const talking = m.talkingWhileMuted;
+    const level = m.longMute?.level ?? 0;
+    const sound = this.d.setting<boolean>('mute.warningSound') === true;
+    if (sound && talking && !this.lastWarn.talking) void this.tone.play(1);
+    if (sound && level > this.lastWarn.level) void this.tone.play(Math.min(3, level));
+    this.lastWarn = { talking, level };
+  }
+}
