@@ -48,7 +48,8 @@ export async function runSipp(o: {
   const [sipPort, controlPort] = [await freeUdpPort(), await freeUdpPort()];
   // rtp_stream and rtp_echo take their ports from -mp upwards: a random even base in a range the lab does not use.
   const mediaPort = 20000 + 2 * Math.floor(Math.random() * 4000);
-  const keys = { caller: o.account.user, account_id: '', ivr_path: '', ...o.keys };
+  // Key values may name SIPp's own SIP port as {sip_port} (a Contact built by the test, for example).
+  const keys = Object.fromEntries(Object.entries({ caller: o.account.user, account_id: '', ivr_path: '', ...o.keys }).map(([k, v]) => [k, v.replaceAll('{sip_port}', String(sipPort))]));
   const args = [
     o.lab.udp, '-sf', path.join(scenarios, o.scenario), '-s', o.service, '-au', o.account.user, '-ap', o.account.password,
     '-i', '127.0.0.1', '-p', String(sipPort), '-cp', String(controlPort), '-mi', '127.0.0.1', '-mp', String(mediaPort),

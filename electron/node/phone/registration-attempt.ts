@@ -3,6 +3,7 @@ import type { ParsedAccount } from '../../common/contract/account';
 import type { FailureReason, StepReport } from '../../common/contract/registration';
 import { redact, type Logger } from '../log';
 import { classifyNetworkError, probeServer } from './connection-probe';
+import { screenRawRequest } from './raw-request-screen';
 
 export interface AttemptOptions {
   account: ParsedAccount;
@@ -66,7 +67,15 @@ export async function attemptRegistration(o: AttemptOptions): Promise<AttemptOut
   const transport = ua.transport;
   const deliver = transport.onMessage;
   let challenged = false;
+  const screenLogger = ua.getLogger('sip.screen');
   transport.onMessage = (message: string) => {
+    // Requests SIP.js would drop or wrongly accept get their error response here (see raw-request-screen.ts).
+    const refused = screenRawRequest(message, ua.userAgentCore.configuration.supportedOptionTags, screenLogger);
+    if (refused) {
+      o.log.warn('incoming request refused', { status: refused.status, why: refused.why });
+      void transport.send(refused.response).catch(() => undefined);
+      return;
+    }
     const status = /^SIP\/2\.0 (\d{3})/.exec(message)?.[1];
     if (!challenged && (status === '401' || status === '407') && /\bCSeq:\s*\d+\s+REGISTER/i.test(message)) {
       challenged = true;

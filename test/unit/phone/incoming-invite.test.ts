@@ -4,6 +4,7 @@ import { CallManager, type CallSettings } from '../../../electron/node/phone/cal
 import { callerIdentity, offerProblem, plainText, screenPop } from '../../../electron/node/phone/caller-identity';
 import { dialUri } from '../../../electron/node/phone/dial-target';
 import { MediaBridge } from '../../../electron/node/phone/media-bridge';
+import { screenRawRequest } from '../../../electron/node/phone/raw-request-screen';
 import { estimateMos } from '../../../electron/node/phone/quality';
 import { silentLogger } from '../../../electron/node/log';
 import { fakeSdp } from '../../support/fake-sdp';
@@ -117,5 +118,45 @@ describe('E-model MOS estimate', () => {
     expect(clean).toBeGreaterThan(4.2);
     expect(bad).toBeLessThan(3);
     expect(estimateMos({ jitterMs: NaN, lossPct: -5, rttMs: Infinity })).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('requests screened before SIP.js (malformed, unsupported Require)', () => {
+  const raw = (headers: string[], method = 'INVITE') => [
+    `${method} sip:1001@127.0.0.1 SIP/2.0`, 'Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7', 'v: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKfirst',
+    'Max-Forwards: 70', 'From: "Ana" <sip:2002@x>;tag=a1', 'To: <sip:1001@127.0.0.1>', 'Call-ID: a84b4c76e66710', `CSeq: 314159 ${method}`,
+    ...headers, 'Content-Length: 0', '', '',
+  ].join('\r\n');
+  const supported = ['outbound', 'replaces'];
+  const good = 'Contact: <sip:x@df7jal23ls0d.invalid;transport=ws>';
+
+  it('answers an unparsable request with 400, copying every Via, From, To (tagged), Call-ID and CSeq', () => {
+    const r = screenRawRequest(raw(['Contact: <sip:x@df7jal23ls0d.invalid;transport=ws']), supported, logger);
+    expect(r?.status).toBe(400);
+    const lines = r!.response.split('\r\n');
+    expect(lines[0]).toBe('SIP/2.0 400 Bad Request');
+    expect(lines.filter((l) => l.startsWith('Via: '))).toEqual(['Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7', 'Via: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKfirst']);
+    expect(lines).toContain('Call-ID: a84b4c76e66710');
+    expect(lines).toContain('CSeq: 314159 INVITE');
+    expect(lines.find((l) => l.startsWith('To: '))).toMatch(/^To: <sip:1001@127\.0\.0\.1>;tag=[0-9a-f]{12}$/);
+    // The response itself parses as SIP.
+    expect(Core.Parser.parseMessage(r!.response, logger)).toBeInstanceOf(Core.IncomingResponseMessage);
+  });
+
+  it('refuses an INVITE that requires an unknown extension with 420 naming it, and lets known ones through', () => {
+    const r = screenRawRequest(raw([good, 'Require: replaces, no-such-ext', 'Require: <b>x</b>']), supported, logger);
+    expect(r?.status).toBe(420);
+    expect(r!.response).toMatch(/^SIP\/2\.0 420 Bad Extension\r\n/);
+    expect(r!.response).toContain('\r\nUnsupported: no-such-ext, bxb\r\n');
+    expect(screenRawRequest(raw([good, 'Require: Replaces']), supported, logger)).toBeUndefined();
+  });
+
+  it('delivers good requests, responses, ACKs and requests too broken to answer', () => {
+    expect(screenRawRequest(raw([good]), supported, logger)).toBeUndefined();
+    expect(screenRawRequest(raw(['Contact: <sip:broken'], 'ACK'), supported, logger)).toBeUndefined();
+    expect(screenRawRequest('SIP/2.0 200 OK\r\nVia: x\r\n\r\n', supported, logger)).toBeUndefined();
+    expect(screenRawRequest('INVITE sip:1001@x SIP/2.0\r\nContact: <sip:broken\r\n\r\n', supported, logger)).toBeUndefined();
+    // A Require on a request inside a dialog (re-INVITE) or on another method is SIP.js's business.
+    expect(screenRawRequest(raw([good, 'Require: no-such-ext'], 'OPTIONS'), supported, logger)).toBeUndefined();
   });
 });
