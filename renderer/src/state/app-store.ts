@@ -1,9 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AgentView } from '../../../electron/common/contract/agent';
 import type { CallNotice, CallsSnapshot } from '../../../electron/common/contract/calls';
 import type { CallResult } from '../../../electron/common/contract/contract';
 import type { MuteStatus } from '../../../electron/common/contract/mute';
 import type { RegistrationSnapshot, StepReport } from '../../../electron/common/contract/registration';
 import type { Bridge, BridgeStatus } from '../bridge/create-bridge';
+import { createNoteDraft, type NoteDraft } from './note-draft';
 
 type SettingsView = CallResult<'settings.get'>;
 type AppInfo = CallResult<'app.info'>;
@@ -15,11 +17,13 @@ export interface AppState {
   settings: SettingsView | undefined;
   calls: CallsSnapshot;
   mute: MuteStatus | undefined;
+  /** Agent state (Available / Not ready / after-call work / Break), as the core reports it. */
+  agent: AgentView | undefined;
   notices: Array<CallNotice & { at: number }>;
   test: { running: boolean; steps: StepReport[]; registered?: boolean };
 }
 
-export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(at: number): void };
+export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(at: number): void; note: NoteDraft };
 
 /**
  * The renderer's state: a view of what the core reports, fed by events. The renderer never decides a call,
@@ -28,7 +32,7 @@ export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(at: 
 export function createAppStore(bridge: Bridge): AppStore {
   const store = createStore<AppState>(() => ({
     bridge: bridge.status(), info: undefined, registration: { state: 'unregistered' }, settings: undefined,
-    calls: { calls: [], muted: false }, mute: undefined, notices: [], test: { running: false, steps: [] },
+    calls: { calls: [], muted: false }, mute: undefined, agent: undefined, notices: [], test: { running: false, steps: [] },
   }));
   const load = async () => {
     const [info, registration, settings, calls, mute] = await Promise.all([
@@ -36,17 +40,20 @@ export function createAppStore(bridge: Bridge): AppStore {
       bridge.client['calls.get']({}), bridge.client['mute.status']({}),
     ]);
     store.setState({ info, registration, settings, calls, mute });
+    store.setState({ agent: await bridge.client['agent.get']({}) });
   };
   bridge.on('registration', (registration) => store.setState({ registration }));
   bridge.on('settings', (settings) => store.setState({ settings }));
   bridge.on('calls', (calls) => store.setState({ calls }));
   bridge.on('mute', (mute) => store.setState({ mute }));
+  bridge.on('agent', (agent) => store.setState({ agent }));
   bridge.on('call.notice', (n) => store.setState((s) => ({ notices: [...s.notices.slice(-4), { ...n, at: Date.now() }] })));
   bridge.on('connection.step', (step) => store.setState((s) => ({ test: { ...s.test, steps: [...s.test.steps, step] } })));
   bridge.onStatus((status) => { store.setState({ bridge: status }); if (status === 'connected') void load().catch(() => undefined); });
   if (bridge.status() === 'connected') void load().catch(() => undefined);
   return Object.assign(store, {
     bridge,
+    note: createNoteDraft(bridge.client),
     dismissNotice: (at: number) => store.setState((s) => ({ notices: s.notices.filter((n) => n.at !== at) })),
   });
 }

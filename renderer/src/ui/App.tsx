@@ -1,11 +1,15 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountScreen } from './AccountScreen';
+import { AfterCallWork } from './AfterCallWork';
+import { AgentState } from './AgentState';
 import { CallPanel } from './CallPanel';
 import { HeadsetCheck } from './HeadsetCheck';
+import { History } from './History';
 import { useApp, useAppStore } from './context';
 import { LanguagePicker } from './LanguagePicker';
 import { MuteBar } from './MuteBar';
+import { NotesPanel } from './NotesPanel';
 import { Notices } from './Notices';
 import { RegistrationBadge } from './RegistrationBadge';
 
@@ -28,6 +32,7 @@ export function App() {
       <header className="top">
         <h1>{t('app.title')}</h1>
         <RegistrationBadge />
+        <AgentState />
         <LanguagePicker />
       </header>
       {bridge !== 'connected' && <div className="bridge" role="alert" data-testid="bridge-status" data-status={bridge}>{t(`bridge.${bridge}`)}</div>}
@@ -35,8 +40,11 @@ export function App() {
       <Notices />
       <main className="layout">
         <CallPanel />
+        <AfterCallWork />
+        <NotesPanel />
         <AccountScreen />
         <HeadsetCheck />
+        <History />
       </main>
     </>
   );

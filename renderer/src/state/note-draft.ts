@@ -1,0 +1,133 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ContractClient } from '../../../electron/common/contract/contract';
+import { createDebouncer, windowTimers, type Timers } from './debounce';
+
+/**
+ * saving: a change is waiting or on its way to the core; saved: on disk; memory: the core has it but the disk
+ * refused it (kept in memory and retried there); unsaved: the core could not be reached, kept in this window and
+ * retried.
+ */
+export type SaveStatus = 'idle' | 'saving' | 'saved' | 'memory' | 'unsaved';
+export type FinishProblem = 'no-disposition' | 'missing' | 'failed';
+
+export interface NoteDraftState {
+  callId: string | undefined;
+  templateId: string | null;
+  fields: Record<string, string>;
+  text: string;
+  disposition: string | null;
+  status: 'draft' | 'final';
+  /** A final note outside its edit window is shown read-only. */
+  editable: boolean;
+  save: SaveStatus;
+  savedAt?: number;
+  /** Required fields still empty, after a finish attempt. */
+  missing: string[];
+  problem?: FinishProblem;
+}
+
+export type NoteEdit = Partial<Pick<NoteDraftState, 'templateId' | 'fields' | 'text' | 'disposition'>>;
+
+export interface NoteDraft extends StoreApi<NoteDraftState> {
+  /** Opens the note of a call (its saved state, or a fresh draft with the given template). */
+  open(callId: string, templateId: string | null): Promise<void>;
+  edit(patch: NoteEdit): void;
+  /** Sends a pending change now and waits for it. */
+  flush(): Promise<void>;
+  /** Finishes the note: disposition chosen and required fields filled, else `problem`/`missing` say why not. */
+  finish(required: string[]): Promise<boolean>;
+  close(): void;
+}
+
+/** How long typing may wait for a quiet spell, and the most that can ever be only in memory. */
+export const SAVE_WAIT_MS = 200;
+export const SAVE_MAX_WAIT_MS = 300;
+const RETRY_MS = 2000;
+
+const empty = (): NoteDraftState => ({ callId: undefined, templateId: null, fields: {}, text: '', disposition: null, status: 'draft', editable: true, save: 'idle', missing: [] });
+
+/** The note being written: edits are saved through the core as the agent types (debounced, ≤300 ms at risk). */
+export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'notes.save' | 'notes.finish'>, timers: Timers = windowTimers): NoteDraft {
+  const store = createStore<NoteDraftState>(empty);
+  let inFlight: Promise<void> | undefined;
+  let again = false;
+  let retry: unknown;
+
+  const send = async (): Promise<void> => {
+    const s = store.getState();
+    if (!s.callId) return;
+    const callId = s.callId;
+    try {
+      const r = await client['notes.save']({ callId, templateId: s.templateId, fields: s.fields, text: s.text, disposition: s.disposition });
+      if (store.getState().callId === callId) store.setState({ save: again ? 'saving' : r.durable ? 'saved' : 'memory', savedAt: r.savedAt });
+    } catch {
+      if (store.getState().callId !== callId) return;
+      store.setState({ save: 'unsaved' });
+      if (retry === undefined) retry = timers.setTimeout(() => { retry = undefined; saveNow(); }, RETRY_MS);
+    }
+  };
+  // One save at a time, in order; changes made meanwhile go in the next one.
+  const saveNow = (): void => {
+    if (inFlight) { again = true; return; }
+    inFlight = send().finally(() => {
+      inFlight = undefined;
+      if (again) { again = false; saveNow(); }
+    });
+  };
+  const debouncer = createDebouncer(saveNow, { waitMs: SAVE_WAIT_MS, maxWaitMs: SAVE_MAX_WAIT_MS, timers });
+
+  const flush = async (): Promise<void> => {
+    debouncer.flush();
+    while (inFlight) await inFlight;
+  };
+
+  return Object.assign(store, {
+    async open(callId: string, templateId: string | null) {
+      if (store.getState().callId === callId) return;
+      await flush();
+      debouncer.cancel();
+      store.setState({ ...empty(), callId, templateId });
+      try {
+        const { note, editable } = await client['notes.get']({ callId });
+        if (store.getState().callId !== callId) return;
+        if (note) {
+          store.setState({
+            templateId: note.templateId ?? templateId, fields: note.fields, text: note.text, disposition: note.disposition,
+            status: note.status, editable: note.status === 'draft' || editable, save: 'saved', savedAt: note.updatedAt,
+          });
+        }
+      } catch {
+        // No note yet, or the store is unreachable: the agent starts writing; saving reports its own status.
+      }
+    },
+    edit(patch: NoteEdit) {
+      const s = store.getState();
+      if (!s.callId || !s.editable) return;
+      store.setState({ ...patch, save: 'saving', ...(patch.disposition ? { problem: s.problem === 'no-disposition' ? undefined : s.problem } : {}) });
+      debouncer.schedule();
+    },
+    flush,
+    async finish(required: string[]) {
+      await flush();
+      const s = store.getState();
+      if (!s.callId) return false;
+      const missing = required.filter((f) => !(s.fields[f] ?? '').trim());
+      if (!s.disposition) { store.setState({ problem: 'no-disposition', missing }); return false; }
+      if (missing.length) { store.setState({ problem: 'missing', missing }); return false; }
+      try {
+        const r = await client['notes.finish']({ callId: s.callId, disposition: s.disposition });
+        if (!r.ok) { store.setState({ problem: 'missing', missing: r.missing }); return false; }
+        store.setState({ status: 'final', problem: undefined, missing: [] });
+        return true;
+      } catch {
+        store.setState({ problem: 'failed' });
+        return false;
+      }
+    },
+    close() {
+      debouncer.flush();
+      if (retry !== undefined) { timers.clearTimeout(retry); retry = undefined; }
+      store.setState(empty());
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import { useId, useState } from 'react';
+import './agent-notes.css';
+import { useTranslation } from 'react-i18next';
+import { notReadyReason, type AgentSetArgs, type AgentStateName } from '../../../electron/common/contract/agent';
+import { ContractError } from '../../../electron/common/contract/errors';
+import { useApp, useAppStore } from './context';
+
+// Each state has its own shape as well as its colour (see styles: agent-*), so it reads without colour vision.
+const shape: Record<AgentStateName, string> = { available: '●', 'not-ready': '■', acw: '◆', break: '▲' };
+
+type Choice = 'available' | 'break' | `not-ready:${(typeof notReadyReason.options)[number]}`;
+const choices: Choice[] = ['available', ...notReadyReason.options.map((r) => `not-ready:${r}` as const), 'break'];
+const toArgs = (c: Choice): AgentSetArgs => (c.startsWith('not-ready:')
+  ? { state: 'not-ready', reason: c.slice('not-ready:'.length) as (typeof notReadyReason.options)[number] }
+  : { state: c as 'available' | 'break' });
+
+/** The agent's state, shown with text and shape, and switchable from the keyboard (a native select). */
+export function AgentState() {
+  const { t } = useTranslation();
+  const store = useAppStore();
+  const agent = useApp((s) => s.agent);
+  const [error, setError] = useState<string | undefined>();
+  const id = useId();
+  if (!agent) return null;
+  const current: Choice | '' = agent.state === 'available' ? 'available' : agent.state === 'break' ? 'break'
+    : agent.state === 'not-ready' && agent.reason && agent.reason !== 'degraded' ? `not-ready:${agent.reason}` : '';
+  const locked = agent.state === 'acw' && !agent.acw?.canEnd;
+  const choose = async (c: Choice) => {
+    setError(undefined);
+    try {
+      await store.bridge.client['agent.set'](toArgs(c));
+    } catch (e) {
+      const issue = e instanceof ContractError ? e.params?.issue : undefined;
+      setError(issue === 'note-unfinished' ? t('agent.error.note-unfinished') : issue === 'acw-time-box' ? t('agent.error.acw-time-box') : t('agent.error.refused'));
+    }
+  };
+  return (
+    <div className={`agent agent-${agent.state}`} data-testid="agent">
+      <div role="status" aria-live="polite" className="agent-now" data-testid="agent-state" data-state={agent.state} data-reason={agent.reason ?? ''}>
+        <span aria-hidden="true" className="agent-shape">{shape[agent.state]}</span>
+        <span className="agent-text">{t(`agent.state.${agent.state}`)}</span>
+        {agent.reason && <span className="agent-reason" data-testid="agent-reason">{t(`agent.reason.${agent.reason}`)}</span>}
+      </div>
+      <label htmlFor={id} className="agent-label">{t('agent.change')}</label>
+      <select id={id} data-testid="agent-select" value={current} disabled={locked} aria-describedby={locked ? `${id}-locked` : undefined}
+        onChange={(e) => { if (e.target.value) void choose(e.target.value as Choice); }}>
+        {current === '' && <option value="">{t(`agent.state.${agent.state}`)}{agent.reason ? ` — ${t(`agent.reason.${agent.reason}`)}` : ''}</option>}
+        {choices.map((c) => (
+          <option key={c} value={c}>
+            {c.startsWith('not-ready:') ? `${t('agent.state.not-ready')} — ${t(`agent.reason.${c.slice('not-ready:'.length)}`)}` : t(`agent.state.${c}`)}
+          </option>
+        ))}
+      </select>
+      {locked && <span id={`${id}-locked`} className="hint">{t('acw.locked')}</span>}
+      {agent.degraded && agent.state !== 'not-ready' && <span className="hint" data-testid="agent-degraded">{t('agent.degradedPending')}</span>}
+      {error && <span role="alert" className="error" data-testid="agent-error">{error}</span>}
+    </div>
+  );
+}

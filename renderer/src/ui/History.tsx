@@ -1,0 +1,147 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallResult } from '../../../electron/common/contract/contract';
+import type { CallSummary } from '../../../electron/common/contract/notes';
+import { useAppStore } from './context';
+import { useNoteLabels } from './NotesPanel';
+
+type Detail = CallResult<'notes.detail'>;
+const PAGE = 50;
+const DAY = 86_400_000;
+
+export const formatDuration = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+const dayInput = (at: number) => new Date(at - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+const parseDay = (v: string, endOfDay: boolean): number | undefined => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return undefined;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return d.getTime() + (endOfDay ? DAY - 1 : 0);
+};
+
+/** Past calls: times, full-text search over notes, a call's timeline and note, CSV export. */
+export function History() {
+  const { t } = useTranslation();
+  const store = useAppStore();
+  const labels = useNoteLabels();
+  const id = useId();
+  const [query, setQuery] = useState('');
+  const [result, setResult] = useState<{ calls: CallSummary[]; total: number } | undefined>();
+  const [detail, setDetail] = useState<Detail | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [from, setFrom] = useState(() => dayInput(Date.now() - 7 * DAY));
+  const [to, setTo] = useState(() => dayInput(Date.now()));
+  const c = store.bridge.client;
+
+  const search = async (e?: FormEvent) => {
+    e?.preventDefault();
+    setError(undefined);
+    try {
+      const q = query.trim();
+      setResult(await c['notes.history']({ limit: PAGE, offset: 0, ...(q ? { query: q } : {}) }));
+    } catch { setError(t('history.error')); }
+  };
+  const open = async (callId: string) => {
+    setError(undefined);
+    try { setDetail(await c['notes.detail']({ callId })); } catch { setError(t('history.error')); }
+  };
+  const exportCsv = async () => {
+    setError(undefined);
+    const f = parseDay(from, false);
+    const tt = parseDay(to, true);
+    if (f === undefined || tt === undefined || f > tt) { setError(t('history.badRange')); return; }
+    try {
+      const { data } = await c['notes.export']({ from: f, to: tt, format: 'csv' });
+      const url = URL.createObjectURL(new Blob([data], { type: 'text/csv;charset=utf-8' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `diadema-calls-${from}-${to}.csv`;
+      a.dataset.testid = 'history-download';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch { setError(t('history.error')); }
+  };
+
+  return (
+    <section className="panel history" aria-labelledby={`${id}-title`} data-testid="history">
+      <h2 id={`${id}-title`}>{t('history.title')}</h2>
+      <form role="search" onSubmit={(e) => void search(e)}>
+        <label htmlFor={`${id}-q`}>{t('history.search')}</label>{' '}
+        <input id={`${id}-q`} type="search" data-testid="history-query" value={query} maxLength={256} onChange={(e) => setQuery(e.target.value)} />{' '}
+        <button type="submit" data-testid="history-search">{t('history.searchButton')}</button>
+      </form>
+      <div className="export">
+        <label>{t('history.from')} <input type="date" data-testid="history-from" value={from} onChange={(e) => setFrom(e.target.value)} /></label>{' '}
+        <label>{t('history.to')} <input type="date" data-testid="history-to" value={to} onChange={(e) => setTo(e.target.value)} /></label>{' '}
+        <button type="button" data-testid="history-export" onClick={() => void exportCsv()}>{t('history.export')}</button>
+      </div>
+      {error && <p role="alert" className="error" data-testid="history-error">{error}</p>}
+      {result && (
+        <>
+          <p role="status" data-testid="history-count">{t('history.count', { count: result.total })}</p>
+          {result.calls.length > 0 && (
+            <table className="history-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('history.when')}</th><th scope="col">{t('history.who')}</th><th scope="col">{t('history.handle')}</th>
+                  <th scope="col">{t('history.hold')}</th><th scope="col">{t('history.acw')}</th><th scope="col">{t('notes.disposition')}</th><th scope="col"><span className="visually-hidden">{t('history.open')}</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.calls.map((x) => (
+                  <tr key={x.callId} data-testid="history-row" data-call-id={x.callId}>
+                    <td>{new Date(x.ringAt).toLocaleString()} <span className="hint">{t(`history.direction.${x.direction}`)}</span></td>
+                    <td>{x.remoteName || x.remoteNumber || t('call.unknownCaller')} {x.remoteName && <span className="hint">{x.remoteNumber}</span>}
+                      {x.snippet && <div className="snippet" data-testid="history-snippet">{x.snippet}</div>}</td>
+                    <td>{formatDuration(x.handleMs)}</td><td>{formatDuration(x.holdMs)}</td><td>{formatDuration(x.acwMs)}</td>
+                    <td>{x.disposition ? labels.disposition(x.disposition) : '—'}</td>
+                    <td><button type="button" data-testid="history-open" onClick={() => void open(x.callId)}>{t('history.open')}</button></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+      {detail && <CallDetail detail={detail} onClose={() => setDetail(undefined)} />}
+    </section>
+  );
+}
+
+function CallDetail({ detail, onClose }: { detail: Detail; onClose: () => void }) {
+  const { t } = useTranslation();
+  const store = useAppStore();
+  const labels = useNoteLabels();
+  const { call, note, timeline, editable } = detail;
+  return (
+    <article className="call-detail" data-testid="history-detail" data-call-id={call.callId} aria-label={t('history.detail')}>
+      <h3>{call.remoteName || call.remoteNumber || t('call.unknownCaller')}</h3>
+      <ol className="timeline" data-testid="history-timeline">
+        {timeline.map((e, i) => (
+          <li key={i} data-kind={e.kind}>
+            <span>{new Date(e.at).toLocaleTimeString()}</span> <span>{t(`history.kind.${e.kind}`)}</span>{' '}
+            <span className="hint">{Object.entries(e.data).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}</span>
+          </li>
+        ))}
+      </ol>
+      {note ? (
+        <div className="note-view" data-testid="history-note" data-status={note.status}>
+          {Object.entries(note.fields).map(([f, v]) => (
+            <div key={f}><strong>{labels.field(f)}</strong><p className="note-text">{v}</p></div>
+          ))}
+          {note.text && <div><strong>{t('notes.text')}</strong><p className="note-text" data-testid="history-note-text">{note.text}</p></div>}
+          <p>{t('notes.disposition')}: {note.disposition ? labels.disposition(note.disposition) : '—'}</p>
+          <p className="hint">{editable ? t('history.editable') : t('notes.readOnly')}</p>
+        </div>
+      ) : <p>{t('history.noNote')}</p>}
+      <div className="buttons">
+        {editable && note && <button type="button" data-testid="history-edit" onClick={() => { void store.note.open(call.callId, note.templateId); document.querySelector<HTMLElement>('[data-testid=notes] h2')?.scrollIntoView?.(); }}>{t('history.edit')}</button>}
+        <button type="button" data-testid="history-close" onClick={onClose}>{t('history.close')}</button>
+      </div>
+    </article>
+  );
+}
