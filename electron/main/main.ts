@@ -73,6 +73,8 @@ app.whenReady().then(async () => {
     webPreferences: {
       preload: path.join(__dirname, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false,
       webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, spellcheck: false,
+      // Media and the talking-while-muted analysis must keep running while the window is hidden or minimised.
+      backgroundThrottling: false,
     },
   });
   connectionFor(win.webContents);

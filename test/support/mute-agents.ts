@@ -30,7 +30,8 @@ export const observeMedia = `(() => {
 })();`;
 
 export async function startAgent(account: { user: string; password: string }, ws: string, settings: Record<string, unknown> = {}): Promise<Agent> {
-  const host = await startHostProcess({ settings: { 'account.server': ws, 'account.user': account.user, 'account.password': account.password, ...settings } });
+  // No after-call work between the calls of a test (a time box of 0 turns it off), unless a test asks for it.
+  const host = await startHostProcess({ settings: { 'account.server': ws, 'account.user': account.user, 'account.password': account.password, 'acw.durationSec': 0, ...settings } });
   return { host, user: account.user };
 }
 

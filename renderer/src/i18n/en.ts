@@ -135,6 +135,7 @@ export const en = {
   'mute.analysisError.unsupported': 'This window cannot analyse the microphone: the talking-while-muted warning is off.',
   'mute.analysisError.microphone-lost': 'The microphone was disconnected: the talking-while-muted warning is off until it is back.',
   'mute.analysisError.error': 'The microphone could not be analysed: the talking-while-muted warning is off.',
+  'mute.headsetOnHook': 'A headset mute press with no call: nothing was muted. Mute works during a call.',
   'headset.title': "Headset check",
   'headset.none': "No headset found.",
   'headset.unsupported': "Headset support is not available on this computer.",

@@ -137,6 +137,7 @@ export const esES: Messages = {
   'mute.analysisError.unsupported': 'Esta ventana no puede analizar el micrófono: el aviso de hablar en silencio está desactivado.',
   'mute.analysisError.microphone-lost': 'Se desconectó el micrófono: el aviso de hablar en silencio está desactivado hasta que vuelva.',
   'mute.analysisError.error': 'No se pudo analizar el micrófono: el aviso de hablar en silencio está desactivado.',
+  'mute.headsetOnHook': 'Se ha pulsado silenciar en los auriculares sin llamada: no se ha silenciado nada. Silenciar funciona durante una llamada.',
   'headset.title': "Comprobación de los auriculares",
   'headset.none': "No se han encontrado auriculares.",
   'headset.unsupported': "Los auriculares no se pueden usar en este ordenador.",

@@ -137,6 +137,7 @@ export const esMX: Messages = {
   'mute.analysisError.unsupported': 'Esta ventana no puede analizar el micrófono: el aviso de hablar en silencio está desactivado.',
   'mute.analysisError.microphone-lost': 'Se desconectó el micrófono: el aviso de hablar en silencio está desactivado hasta que vuelva.',
   'mute.analysisError.error': 'No se pudo analizar el micrófono: el aviso de hablar en silencio está desactivado.',
+  'mute.headsetOnHook': 'Se presionó silenciar en la diadema sin llamada: no se silenció nada. Silenciar funciona durante una llamada.',
   'headset.title': "Revisión de la diadema",
   'headset.none': "No se encontró ninguna diadema.",
   'headset.unsupported': "El soporte de diademas no está disponible en esta computadora.",

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useAppStore } from './context';
 import './mute-bar.css';
@@ -23,6 +23,18 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
   };
   const talking = Boolean(mute?.talkingWhileMuted);
   const inCall = Boolean(active);
+  // A headset mute press with no call (on-hook) mutes nothing; say so rather than let the agent believe it did.
+  const [onHookMute, setOnHookMute] = useState(false);
+  useEffect(() => store.bridge.on('headset.button', (e) => {
+    if (e.usage !== 'phoneMute' || e.value === 0) return;
+    if (!store.getState().calls.calls.some((c) => c.state === 'active' || c.state === 'held')) setOnHookMute(true);
+  }), [store]);
+  useEffect(() => { if (inCall) setOnHookMute(false); }, [inCall]);
+  useEffect(() => {
+    if (!onHookMute) return;
+    const timer = setTimeout(() => setOnHookMute(false), 8000);
+    return () => clearTimeout(timer);
+  }, [onHookMute]);
 
   useEffect(() => {
     if (compact || typeof document === 'undefined') return;
@@ -60,6 +72,11 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
       {mute?.verification !== 'mismatch' && mute?.lastMismatch && inCall && !compact && (
         <div className="notice corrected" role="status" data-testid="mute-corrected" data-kind={mute.lastMismatch.kind}>
           <span aria-hidden="true">✔</span> {t('mute.corrected', { count: mute.reapplied })}
+        </div>
+      )}
+      {onHookMute && !inCall && !compact && (
+        <div className="notice" role="alert" data-testid="mute-headset-on-hook">
+          <span aria-hidden="true">ℹ</span> {t('mute.headsetOnHook')}
         </div>
       )}
       {mute?.analysisFailed && inCall && (
