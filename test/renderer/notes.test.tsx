@@ -253,6 +253,31 @@ describe('notes panel', () => {
     await unmount();
   });
 
+  it('shows required fields the template lacks, and the free text when it is required', async () => {
+    const finishes: unknown[] = [];
+    const { el, bridge, unmount } = await mount({
+      settings: { 'notes.requiredFields': ['ticket', 'text'] },
+      handlers: { 'notes.finish': async (a) => { finishes.push(a); return { ok: true, missing: [] }; } },
+    });
+    await act(async () => bridge.emit('calls', { muted: false, calls: [activeCall('c1')] }));
+    await settle();
+    expect(q(el, 'note-field-ticket')?.getAttribute('aria-required')).toBe('true');
+    expect(q(el, 'note-text')?.getAttribute('aria-required')).toBe('true');
+    await act(async () => type(q(el, 'note-disposition'), 'resolved'));
+    await act(async () => type(q(el, 'note-field-ticket'), 'T-1'));
+    await act(async () => (q(el, 'note-finish') as HTMLButtonElement).click());
+    await settle();
+    expect(q(el, 'note-problem')?.textContent).toBe(en['notes.problem.missing'].replace('{{fields}}', en['notes.text']));
+    expect(document.activeElement).toBe(q(el, 'note-text'));
+    expect(finishes).toEqual([]);
+    await act(async () => type(q(el, 'note-text'), 'done'));
+    await act(async () => (q(el, 'note-finish') as HTMLButtonElement).click());
+    await settle();
+    expect(q(el, 'note')?.getAttribute('data-status')).toBe('final');
+    expect(q(el, 'note-problem')).toBeNull();
+    await unmount();
+  });
+
   it('renders hostile note text, drafts and search snippets as text, and offers unfinished drafts back', async () => {
     const { el, unmount } = await mount({
       handlers: {

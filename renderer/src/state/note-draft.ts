@@ -111,7 +111,8 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
       await flush();
       const s = store.getState();
       if (!s.callId) return false;
-      const missing = required.filter((f) => !(s.fields[f] ?? '').trim());
+      // `text` names the free text; any other id a template field (as the notes service counts them).
+      const missing = required.filter((f) => !(f === 'text' ? s.text : s.fields[f] ?? '').trim());
       if (!s.disposition) { store.setState({ problem: 'no-disposition', missing }); return false; }
       if (missing.length) { store.setState({ problem: 'missing', missing }); return false; }
       try {

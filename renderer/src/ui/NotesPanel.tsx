@@ -9,7 +9,7 @@ import { useSetting } from './use-setting';
 export function useNoteLabels() {
   const { t } = useTranslation();
   return {
-    field: (id: string) => t(`notes.field.${id}`, { defaultValue: id }),
+    field: (id: string) => (id === 'text' ? t('notes.text') : t(`notes.field.${id}`, { defaultValue: id })),
     template: (id: string, label: string) => t(`notes.template.${id}`, { defaultValue: label }),
     disposition: (d: string) => t(`notes.disposition.${d}`, { defaultValue: d }),
   };
@@ -60,7 +60,9 @@ export function NotesPanel() {
   const template = templates.find((x) => x.id === note.templateId) ?? templates[0];
   const readOnly = !note.editable;
   const fieldIds = template?.fields ?? [];
-  const extraFields = Object.keys(note.fields).filter((f) => !fieldIds.includes(f) && note.fields[f]);
+  // Required fields the template lacks, and fields written under another template, are shown too.
+  const extraFields = [...new Set([...required.filter((f) => f !== 'text'), ...Object.keys(note.fields).filter((f) => note.fields[f])])]
+    .filter((f) => !fieldIds.includes(f));
 
   const finish = async () => {
     if (await store.note.finish(required)) setDrafts((ds) => ds.filter((d) => d.callId !== note.callId));
@@ -110,8 +112,9 @@ export function NotesPanel() {
             );
           })}
           <div className="field">
-            <label htmlFor={`${id}-text`}>{t('notes.text')}</label>
-            <textarea id={`${id}-text`} data-testid="note-text" rows={4} value={note.text} readOnly={readOnly}
+            <label htmlFor={`${id}-f-text`}>{t('notes.text')}{required.includes('text') && <span className="required"> ({t('notes.required')})</span>}</label>
+            <textarea id={`${id}-f-text`} data-testid="note-text" rows={4} value={note.text} readOnly={readOnly}
+              aria-required={required.includes('text')} aria-invalid={note.missing.includes('text')}
               onChange={(e) => store.note.edit({ text: e.target.value })} />
           </div>
           <div className="field">
