@@ -9,6 +9,8 @@ import { CallManager, type OfferGate } from '../phone/call-manager';
 import { checkConnection } from '../phone/connection-check';
 import { MediaBridge } from '../phone/media-bridge';
 import { MuteMonitor } from '../mute/mute-monitor';
+import { notesHandlers } from '../notes/notes-handlers';
+import { NotesService, type NotesServiceOptions } from '../notes/notes-service';
 import { callVolumeControl } from '../audio/call-volume';
 import { HeadsetDevices, type HidLibrary } from '../hid/headset-devices';
 import type { HeadsetCallState } from '../hid/headset-controller';
@@ -31,6 +33,8 @@ export interface CoreOptions {
   phone?: Partial<PhoneServiceOptions>;
   /** Agent-state gate for new calls (after-call work, not ready); absent = always offer. */
   gate?: OfferGate;
+  /** Notes store: the bundled worker's URL (tests), the sync endpoint's TLS trust, retry pacing. */
+  notes?: Partial<Pick<NotesServiceOptions, 'workerUrl' | 'sync' | 'retryMs' | 'clock'>>;
   /** node-hid (or a fake); absent = no headset support (tests, platforms without descriptors). */
   hid?: HidLibrary;
 }
@@ -50,13 +54,8 @@ export interface Core {
   readonly mute: MuteMonitor;
   readonly headset: HeadsetDevices | undefined;
   readonly agent: AgentService;
+  readonly notes: NotesService;
 }
-
-const notYet = async (): Promise<never> => { throw new ContractError('internal', { reason: 'notes-store-not-wired' }); };
-const notesPending: Pick<ContractHandlers, 'notes.get' | 'notes.save' | 'notes.finish' | 'notes.history' | 'notes.detail' | 'notes.drafts' | 'notes.export' | 'notes.status'> = {
-  'notes.get': notYet, 'notes.save': notYet, 'notes.finish': notYet, 'notes.history': notYet,
-  'notes.detail': notYet, 'notes.drafts': notYet, 'notes.export': notYet, 'notes.status': notYet,
-};
 
 /** The composition root: every service of the main process is created and wired here, and only here. */
 export function createCore(o: CoreOptions): Core {
@@ -97,6 +96,15 @@ export function createCore(o: CoreOptions): Core {
   phone.onChange((s) => emit('registration', s));
   agent.onRegistration(phone.snapshot().state);
   phone.onChange((s) => agent.onRegistration(s.state));
+  // Calls, their timelines and notes in SQLite (the notes service listens to the calls itself).
+  const notes = new NotesService({
+    file: path.join(o.dataDir, 'notes.sqlite'), log: o.log,
+    settings: () => ({ requiredFields: settings.get('notes.requiredFields'), editWindowMin: settings.get('notes.editWindowMin'), syncUrl: settings.get('notes.syncUrl') }),
+    ...o.notes,
+  });
+  calls.onEvent(notes.onCallEvent);
+  notes.onStatus((s) => emit('notes.status', s));
+  agentNotesAcw.port = notes;
   calls.onEvent((e) => agent.onCallEvent(e));
   agent.onChange((v) => emit('agent', v));
   settings.onChange((v) => emit('settings', v));
@@ -130,7 +138,10 @@ export function createCore(o: CoreOptions): Core {
   };
   if (headset) {
     calls.onChange(() => void headset.setCallState(headsetState()));
-    headset.onChange((v) => emit('headset', v));
+    headset.onChange((v) => {
+      emit('headset', v);
+      for (const c of calls.snapshot().calls) if (c.state !== 'ended') notes.timeline(c.id, 'device', { connected: v.connected, ...(v.product ? { product: v.product } : {}) });
+    });
     headset.onButton((e) => emit('headset.button', e));
   }
   calls.onNotice((n) => emit('call.notice', n));
@@ -202,13 +213,12 @@ export function createCore(o: CoreOptions): Core {
     'mute.status': async () => mute.snapshot(),
     'headset.get': async () => headset?.view() ?? { connected: false, status: { usable: true }, buttons: [], lights: [], unsupported: true },
     'headset.testLights': async ({ lights }) => ({ ok: (await headset?.testLights(lights ?? undefined)) ?? false }),
-    // Notes store: being wired (issue 6); until then every notes call fails plainly.
-    ...notesPending,
+    ...notesHandlers(notes),
   };
   let connectionSeq = 0;
 
   return {
-    handlers, phone, settings, calls, mute, headset, agent,
+    handlers, phone, settings, calls, mute, headset, agent, notes,
     connect(sink) {
       const id = `c${++connectionSeq}`;
       sinks.add(sink);
@@ -216,11 +226,12 @@ export function createCore(o: CoreOptions): Core {
     },
     async start() {
       await settings.load();
+      await notes.start();
       const { parsed, password } = await applyAccount();
       if (parsed.ok && password) void phone.register();
       if (settings.get('headset.enabled')) headset?.start();
     },
-    async stop() { agent.dispose(); await headset?.stop(); await calls.dispose(); await phone.dispose(); },
+    async stop() { agent.dispose(); await headset?.stop(); await calls.dispose(); await phone.dispose(); await notes.stop(); },
     networkChanged: () => phone.networkChanged(),
     resumed: () => phone.resumed(),
   };

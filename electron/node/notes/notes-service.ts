@@ -1,0 +1,294 @@
+import type https from 'node:https';
+import type { CallSummary, NoteDraft, NoteSaveArgs, NoteView, NotesStatus, TimelineEntry } from '../../common/contract/notes';
+import type { Logger } from '../log';
+import type { CallEvent } from '../phone/call-manager';
+import { systemClock, type Clock } from '../phone/phone-service';
+import { StoreError, type StoreArgs, type StoreMethod, type StoreResult } from '../store/store-api';
+import { StoreClient } from '../store/store-client';
+import { exportNotes, type ExportFormat } from './export';
+import { OutboxSender } from './outbox-sender';
+
+export interface NotesSettings { requiredFields: readonly string[]; editWindowMin: number; syncUrl: string }
+
+export interface NotesServiceOptions {
+  /** The database file (`<dataDir>/notes.sqlite`). */
+  file: string;
+  /** The bundled store worker; default: found next to the running bundle. */
+  workerUrl?: URL;
+  log: Logger;
+  settings: () => NotesSettings;
+  clock?: Clock;
+  /** How often a write the disk refused is tried again. */
+  retryMs?: number;
+  /** At most one quality sample per call per this many ms goes to the timeline (every one counts in the summary). */
+  qualityEveryMs?: number;
+  sync?: { agent?: https.Agent; timeoutMs?: number; baseDelayMs?: number; maxDelayMs?: number; random?: () => number };
+}
+
+type Job = { method: StoreMethod; args: unknown; note?: string; waiters: Array<{ resolve: (durable: boolean) => void; reject: (e: unknown) => void }>; told?: boolean };
+const retryable = (e: unknown) => e instanceof StoreError && (e.code === 'disk-full' || e.code === 'io' || e.code === 'busy' || e.code === 'read-only');
+
+/**
+ * The notes service: records every call and its timeline from the call manager's events, keeps each call's note
+ * (draft while the agent types, final once finished) and feeds the sync outbox. Every write goes through one
+ * ordered queue to the store's worker; a write the disk refuses stays queued (in memory) and is retried, so a
+ * draft is never lost while the process lives, and `durable` tells the renderer whether it reached the disk.
+ */
+export class NotesService {
+  private store: StoreClient | undefined;
+  private opening: Promise<void> | undefined;
+  private readonly queue: Job[] = [];
+  private pumping = false;
+  private retryTimer: unknown;
+  /** The newest note each call has that is not on disk yet. */
+  private readonly unsaved = new Map<string, NoteView>();
+  private readonly lastQualityAt = new Map<string, number>();
+  private readonly clock: Clock;
+  private readonly listeners = new Set<(s: NotesStatus) => void>();
+  private storeState: { store: NotesStatus['store']; detail?: string; movedTo?: string } = { store: 'ok' };
+  private failedOpen = false;
+  /** The disk refused the head of the queue; it is retried every `retryMs`. */
+  private blocked = false;
+  readonly sender: OutboxSender;
+
+  constructor(private readonly o: NotesServiceOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.sender = new OutboxSender({ store: () => this.store, url: () => o.settings().syncUrl, log: o.log, changed: () => this.changed(), clock: this.clock, ...o.sync });
+  }
+
+  // ---- life cycle ------------------------------------------------------------------------------------------
+
+  start(): Promise<void> {
+    this.opening ??= (async () => {
+      try {
+        this.store = await StoreClient.open({ file: this.o.file, options: { recoverCorrupt: true }, ...(this.o.workerUrl ? { workerUrl: this.o.workerUrl } : {}) });
+        const moved = this.store.info.recoveredFrom;
+        if (moved) {
+          this.o.log.warn('notes database was corrupt; moved aside and started fresh', { movedTo: moved.movedTo, reason: moved.reason });
+          this.storeState = { store: 'recovered', detail: moved.reason.slice(0, 500), movedTo: moved.movedTo };
+        }
+      } catch (e) {
+        const err = e instanceof StoreError ? e : new StoreError('internal', String(e));
+        this.failedOpen = true;
+        this.o.log.error('notes database unavailable', { code: err.code, error: err.message });
+        this.storeState = { store: 'failed', detail: `${err.code}: ${err.message}`.slice(0, 500) };
+      }
+      this.changed();
+      this.pump();
+      this.sender.kick();
+    })();
+    return this.opening;
+  }
+
+  async stop(): Promise<void> {
+    await this.opening;
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    await this.sender.stop();
+    await this.flush();
+    await this.store?.close();
+    this.store = undefined;
+  }
+
+  /** Resolves once every queued write has been tried (tests, shutdown). */
+  async flush(): Promise<void> {
+    await this.opening;
+    for (let i = 0; i < 1000 && this.pumping; i++) await new Promise((r) => setTimeout(r, 2));
+  }
+
+  /** The store client once open (diagnostics, benchmarks, tests). */
+  storeClient(): StoreClient | undefined { return this.store; }
+
+  onStatus(l: (s: NotesStatus) => void): () => void { this.listeners.add(l); return () => this.listeners.delete(l); }
+
+  status(): NotesStatus {
+    return {
+      ...this.storeState,
+      outbox: {
+        pending: this.sender.pending, endpoint: this.sender.endpoint(),
+        ...(this.sender.lastError ? { lastError: this.sender.lastError.slice(0, 300) } : {}),
+        ...(this.sender.nextAttemptAt !== undefined ? { nextAttemptAt: this.sender.nextAttemptAt } : {}),
+      },
+    };
+  }
+
+  private changed() { const s = this.status(); for (const l of this.listeners) l(s); }
+
+  // ---- recording calls --------------------------------------------------------------------------------------
+
+  readonly onCallEvent = (e: CallEvent): void => {
+    switch (e.type) {
+      case 'offered': case 'dialing':
+        this.write('callStarted', { callId: e.call.id, direction: e.call.direction, remoteName: e.call.remote.name, remoteNumber: e.call.remote.number, at: e.call.startedAt });
+        return;
+      case 'answered': case 'held': case 'resumed': case 'ended':
+        this.write('callState', { callId: e.call.id, at: e.at, state: e.type, ...(e.type === 'ended' && e.call.endReason ? { endReason: e.call.endReason } : {}) });
+        if (e.type === 'ended') this.lastQualityAt.delete(e.call.id);
+        return;
+      case 'mute':
+        if (e.callId) this.write('addTimeline', { callId: e.callId, at: e.at, kind: 'mute', data: { muted: e.muted, source: e.source } });
+        return;
+      case 'quality': {
+        const last = this.lastQualityAt.get(e.callId);
+        const keep = last === undefined || e.at - last >= (this.o.qualityEveryMs ?? 10_000);
+        if (keep) this.lastQualityAt.set(e.callId, e.at);
+        const s = e.sample;
+        this.write('quality', { callId: e.callId, at: e.at, mos: s.mos, jitterMs: s.jitterMs, lossPct: s.lossPct, rttMs: s.rttMs, keep });
+      }
+    }
+  };
+
+  /** Something else worth keeping on a call's timeline (headset plugged or lost, agent state, a transfer attempt). */
+  timeline(callId: string, kind: TimelineEntry['kind'], data: Record<string, unknown>, at = this.clock.now()): void {
+    this.write('addTimeline', { callId, at, kind, data });
+  }
+
+  acwStarted(callId: string, at: number): void { this.write('acw', { callId, at, phase: 'start', enqueueUpdate: false }); }
+  acwEnded(callId: string, at: number): void {
+    this.write('acw', { callId, at, phase: 'end', enqueueUpdate: this.sender.usable() });
+    this.kickSenderAfterQueue();
+  }
+
+  // ---- the contract -----------------------------------------------------------------------------------------
+
+  async get(callId: string): Promise<{ note: NoteView | null; editable: boolean }> {
+    const note = this.unsaved.get(callId) ?? (await this.read('getNote', { callId }, null));
+    return { note, editable: this.editable(note) };
+  }
+
+  async save(a: NoteSaveArgs): Promise<{ savedAt: number; durable: boolean }> {
+    await this.opening;
+    const at = this.clock.now();
+    const known = this.unsaved.get(a.callId) ?? (await this.read('getNote', { callId: a.callId }, null));
+    if (!this.editable(known)) throw new StoreError('not-editable', 'the note is final and its edit window has passed');
+    this.unsaved.set(a.callId, {
+      callId: a.callId, templateId: a.templateId === undefined ? known?.templateId ?? null : a.templateId, fields: a.fields, text: a.text,
+      disposition: a.disposition === undefined ? known?.disposition ?? null : a.disposition, status: known?.status ?? 'draft', updatedAt: at,
+      ...(known?.finishedAt !== undefined ? { finishedAt: known.finishedAt } : {}),
+    });
+    const durable = await this.write('saveNote', {
+      callId: a.callId, at, fields: a.fields, text: a.text, editWindowMs: this.editWindowMs(), enqueueUpdate: this.sender.usable(),
+      ...(a.templateId !== undefined ? { templateId: a.templateId } : {}), ...(a.disposition !== undefined ? { disposition: a.disposition } : {}),
+    }, `note:${a.callId}`);
+    if (known?.status === 'final') this.kickSenderAfterQueue();
+    return { savedAt: at, durable };
+  }
+
+  async finish(callId: string, disposition: string): Promise<{ ok: boolean; missing: string[] }> {
+    await this.opening;
+    const note = this.unsaved.get(callId) ?? (await this.read('getNote', { callId }, null));
+    const required = this.o.settings().requiredFields;
+    const missing = required.filter((f) => (f === 'text' ? note?.text ?? '' : note?.fields[f] ?? '').trim() === '');
+    if (missing.length) return { ok: false, missing };
+    if (note?.status === 'final' && !this.editable(note)) return { ok: true, missing: [] };
+    const at = this.clock.now();
+    if (note) this.unsaved.set(callId, { ...note, status: 'final', disposition, finishedAt: note.finishedAt ?? at, updatedAt: at });
+    await this.write('finishNote', { callId, at, disposition, requiredFields: [...required], enqueue: this.sender.usable() }, `note:${callId}`);
+    this.kickSenderAfterQueue();
+    return { ok: true, missing: [] };
+  }
+
+  history(a: { from?: number; to?: number; query?: string; limit: number; offset: number }): Promise<{ calls: CallSummary[]; total: number }> {
+    return this.read('history', a, { calls: [], total: 0 });
+  }
+
+  async detail(callId: string): Promise<{ call: CallSummary; timeline: TimelineEntry[]; note: NoteView | null; editable: boolean } | null> {
+    const d = await this.read('detail', { callId }, null);
+    if (!d) return null;
+    const note = this.unsaved.get(callId) ?? d.note;
+    return { ...d, note, editable: this.editable(note) };
+  }
+
+  async drafts(): Promise<NoteDraft[]> {
+    const stored = await this.read('drafts', { limit: 50 }, []);
+    const inMemory = [...this.unsaved.values()].filter((n) => n.status === 'draft' && !stored.some((d) => d.callId === n.callId))
+      .map((n) => ({ callId: n.callId, remoteName: '', remoteNumber: '', updatedAt: n.updatedAt, preview: n.text.slice(0, 200) }));
+    return [...inMemory, ...stored];
+  }
+
+  async export(from: number, to: number, format: ExportFormat): Promise<string> {
+    return exportNotes(await this.read('exportRows', { from, to }, []), format, { from, to });
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------------
+
+  private editWindowMs() { return this.o.settings().editWindowMin * 60_000; }
+  private editable(note: NoteView | null): boolean {
+    return !note || note.status === 'draft' || (note.finishedAt ?? 0) + this.editWindowMs() >= this.clock.now();
+  }
+
+  private async read<M extends StoreMethod>(method: M, args: StoreArgs<M>, fallback: StoreResult<M>): Promise<StoreResult<M>> {
+    await this.opening;
+    if (!this.store) return fallback;
+    return this.store.call(method, args);
+  }
+
+  /** Queues a write; resolves true once on disk, false as soon as the disk refused it (it stays queued and is retried). */
+  private write<M extends StoreMethod>(method: M, args: StoreArgs<M>, note?: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      // Typing replaces a queued save of the same note that has not been sent yet; both callers learn the outcome.
+      let last: Job | undefined;
+      for (let i = this.queue.length - 1; note && i > 0 && !last; i--) if (this.queue[i]!.note === note) last = this.queue[i];
+      if (last && last.method === method && method === 'saveNote') {
+        last.args = args;
+        if (this.blocked) resolve(false); else last.waiters.push({ resolve, reject });
+        return;
+      }
+      if (!note && this.failedOpen) { resolve(false); return; } // no database this session: the timeline is not kept
+      // While the disk refuses writes, the caller learns at once that this one is only in memory.
+      if (this.blocked) { this.queue.push({ method, args, ...(note ? { note } : {}), waiters: [], told: true }); resolve(false); }
+      else this.queue.push({ method, args, ...(note ? { note } : {}), waiters: [{ resolve, reject }] });
+      if (this.queue.length > 20_000) {
+        const i = this.queue.findIndex((j, k) => k > 0 && !j.note);
+        if (i > 0) this.queue.splice(i, 1)[0]!.waiters.forEach((w) => w.resolve(false));
+      }
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.pumping || !this.store) {
+      if (this.failedOpen) for (const j of this.queue) if (!j.told) { j.told = true; j.waiters.forEach((w) => w.resolve(false)); }
+      return;
+    }
+    this.pumping = true;
+    void (async () => {
+      while (this.queue.length && this.store) {
+        const job = this.queue[0]!;
+        try {
+          await this.store.call(job.method, job.args as never);
+          this.queue.shift();
+          if (job.note && job.method !== 'finishNote' && this.unsaved.get((job.args as { callId: string }).callId)?.updatedAt === (job.args as { at: number }).at) {
+            this.unsaved.delete((job.args as { callId: string }).callId);
+          }
+          if (job.method === 'finishNote') this.unsaved.delete((job.args as { callId: string }).callId);
+          job.waiters.forEach((w) => w.resolve(true));
+          if (this.blocked) { this.blocked = false; this.storeState = { store: 'ok' }; this.changed(); }
+        } catch (e) {
+          if (retryable(e)) {
+            const err = e as StoreError;
+            if (!this.blocked) {
+              this.blocked = true;
+              this.o.log.warn('notes write refused by the disk; kept in memory, retrying', { code: err.code, error: err.message });
+              this.storeState = { store: err.code === 'disk-full' ? 'disk-full' : 'failed', detail: `${err.code}: ${err.message}`.slice(0, 500) };
+              this.changed();
+            }
+            if (!job.told) { job.told = true; job.waiters.forEach((w) => w.resolve(false)); job.waiters = []; }
+            this.retryTimer ??= this.clock.setTimeout(() => { this.retryTimer = undefined; this.pump(); }, this.o.retryMs ?? 2_000);
+            break;
+          }
+          this.queue.shift();
+          if (job.note) this.unsaved.delete((job.args as { callId: string }).callId);
+          if (job.waiters.length === 0) this.o.log.warn('notes write failed', { method: job.method, error: String(e) });
+          job.waiters.forEach((w) => w.reject(e));
+        }
+      }
+      this.pumping = false;
+    })();
+  }
+
+  /** The sender looks at the outbox once the writes queued so far (a finish) are on disk. */
+  private kickSenderAfterQueue(): void {
+    void this.write('outboxStats', {}).then(() => this.sender.kick(), () => undefined);
+  }
+}
