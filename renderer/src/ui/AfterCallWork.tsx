@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { ContractError } from '../../../electron/common/contract/errors';
+import { refusalKey } from './AgentState';
 import { useApp, useAppStore } from './context';
 import { useSetting } from './use-setting';
 
@@ -64,8 +64,7 @@ export function AfterCallWork() {
       if (acw.needsFinishedNote && noteUnfinished && !(await store.note.finish(required))) { setError(t('acw.finishFirst')); return; }
       await store.bridge.client['agent.set']({ state: 'available' });
     } catch (e) {
-      const issue = e instanceof ContractError ? e.params?.issue : undefined;
-      setError(issue === 'note-unfinished' ? t('agent.error.note-unfinished') : issue === 'acw-time-box' ? t('agent.error.acw-time-box') : t('agent.error.refused'));
+      setError(t(refusalKey(e)));
     } finally {
       setBusy(false);
     }

@@ -14,6 +14,12 @@ const toArgs = (c: Choice): AgentSetArgs => (c.startsWith('not-ready:')
   ? { state: 'not-ready', reason: c.slice('not-ready:'.length) as (typeof notReadyReason.options)[number] }
   : { state: c as 'available' | 'break' });
 
+/** Why the core refused a state change, as a message key (Electron carries only the code, not the issue). */
+export function refusalKey(e: unknown): 'agent.error.note-unfinished' | 'agent.error.acw-time-box' | 'agent.error.refused' {
+  const issue = e instanceof ContractError ? e.params?.issue : undefined;
+  return issue === 'note-unfinished' ? 'agent.error.note-unfinished' : issue === 'acw-time-box' ? 'agent.error.acw-time-box' : 'agent.error.refused';
+}
+
 /** The agent's state, shown with text and shape, and switchable from the keyboard (a native select). */
 export function AgentState() {
   const { t } = useTranslation();
@@ -30,8 +36,7 @@ export function AgentState() {
     try {
       await store.bridge.client['agent.set'](toArgs(c));
     } catch (e) {
-      const issue = e instanceof ContractError ? e.params?.issue : undefined;
-      setError(issue === 'note-unfinished' ? t('agent.error.note-unfinished') : issue === 'acw-time-box' ? t('agent.error.acw-time-box') : t('agent.error.refused'));
+      setError(t(refusalKey(e)));
     }
   };
   return (
