@@ -67,6 +67,10 @@ export class NotesService {
           this.o.log.warn('notes database was corrupt; moved aside and started fresh', { movedTo: moved.movedTo, reason: moved.reason });
           this.storeState = { store: 'recovered', detail: moved.reason.slice(0, 500), movedTo: moved.movedTo };
         }
+        // What is still waiting for the sync endpoint from earlier sessions is known before the first delivery run.
+        const pending = await this.store.call('outboxStats', {});
+        this.sender.pending = pending.pending;
+        if (pending.lastError) this.sender.lastError = pending.lastError;
       } catch (e) {
         const err = e instanceof StoreError ? e : new StoreError('internal', String(e));
         this.failedOpen = true;

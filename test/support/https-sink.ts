@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A throw-away CA and a certificate for 127.0.0.1/localhost signed by it, made with openssl at test time. */
+export function makeTestCerts(): { ca: string; key: string; cert: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-certs-'));
+  const f = (n: string) => path.join(dir, n);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  try {
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Diadema test CA');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost');
+    writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
+    ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('ext.cnf'));
+    return { ca: readFileSync(f('ca.pem'), 'utf8'), key: readFileSync(f('server.key'), 'utf8'), cert: readFileSync(f('server.pem'), 'utf8') };
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+export type SinkMode = 'ok' | 'status-500' | 'hang' | 'garbage' | 'ok-then-reset';
+
+/**
+ * A local HTTPS endpoint that receives notes deliveries. It keeps each idempotency key once (as a real endpoint
+ * would) and counts every request, so tests can see retries, duplicates and what was accepted.
+ */
+export class HttpsSink {
+  mode: SinkMode = 'ok';
+  /** Accepted deliveries by idempotency key (first body kept). */
+  readonly accepted = new Map<string, { headerKey: string; body: unknown; times: number }>();
+  readonly requests: Array<{ key: string; mode: SinkMode }> = [];
+  private readonly sockets = new Set<Socket>();
+  private server: https.Server | undefined;
+  port = 0;
+
+  constructor(private readonly tls: { key: string; cert: string }) {}
+
+  get url(): string { return `https://127.0.0.1:${this.port}/notes`; }
+
+  async start(port = 0): Promise<void> {
+    const server = https.createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const key = String(req.headers['idempotency-key'] ?? '');
+        const mode = this.mode;
+        this.requests.push({ key, mode });
+        if (mode === 'hang') return; // never answers: the client must time out
+        if (mode === 'garbage') { req.socket.end('\u0000\u00ffnot http at all\r\n\r\n'); return; }
+        if (mode === 'status-500') { res.writeHead(500).end('boom'); return; }
+        const prior = this.accepted.get(key);
+        if (prior) prior.times++;
+        else this.accepted.set(key, { headerKey: key, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown, times: 1 });
+        // ok-then-reset: the endpoint keeps the delivery but the answer never arrives (the client must retry; the key dedups).
+        if (mode === 'ok-then-reset') { req.socket.destroy(); return; }
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"stored":true}');
+      });
+    });
+    server.on('secureConnection', (s: Socket) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    for (const sock of this.sockets) sock.destroy();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
