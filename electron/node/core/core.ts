@@ -107,6 +107,12 @@ export function createCore(o: CoreOptions): Core {
   agentNotesAcw.port = notes;
   calls.onEvent((e) => agent.onCallEvent(e));
   agent.onChange((v) => emit('agent', v));
+  // Agent-state changes go on the timeline of the call they concern (after-call work) or of the calls under way.
+  agent.onTransition((t) => {
+    const data = { from: t.from, to: t.to, cause: t.cause, ...(t.reason ? { reason: t.reason } : {}) };
+    const ids = t.callId ? [t.callId] : calls.snapshot().calls.filter((c) => c.state !== 'ended').map((c) => c.id);
+    for (const id of ids) notes.timeline(id, 'agent', data, t.at);
+  });
   settings.onChange((v) => emit('settings', v));
   const mute = new MuteMonitor({
     settings: () => ({ longMuteSec: settings.get('mute.longMuteSec'), reminderEverySec: settings.get('mute.reminderEverySec') }),
