@@ -91,6 +91,10 @@ describe('agent state against the lab', () => {
     expect(await callRefused()).toEqual({ code: 480, rang: false });
     expect(agent.core.agent.view().state).toBe('acw');
 
+    // Mandatory: Ready needs the note finished (the real notes store answers).
+    await h()['notes.save']({ callId: id, fields: { identify: 'Caller' }, text: 'called about an invoice' });
+    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({ params: { issue: 'note-unfinished' } });
+    expect(await h()['notes.finish']({ callId: id, disposition: 'resolved' })).toEqual({ ok: true, missing: [] });
     await h()['agent.set']({ state: 'available' });
     expect(agent.core.agent.view().state).toBe('available');
     far.call(agentAccount.uri);
@@ -99,13 +103,17 @@ describe('agent state against the lab', () => {
   });
 
   it('timed without early exit: Ready is refused, calls are rejected, and the agent is offered calls again when the time box ends', async () => {
-    await agent.core.settings.set({ 'acw.mode': 'timed-no-early-exit', 'acw.durationSec': 2 });
-    await answeredCall();
+    await agent.core.settings.set({ 'acw.mode': 'timed-no-early-exit', 'acw.durationSec': 2, 'acw.defaultDisposition': 'resolved' });
+    const id = await answeredCall();
     await until(() => agent.core.agent.view().state === 'acw', 2000, 'after-call work');
     await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({ code: 'invalid-arguments', params: { issue: 'acw-time-box' } });
     expect(await callRefused()).toEqual({ code: 480, rang: false });
     await until(() => agent.core.agent.view().state === 'available', 5000, 'time box over');
     expect(agent.core.agent.view().acw).toBeUndefined();
+    // The time box finished the note with the default disposition, and the store has the ACW time.
+    const detail = await h()['notes.detail']({ callId: id });
+    expect(detail.note).toMatchObject({ status: 'final', disposition: 'resolved' });
+    expect(detail.call.acwMs).toBeGreaterThan(0);
     far.call(agentAccount.uri);
     await until(() => live().some((c) => c.state === 'ringing'), 5000, 'ringing after the time box');
     await h()['call.reject']({ callId: live()[0]!.id });
