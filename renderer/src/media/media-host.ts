@@ -2,7 +2,8 @@ import { Core, Web } from 'sip.js';
 import type { CallsSnapshot, MediaRequest, MediaResponse, QualitySample } from '../../../electron/common/contract/calls';
 import type { ContractClient, EventName, EventPayload } from '../../../electron/common/contract/contract';
 import { readCallStats } from './call-stats';
-import { pickDevice, type DeviceChoice } from './device-choice';
+import type { DeviceChoice } from './device-choice';
+import { routeOutput, switchMicrophone } from './device-routing';
 import { Ringer } from './ringer';
 
 export interface AudioPrefs { microphone: DeviceChoice | null; speaker: DeviceChoice | null; ringer: DeviceChoice | null; ringOnSpeakers: boolean; /** Call volume, percent. */ volume: number }
@@ -15,6 +16,7 @@ export interface MediaHostDeps {
   statsIntervalMs?: number;
 }
 
+const devicePrefsKey = (p: AudioPrefs): string => JSON.stringify([p.microphone, p.speaker, p.ringer, p.ringOnSpeakers]);
 const volumeOf = (p: AudioPrefs): number => Math.min(1, Math.max(0, (Number.isFinite(p.volume) ? p.volume : 100) / 100));
 
 interface CallMedia { sdh: Web.SessionDescriptionHandler; audio: HTMLAudioElement; held: boolean; heldBeforeOffer?: boolean; counters?: { lost: number; received: number }; last?: Omit<QualitySample, 'mos'> }
@@ -33,6 +35,8 @@ export class MediaHost {
   private readonly unsubscribe: Array<() => void> = [];
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly ringer: Ringer;
+  private deviceWork: Promise<void> = Promise.resolve();
+  private devicePrefs = '';
 
   constructor(private readonly d: MediaHostDeps) {
     this.ringer = new Ringer(d.doc);
@@ -42,7 +46,8 @@ export class MediaHost {
   async start(): Promise<void> {
     this.unsubscribe.push(this.d.on('media.request', (r) => void this.handle(r)));
     this.unsubscribe.push(this.d.on('calls', (s) => this.onCalls(s)));
-    this.unsubscribe.push(this.d.on('settings', () => this.applyVolume()));
+    this.unsubscribe.push(this.d.on('settings', () => { this.applyVolume(); this.onDevicePrefs(); }));
+    this.devicePrefs = devicePrefsKey(this.d.prefs());
     // A new or reloaded renderer learns the mute state before it negotiates any media (never unmutes silently).
     this.onCalls(await this.d.client['calls.get']({}));
     await this.d.client['media.attach']({});
@@ -148,7 +153,7 @@ export class MediaHost {
   private playRemote(call: CallMedia): void {
     if (call.audio.srcObject !== call.sdh.remoteMediaStream) call.audio.srcObject = call.sdh.remoteMediaStream;
     call.audio.volume = volumeOf(this.d.prefs());
-    void this.routeAudio(call.audio, this.d.prefs().speaker, 'audiooutput');
+    void this.routeAudio(call.audio);
     void call.audio.play().catch(() => undefined);
   }
 
@@ -182,31 +187,41 @@ export class MediaHost {
     return { audio: mic ? { deviceId: { ideal: mic.id } } : true, video: false };
   }
 
-  private async routeAudio(el: HTMLAudioElement, choice: DeviceChoice | null, kind: MediaDeviceKind): Promise<void> {
-    const withSink = el as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
-    if (!choice || !withSink.setSinkId) return;
-    const devices = await this.d.doc.defaultView?.navigator.mediaDevices.enumerateDevices() ?? [];
-    const id = pickDevice(devices, kind, choice);
-    if (id) await withSink.setSinkId(id).catch(() => undefined);
+  private async routeAudio(el: HTMLAudioElement): Promise<void> {
+    const devices = await this.d.doc.defaultView?.navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
+    await routeOutput(el, devices, this.d.prefs().speaker);
   }
 
-  /** Plug and unplug: route outputs again; switch the microphone mid-call with replaceTrack, no re-INVITE. */
-  async applyDevices(): Promise<void> {
+  /** A device choice changed in settings (the devices screen): apply it to the ringer and to live calls. */
+  private onDevicePrefs(): void {
+    const key = devicePrefsKey(this.d.prefs());
+    if (key === this.devicePrefs) return;
+    this.devicePrefs = key;
+    void this.applyDevices();
+  }
+
+  /**
+   * Plug, unplug or a new choice: ring and play on what is chosen and there now; switch the microphone mid-call
+   * with replaceTrack, no re-INVITE (a vanished microphone falls back to the default). One pass at a time.
+   */
+  applyDevices(): Promise<void> {
+    this.deviceWork = this.deviceWork.then(() => this.applyDevicesNow()).catch(() => undefined);
+    return this.deviceWork;
+  }
+
+  private async applyDevicesNow(): Promise<void> {
     const md = this.d.doc.defaultView?.navigator.mediaDevices;
     if (!md) return;
     const devices = await md.enumerateDevices();
-    const micId = pickDevice(devices, 'audioinput', this.d.prefs().microphone);
+    const prefs = this.d.prefs();
+    await this.ringer.reroute(prefs.ringer, prefs.ringOnSpeakers);
     for (const call of this.calls.values()) {
-      void this.routeAudio(call.audio, this.d.prefs().speaker, 'audiooutput');
+      await routeOutput(call.audio, devices, prefs.speaker);
       const sender = call.sdh.peerConnection?.getSenders().find((x) => x.track?.kind === 'audio');
-      if (!sender || !micId || sender.track?.getSettings().deviceId === micId) continue;
-      const stream = await md.getUserMedia({ audio: { deviceId: { exact: micId } }, video: false });
-      const track = stream.getAudioTracks()[0];
-      if (!track) continue;
-      track.enabled = !call.held && !this.muted;
-      const old = sender.track;
-      await sender.replaceTrack(track);
-      old?.stop();
+      await switchMicrophone({
+        sender, local: call.sdh.localMediaStream, devices, choice: prefs.microphone,
+        getUserMedia: (c) => md.getUserMedia(c), enabled: !call.held && !this.muted,
+      }).catch(() => undefined);
     }
   }
 
