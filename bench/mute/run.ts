@@ -31,7 +31,7 @@ const rounds = quick ? 6 : 20;
 if (!process.env.DIADEMA_IN_NETNS && process.platform === 'linux' && !process.env.DIADEMA_NO_NETNS) {
   const asRoot = process.getuid?.() === 0;
   const r = spawnSync('unshare', [asRoot ? '-n' : '-rn', '--', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], {
-    stdio: 'inherit', env: { ...process.env, DIADEMA_IN_NETNS: '1' },
+    stdio: 'inherit', env: { ...process.env, DIADEMA_IN_NETNS: '1', DIADEMA_ROOT: process.env.DIADEMA_ROOT ?? process.cwd() },
   });
   process.exit(r.status ?? 1);
 }

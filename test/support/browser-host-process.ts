@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// DIADEMA_ROOT: set by bundled scripts (bench/), whose import.meta.url is the bundle's, not this file's.
+const root = process.env.DIADEMA_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The built browser host (`dist/node/browser-host.mjs`) as a child process, exactly as `npm run start:browser` runs it. */
 export interface HostProcess { url: string; origin: string; dataDir: string; child: ChildProcess; stderr: () => string; stop(): Promise<void> }
