@@ -358,3 +358,29 @@ describe('history', () => {
     await unmount();
   });
 });
+
+describe('history edit window', () => {
+  it('a note still inside its edit window opens for editing in the notes panel', async () => {
+    const { el, unmount } = await mount({
+      handlers: {
+        'notes.history': async () => ({ calls: [{ callId: 'e1', direction: 'inbound', remoteName: 'Eva', remoteNumber: '1', ringAt: 0, handleMs: 1000, holdMs: 0, acwMs: 0, disposition: 'resolved' }], total: 1 }),
+        'notes.detail': async ({ callId }) => ({
+          call: { callId, direction: 'inbound', remoteName: 'Eva', remoteNumber: '1', ringAt: 0, handleMs: 1000, holdMs: 0, acwMs: 0, disposition: 'resolved' },
+          timeline: [], note: { callId, templateId: 'iaa', fields: { assist: 'sent' }, text: 'ok', disposition: 'resolved', status: 'final', updatedAt: 1, finishedAt: 1 }, editable: true,
+        }),
+        'notes.get': async ({ callId }) => ({ note: { callId, templateId: 'iaa', fields: { assist: 'sent' }, text: 'ok', disposition: 'resolved', status: 'final', updatedAt: 1, finishedAt: 1 }, editable: true }),
+      },
+    });
+    await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
+    await settle();
+    await act(async () => (q(el, 'history-open') as HTMLButtonElement).click());
+    await settle();
+    expect(q(el, 'history-detail')?.textContent).toContain(en['history.editable']);
+    await act(async () => (q(el, 'history-edit') as HTMLButtonElement).click());
+    await settle();
+    expect(q(el, 'note')?.getAttribute('data-call-id')).toBe('e1');
+    expect((q(el, 'note-field-assist') as HTMLTextAreaElement).readOnly).toBe(false);
+    expect((q(el, 'note-field-assist') as HTMLTextAreaElement).value).toBe('sent');
+    await unmount();
+  });
+});
