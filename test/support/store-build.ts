@@ -1,9 +1,15 @@
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository: found upwards from this file (test/support, or .tmp when a benchmark bundles it). */
+const root = (() => {
+  for (let d = path.dirname(fileURLToPath(import.meta.url)); d !== path.dirname(d); d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'electron', 'node', 'store', 'store-worker.ts'))) return d;
+  }
+  return process.cwd();
+})();
 
 /**
  * Bundles Node entries (the store worker, child-process scripts) from TypeScript source with esbuild into a fresh
