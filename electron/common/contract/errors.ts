@@ -27,3 +27,17 @@ export function toContractError(err: unknown): ContractErrorShape {
   if (err instanceof ContractError) return err.toJSON();
   return { code: 'internal' };
 }
+
+/**
+ * An error that crossed Electron's context bridge keeps only its message (`code` or `code: {params}`, as
+ * ContractError writes it): recover the code and the params from it. Anything else is `internal`.
+ */
+export function contractErrorFromMessage(message: string): ContractErrorShape {
+  const m = /^([a-z-]+)(?:: (\{.*\}))?$/s.exec(message);
+  const code = contractErrorCode.safeParse(m?.[1]);
+  if (!m || !code.success) return { code: 'internal' };
+  let params: unknown;
+  try { params = m[2] ? JSON.parse(m[2]) : undefined; } catch { params = undefined; }
+  const parsed = contractError.shape.params.safeParse(params);
+  return parsed.success && parsed.data ? { code: code.data, params: parsed.data } : { code: code.data };
+}

@@ -1,6 +1,6 @@
 import { calls as callSpecs, type CallName, type ContractClient, type EventName, type EventPayload } from '../../../electron/common/contract/contract';
 import { parseEvent } from '../../../electron/common/contract/dispatch';
-import { ContractError, type ContractErrorCode } from '../../../electron/common/contract/errors';
+import { ContractError, contractErrorFromMessage } from '../../../electron/common/contract/errors';
 import type { PreloadApi } from '../../../electron/common/contract/preload-api';
 import { closeCodes, contractPath, hostMessage } from '../../../electron/common/contract/wire';
 
@@ -26,9 +26,9 @@ function electronBridge(api: PreloadApi): Bridge {
   for (const name of Object.keys(callSpecs) as CallName[]) {
     client[name] = async (args: unknown) => {
       try { return await (api[name] as (a: unknown) => Promise<unknown>)(args); } catch (e) {
-        // Errors cross the context bridge as plain Errors; the code is the message's first word.
-        const code = /^([a-z-]+)/.exec((e as Error).message)?.[1] ?? 'internal';
-        throw new ContractError(code as ContractErrorCode);
+        // Errors cross the context bridge as plain Errors: code and params travel in the message.
+        const { code, params } = contractErrorFromMessage(String((e as Error)?.message ?? ''));
+        throw new ContractError(code, params);
       }
     };
   }
