@@ -247,6 +247,17 @@ export const en = {
   'history.noNote': "No note was written for this call.",
   'history.edit': "Edit note",
   'history.close': "Close details",
+  'devices.title': "Audio devices",
+  'devices.microphone': "Microphone",
+  'devices.speaker': "Speaker (call audio)",
+  'devices.ringer': "Ringer (incoming calls ring here)",
+  'devices.default': "System default",
+  'devices.unnamed': "Device {{n}}",
+  'devices.missing': "{{label}} (not connected)",
+  'devices.missingHint': "Not connected: the system default is used until it is plugged in again.",
+  'devices.ringOnSpeakers': "Also ring on the speakers",
+  'devices.namesHint': "Device names appear once the microphone has been allowed.",
+  'devices.unavailable': "This window cannot list audio devices.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { AccountScreen } from './AccountScreen';
 import { AfterCallWork } from './AfterCallWork';
 import { AgentState } from './AgentState';
+import { AudioDevices } from './AudioDevices';
 import { CallPanel } from './CallPanel';
 import { HeadsetCheck } from './HeadsetCheck';
 import { History } from './History';
@@ -43,6 +44,7 @@ export function App() {
         <AfterCallWork />
         <NotesPanel />
         <AccountScreen />
+        <AudioDevices />
         <HeadsetCheck />
         <History />
       </main>
