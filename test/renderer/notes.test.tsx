@@ -321,7 +321,9 @@ describe('history', () => {
     await act(async () => type(q(el, 'history-query'), 'refund'));
     await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
     await settle();
-    expect(queries).toEqual([{ limit: 50, offset: 0, query: 'refund' }]);
+    expect(queries).toEqual([{ limit: 50, offset: 0, query: 'refund', from: expect.any(Number), to: expect.any(Number) }]);
+    expect(q(el, 'history-count')?.textContent).toBe('Calls found: 1 (showing 1–1)');
+    expect(q(el, 'history-next')).toBeNull();
     const row = q(el, 'history-row');
     expect(row?.textContent).toContain('2:05');
     expect(row?.textContent).toContain('0:42');
@@ -355,6 +357,36 @@ describe('history', () => {
     await act(async () => type(q(el, 'history-to'), '2025-12-01'));
     await act(async () => (q(el, 'history-export') as HTMLButtonElement).click());
     expect(q(el, 'history-error')?.textContent).toBe(en['history.badRange']);
+    await unmount();
+  });
+});
+
+describe('history pages', () => {
+  it('pages through more calls than fit on one page, within the chosen days', async () => {
+    const queries: Array<{ offset: number; from?: number; to?: number }> = [];
+    const row = (i: number) => ({ callId: `c${i}`, direction: 'inbound' as const, remoteName: '', remoteNumber: String(i), ringAt: 0, handleMs: 0, holdMs: 0, acwMs: 0, disposition: null });
+    const { el, unmount } = await mount({
+      handlers: {
+        'notes.history': async (a) => { queries.push(a); return { calls: Array.from({ length: Math.min(50, 120 - a.offset) }, (_, i) => row(a.offset + i)), total: 120 }; },
+      },
+    });
+    await act(async () => type(q(el, 'history-from'), '2026-03-01'));
+    await act(async () => type(q(el, 'history-to'), '2026-03-02'));
+    await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
+    await settle();
+    expect(q(el, 'history-count')?.textContent).toBe('Calls found: 120 (showing 1–50)');
+    expect((q(el, 'history-prev') as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => (q(el, 'history-next') as HTMLButtonElement).click());
+    await settle();
+    await act(async () => (q(el, 'history-next') as HTMLButtonElement).click());
+    await settle();
+    expect(q(el, 'history-count')?.textContent).toBe('Calls found: 120 (showing 101–120)');
+    expect(el.querySelectorAll('[data-testid=history-row]')).toHaveLength(20);
+    expect((q(el, 'history-next') as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => (q(el, 'history-prev') as HTMLButtonElement).click());
+    await settle();
+    expect(queries.map((x) => x.offset)).toEqual([0, 50, 100, 50]);
+    expect(queries.every((x) => x.from === new Date(2026, 2, 1).getTime() && x.to === new Date(2026, 2, 2).getTime() + 86_400_000 - 1)).toBe(true);
     await unmount();
   });
 });

@@ -28,19 +28,28 @@ export function History() {
   const labels = useNoteLabels();
   const id = useId();
   const [query, setQuery] = useState('');
-  const [result, setResult] = useState<{ calls: CallSummary[]; total: number } | undefined>();
+  const [result, setResult] = useState<{ calls: CallSummary[]; total: number; offset: number } | undefined>();
   const [detail, setDetail] = useState<Detail | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [from, setFrom] = useState(() => dayInput(Date.now() - 7 * DAY));
   const [to, setTo] = useState(() => dayInput(Date.now()));
   const c = store.bridge.client;
 
-  const search = async (e?: FormEvent) => {
-    e?.preventDefault();
+  /** The chosen days as times, or undefined (and the agent told) when the range is not valid. */
+  const range = (): { from: number; to: number } | undefined => {
     setError(undefined);
+    const f = parseDay(from, false);
+    const tt = parseDay(to, true);
+    if (f === undefined || tt === undefined || f > tt) { setError(t('history.badRange')); return undefined; }
+    return { from: f, to: tt };
+  };
+  /** The calls between the chosen days (and matching the search, when there is one), one page at a time. */
+  const search = async (offset: number) => {
+    const days = range();
+    if (!days) return;
     try {
       const q = query.trim();
-      setResult(await c['notes.history']({ limit: PAGE, offset: 0, ...(q ? { query: q } : {}) }));
+      setResult({ ...await c['notes.history']({ limit: PAGE, offset, ...days, ...(q ? { query: q } : {}) }), offset });
     } catch { setError(t('history.error')); }
   };
   const open = async (callId: string) => {
@@ -48,12 +57,10 @@ export function History() {
     try { setDetail(await c['notes.detail']({ callId })); } catch { setError(t('history.error')); }
   };
   const exportCsv = async () => {
-    setError(undefined);
-    const f = parseDay(from, false);
-    const tt = parseDay(to, true);
-    if (f === undefined || tt === undefined || f > tt) { setError(t('history.badRange')); return; }
+    const days = range();
+    if (!days) return;
     try {
-      const { data } = await c['notes.export']({ from: f, to: tt, format: 'csv' });
+      const { data } = await c['notes.export']({ ...days, format: 'csv' });
       const url = URL.createObjectURL(new Blob([data], { type: 'text/csv;charset=utf-8' }));
       const a = document.createElement('a');
       a.href = url;
@@ -69,7 +76,7 @@ export function History() {
   return (
     <section className="panel history" aria-labelledby={`${id}-title`} data-testid="history">
       <h2 id={`${id}-title`}>{t('history.title')}</h2>
-      <form role="search" onSubmit={(e) => void search(e)}>
+      <form role="search" onSubmit={(e) => { e.preventDefault(); void search(0); }}>
         <label htmlFor={`${id}-q`}>{t('history.search')}</label>{' '}
         <input id={`${id}-q`} type="search" data-testid="history-query" value={query} maxLength={256} onChange={(e) => setQuery(e.target.value)} />{' '}
         <button type="submit" data-testid="history-search">{t('history.searchButton')}</button>
@@ -82,7 +89,13 @@ export function History() {
       {error && <p role="alert" className="error" data-testid="history-error">{error}</p>}
       {result && (
         <>
-          <p role="status" data-testid="history-count">{t('history.count', { count: result.total })}</p>
+          <p role="status" data-testid="history-count">{t('history.count', { count: result.total, first: result.calls.length ? result.offset + 1 : 0, last: result.offset + result.calls.length })}</p>
+          {result.total > PAGE && (
+            <div className="buttons pager">
+              <button type="button" data-testid="history-prev" disabled={result.offset === 0} onClick={() => void search(Math.max(0, result.offset - PAGE))}>{t('history.prev')}</button>
+              <button type="button" data-testid="history-next" disabled={result.offset + PAGE >= result.total} onClick={() => void search(result.offset + PAGE)}>{t('history.next')}</button>
+            </div>
+          )}
           {result.calls.length > 0 && (
             <table className="history-table">
               <thead>
