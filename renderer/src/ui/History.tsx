@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallResult } from '../../../electron/common/contract/contract';
 import type { CallSummary } from '../../../electron/common/contract/notes';
