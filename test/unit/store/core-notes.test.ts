@@ -19,10 +19,10 @@ beforeAll(async () => {
   core = createCore({ shell: 'browser', version: 'test', dataDir: dir, secrets: new FileSecrets(path.join(dir, 'secrets.json')), log: silentLogger, notes: { workerUrl: worker.url } });
   core.connect((name, payload) => events.push({ name, payload }));
   await core.start();
-});
+}, 60_000);
 afterAll(async () => { await core.stop(); worker.dispose(); rmSync(dir, { recursive: true, force: true }); });
 
-describe('notes through the core contract', () => {
+describe('notes through the core contract', { timeout: 30_000 }, () => {
   it('saves, reads, finishes, searches and exports a note with validated arguments', async () => {
     const c = callEvents('core-1', { name: 'Lucía', number: '=HYPERLINK("x")' });
     core.notes.onCallEvent(c.ring());

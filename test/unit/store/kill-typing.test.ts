@@ -11,10 +11,10 @@ beforeAll(async () => {
   // The typist finds the worker next to itself, as the core does in dist/node.
   built = await bundleEntries({ 'store-worker': 'electron/node/store/store-worker.ts', 'notes-typist': 'test/support/notes-typist.ts' });
   dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-kill-'));
-});
+}, 60_000);
 afterAll(() => { built.dispose(); rmSync(dir, { recursive: true, force: true }); });
 
-describe('SIGKILL while typing a draft', () => {
+describe('SIGKILL while typing a draft', { timeout: 60_000 }, () => {
   it.each([[150], [420], [777]])('killed %i ms after its first save: the draft comes back, at most the debounce window lost', async (typeMs) => {
     const file = path.join(dir, `notes-${typeMs}.sqlite`);
     const r = await killTypistOnce({ typist: built.urls['notes-typist'], worker: built.urls['store-worker'], file, callId: `kill-${typeMs}`, typeMs });

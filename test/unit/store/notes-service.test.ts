@@ -14,7 +14,7 @@ let now = 0;
 const clock = { now: () => now, setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
 let settings: NotesSettings;
 const services: NotesService[] = [];
-beforeAll(async () => { worker = await bundleStoreWorker(); });
+beforeAll(async () => { worker = await bundleStoreWorker(); }, 60_000);
 afterAll(() => worker.dispose());
 beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-notes-')); now = 100_000; settings = { requiredFields: [], editWindowMin: 30, syncUrl: '' }; });
 afterEach(async () => { for (const s of services.splice(0)) await s.stop(); rmSync(dir, { recursive: true, force: true }); });
@@ -27,7 +27,7 @@ async function service() {
 }
 const restart = async (s: NotesService) => { services.splice(services.indexOf(s), 1); await s.stop(); return service(); };
 
-describe('notes service', () => {
+describe('notes service', { timeout: 30_000 }, () => {
   it('records a call from the call manager: times, hold, mute, quality, ACW, a draft opened on answer', async () => {
     const s = await service();
     const c = callEvents('c1', { at: 1_000, name: 'Ana Pérez', number: '+525511112222' });

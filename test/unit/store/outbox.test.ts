@@ -15,7 +15,7 @@ let dir: string;
 let sink: HttpsSink;
 let settings: NotesSettings;
 const services: NotesService[] = [];
-beforeAll(async () => { worker = await bundleStoreWorker(); certs = makeTestCerts(); });
+beforeAll(async () => { worker = await bundleStoreWorker(); certs = makeTestCerts(); }, 60_000);
 afterAll(() => worker.dispose());
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-outbox-'));
@@ -29,7 +29,7 @@ async function service(o: { trust?: boolean } = {}) {
   const s = new NotesService({
     file: path.join(dir, 'notes.sqlite'), workerUrl: worker.url, log: silentLogger, settings: () => settings,
     // Trust for this endpoint only: an agent with the test CA (TLS checks stay on).
-    sync: { ...(o.trust === false ? {} : { agent: new https.Agent({ ca: certs.ca }) }), timeoutMs: 300, baseDelayMs: 40, maxDelayMs: 160, random: () => 0.5 },
+    sync: { ...(o.trust === false ? {} : { agent: new https.Agent({ ca: certs.ca }) }), timeoutMs: 1_000, baseDelayMs: 40, maxDelayMs: 160, random: () => 0.5 },
   });
   services.push(s);
   await s.start();
@@ -42,11 +42,11 @@ async function finishedCall(s: NotesService, id: string, text: string) {
   expect(await s.finish(id, 'resolved')).toEqual({ ok: true, missing: [] });
 }
 const until = async (what: () => boolean | Promise<boolean>, label: string) => {
-  for (let i = 0; i < 500; i++) { if (await what()) return; await new Promise((r) => setTimeout(r, 10)); }
+  for (let i = 0; i < 3_000; i++) { if (await what()) return; await new Promise((r) => setTimeout(r, 10)); }
   throw new Error(`never happened: ${label}`);
 };
 
-describe('outbox to the HTTPS sync endpoint', () => {
+describe('outbox to the HTTPS sync endpoint', { timeout: 60_000 }, () => {
   it('delivers each finished call once with its idempotency key in the header and the body', async () => {
     const s = await service();
     await finishedCall(s, 'o1', 'Nota con acentos: ñandú 😀');

@@ -12,7 +12,7 @@ let worker: Awaited<ReturnType<typeof bundleStoreWorker>>;
 let dir: string;
 let file: string;
 const open: StoreClient[] = [];
-beforeAll(async () => { worker = await bundleStoreWorker(); });
+beforeAll(async () => { worker = await bundleStoreWorker(); }, 60_000);
 afterAll(() => worker.dispose());
 beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-store-')); file = path.join(dir, 'notes.sqlite'); });
 afterEach(async () => { for (const c of open.splice(0)) await c.close(); rmSync(dir, { recursive: true, force: true }); });
@@ -27,7 +27,7 @@ const call = async (c: StoreClient, callId: string, at: number, extra: { remoteN
 const save = (c: StoreClient, callId: string, text: string, fields: Record<string, string> = {}, at = 5000) =>
   c.call('saveNote', { callId, at, fields, text, editWindowMs: 0, enqueueUpdate: false });
 
-describe('store in its worker thread', () => {
+describe('store in its worker thread', { timeout: 30_000 }, () => {
   it('opens in WAL mode at the latest schema version', async () => {
     const c = await openClient();
     expect(c.info).toMatchObject({ file, version: latestVersion, walMode: true });
