@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { callQuality, callState, clickTestId, startE2eAgent, type E2eAgent } from '../support/e2e-agent';
 import { labAccount } from '../support/lab-env';
+import { RtpListener } from '../support/rtp-listener';
 import { runSipp, sipMessages } from '../support/sipp';
 
 // A plain-RTP caller (SIPp, as an IVR handing over a caller) reaches a WebRTC agent in Chromium through Kamailio
@@ -82,6 +83,56 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
       await expect.poll(() => callState(page), { timeout: 10_000 }).toMatch(/ended|none/);
     } finally {
       sipp.kill();
+    }
+  });
+
+  it('rings on the chosen ringer and the speakers, and switches the microphone mid-call without a re-INVITE', async () => {
+    // Observe (not change) the page: which capture devices are opened and how often a sender's track is replaced.
+    await page.evaluate(() => {
+      const w = window as unknown as { gum: string[]; replaced: number };
+      w.gum = []; w.replaced = 0;
+      const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (c) => { w.gum.push(JSON.stringify(c?.audio ?? null)); return gum(c); };
+      const replace = RTCRtpSender.prototype.replaceTrack;
+      RTCRtpSender.prototype.replaceTrack = function (t) { w.replaced++; return replace.call(this, t); };
+    });
+    const options = (name: string) => page.evaluate((n) => [...document.querySelector<HTMLSelectElement>(`[data-testid="device-${n}"]`)!.options].map((o) => ({ value: o.value, text: o.textContent ?? '' })), name);
+    const outputs = (await options('ringer')).filter((o) => o.value !== '');
+    const inputs = (await options('microphone')).filter((o) => o.value !== '');
+    expect(outputs.length, 'Chromium lists fake outputs').toBeGreaterThan(0);
+    expect(inputs.length, 'Chromium lists fake inputs').toBeGreaterThan(1);
+    await page.getByTestId('device-ringer').selectOption(outputs[0]!.value);
+    // A controlled checkbox: it shows the setting once the core has stored it.
+    await page.getByTestId('device-ring-on-speakers').click();
+    await expect.poll(() => page.getByTestId('device-ring-on-speakers').isChecked(), { timeout: 5000 }).toBe(true);
+
+    const rtp = await RtpListener.open();
+    const sipp = await runSipp({ lab, scenario: 'external-rtp-caller.xml', service: agentAccount.user, account: caller, pauseMs: 9000, keys: { rtp_port: String(rtp.port) } });
+    try {
+      await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
+      const ringers = () => page.evaluate(() => [...document.querySelectorAll<HTMLAudioElement & { sinkId: string }>('audio[data-ringer]')].map((a) => a.sinkId));
+      await expect.poll(ringers, { timeout: 5000 }).toEqual([outputs[0]!.value, '']);
+      await clickTestId(page, 'call-answer');
+      await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
+      expect(await ringers()).toEqual([]);
+      await expect.poll(() => rtp.count(0), { timeout: 8000 }).toBeGreaterThan(50);
+
+      // Pick another microphone in the middle of the call.
+      const other = inputs.at(-1)!;
+      await page.getByTestId('device-microphone').selectOption(other.value);
+      await expect.poll(() => page.evaluate(() => (window as unknown as { replaced: number }).replaced), { timeout: 5000 }).toBe(1);
+      expect(await page.evaluate(() => (window as unknown as { gum: string[] }).gum)).toContainEqual(JSON.stringify({ deviceId: { exact: other.value } }));
+      // Audio keeps flowing from the new track to the far end.
+      const before = rtp.count(0);
+      await expect.poll(() => rtp.count(0) - before, { timeout: 5000 }).toBeGreaterThan(50);
+
+      // The far end saw one INVITE and no re-INVITE (SIPp would also fail the call on an unexpected request).
+      const result = await sipp.done;
+      expect(result.code, result.stdout).toBe(0);
+      expect(sipMessages(result.messages).filter((m) => m.start.startsWith('INVITE ') && !m.text.includes('CSeq: 1 INVITE') && !m.text.includes('CSeq: 2 INVITE'))).toEqual([]);
+    } finally {
+      sipp.kill();
+      rtp.close();
     }
   });
 });
