@@ -1,21 +1,25 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StoreError, type StoreArgs, type StoreHello, type StoreInfo, type StoreMethod, type StoreReply, type StoreResult } from './store-api';
 import type { StoreWorkerData } from './store-worker';
 
 /**
- * Where the worker's bundled script is: next to the running bundle (dist/node/*.mjs, where esbuild puts
- * `store-worker.mjs`), or the Electron main bundle's sibling folder (dist/electron → dist/node). Tests pass the
- * URL of a bundle they build themselves.
+ * Where the worker's bundled script is: next to the running entry script (dist/node/browser-host.mjs, or a child
+ * bundle that ships its worker beside it), next to the `bin/` launcher's dist/node, beside the Electron bundle
+ * (dist/electron → dist/node), or in dist/node of the working directory (tests from source). Without
+ * `import.meta`, so the same code bundles to ESM (dist/node) and CommonJS (dist/electron). Tests pass the URL of a
+ * bundle they build themselves.
  */
 export function defaultStoreWorkerUrl(): URL {
-  const here: string[] = [];
-  const meta = (import.meta as { url?: string }).url;
-  if (meta) here.push(path.dirname(fileURLToPath(meta)));
-  if (typeof __dirname === 'string') here.push(__dirname);
-  const candidates = here.flatMap((d) => [path.join(d, 'store-worker.mjs'), path.join(d, '..', 'node', 'store-worker.mjs'), path.join(d, '..', '..', '..', 'dist', 'node', 'store-worker.mjs')]);
+  const dirs: string[] = [];
+  if (process.argv[1]) dirs.push(path.dirname(path.resolve(process.argv[1])));
+  if (typeof __dirname === 'string') dirs.push(__dirname);
+  const candidates = [
+    ...dirs.flatMap((d) => [path.join(d, 'store-worker.mjs'), path.join(d, '..', 'node', 'store-worker.mjs'), path.join(d, '..', 'dist', 'node', 'store-worker.mjs')]),
+    path.join(process.cwd(), 'dist', 'node', 'store-worker.mjs'),
+  ];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new StoreError('internal', `the store worker bundle was not found (looked at ${candidates.join(', ')}); run the build`);
   return pathToFileURL(found);
