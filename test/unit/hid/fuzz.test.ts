@@ -26,7 +26,7 @@ function mutate(r: ReturnType<typeof rng>, base: Uint8Array): Uint8Array {
   for (let i = 0; i < edits; i++) {
     const at = r.int(b.length + 1);
     switch (r.int(4)) {
-      case 0: if (b.length) b[Math.min(at, b.length - 1)] ^= 1 << r.int(8); break; // bit flip
+      case 0: if (b.length) { const j = Math.min(at, b.length - 1); b[j] = b[j]! ^ (1 << r.int(8)); } break; // bit flip
       case 1: b.splice(at, 1 + r.int(8)); break; // deletion / truncation
       case 2: b.splice(at, 0, ...r.bytes(1 + r.int(8))); break; // insertion
       default: b.length = Math.min(b.length, at); // cut
