@@ -94,6 +94,8 @@ request_route {
 	# Every new request from our users is authenticated as a proxy would.
 	if (!pv_auth_check("$fd", "$sht(users=>$fU)", "0", "1")) { proxy_challenge("$fd", "0"); exit; }
 	consume_credentials();
+	# When the server accepted each new call, on the machine's clock (bench/call-setup reads it).
+	if (is_method("INVITE")) { xlog("L_INFO", "diadema-invite ci=$ci t=$TV(Sn)\n"); }
 
 	if ($rU == $null) { sl_send_reply("484", "Address Incomplete"); exit; }
 	if (is_method("INVITE|SUBSCRIBE|REFER")) { record_route(); }

@@ -6,10 +6,15 @@ import { launchAgentBrowser } from './chromium';
 /** One Diadema agent for end-to-end tests: a browser host process and Chromium with a tone as its microphone. */
 export interface E2eAgent { host: HostProcess; browser: Awaited<ReturnType<typeof launchAgentBrowser>>; page: Page; dispose(): Promise<void> }
 
-export async function startE2eAgent(o: { server: string; account: { user: string; password: string }; settings?: Record<string, unknown>; toneHz?: number }): Promise<E2eAgent> {
+export async function startE2eAgent(o: {
+  server: string; account: { user: string; password: string }; settings?: Record<string, unknown>; toneHz?: number;
+  /** A script run in the page before the app loads (benchmarks use it to observe peer connections). */
+  initScript?: string;
+}): Promise<E2eAgent> {
   const host = await startHostProcess({ settings: { 'account.server': o.server, 'account.user': o.account.user, 'account.password': o.account.password, ...o.settings } });
   const browser = await launchAgentBrowser({ audioFile: toneWav(o.toneHz ?? 440) });
   const page = await browser.context.newPage();
+  if (o.initScript) await page.addInitScript(o.initScript);
   await page.goto(host.url);
   await page.locator('[data-testid=registration-state][data-state=registered]').waitFor({ timeout: 10_000 });
   return {
