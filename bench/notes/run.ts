@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import { formatRow, percentile, summarise } from '../support/stats';
  * bench/notes: autosave latency with the event loop's lag while calls are being served; FTS search over N
  * generated notes; database size per 100 000 notes; a kill-loop of SIGKILLs while typing, reporting what was lost.
  *   --notes N (default 1 000 000)  --saves N (default 2 000)  --kills N (default 1 000)  --quick  --only autosave|fts|kill
+ *   --fts-file PATH: keep the generated database there and reuse it next time (generation takes minutes at 1 000 000)
  */
 const arg = (name: string, full: number, quick: number) => {
   const v = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (process.argv.indexOf(`--${name}`) > 0 ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
@@ -25,6 +26,7 @@ const want = (part: string) => !only || only.split(',').includes(part);
 const nNotes = arg('notes', 1_000_000, 20_000);
 const nSaves = arg('saves', 2_000, 300);
 const nKills = arg('kills', 1_000, 20);
+const ftsFile = process.argv.find((a) => a.startsWith('--fts-file='))?.split('=')[1];
 
 const built = await bundleEntries({ 'store-worker': 'electron/node/store/store-worker.ts', 'notes-typist': 'test/support/notes-typist.ts' });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-notes-'));
@@ -69,34 +71,37 @@ if (want('autosave')) {
 }
 
 if (want('fts')) {
-  console.log(`\nFTS: generating ${nNotes.toLocaleString('en')} calls with notes in one transaction`);
-  const file = path.join(dir, 'fts.sqlite');
-  const store = openStore(file, { synchronous: 'NORMAL' });
-  const t0 = process.hrtime.bigint();
-  const insCall = store.db.prepare("INSERT INTO calls (id, direction, remote_name, remote_number, ring_at, answer_at, end_at, hold_ms, acw_ms, disposition) VALUES (?, 'inbound', ?, ?, ?, ?, ?, ?, ?, 'resolved')");
-  const insNote = store.db.prepare("INSERT INTO notes (call_id, status, template_id, fields, fields_text, text, disposition, created_at, updated_at, finished_at) VALUES (?, 'final', 'ida', ?, ?, ?, 'resolved', ?, ?, ?)");
+  const file = ftsFile ?? path.join(dir, 'fts.sqlite');
   const start = Date.UTC(2025, 0, 1);
-  store.db.transaction(() => {
-    for (let i = 0; i < nNotes; i++) {
-      const at = start + i * 30_000;
-      const id = `g${i}`;
-      insCall.run(id, `Cliente ${i % 5000}`, `+52155${String(i).padStart(8, '0')}`, at, at + 5000, at + 200_000, i % 7 === 0 ? 15_000 : 0, 30_000);
-      const f = { identifica: `${word()} ${word()}`, discúlpate: sentence(4), ayuda: sentence(6) };
-      insNote.run(id, JSON.stringify(f), Object.values(f).join('\n'), sentence(15 + Math.floor(rnd() * 30)), at + 210_000, at + 210_000, at + 210_000);
-    }
-  })();
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  const genS = ms(t0) / 1000;
-  store.close();
+  if (!existsSync(file)) {
+    console.log(`\nFTS: generating ${nNotes.toLocaleString('en')} calls with notes in one transaction`);
+    const store = openStore(file, { synchronous: 'NORMAL' });
+    const t0 = process.hrtime.bigint();
+    const insCall = store.db.prepare("INSERT INTO calls (id, direction, remote_name, remote_number, ring_at, answer_at, end_at, hold_ms, acw_ms, disposition) VALUES (?, 'inbound', ?, ?, ?, ?, ?, ?, ?, 'resolved')");
+    const insNote = store.db.prepare("INSERT INTO notes (call_id, status, template_id, fields, fields_text, text, disposition, created_at, updated_at, finished_at) VALUES (?, 'final', 'ida', ?, ?, ?, 'resolved', ?, ?, ?)");
+    store.db.transaction(() => {
+      for (let i = 0; i < nNotes; i++) {
+        const at = start + i * 30_000;
+        const id = `g${i}`;
+        insCall.run(id, `Cliente ${i % 5000}`, `+52155${String(i).padStart(8, '0')}`, at, at + 5000, at + 200_000, i % 7 === 0 ? 15_000 : 0, 30_000);
+        const f = { identifica: `${word()} ${word()}`, discúlpate: sentence(4), ayuda: sentence(6) };
+        insNote.run(id, JSON.stringify(f), Object.values(f).join('\n'), sentence(15 + Math.floor(rnd() * 30)), at + 210_000, at + 210_000, at + 210_000);
+      }
+    })();
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const genS = ms(t0) / 1000;
+    store.close();
+    console.log(`generated in ${genS.toFixed(1)} s`);
+  }
   const bytes = statSync(file).size;
-  console.log(`generated in ${genS.toFixed(1)} s; file ${(bytes / 1e6).toFixed(1)} MB; ${(bytes / nNotes * 100_000 / 1e6).toFixed(1)} MB per 100 000 notes (calls + notes + FTS)`);
+  console.log(`file ${(bytes / 1e6).toFixed(1)} MB; ${(bytes / nNotes * 100_000 / 1e6).toFixed(1)} MB per 100 000 notes (calls + notes + FTS)`);
   const client = await StoreClient.open({ file, workerUrl: built.urls['store-worker'] });
-  const run = async (label: string, make: () => string, n: number) => {
+  const run = async (label: string, make: () => string, n: number, range: { from?: number; to?: number } = {}) => {
     const lat: number[] = []; let hits = 0;
     for (let i = 0; i < n; i++) {
       const q = make();
       const t = process.hrtime.bigint();
-      const r = await client.call('history', { query: q, limit: 50, offset: 0 });
+      const r = await client.call('history', { query: q, limit: 50, offset: 0, ...range });
       lat.push(ms(t)); hits += r.total;
     }
     console.log(`${formatRow(label, summarise(lat), 'ms')}  (avg ${Math.round(hits / n)} matches)`);
@@ -104,6 +109,8 @@ if (want('fts')) {
   await run('search: one word (~1 % of notes)', () => word(), 200);
   await run('search: two words', () => `${word()} ${word()}`, 200);
   await run('search: word prefix (3 letters)', () => word().replace('😀', '').slice(0, 3), 100);
+  const end = start + nNotes * 30_000;
+  await run('search: one word, last 30 days', () => word(), 200, { from: end - 30 * 86_400_000, to: end });
   const pageLat: number[] = [];
   for (let i = 0; i < 200; i++) { const t = process.hrtime.bigint(); await client.call('history', { from: start + Math.floor(rnd() * nNotes) * 30_000, limit: 50, offset: 0 }); pageLat.push(ms(t)); }
   console.log(formatRow('history page by time (50 rows)', summarise(pageLat), 'ms'));

@@ -128,10 +128,14 @@ export function ftsQuery(q: string): string | null {
 export const lookups = {
   historyByTime: 'SELECT * FROM calls c WHERE c.ring_at BETWEEN @from AND @to ORDER BY c.ring_at DESC LIMIT @limit OFFSET @offset',
   historyCount: 'SELECT count(*) AS n FROM calls WHERE ring_at BETWEEN @from AND @to',
+  // Newest first by the note's rowid (notes are created at answer time), which FTS5 yields in order: no sort of every
+  // match, and the snippet is only made for the rows returned.
   historySearch: `SELECT c.*, snippet(notes_fts, -1, '', '', '…', 12) AS snip FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN calls c ON c.id = n.call_id
-    WHERE notes_fts MATCH @match AND c.ring_at BETWEEN @from AND @to ORDER BY c.ring_at DESC LIMIT @limit OFFSET @offset`,
+    WHERE notes_fts MATCH @match AND c.ring_at BETWEEN @from AND @to ORDER BY notes_fts.rowid DESC LIMIT @limit OFFSET @offset`,
   historySearchCount: `SELECT count(*) AS n FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN calls c ON c.id = n.call_id
     WHERE notes_fts MATCH @match AND c.ring_at BETWEEN @from AND @to`,
+  /** Without a time range the count needs no join. */
+  historySearchCountAll: 'SELECT count(*) AS n FROM notes_fts WHERE notes_fts MATCH @match',
   timelineOfCall: 'SELECT at, kind, data FROM timeline WHERE call_id = ? ORDER BY at, id',
   noteOfCall: 'SELECT * FROM notes WHERE call_id = ?',
   drafts: `SELECT n.call_id, n.updated_at, substr(n.text, 1, 200) AS preview, n.fields_text, c.remote_name, c.remote_number
@@ -250,8 +254,8 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
       if (query && !match) return { calls: [], total: 0 };
       if (match) {
         const rows = p(lookups.historySearch).all({ ...range, match }) as Array<CallRow & { snip: string }>;
-        const total = (p(lookups.historySearchCount).get({ from: range.from, to: range.to, match }) as { n: number }).n;
-        return { calls: rows.map((r) => summary(r, r.snip)), total };
+        const total = (from === undefined && to === undefined ? p(lookups.historySearchCountAll).get({ match }) : p(lookups.historySearchCount).get({ from: range.from, to: range.to, match })) as { n: number };
+        return { calls: rows.map((r) => summary(r, r.snip)), total: total.n };
       }
       const rows = p(lookups.historyByTime).all(range) as CallRow[];
       const total = (p(lookups.historyCount).get({ from: range.from, to: range.to }) as { n: number }).n;
