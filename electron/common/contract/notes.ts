@@ -86,6 +86,7 @@ export const notesCalls = {
     args: z.object({ callId, disposition }).strict(),
     result: z.object({ ok: z.boolean(), missing: z.array(z.string()) }),
   },
+  /** Newest first (by ring time; with a query, by when the note was opened). `total` counts every match. */
   'notes.history': {
     args: z.object({
       from: z.number().optional(), to: z.number().optional(), query: z.string().max(256).optional(),

@@ -90,6 +90,7 @@ export class NotesService {
     this.retryTimer = undefined;
     await this.sender.stop();
     await this.flush();
+    if (this.queue.length) this.o.log.error('notes writes still refused by the disk at shutdown; they are lost', { writes: this.queue.length, notes: this.unsaved.size });
     await this.store?.close();
     this.store = undefined;
   }
