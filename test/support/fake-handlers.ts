@@ -25,6 +25,8 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'call.transferBlind': async () => ({}),
     'call.transferAttended': async () => ({}),
     'call.consultSupervisor': async () => ({ callId: 'call-2' }),
+    'call.action': async ({ action }) => (action === 'toggleMute' ? { done: true, muted: true } : { done: false }),
+    'hotkeys.status': async () => ({ global: false, registered: [], unavailable: [] }),
     'media.attach': async () => ({ calls: [] }),
     'media.respond': async () => ({}),
     'media.stats': async () => ({}),

@@ -42,7 +42,8 @@ export type CallsSnapshot = z.infer<typeof callsSnapshot>;
 export const callNotice = z.object({
   callId: z.string().max(64).optional(),
   code: z.enum(['invalid-number', 'no-such-call', 'hold-failed', 'resume-failed', 'transfer-failed', 'transfer-done',
-    'dial-failed', 'not-registered', 'no-supervisor', 'media-failed', 'dtmf-failed', 'call-rejected-not-ready']),
+    'dial-failed', 'not-registered', 'no-supervisor', 'media-failed', 'dtmf-failed', 'call-rejected-not-ready',
+    'hotkey-unavailable']),
   detail: z.string().max(200).optional(),
 });
 export type CallNotice = z.infer<typeof callNotice>;
@@ -88,6 +89,11 @@ export const callCalls = {
   'call.transferBlind': { args: z.object({ callId, target: dialTarget }).strict(), result: z.object({}) },
   'call.transferAttended': { args: z.object({ callId, consultCallId: callId }).strict(), result: z.object({}) },
   'call.consultSupervisor': { args: z.object({ callId }).strict(), result: z.object({ callId: z.string() }) },
+  /** The keyboard shortcuts' actions on whichever call they concern; `done` is false when there was none. */
+  'call.action': {
+    args: z.object({ action: z.enum(['answer', 'hangup', 'toggleMute', 'toggleHold']) }).strict(),
+    result: z.object({ done: z.boolean(), callId: z.string().optional(), muted: z.boolean().optional(), held: z.boolean().optional() }),
+  },
   'calls.get': { args: z.object({}).strict(), result: callsSnapshot },
   'media.attach': { args: z.object({}).strict(), result: z.object({ calls: z.array(z.string()) }) },
   'media.respond': { args: mediaResponse, result: z.object({}) },

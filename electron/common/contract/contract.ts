@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { accountForm, accountFieldError } from './account';
 import { agentCalls, agentEvents } from './agent';
 import { callCalls, callEvents } from './calls';
+import { hotkeyCalls, hotkeyEvents } from './hotkeys';
 import { muteReport, muteStatus } from './mute';
 import { notesCalls, notesEvents } from './notes';
 import { registrationSnapshot, stepReport } from './registration';
@@ -56,6 +57,7 @@ export const calls = {
   'phone.registration': { args: empty, result: registrationSnapshot },
   ...callCalls,
   ...agentCalls,
+  ...hotkeyCalls,
   ...notesCalls,
   'mute.report': { args: muteReport, result: z.object({}) },
   'mute.status': { args: empty, result: muteStatus },
@@ -69,6 +71,7 @@ export const events = {
   'connection.step': stepReport,
   ...callEvents,
   ...agentEvents,
+  ...hotkeyEvents,
   ...notesEvents,
   mute: muteStatus,
   headset: headsetView,

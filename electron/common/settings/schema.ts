@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAcceleratorOrEmpty } from '../hotkeys/accelerator';
 
 /**
  * Every setting Diadema has, declared once. The resolver, the settings screen, team profiles, IT policy and the
@@ -23,6 +24,12 @@ const def = <T extends z.ZodType>(schema: T, dflt: z.infer<T>, description: stri
 const deviceChoice = z.object({ id: z.string().max(512), label: z.string().max(512) }).nullable();
 const sipCode = <const C extends readonly [number, ...number[]]>(codes: C) => z.literal(codes);
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+// An Electron accelerator (modifiers + one key, e.g. CommandOrControl+Shift+M) or '' for off. The pattern travels
+// into the IT artefacts; the refinement (hotkeys/accelerator.ts) also refuses a modifier given twice.
+const accelerator = z.string().max(64)
+  .regex(/^$|^(?:(?:CommandOrControl|Control|Ctrl|Alt|Shift|Super|Meta)\+){0,5}(?:[A-Za-z0-9]|F(?:[1-9]|1[0-9]|2[0-4])|Space|Tab|Enter|Return|Escape|Esc|Backspace|Delete|Insert|Home|End|PageUp|PageDown|Up|Down|Left|Right|Plus|[,./;'[\]\\`=-])$/,
+    'not a keyboard shortcut: modifiers (CommandOrControl, Control, Alt, Shift, Super) and one key, joined by +')
+  .refine(isAcceleratorOrEmpty, 'not a keyboard shortcut: a modifier is given twice');
 
 export const settingsSchema = {
   'account.server': def(z.string().max(2048), '', 'SIP WebSocket server URL (wss://, or ws:// on loopback only)'),
@@ -43,6 +50,11 @@ export const settingsSchema = {
   'calls.screenPopHeaders': def(z.array(headerName).max(32), ['X-Account-Id', 'X-IVR-Path'], 'SIP headers shown when a call rings'),
   'headset.enabled': def(z.boolean(), true, 'Use USB headset buttons and lights'),
   'headset.ring': def(z.boolean(), true, 'Ring on the headset'),
+  'hotkeys.answer': def(accelerator, 'CommandOrControl+Shift+A', 'Keyboard shortcut that answers the ringing call (empty: none)'),
+  'hotkeys.hangup': def(accelerator, 'CommandOrControl+Shift+H', 'Keyboard shortcut that hangs up the current call (empty: none)'),
+  'hotkeys.mute': def(accelerator, 'CommandOrControl+Shift+M', 'Keyboard shortcut that mutes or unmutes the microphone (empty: none)'),
+  'hotkeys.hold': def(accelerator, 'CommandOrControl+Shift+K', 'Keyboard shortcut that puts the current call on hold or resumes it (empty: none)'),
+  'hotkeys.global': def(z.boolean(), true, 'Keyboard shortcuts work while another program has the focus (desktop app)'),
   'mute.onCallStart': def(z.enum(['unmuted', 'muted']), 'unmuted', 'Mute state every call starts in'),
   'mute.longMuteSec': def(z.number().int().min(5).max(600), 20, 'Seconds muted before the agent is reminded'),
   'mute.reminderEverySec': def(z.number().int().min(5).max(600), 15, 'Interval between escalating long-mute reminders'),

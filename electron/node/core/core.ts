@@ -3,8 +3,11 @@ import { SIPExtension } from 'sip.js';
 import { parseAccount, type AccountFieldErrors } from '../../common/contract/account';
 import type { Connection, ContractHandlers, EventSink } from '../../common/contract/contract';
 import { ContractError } from '../../common/contract/errors';
+import type { HotkeysStatus } from '../../common/contract/hotkeys';
+import type { HotkeyProblem } from '../../common/hotkeys/hotkeys';
 import { AgentService, type AgentNotesPort } from '../agent/agent-service';
 import type { Logger } from '../log';
+import { CallActions } from '../phone/call-actions';
 import { CallManager, type OfferGate } from '../phone/call-manager';
 import { checkConnection } from '../phone/connection-check';
 import { MediaBridge } from '../phone/media-bridge';
@@ -48,9 +51,13 @@ export interface Core {
   /** Shell hooks for the phone service. */
   networkChanged(): void;
   resumed(): void;
+  /** The Electron shell reports its system-wide shortcuts; problems not reported before become notices. */
+  reportHotkeys(status: HotkeysStatus, newProblems: HotkeyProblem[]): void;
   readonly phone: PhoneService;
   readonly settings: SettingsService;
   readonly calls: CallManager;
+  /** Answer / hang up / hold / mute without a call id: what headset buttons and keyboard shortcuts trigger. */
+  readonly actions: CallActions;
   readonly mute: MuteMonitor;
   readonly headset: HeadsetDevices | undefined;
   readonly agent: AgentService;
@@ -130,17 +137,18 @@ export function createCore(o: CoreOptions): Core {
   mute.onChange((s) => emit('mute', s));
   calls.onChange((s) => emit('calls', s));
 
-  // Headset buttons are requests to the call manager; the call state drives the headset's lights.
-  const find = (...states: string[]) => calls.snapshot().calls.find((c) => states.includes(c.state));
+  // Headset buttons and keyboard shortcuts are requests to the call manager; the call state drives the headset's lights.
+  const actions = new CallActions(calls);
+  const quietly = (p: Promise<unknown>) => void p.catch(() => undefined);
   const stepVolume = callVolumeControl(settings, o.log);
   const headset = o.hid ? new HeadsetDevices({
     hid: o.hid, log: o.log,
     port: {
-      answer: () => { const c = find('ringing'); if (c) void calls.answer(c.id).catch(() => undefined); },
-      hangUp: () => { const c = find('active', 'held', 'dialing', 'early'); if (c) void calls.hangup(c.id).catch(() => undefined); },
-      reject: () => { const c = find('ringing'); if (c) void calls.reject(c.id).catch(() => undefined); },
-      hold: (on) => { const c = find(on ? 'active' : 'held'); if (c) void calls.hold(c.id, on).catch(() => undefined); },
-      setMute: (m) => { calls.setMute(m, 'headset'); },
+      answer: () => quietly(actions.answer()),
+      hangUp: () => quietly(actions.hangUp()),
+      reject: () => quietly(actions.reject()),
+      hold: (on) => quietly(actions.hold(on)),
+      setMute: (m) => { actions.setMute(m, 'headset'); },
       changeVolume: (step) => { void stepVolume(step).catch(() => undefined); },
     },
   }) : undefined;
@@ -159,6 +167,7 @@ export function createCore(o: CoreOptions): Core {
     headset.onButton((e) => emit('headset.button', e));
   }
   calls.onNotice((n) => emit('call.notice', n));
+  let hotkeys: HotkeysStatus = { global: false, registered: [], unavailable: [] };
 
   const accountForm = () => ({
     server: settings.get('account.server'), user: settings.get('account.user'),
@@ -216,6 +225,20 @@ export function createCore(o: CoreOptions): Core {
     'call.transferBlind': async ({ callId, target }) => { await calls.transferBlind(callId, target); return {}; },
     'call.transferAttended': async ({ callId, consultCallId }) => { await calls.transferAttended(callId, consultCallId); return {}; },
     'call.consultSupervisor': async ({ callId }) => ({ callId: await calls.consultSupervisor(callId) }),
+    'call.action': async ({ action }) => {
+      const done = (callId: string | undefined) => ({ done: callId !== undefined, ...(callId ? { callId } : {}) });
+      switch (action) {
+        case 'answer': return done(await actions.answer());
+        case 'hangup': return done(await actions.hangUp());
+        case 'toggleMute': return { done: true, muted: actions.toggleMute('hotkey') };
+        case 'toggleHold': {
+          const r = await actions.toggleHold();
+          const held = r.callId ? calls.snapshot().calls.find((c) => c.id === r.callId)?.held : undefined;
+          return { ...done(r.callId), ...(held !== undefined ? { held } : {}) };
+        }
+      }
+    },
+    'hotkeys.status': async () => hotkeys,
     'media.attach': async (_args, from) => {
       if (!from) throw new ContractError('forbidden');
       bridge.attach(from);
@@ -232,7 +255,12 @@ export function createCore(o: CoreOptions): Core {
   let connectionSeq = 0;
 
   return {
-    handlers, phone, settings, calls, mute, headset, agent, notes,
+    handlers, phone, settings, calls, actions, mute, headset, agent, notes,
+    reportHotkeys(status, newProblems) {
+      hotkeys = status;
+      emit('hotkeys', status);
+      for (const p of newProblems) emit('call.notice', { code: 'hotkey-unavailable', detail: `${p.accelerator} (${p.reason})` });
+    },
     connect(sink) {
       const id = `c${++connectionSeq}`;
       sinks.add(sink);
