@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { toneWav } from '../support/audio-files';
 import { labAccount } from '../support/lab-env';
@@ -35,6 +35,11 @@ beforeAll(async () => {
   pageB = await openPage(agentB, toneWav(660));
 }, 60_000);
 afterAll(async () => { await stopAgent(agentA); await stopAgent(agentB); });
+// A test that fails mid-call must not leave the call up for the next one.
+afterEach(async () => {
+  const a = agentA?.page?.page;
+  if (a && !/ended|none/.test(await callState(a).catch(() => 'none'))) await hangUp(a).catch(() => undefined);
+});
 
 describe('talking while muted (fake microphone from generated clips)', () => {
   for (const name of ['speech-en', 'speech-es-mx']) {
@@ -43,7 +48,7 @@ describe('talking while muted (fake microphone from generated clips)', () => {
       await connect(a, pageB, accB.user, poll);
       await farEndHears();
       await click(a, 'mute-toggle');
-      expect(await attr(a, 'mute-indicator', 'data-muted')).toBe('true');
+      await expect.poll(() => attr(a, 'mute-indicator', 'data-muted'), { timeout: 5_000 }).toBe('true');
       await expect.poll(() => present(a, 'mute-warning-talking'), { timeout: 8_000 }).toBe(true);
       // The warning is in the agent's language and offers unmute; unmuting clears it and the far end hears again.
       const text = await a.evaluate(() => document.querySelector('[data-testid=mute-warning-talking]')?.textContent ?? '');
@@ -90,7 +95,7 @@ describe('one verified mute state', () => {
     });
     await expect.poll(() => corrected(), { timeout: 8_000 }).toBeGreaterThan(0);
     expect(await attr(a, 'mute-corrected', 'data-kind')).toBe('track-enabled-while-muted');
-    expect(await senderEnabled(a)).toBe(false);
+    await expect.poll(() => senderEnabled(a), { timeout: 5_000 }).toBe(false);
     expect(await attr(a, 'mute-indicator', 'data-muted')).toBe('true');
     await farEndSilent();
 
