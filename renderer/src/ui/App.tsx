@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountScreen } from './AccountScreen';
 import { AfterCallWork } from './AfterCallWork';
@@ -7,26 +6,20 @@ import { AudioDevices } from './AudioDevices';
 import { CallPanel } from './CallPanel';
 import { HeadsetCheck } from './HeadsetCheck';
 import { History } from './History';
-import { useApp, useAppStore } from './context';
+import { useApp } from './context';
 import { LanguagePicker } from './LanguagePicker';
 import { MuteBar } from './MuteBar';
 import { NotesPanel } from './NotesPanel';
 import { Notices } from './Notices';
 import { RegistrationBadge } from './RegistrationBadge';
+import { Shortcuts } from './Shortcuts';
+import { useCallHotkeys } from './use-hotkeys';
 
 export function App() {
   const { t } = useTranslation();
-  const store = useAppStore();
   const bridge = useApp((s) => s.bridge);
-  const muted = useApp((s) => s.calls.muted);
-  useEffect(() => {
-    // In-window keyboard shortcut for mute (the Electron shell adds global ones).
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'm') { e.preventDefault(); void store.bridge.client['call.mute']({ muted: !muted }).catch(() => undefined); }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [store, muted]);
+  // Call hotkeys from the settings (answer, hang up, mute, hold); the Electron shell also registers them system-wide.
+  useCallHotkeys();
   return (
     <>
       <a className="skip" href="#calls">{t('app.skip')}</a>
@@ -46,6 +39,7 @@ export function App() {
         <AccountScreen />
         <AudioDevices />
         <HeadsetCheck />
+        <Shortcuts />
         <History />
       </main>
     </>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallView } from '../../../electron/common/contract/calls';
 import { CallVolume } from './CallVolume';
 import { useApp, useAppStore } from './context';
+import { useShortcutHint } from './use-hotkeys';
 
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -15,6 +16,7 @@ function CallCard({ call }: { call: CallView }) {
   const act = (p: Promise<unknown>) => void p.catch(() => undefined);
   const inCall = call.state === 'active' || call.state === 'held';
   const q = call.quality;
+  const hint = { answer: useShortcutHint('answer'), hangup: useShortcutHint('hangup'), hold: useShortcutHint('toggleHold') };
   return (
     <li className={`call call-${call.state}`} data-testid="call" data-call-id={call.id} data-state={call.state} data-direction={call.direction}>
       <div className="call-head">
@@ -35,11 +37,11 @@ function CallCard({ call }: { call: CallView }) {
       {call.state === 'ended' && call.endReason && <p className="end" data-testid="call-end">{t(`call.end.${call.endReason}`)}</p>}
       <div className="buttons">
         {call.state === 'ringing' && <>
-          <button type="button" data-testid="call-answer" onClick={() => act(c['call.answer']({ callId: call.id }))}>{t('call.answer')}</button>
+          <button type="button" data-testid="call-answer" {...hint.answer} onClick={() => act(c['call.answer']({ callId: call.id }))}>{t('call.answer')}</button>
           <button type="button" data-testid="call-reject" onClick={() => act(c['call.reject']({ callId: call.id }))}>{t('call.reject')}</button>
         </>}
-        {call.state !== 'ended' && call.state !== 'ringing' && <button type="button" data-testid="call-hangup" onClick={() => act(c['call.hangup']({ callId: call.id }))}>{t('call.hangup')}</button>}
-        {inCall && <button type="button" data-testid={call.held ? 'call-resume' : 'call-hold'} aria-pressed={call.held} onClick={() => act(c['call.hold']({ callId: call.id, on: !call.held }))}>{call.held ? t('call.resume') : t('call.hold')}</button>}
+        {call.state !== 'ended' && call.state !== 'ringing' && <button type="button" data-testid="call-hangup" {...hint.hangup} onClick={() => act(c['call.hangup']({ callId: call.id }))}>{t('call.hangup')}</button>}
+        {inCall && <button type="button" data-testid={call.held ? 'call-resume' : 'call-hold'} aria-pressed={call.held} {...hint.hold} onClick={() => act(c['call.hold']({ callId: call.id, on: !call.held }))}>{call.held ? t('call.resume') : t('call.hold')}</button>}
         {inCall && !call.consultFor && !consult && <button type="button" data-testid="call-consult" onClick={() => act(c['call.consultSupervisor']({ callId: call.id }))}>{t('call.consult')}</button>}
         {inCall && consult && <button type="button" data-testid="call-complete-transfer" onClick={() => act(c['call.transferAttended']({ callId: call.id, consultCallId: consult.id }))}>{t('call.completeTransfer')}</button>}
       </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useAppStore } from './context';
+import { useShortcutHint } from './use-hotkeys';
 import './mute-bar.css';
 
 /**
@@ -15,6 +16,7 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
   const muted = useApp((s) => s.calls.muted);
   const mute = useApp((s) => s.mute);
   const active = useApp((s) => s.calls.calls.find((c) => c.state === 'active' || c.state === 'held'));
+  const muteHint = useShortcutHint('toggleMute');
   const toggle = () => void store.bridge.client['call.mute']({ muted: !muted }).catch(() => undefined);
   const unmute = () => void store.bridge.client['call.mute']({ muted: false }).catch(() => undefined);
   const holdInstead = () => {
@@ -48,7 +50,7 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
         <span aria-hidden="true" className="mute-icon">{muted ? '🔇' : '🎙'}</span>
         <strong>{muted ? t('mute.on') : t('mute.off')}</strong>
       </div>
-      <button type="button" className="mute-toggle" data-testid="mute-toggle" aria-pressed={muted} onClick={toggle} aria-keyshortcuts="Control+Shift+M">
+      <button type="button" className="mute-toggle" data-testid="mute-toggle" aria-pressed={muted} onClick={toggle} {...muteHint}>
         {muted ? t('call.unmute') : t('call.mute')}
       </button>
       {talking && (

@@ -1,0 +1,45 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { HotkeysStatus } from '../../../electron/common/contract/hotkeys';
+import { displayAccelerator } from '../../../electron/common/hotkeys/accelerator';
+import { hotkeyActions } from '../../../electron/common/hotkeys/hotkeys';
+import { useApp, useAppStore } from './context';
+import { currentPlatform, useHotkeyBindings } from './use-hotkeys';
+
+/** The call hotkeys listed, where they work (any program or this window), and any the shell could not register. */
+export function Shortcuts() {
+  const { t } = useTranslation();
+  const store = useAppStore();
+  const id = useId();
+  const bridgeUp = useApp((s) => s.bridge === 'connected');
+  const { bindings, problems } = useHotkeyBindings();
+  const [status, setStatus] = useState<HotkeysStatus | undefined>();
+  useEffect(() => {
+    if (!bridgeUp) return;
+    void store.bridge.client['hotkeys.status']({}).then(setStatus).catch(() => undefined);
+    return store.bridge.on('hotkeys', setStatus);
+  }, [bridgeUp, store]);
+  const platform = currentPlatform();
+  const global = Boolean(status?.global && status.registered.length > 0);
+  return (
+    <section className="panel shortcuts" aria-labelledby={`${id}-t`} data-testid="shortcuts">
+      <h2 id={`${id}-t`}>{t('hotkeys.title')}</h2>
+      <p data-testid="shortcuts-scope" data-global={global}>{global ? t('hotkeys.scope.global') : t('hotkeys.scope.window')}</p>
+      <dl>
+        {hotkeyActions.map((action) => {
+          const b = bindings.find((x) => x.action === action);
+          const problem = problems.find((p) => p.action === action) ?? (status?.global ? status.unavailable.find((p) => p.action === action) : undefined);
+          return (
+            <div key={action} data-testid={`shortcut-${action}`} data-keys={b?.text ?? ''}>
+              <dt>{t(`hotkeys.action.${action}`)}</dt>
+              <dd>
+                {b ? <kbd>{displayAccelerator(b.accelerator, platform)}</kbd> : t('hotkeys.off')}
+                {problem && <span className="shortcut-problem" data-reason={problem.reason}> <span aria-hidden="true">⚠</span> {t(`hotkeys.unavailable.${problem.reason}`)}</span>}
+              </dd>
+            </div>
+          );
+        })}
+      </dl>
+    </section>
+  );
+}
