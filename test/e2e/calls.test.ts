@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { toneWav } from '../support/audio-files';
-import { startHostProcess, type HostProcess } from '../support/browser-host-process';
-import { launchAgentBrowser } from '../support/chromium';
+import { callQuality as quality, callState, clickTestId as click, startE2eAgent, type E2eAgent } from '../support/e2e-agent';
 import { labAccount } from '../support/lab-env';
 
 // Two Diadema agents, each a browser host plus Chromium with a tone as its microphone, calling each other
@@ -11,28 +9,9 @@ const lab = inject('lab');
 const a = labAccount(lab, 4);
 const b = labAccount(lab, 5);
 
-interface Agent { host: HostProcess; browser: Awaited<ReturnType<typeof launchAgentBrowser>>; page: Page }
-let agentA: Agent;
-let agentB: Agent;
+let agentA: E2eAgent;
+let agentB: E2eAgent;
 
-async function startAgent(account: { user: string; password: string }, freq: number): Promise<Agent> {
-  const host = await startHostProcess({ settings: { 'account.server': lab.ws, 'account.user': account.user, 'account.password': account.password } });
-  const browser = await launchAgentBrowser({ audioFile: toneWav(freq) });
-  const page = await browser.context.newPage();
-  await page.goto(host.url);
-  await page.locator('[data-testid=registration-state][data-state=registered]').waitFor({ timeout: 10_000 });
-  return { host, browser, page };
-}
-
-// DOM reads through evaluate: the call card re-renders every second with fresh stats, and a snapshot read is
-// what the assertions need (locator auto-waiting on a constantly replaced node stalled here).
-const callState = (p: Page) => p.evaluate(() => document.querySelector('[data-testid=call]')?.getAttribute('data-state') ?? 'none');
-const quality = (p: Page) => p.evaluate(() => {
-  const q = document.querySelector('[data-testid=call-quality]');
-  const n = (a: string) => Number(q?.getAttribute(a) ?? 0);
-  return { inBytes: n('data-inbound-bytes'), inLevel: n('data-inbound-level'), outBytes: n('data-outbound-bytes') };
-});
-const click = (p: Page, testId: string) => p.evaluate((id) => { (document.querySelector(`[data-testid=${id}]`) as HTMLButtonElement | null)?.click(); }, testId);
 /** Inbound bytes over a window: media flowing means the count grows. */
 async function inboundGrowth(p: Page, ms = 2500): Promise<number> {
   const before = (await quality(p)).inBytes;
@@ -41,12 +20,11 @@ async function inboundGrowth(p: Page, ms = 2500): Promise<number> {
 }
 
 beforeAll(async () => {
-  agentA = await startAgent(a, 440);
-  agentB = await startAgent(b, 660);
+  // No after-call work between calls here (a time box of 0 turns it off).
+  agentA = await startE2eAgent({ server: lab.ws, account: a, toneHz: 440, settings: { 'acw.durationSec': 0 } });
+  agentB = await startE2eAgent({ server: lab.ws, account: b, toneHz: 660, settings: { 'acw.durationSec': 0 } });
 }, 60_000);
-afterAll(async () => {
-  for (const x of [agentA, agentB]) { await x?.browser.dispose(); await x?.host.stop(); }
-});
+afterAll(async () => { await agentA?.dispose(); await agentB?.dispose(); });
 
 describe('calls with real audio in Chromium', () => {
   it('audio flows both ways, hold stops it, resume restarts it, a reload keeps the call', async () => {

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { startHostProcess, type HostProcess } from './browser-host-process';
 import { launchAgentBrowser } from './chromium';
+import { callState, clickTestId as click } from './e2e-agent';
 
 /**
  * Agents for the mute tests and bench/mute: a browser host (the core) and a Chromium page whose microphone is a
@@ -52,8 +53,7 @@ export async function stopAgent(agent: Agent | undefined): Promise<void> {
   await agent?.host.stop();
 }
 
-export const callState = (p: Page) => p.evaluate(() => document.querySelector('[data-testid=call]')?.getAttribute('data-state') ?? 'none');
-export const click = (p: Page, testId: string) => p.evaluate((id) => { (document.querySelector(`[data-testid=${id}]`) as HTMLButtonElement | null)?.click(); }, testId);
+export { callState, click };
 export const present = (p: Page, testId: string) => p.evaluate((id) => document.querySelector(`[data-testid=${id}]`) !== null, testId);
 export const attr = (p: Page, testId: string, name: string) => p.evaluate(([id, a]) => document.querySelector(`[data-testid=${id}]`)?.getAttribute(a!) ?? null, [testId, name] as const);
 
