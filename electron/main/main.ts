@@ -11,6 +11,7 @@ import { watchNetwork } from '../node/network-watcher';
 import { jsonFileLayer } from '../node/settings/layer-source';
 import { SafeStorageSecrets } from './safe-storage-secrets';
 import { createMuteMiniBar } from './mute-mini-bar';
+import { startGlobalHotkeys } from './global-hotkeys';
 
 // The Electron shell: windows, IPC, keychain, power events. No logic of its own; everything is in the core.
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -84,12 +85,14 @@ app.whenReady().then(async () => {
   await core.start();
   powerMonitor.on('resume', () => core.resumed());
   const stopWatching = watchNetwork(() => core.networkChanged());
+  let stopHotkeys: () => void = () => undefined;
   let quitting = false;
   app.on('before-quit', (e) => {
     if (quitting) return;
     e.preventDefault();
     quitting = true;
     stopWatching();
+    stopHotkeys();
     void core.stop().finally(() => app.quit());
   });
   await win.loadURL(`${rendererOrigin}/`);
@@ -99,6 +102,8 @@ app.whenReady().then(async () => {
     connect: (contents) => { connectionFor(contents); }, onMute: (l) => core.mute.onChange(l), status: () => core.mute.snapshot(),
   });
   win.on('closed', closeMiniBar);
+  // Call hotkeys system-wide (setting hotkeys.global), once the window can hear the notice about a taken one.
+  stopHotkeys = startGlobalHotkeys(core, log);
 }).catch((err: unknown) => { log.error('start-up failed', { detail: String(err) }); app.exit(1); });
 
 // No navigation away from the app and no new windows, whatever the page tries.
