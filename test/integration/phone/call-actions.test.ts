@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dispatchCall } from '../../../electron/common/contract/dispatch';
+import { labAccount } from '../../support/lab-env';
+import { startAgentCore, type AgentCore } from '../../support/agent-core';
+import { SipParty, until } from '../../support/sip-party';
+import { sdpDirection } from '../../support/fake-sdp';
+
+// The keyboard shortcuts' contract call (`call.action`) on a real call through the lab's Kamailio: the core finds
+// the call each action concerns, as it does for the headset buttons (both go through CallActions).
+const lab = inject('lab');
+const agentAccount = labAccount(lab, 4);
+const farAccount = labAccount(lab, 5);
+
+let agent: AgentCore;
+let far: SipParty;
+
+beforeAll(async () => {
+  agent = await startAgentCore({ account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password } });
+  expect(agent.core.phone.snapshot().state).toBe('registered');
+  far = await new SipParty({ server: lab.ws, aor: farAccount.uri, user: farAccount.user, password: farAccount.password, displayName: 'Far End' }).start();
+});
+afterAll(async () => { await far?.stop(); await agent?.dispose(); });
+
+const calls = () => agent.core.calls.snapshot().calls;
+const action = (a: 'answer' | 'hangup' | 'toggleMute' | 'toggleHold') => agent.core.handlers['call.action']({ action: a });
+
+describe('call.action (keyboard shortcuts)', () => {
+  it('with no call, answer, hang up and hold find nothing to act on; a bad action is refused', async () => {
+    expect(await action('answer')).toEqual({ done: false });
+    expect(await action('hangup')).toEqual({ done: false });
+    expect(await action('toggleHold')).toEqual({ done: false });
+    const bad = await dispatchCall(agent.core.handlers, 'call.action', { action: 'explode' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
+  });
+
+  it('answers the ringing call, mutes and unmutes with source hotkey, holds and resumes (far end told), hangs up', async () => {
+    const inviter = far.call(agentAccount.uri);
+    await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'ringing');
+    const ringing = calls().find((c) => c.state === 'ringing')!;
+    const farSdh = far.handlers.at(-1)!;
+
+    expect(await action('answer')).toEqual({ done: true, callId: ringing.id });
+    await until(() => calls().find((c) => c.id === ringing.id)?.state === 'active', 5000, 'active');
+    await until(() => inviter.state === 'Established', 5000, 'caller established');
+
+    expect(await action('toggleMute')).toEqual({ done: true, muted: true });
+    expect(agent.core.calls.snapshot().muted).toBe(true);
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, source: 'hotkey', inCall: true });
+    expect(await action('toggleMute')).toEqual({ done: true, muted: false });
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: false, source: 'hotkey' });
+
+    const sdps = farSdh.remoteSdps.length;
+    expect(await action('toggleHold')).toEqual({ done: true, callId: ringing.id, held: true });
+    expect(calls().find((c) => c.id === ringing.id)).toMatchObject({ state: 'held', held: true });
+    expect(farSdh.remoteSdps.length).toBeGreaterThan(sdps);
+    expect(sdpDirection(farSdh.remoteSdps.at(-1))).toBe('sendonly');
+    expect(await action('toggleHold')).toEqual({ done: true, callId: ringing.id, held: false });
+    expect(sdpDirection(farSdh.remoteSdps.at(-1))).toBe('sendrecv');
+
+    const byes = far.byes.length;
+    expect(await action('hangup')).toEqual({ done: true, callId: ringing.id });
+    await until(() => far.byes.length === byes + 1, 5000, 'BYE at the caller');
+    await until(() => calls().find((c) => c.id === ringing.id)?.state === 'ended', 5000, 'ended');
+    expect(calls().find((c) => c.id === ringing.id)?.endReason).toBe('local-hangup');
+  });
+});
