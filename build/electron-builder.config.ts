@@ -22,7 +22,8 @@ export const config: Configuration = {
   directories: { output: 'dist/installers', buildResources: 'build/resources' },
   files: ['dist/electron/**', 'dist/node/store-worker.mjs', 'dist/renderer/**', 'package.json', '!**/*.map'],
   // Native addons cannot load from inside the asar archive.
-  asarUnpack: ['**/node_modules/better-sqlite3/**', '**/node_modules/node-hid/**'],
+  // The store's worker thread runs from the unpacked copy (store-client.ts looks there first).
+  asarUnpack: ['**/node_modules/better-sqlite3/**', '**/node_modules/bindings/**', '**/node_modules/file-uri-to-path/**', '**/node_modules/node-hid/**', 'dist/node/store-worker.mjs'],
   electronFuses: { ...fuses, resetAdHocDarwinSignature: true },
   // node-hid and better-sqlite3 are N-API / rebuilt by electron-builder for Electron's ABI.
   npmRebuild: true,

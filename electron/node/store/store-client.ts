@@ -20,9 +20,15 @@ export function defaultStoreWorkerUrl(): URL {
     ...dirs.flatMap((d) => [path.join(d, 'store-worker.mjs'), path.join(d, '..', 'node', 'store-worker.mjs'), path.join(d, '..', 'dist', 'node', 'store-worker.mjs')]),
     path.join(process.cwd(), 'dist', 'node', 'store-worker.mjs'),
   ];
-  const found = candidates.find((c) => existsSync(c));
+  const found = unpackedFirst(candidates).find((c) => existsSync(c));
   if (!found) throw new StoreError('internal', `the store worker bundle was not found (looked at ${candidates.join(', ')}); run the build`);
   return pathToFileURL(found);
+}
+
+/** Packaged Electron: the worker is unpacked beside the asar archive (a worker thread cannot run from inside it). */
+export function unpackedFirst(candidates: readonly string[]): string[] {
+  const unpacked = (c: string) => c.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+  return candidates.flatMap((c) => (unpacked(c) === c ? [c] : [unpacked(c), c]));
 }
 
 export interface StoreClientOptions extends StoreWorkerData { workerUrl?: URL }
