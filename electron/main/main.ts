@@ -11,7 +11,7 @@ import { watchNetwork } from '../node/network-watcher';
 import { jsonFileLayer } from '../node/settings/layer-source';
 import { SafeStorageSecrets } from './safe-storage-secrets';
 import { createMuteMiniBar } from './mute-mini-bar';
-import { startGlobalHotkeys } from './global-hotkeys';
+import { startElectronHotkeys } from './global-hotkeys';
 
 // The Electron shell: windows, IPC, keychain, power events. No logic of its own; everything is in the core.
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -103,7 +103,7 @@ app.whenReady().then(async () => {
   });
   win.on('closed', closeMiniBar);
   // Call hotkeys system-wide (setting hotkeys.global), once the window can hear the notice about a taken one.
-  stopHotkeys = startGlobalHotkeys(core, log);
+  stopHotkeys = startElectronHotkeys(core, log);
 }).catch((err: unknown) => { log.error('start-up failed', { detail: String(err) }); app.exit(1); });
 
 // No navigation away from the app and no new windows, whatever the page tries.

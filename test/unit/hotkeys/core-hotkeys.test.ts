@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCall } from '../../../electron/common/contract/dispatch';
-import { GlobalHotkeys, type GlobalShortcutPort, type HotkeyValues } from '../../../electron/common/hotkeys/hotkeys';
+import type { GlobalShortcutPort } from '../../../electron/common/hotkeys/hotkeys';
+import { startGlobalHotkeys } from '../../../electron/node/hotkeys/global-hotkeys';
+import { createLogger } from '../../../electron/node/log';
 import { jsonFileLayer } from '../../../electron/node/settings/layer-source';
 import { startAgentCore, type AgentCore } from '../../support/agent-core';
 
-// What the Electron shell does with the core (electron/main/global-hotkeys.ts), with a stand-in for the OS registry.
+// The Electron shell's hotkey wiring (node/hotkeys/global-hotkeys.ts) with a stand-in for the OS registry.
 let agent: AgentCore | undefined;
 afterEach(async () => { await agent?.dispose(); agent = undefined; });
 
@@ -17,25 +19,20 @@ describe('global hotkeys and the core', () => {
     const { core } = agent;
     const events: Array<[string, unknown]> = [];
     core.connect((name, payload) => events.push([name, payload]));
+    const logLines: string[] = [];
     const held = new Map<string, () => void>();
-    const os: GlobalShortcutPort = {
+    const registry: GlobalShortcutPort = {
       register: (acc, fire) => { if (acc === 'Control+Alt+H') return false; held.set(acc, fire); return true; },
       unregister: (acc) => { held.delete(acc); },
     };
-    const g = new GlobalHotkeys(os, (action) => void core.handlers['call.action']({ action }));
-    const values = (): HotkeyValues => ({
-      'hotkeys.answer': core.settings.get('hotkeys.answer'), 'hotkeys.hangup': core.settings.get('hotkeys.hangup'),
-      'hotkeys.mute': core.settings.get('hotkeys.mute'), 'hotkeys.hold': core.settings.get('hotkeys.hold'), 'hotkeys.global': core.settings.get('hotkeys.global'),
-    });
-    const apply = () => { const r = g.apply(values()); core.reportHotkeys(r.status, r.newProblems); };
-    core.settings.onChange(apply);
-    apply();
+    const stop = startGlobalHotkeys(core, registry, createLogger((l) => logLines.push(l), 'debug'));
     const status = await dispatchCall(core.handlers, 'hotkeys.status', {});
     expect(status).toMatchObject({ ok: true, value: { global: true, unavailable: [{ action: 'hangup', accelerator: 'Control+Alt+H', reason: 'taken' }] } });
     expect(events.filter(([n]) => n === 'call.notice')).toEqual([['call.notice', { code: 'hotkey-unavailable', detail: 'Control+Alt+H (taken)' }]]);
     // Another settings change: still taken, not told again.
     await core.settings.set({ 'hotkeys.answer': 'F8' });
     expect(events.filter(([n]) => n === 'call.notice')).toHaveLength(1);
+    expect(logLines.filter((l) => l.includes('global hotkey unavailable'))).toHaveLength(1);
     expect([...held.keys()].sort()).toEqual(['CommandOrControl+Shift+K', 'CommandOrControl+Shift+M', 'F8']);
     held.get('CommandOrControl+Shift+M')!();
     await new Promise((r) => setTimeout(r, 0));
@@ -44,6 +41,10 @@ describe('global hotkeys and the core', () => {
     await core.settings.set({ 'hotkeys.global': false });
     expect(held.size).toBe(0);
     expect(events.filter(([n]) => n === 'hotkeys').at(-1)).toEqual(['hotkeys', { global: false, registered: [], unavailable: [] }]);
+    await core.settings.set({ 'hotkeys.global': true });
+    expect(held.size).toBe(3);
+    stop();
+    expect(held.size).toBe(0);
   });
 
   it('a team profile sets the hotkeys; a malformed one is refused with the reason and the default kept', async () => {
