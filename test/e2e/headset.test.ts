@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host-server';
-import { hexToBytes } from '../../electron/common/hid/report-descriptor';
 import { silentLogger } from '../../electron/node/log';
 import { startAgentCore, type AgentCore } from '../support/agent-core';
 import { toneWav } from '../support/audio-files';
 import { launchAgentBrowser } from '../support/chromium';
 import { FakeHid } from '../support/fake-hid';
+import { jabraDescriptor, jabraInfo } from '../support/shared-headsets';
 import { labAccount } from '../support/lab-env';
 import { callState, inboundLevel, observeMedia, openPage, startAgent, stopAgent, type Agent } from '../support/mute-agents';
 
@@ -18,8 +17,6 @@ import { callState, inboundLevel, observeMedia, openPage, startAgent, stopAgent,
 // a second Diadema agent whose inbound audio is what the customer hears. Replayed headset reports answer, mute
 // (the far end goes silent, the Mute light comes on), unmute and hang up; the headset check screen shows each press.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const jabra = (JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>)
-  .find((d) => d.product.startsWith('Jabra EVOLVE'))!;
 const lab = inject('lab');
 const accA = labAccount(lab, 1);
 const accB = labAccount(lab, 2);
@@ -35,7 +32,7 @@ let pageB: Page;
 
 beforeAll(async () => {
   hid = new FakeHid();
-  hid.plug({ path: hidPath, vendorId: 0x0b0e, productId: 0x0307, product: 'Jabra EVOLVE LINK MS', usagePage: 0x0b, usage: 5 }, hexToBytes(jabra.descriptorHex));
+  hid.plug(jabraInfo(hidPath), jabraDescriptor());
   coreA = await startAgentCore({ hid, account: { server: lab.ws, user: accA.user, password: accA.password } });
   coreA.media.detach(); // Chromium hosts A's media, not the Node stand-in.
   hostA = await startBrowserHost({ core: coreA.core, rendererDir: path.join(root, 'dist', 'renderer'), log: silentLogger });

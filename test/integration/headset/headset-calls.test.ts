@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hexToBytes } from '../../../electron/common/hid/report-descriptor';
 import { startAgentCore, type AgentCore } from '../../support/agent-core';
 import { FakeHid } from '../../support/fake-hid';
+import { jabraDescriptor, jabraInfo } from '../../support/shared-headsets';
 import { labAccount } from '../../support/lab-env';
 import { SipParty, until } from '../../support/sip-party';
 
 // A real Jabra descriptor behind a fake node-hid, an agent core registered to Kamailio, a SIP.js caller:
 // headset buttons drive real calls and the call state drives the headset's lights.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const jabra = (JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>)
-  .find((d) => d.product.startsWith('Jabra EVOLVE'))!;
 const lab = inject('lab');
 const a = labAccount(lab, 6);
 const b = labAccount(lab, 2);
@@ -23,7 +18,7 @@ let far: SipParty;
 
 beforeAll(async () => {
   hid = new FakeHid();
-  hid.plug({ path: hidPath, vendorId: 0x0b0e, productId: 0x0307, product: 'Jabra EVOLVE LINK MS', usagePage: 0x0b, usage: 5 }, hexToBytes(jabra.descriptorHex));
+  hid.plug(jabraInfo(hidPath), jabraDescriptor());
   agent = await startAgentCore({ hid, account: { server: lab.ws, user: a.user, password: a.password } });
   await until(() => agent.core.headset?.view().connected === true, 5000, 'headset connected');
   far = await new SipParty({ server: lab.ws, aor: b.uri, user: b.user, password: b.password }).start();
@@ -85,7 +80,7 @@ describe('headset and calls', () => {
     expect(agent.core.headset!.view().connected).toBe(false);
     await agent.core.handlers['call.answer']({ callId: id });
     await until(() => calls().some((c) => c.state === 'active'), 5000, 'answered on screen');
-    hid.plug({ path: hidPath, vendorId: 0x0b0e, productId: 0x0307, product: 'Jabra EVOLVE LINK MS', usagePage: 0x0b, usage: 5 }, hexToBytes(jabra.descriptorHex));
+    hid.plug(jabraInfo(hidPath), jabraDescriptor());
     await agent.core.headset!.scan();
     await until(() => handle()?.writes.includes('020100'), 5000, 'Off-Hook restored on the new handle');
     await agent.core.handlers['call.hangup']({ callId: id });

@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DescriptorError, hexToBytes, parseReportDescriptor } from '../../../electron/common/hid/report-descriptor';
 import { bytesToHex } from '../../../electron/common/hid/report-descriptor';
 import { encodeLeds, EventDecoder } from '../../../electron/common/hid/report-codec';
 import { buildTelephonyModel, type InputName } from '../../../electron/common/hid/telephony-model';
 import { runHidCommand } from '../../../electron/node/cli/hid-command';
+import { sharedHeadsets } from '../../support/shared-headsets';
 
-interface Device { product: string; descriptorHex: string; derivedReportLayout?: Array<{ kind: string; reportId: number; fields: Array<{ bitOffset: number; size: number; count: number; flags: string; usages: string[] }> }> }
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const devices = JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Device[];
+const devices = sharedHeadsets;
 const model = (name: string) => {
   const d = devices.find((x) => x.product.startsWith(name));
   if (!d) throw new Error(`no device ${name}`);

@@ -1,17 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DescriptorError, hexToBytes, parseReportDescriptor, type ParsedDescriptor } from '../../../electron/common/hid/report-descriptor';
 import { buildTelephonyModel, outputNames, type TelephonyModel } from '../../../electron/common/hid/telephony-model';
 import { HeadsetController, type HeadsetCallState } from '../../../electron/node/hid/headset-controller';
+import { sharedHeadsets } from '../../support/shared-headsets';
 
 // Random and mutated descriptors and reports. The parser may refuse input only with its typed DescriptorError;
 // nothing else may escape the HID modules, and a controller fed garbage never throws and never writes a report
 // that is not one of its model's output reports.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const shared = (JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>)
-  .map((d) => hexToBytes(d.descriptorHex));
+const shared = sharedHeadsets.map((d) => hexToBytes(d.descriptorHex));
 
 /** Small seeded PRNG (mulberry32), so a failure names a seed that reproduces it. */
 function rng(seed: number) {

@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { hexToBytes, parseReportDescriptor } from '../../../electron/common/hid/report-descriptor';
 import { buildTelephonyModel } from '../../../electron/common/hid/telephony-model';
 import { HeadsetController, type HeadsetCallPort } from '../../../electron/node/hid/headset-controller';
+import { descriptorOf } from '../../support/shared-headsets';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const devices = JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>;
-const modelOf = (name: string) => buildTelephonyModel(parseReportDescriptor(hexToBytes(devices.find((d) => d.product.startsWith(name))!.descriptorHex)));
+const modelOf = (name: string) => buildTelephonyModel(parseReportDescriptor(descriptorOf(name)));
 
 function setup(name = 'Jabra EVOLVE', failWrites = false) {
   const asked: string[] = [];

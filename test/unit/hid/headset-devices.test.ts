@@ -1,19 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hexToBytes } from '../../../electron/common/hid/report-descriptor';
 import { HeadsetDevices } from '../../../electron/node/hid/headset-devices';
 import { createLogger } from '../../../electron/node/log';
 import { FakeHid } from '../../support/fake-hid';
+import { jabraDescriptor, jabraInfo } from '../../support/shared-headsets';
 
 // Devices that look like headsets but cannot be used: the reason reaches the headset check screen, the log
 // gets it once however many scans meet it, and a device that becomes usable is taken up.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const jabra = (JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>)
-  .find((d) => d.product.startsWith('Jabra EVOLVE'))!;
-const jabraBytes = hexToBytes(jabra.descriptorHex);
-const info = (p: string) => ({ path: p, vendorId: 0x0b0e, productId: 0x0307, product: 'Jabra EVOLVE LINK MS', usagePage: 0x0b, usage: 5 });
+const jabraBytes = jabraDescriptor();
+const info = jabraInfo;
 const idlePort = { answer() {}, hangUp() {}, reject() {}, hold() {}, setMute() {}, changeVolume() {} };
 
 function devices(hid: FakeHid) {

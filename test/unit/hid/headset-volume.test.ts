@@ -1,26 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hexToBytes } from '../../../electron/common/hid/report-descriptor';
 import { nextCallVolume } from '../../../electron/node/audio/call-volume';
 import type { LayerSource } from '../../../electron/node/settings/layer-source';
 import { startAgentCore, type AgentCore } from '../../support/agent-core';
 import { FakeHid } from '../../support/fake-hid';
+import { descriptorOf } from '../../support/shared-headsets';
 import { until } from '../../support/sip-party';
 
 // A real Plantronics Blackwire 3220 descriptor: volume lives in its Consumer collection (report 1, relative
 // pulses), beside the Telephony collection. The buttons change the call volume setting the renderer applies.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const blackwire = (JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>)
-  .find((d) => d.product === 'Plantronics Blackwire 3220 Series')!;
 const hidPath = '/dev/hidraw3';
 let agent: AgentCore | undefined;
 afterEach(async () => { await agent?.dispose(); agent = undefined; });
 
 async function withHeadset(policy?: LayerSource) {
   const hid = new FakeHid();
-  hid.plug({ path: hidPath, vendorId: 0x047f, productId: 0xc056, product: 'Plantronics Blackwire 3220 Series', usagePage: 0x0b, usage: 5 }, hexToBytes(blackwire.descriptorHex));
+  hid.plug({ path: hidPath, vendorId: 0x047f, productId: 0xc056, product: 'Plantronics Blackwire 3220 Series', usagePage: 0x0b, usage: 5 }, descriptorOf('Plantronics Blackwire 3220 Series'));
   agent = await startAgentCore({ hid, ...(policy ? { policy } : {}) });
   const core = agent.core;
   await until(() => core.headset?.view().connected === true, 5000, 'headset connected');

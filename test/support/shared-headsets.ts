@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hexToBytes } from '../../electron/common/hid/report-descriptor';
+import type { HidDeviceInfo } from '../../electron/node/hid/headset-devices';
+
+/** The real headset report descriptors in `../shared/hid/headset-descriptors.json` (beside the repository). */
+export interface SharedHeadset {
+  product: string;
+  descriptorHex: string;
+  derivedReportLayout?: Array<{ kind: string; reportId: number; fields: Array<{ bitOffset: number; size: number; count: number; flags: string; usages: string[] }> }>;
+}
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedHeadsets: SharedHeadset[] = JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as SharedHeadset[];
+
+/** The descriptor bytes of the first shared headset whose product name starts with `product`. */
+export function descriptorOf(product: string): Uint8Array {
+  const d = sharedHeadsets.find((x) => x.product.startsWith(product));
+  if (!d) throw new Error(`no shared descriptor for ${product}`);
+  return hexToBytes(d.descriptorHex);
+}
+
+/** How node-hid lists the Jabra EVOLVE LINK MS's telephony interface at `devicePath`. */
+export const jabraInfo = (devicePath: string): HidDeviceInfo =>
+  ({ path: devicePath, vendorId: 0x0b0e, productId: 0x0307, product: 'Jabra EVOLVE LINK MS', usagePage: 0x0b, usage: 5 });
+export const jabraDescriptor = (): Uint8Array => descriptorOf('Jabra EVOLVE');
