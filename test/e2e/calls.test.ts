@@ -60,4 +60,35 @@ describe('calls with real audio in Chromium', () => {
     await click(agentB.page, 'call-hangup');
     await expect.poll(() => callState(agentA.page), { timeout: 10_000 }).toMatch(/ended|none/);
   });
+
+  it('the call hotkeys work from the keyboard: answer, mute (far end silent, source hotkey), hold, hang up', async () => {
+    const pa = agentA.page;
+    const pb = agentB.page;
+    const muteIndicator = (p: Page) => p.evaluate(() => {
+      const el = document.querySelector('[data-testid=mute-indicator]');
+      return `${el?.getAttribute('data-muted')}/${el?.getAttribute('data-source')}`;
+    });
+    await pa.getByTestId('dial-input').fill(b.user);
+    await pa.getByTestId('dial-input').press('Enter');
+    await expect.poll(() => callState(pb), { timeout: 10_000 }).toBe('ringing');
+    await pb.locator('body').press('Control+Shift+A');
+    await expect.poll(() => callState(pa), { timeout: 10_000 }).toBe('active');
+    await expect.poll(async () => (await quality(pb)).inLevel, { timeout: 15_000 }).toBeGreaterThan(0.01);
+
+    await pa.locator('body').press('Control+Shift+M');
+    await expect.poll(() => muteIndicator(pa), { timeout: 5_000 }).toBe('true/hotkey');
+    await expect.poll(async () => (await quality(pb)).inLevel, { timeout: 10_000 }).toBeLessThan(0.001);
+    // With a Ctrl shortcut, the keyboard focus in a text field (the dial box) does not swallow it.
+    await pa.getByTestId('dial-input').press('Control+Shift+M');
+    await expect.poll(() => muteIndicator(pa), { timeout: 5_000 }).toBe('false/hotkey');
+    await expect.poll(async () => (await quality(pb)).inLevel, { timeout: 10_000 }).toBeGreaterThan(0.01);
+
+    await pa.locator('body').press('Control+Shift+K');
+    await expect.poll(() => callState(pa), { timeout: 10_000 }).toBe('held');
+    await pa.locator('body').press('Control+Shift+K');
+    await expect.poll(() => callState(pa), { timeout: 10_000 }).toBe('active');
+
+    await pa.locator('body').press('Control+Shift+H');
+    await expect.poll(() => callState(pb), { timeout: 10_000 }).toMatch(/ended|none/);
+  });
 });
