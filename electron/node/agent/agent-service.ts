@@ -46,6 +46,7 @@ export class AgentService {
   /** Where the agent goes when ACW ends (what they had chosen before the call). */
   private resume: Resume = { state: 'available' };
   private degraded = false;
+  private disposed = false;
   /** Answered calls still up (a consult leg keeps the customer call's ACW waiting). */
   private readonly live = new Set<string>();
   private pendingAcw: string | undefined;
@@ -99,6 +100,7 @@ export class AgentService {
 
   /** Feed every call-manager event here. */
   onCallEvent(e: CallEvent): void {
+    if (this.disposed) return;
     if (e.type === 'answered') { this.live.add(e.call.id); return; }
     if (e.type !== 'ended') return;
     const wasLive = this.live.delete(e.call.id);
@@ -125,7 +127,12 @@ export class AgentService {
     }
   }
 
-  dispose(): void { if (this.acw?.timer !== undefined) this.clock.clearTimeout(this.acw.timer); this.acw = undefined; }
+  /** Shutdown: the time box is cleared and call events that follow (the core hanging up its calls) start nothing. */
+  dispose(): void {
+    this.disposed = true;
+    if (this.acw?.timer !== undefined) this.clock.clearTimeout(this.acw.timer);
+    this.acw = undefined;
+  }
 
   // ---- after-call work -----------------------------------------------------------------------------------
 

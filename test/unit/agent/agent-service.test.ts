@@ -223,4 +223,14 @@ describe('after-call work', () => {
     agent.onRegistration('registered');
     expect(agent.view().state).toBe('available');
   });
+
+  it('after dispose (core shutdown hangs up the calls), an answered call ending starts no after-call work and leaves no timer', () => {
+    const { agent, clock, notes } = setup();
+    agent.onCallEvent({ type: 'answered', call: call('c1', { answeredAt: 0 }), at: 0 });
+    agent.dispose();
+    agent.onCallEvent({ type: 'ended', call: call('c1', { state: 'ended', answeredAt: 0, endedAt: 10 }), at: 10 });
+    expect(clock.pending()).toEqual([]);
+    expect(notes.reports).toEqual([]);
+    expect(agent.view().state).toBe('available');
+  });
 });
