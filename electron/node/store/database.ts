@@ -119,7 +119,8 @@ function noteView(n: NoteRow): NoteView {
 const wordChar = /[\p{L}\p{N}\p{So}\p{Sk}\p{Co}]/u;
 /** The agent's words as an FTS5 query: every word must appear (the last one as a prefix); no FTS syntax gets through. */
 export function ftsQuery(q: string): string | null {
-  const terms = q.normalize('NFC').split(/\s+/).filter((t) => wordChar.test(t)).slice(0, 16);
+  // Control characters separate words (a NUL would end the FTS5 string and fail the whole query).
+  const terms = q.normalize('NFC').replace(/\p{Cc}/gu, ' ').split(/\s+/).filter((t) => wordChar.test(t)).slice(0, 16);
   if (terms.length === 0) return null;
   return terms.map((t, i) => `"${t.replace(/"/g, '""')}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }

@@ -87,6 +87,9 @@ describe('store in its worker thread', { timeout: 30_000 }, () => {
     expect(await ids('"cliente" OR NEAR(')).toEqual([]);
     expect(await ids("'; DROP TABLE notes; --")).toEqual([]);
     expect(await ids('   ,,, ')).toEqual([]);
+    // A control character pasted into the box (NUL ends an FTS5 string) separates words instead of failing the query.
+    expect(await ids('cliente\u0000pidió')).toEqual(['s1']);
+    expect(await ids('\u0000')).toEqual([]);
     const hit = await c.call('history', { query: 'servicio', limit: 5, offset: 0 });
     expect(hit.total).toBe(1);
     expect(hit.calls[0]!.snippet).toContain('servicio');
