@@ -36,6 +36,8 @@ export class FakeMediaRenderer {
   readonly connection: Connection & { close(): void };
   /** Make the next getDescription fail, as a renderer without a microphone would. */
   failNext: string | undefined;
+  /** Called as each request arrives, before it is answered (tests read the core's state at that moment). */
+  onRequest: ((r: MediaRequest) => void) | undefined;
 
   constructor(private readonly core: Core) {
     this.connection = core.connect((name, payload) => {
@@ -49,6 +51,7 @@ export class FakeMediaRenderer {
 
   private async answer(r: MediaRequest): Promise<void> {
     this.requests.push(r);
+    this.onRequest?.(r);
     const respond = (x: { ok: boolean; body?: string; contentType?: string; error?: string }) =>
       this.core.handlers['media.respond']({ reqId: r.reqId, ...x }, this.connection);
     if (r.op === 'getDescription' && this.failNext) { const error = this.failNext; this.failNext = undefined; await respond({ ok: false, error }); return; }

@@ -132,10 +132,14 @@ export class CallManager {
     await (rec.session as Invitation).accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as object });
   }
 
-  /** The call-start mute is in place before any media is negotiated, so not a syllable leaves before it applies. */
+  /**
+   * The call-start mute is in place before any media is negotiated, so not a syllable leaves before it applies.
+   * Not while another call is still live (dialling out mid-call must not mute that conversation); a call already
+   * on hold is no reason to wait: the new call is answered with its own start state.
+   */
   private presetCallStartMute(rec: CallRecord): void {
     if (rec.view.consultFor) return;
-    if ([...this.calls.values()].some((c) => c !== rec && (c.view.state === 'active' || c.view.state === 'held'))) return;
+    if ([...this.calls.values()].some((c) => c !== rec && c.view.state === 'active')) return;
     this.setMute(this.o.settings()['mute.onCallStart'] === 'muted', 'call-start');
   }
 

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { MediaRequest } from '../../../electron/common/contract/calls';
+import { startAgentCore, type AgentCore } from '../../support/agent-core';
+import { labAccount } from '../../support/lab-env';
+import { SipParty, until } from '../../support/sip-party';
+
+// "Every call starts in the configured mute state", and before any of its media is negotiated: also a second
+// call answered while the first one is put on hold.
+const lab = inject('lab');
+const agentAccount = labAccount(lab, 4);
+const firstCaller = labAccount(lab, 5);
+const secondCaller = labAccount(lab, 6);
+let agent: AgentCore;
+let first: SipParty;
+let second: SipParty;
+
+beforeAll(async () => {
+  agent = await startAgentCore({ account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password }, settings: { 'mute.onCallStart': 'muted' } });
+  first = await new SipParty({ server: lab.ws, aor: firstCaller.uri, user: firstCaller.user, password: firstCaller.password }).start();
+  second = await new SipParty({ server: lab.ws, aor: secondCaller.uri, user: secondCaller.user, password: secondCaller.password }).start();
+});
+afterAll(async () => { await first?.stop(); await second?.stop(); await agent?.dispose(); });
+
+const calls = () => agent.core.calls.snapshot().calls;
+
+describe('call-start mute', () => {
+  it('a second call answered while the first is held starts muted before its media is negotiated', async () => {
+    const mutedAtMedia = new Map<string, boolean>();
+    agent.media.onRequest = (r: MediaRequest) => { if (!mutedAtMedia.has(r.callId)) mutedAtMedia.set(r.callId, agent.core.calls.isMuted()); };
+    first.call(agentAccount.uri);
+    await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'first rings');
+    const a = calls().find((c) => c.state === 'ringing')!.id;
+    await agent.core.handlers['call.answer']({ callId: a });
+    await until(() => calls().find((c) => c.id === a)?.state === 'active', 5000, 'first answered');
+    expect(mutedAtMedia.get(a)).toBe(true);
+    await agent.core.handlers['call.mute']({ muted: false }); // the agent speaks to the first caller
+
+    second.call(agentAccount.uri);
+    await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'second rings');
+    const b = calls().find((c) => c.state === 'ringing')!.id;
+    await agent.core.handlers['call.answer']({ callId: b });
+    await until(() => calls().find((c) => c.id === b)?.state === 'active', 5000, 'second answered');
+    expect(calls().find((c) => c.id === a)?.state).toBe('held');
+    expect(mutedAtMedia.get(b)).toBe(true);
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, source: 'call-start' });
+    agent.media.onRequest = undefined;
+  });
+});
