@@ -114,14 +114,6 @@ export function createCore(o: CoreOptions): Core {
   agentNotesAcw.port = notes;
   calls.onEvent((e) => agent.onCallEvent(e));
   agent.onChange((v) => emit('agent', v));
-  // Agent-state changes during a call or its after-call work go on that call's timeline.
-  let agentState: string | undefined;
-  agent.onChange((v) => {
-    if (v.state === agentState) return;
-    agentState = v.state;
-    const callId = v.acw?.callId ?? calls.snapshot().calls.find((c) => c.state !== 'ended')?.id;
-    if (callId) notes.timeline(callId, 'agent', { state: v.state, ...(v.reason ? { reason: v.reason } : {}) }, v.since);
-  });
   // Agent-state changes go on the timeline of the call they concern (after-call work) or of the calls under way.
   agent.onTransition((t) => {
     const data = { from: t.from, to: t.to, cause: t.cause, ...(t.reason ? { reason: t.reason } : {}) };

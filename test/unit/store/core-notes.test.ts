@@ -44,4 +44,18 @@ describe('notes through the core contract', { timeout: 30_000 }, () => {
     expect(status).toEqual({ store: 'ok', outbox: { pending: 0, endpoint: false } });
     expect(events.some((e) => e.name === 'notes.status' && parseEvent(e.name, e.payload))).toBe(true);
   });
+
+  it('each agent-state change during a call or its after-call work is on the call\'s timeline once', async () => {
+    const c = callEvents('core-agent', { name: 'Ana' });
+    // No registration in this core: the agent is Not ready (degraded) before and after the after-call work.
+    const before = core.agent.view().state;
+    for (const e of [c.ring(), c.answer(2_000), c.end(9_000)]) { core.notes.onCallEvent(e); core.agent.onCallEvent(e); }
+    expect(core.agent.view().state).toBe('acw');
+    await core.handlers['agent.set']({ state: 'available' });
+    const after = core.agent.view().state;
+    expect(after).not.toBe('acw');
+    await core.notes.flush();
+    const agentEntries = (await core.handlers['notes.detail']({ callId: 'core-agent' })).timeline.filter((e) => e.kind === 'agent');
+    expect(agentEntries.map((e) => [e.data.from, e.data.to])).toEqual([[before, 'acw'], ['acw', after]]);
+  });
 });
