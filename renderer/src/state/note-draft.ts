@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ContractClient } from '../../../electron/common/contract/contract';
+import { ContractError } from '../../../electron/common/contract/errors';
 import { createDebouncer, windowTimers, type Timers } from './debounce';
 
 /**
@@ -52,19 +53,42 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
   let inFlight: Promise<void> | undefined;
   let again = false;
   let retry: unknown;
+  /** The newest change of each note closed (or left for another) before the core took it: sent first, retried. */
+  const orphans = new Map<string, NoteDraftState>();
+  const retryLater = () => { if (retry === undefined) retry = timers.setTimeout(() => { retry = undefined; saveNow(); }, RETRY_MS); };
+  const save = (s: NoteDraftState, callId: string) =>
+    client['notes.save']({ callId, templateId: s.templateId, fields: s.fields, text: s.text, disposition: s.disposition });
 
+  const sendOrphans = async (): Promise<void> => {
+    for (const [callId, s] of [...orphans]) {
+      try {
+        await save(s, callId);
+        if (orphans.get(callId) === s) orphans.delete(callId);
+      } catch (e) {
+        // Refused for good (edit window passed, no such call): nothing to retry.
+        if (e instanceof ContractError && (e.code === 'forbidden' || e.code === 'invalid-arguments')) { if (orphans.get(callId) === s) orphans.delete(callId); }
+        else retryLater();
+      }
+    }
+  };
   const send = async (): Promise<void> => {
+    if (orphans.size) await sendOrphans();
     const s = store.getState();
     if (!s.callId) return;
     const callId = s.callId;
     try {
-      const r = await client['notes.save']({ callId, templateId: s.templateId, fields: s.fields, text: s.text, disposition: s.disposition });
+      const r = await save(s, callId);
       if (store.getState().callId === callId) store.setState({ save: again ? 'saving' : r.durable ? 'saved' : 'memory', savedAt: r.savedAt });
     } catch {
       if (store.getState().callId !== callId) return;
       store.setState({ save: 'unsaved' });
-      if (retry === undefined) retry = timers.setTimeout(() => { retry = undefined; saveNow(); }, RETRY_MS);
+      retryLater();
     }
+  };
+  /** The note is left: a change the core has not taken yet is kept aside and still sent. */
+  const detach = (): void => {
+    const s = store.getState();
+    if (s.callId && s.editable && (s.save === 'saving' || s.save === 'unsaved')) orphans.set(s.callId, s);
   };
   // One save at a time, in order; changes made meanwhile go in the next one.
   const saveNow = (): void => {
@@ -86,6 +110,7 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
       if (store.getState().callId === callId) return;
       await flush();
       debouncer.cancel();
+      detach();
       store.setState({ ...empty(), callId, templateId });
       try {
         const { note, editable } = await client['notes.get']({ callId });
@@ -126,9 +151,10 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
       }
     },
     close() {
-      debouncer.flush();
-      if (retry !== undefined) { timers.clearTimeout(retry); retry = undefined; }
+      debouncer.cancel();
+      detach();
       store.setState(empty());
+      if (orphans.size) saveNow();
     },
   });
 }
