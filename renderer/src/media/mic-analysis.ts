@@ -71,9 +71,13 @@ export class MicAnalysis {
     if (gen !== this.generation) { for (const t of stream.getTracks()) t.stop(); return; }
     const track = stream.getAudioTracks()[0];
     if (!track) { this.fail('no-microphone'); return; }
+    let created: AudioContext | undefined;
     try {
       const ctx = this.d.createContext();
+      created = ctx;
       if (ctx.state === 'suspended') await ctx.resume().catch(() => undefined);
+      // Stopped (the call ended) while the context resumed: nothing of this start may stay open.
+      if (gen !== this.generation) { for (const t of stream.getTracks()) t.stop(); void ctx.close().catch(() => undefined); return; }
       const source = ctx.createMediaStreamSource(stream);
       const analyser = ctx.createAnalyser();
       analyser.fftSize = 4096;
@@ -97,6 +101,7 @@ export class MicAnalysis {
       this.set({ running: true, level: 0, speech: false, error: undefined });
     } catch {
       for (const t of stream.getTracks()) t.stop();
+      if (created && created !== this.ctx) void created.close().catch(() => undefined);
       this.fail('error');
     }
   }
