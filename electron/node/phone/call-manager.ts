@@ -36,7 +36,11 @@ export interface CallManagerOptions {
   lingerMs?: number;
 }
 
-interface CallRecord { view: CallView; session: Session; mediaHost?: string; hangingUp?: boolean; autoTimer?: unknown; transferring?: boolean; remoteCancelled?: boolean }
+interface CallRecord {
+  view: CallView; session: Session; mediaHost?: string; hangingUp?: boolean; autoTimer?: unknown; transferring?: boolean; remoteCancelled?: boolean;
+  /** Inbound calls: settles when the caller's ACK of our 200 arrives (or the call ends); no re-INVITE before it. */
+  acked?: Promise<void>; ackArrived?: () => void;
+}
 
 /**
  * Every call of the agent, as SIP.js sessions in the main process. The renderer and the headset only send
@@ -215,7 +219,9 @@ export class CallManager {
     const s = rec.session;
     const previous = s.sessionDescriptionHandlerOptionsReInvite;
     s.sessionDescriptionHandlerOptionsReInvite = { ...previous, hold: on } as object;
-    const status = await this.reinvite(s);
+    const status = await this.reinvite(rec);
+    // The call may have ended while the re-INVITE was under way: it stays ended, whatever the answer.
+    if (rec.view.state === 'ended') return false;
     const accepted = status === 200;
     if (!accepted) this.o.log.warn('hold re-INVITE refused', { callId, on, status });
     if (!accepted) {
@@ -340,8 +346,12 @@ export class CallManager {
 
   private watch(rec: CallRecord): void {
     const s = rec.session;
+    // RFC 3261 §14.2: a UAS must not re-INVITE before the ACK of its 2xx; SIP.js would tear the call down if the
+    // ACK arrived after our offer (an agent who answers and at once holds or consults).
+    if (rec.view.direction === 'inbound') rec.acked = new Promise<void>((resolve) => { rec.ackArrived = resolve; });
     s.delegate = {
       ...s.delegate,
+      onAck: () => { rec.ackArrived?.(); },
       onBye: (bye) => { void bye.accept().catch(() => undefined); if (!rec.view.endReason) rec.view.endReason = 'remote-hangup'; },
       onCancel: () => { rec.remoteCancelled = true; },
     };
@@ -362,6 +372,7 @@ export class CallManager {
   }
 
   private ended(rec: CallRecord): void {
+    rec.ackArrived?.();
     if (rec.view.state === 'ended') return;
     if (rec.autoTimer !== undefined) this.clock.clearTimeout(rec.autoTimer);
     const wasRinging = rec.view.state === 'ringing';
@@ -384,7 +395,10 @@ export class CallManager {
    * (491 glare, or 500 + Retry-After per RFC 5407: our previous ACK not yet seen), waits a short random while
    * and tries again, twice at most, rather than report a failure the agent would see.
    */
-  private async reinvite(s: Session): Promise<number> {
+  private async reinvite(rec: CallRecord): Promise<number> {
+    const s = rec.session;
+    if (rec.acked) await rec.acked;
+    if (rec.view.state === 'ended') return 0;
     const once = () => new Promise<{ status: number; retry: boolean }>((resolve) => {
       s.invite({
         requestDelegate: {
@@ -411,7 +425,7 @@ export class CallManager {
       if (rec.session.state !== SessionState.Established || rec.mediaHost === host) continue;
       rec.mediaHost = host;
       this.o.log.info('renegotiating media after renderer change', { callId: rec.view.id });
-      void this.reinvite(rec.session).then((status) => {
+      void this.reinvite(rec).then((status) => {
         if (status === 200) return;
         this.o.log.warn('media re-negotiation refused', { callId: rec.view.id, status });
         this.notice({ callId: rec.view.id, code: 'media-failed' });

@@ -10,16 +10,19 @@ const lab = inject('lab');
 const agentAccount = labAccount(lab, 4);
 const firstCaller = labAccount(lab, 5);
 const secondCaller = labAccount(lab, 6);
+const supervisorAccount = labAccount(lab, 7);
 let agent: AgentCore;
 let first: SipParty;
 let second: SipParty;
+let supervisor: SipParty;
 
 beforeAll(async () => {
-  agent = await startAgentCore({ account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password }, settings: { 'mute.onCallStart': 'muted' } });
+  agent = await startAgentCore({ account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password }, settings: { 'mute.onCallStart': 'muted', 'calls.supervisorExtension': supervisorAccount.user } });
+  supervisor = await new SipParty({ server: lab.ws, aor: supervisorAccount.uri, user: supervisorAccount.user, password: supervisorAccount.password }).start();
   first = await new SipParty({ server: lab.ws, aor: firstCaller.uri, user: firstCaller.user, password: firstCaller.password }).start();
   second = await new SipParty({ server: lab.ws, aor: secondCaller.uri, user: secondCaller.user, password: secondCaller.password }).start();
 });
-afterAll(async () => { await first?.stop(); await second?.stop(); await agent?.dispose(); });
+afterAll(async () => { await first?.stop(); await second?.stop(); await supervisor?.stop(); await agent?.dispose(); });
 
 const calls = () => agent.core.calls.snapshot().calls;
 
@@ -44,5 +47,30 @@ describe('call-start mute', () => {
     expect(mutedAtMedia.get(b)).toBe(true);
     expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, source: 'call-start' });
     agent.media.onRequest = undefined;
+  });
+
+  it('a consult and an attended transfer never change mute silently: the consult keeps it, the end of the calls records its reset', async () => {
+    for (const c of calls()) if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
+    await until(() => calls().every((c) => c.state === 'ended'), 5000, 'no live call');
+    first.call(agentAccount.uri);
+    await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'rings');
+    const a = calls().find((c) => c.state === 'ringing')!.id;
+    await agent.core.handlers['call.answer']({ callId: a });
+    await until(() => calls().find((c) => c.id === a)?.state === 'active', 5000, 'answered');
+    await agent.core.handlers['call.mute']({ muted: false });
+    await agent.core.handlers['call.mute']({ muted: true });
+    const sources: string[] = [];
+    const conn = agent.core.connect((name, payload) => { if (name === 'mute') sources.push(`${(payload as { muted: boolean }).muted}:${(payload as { source: string }).source}`); });
+    const { callId: consult } = await agent.core.handlers['call.consultSupervisor']({ callId: a });
+    await until(() => calls().find((c) => c.id === consult)?.state === 'active', 5000, 'supervisor answered');
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, source: 'ui' });
+    await agent.core.handlers['call.transferAttended']({ callId: a, consultCallId: consult });
+    await until(() => calls().filter((c) => c.id === a || c.id === consult).every((c) => c.state === 'ended'), 8000, 'both legs ended');
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: false, source: 'call-start' });
+    // What the agent saw through the consult and the transfer: muted by their own choice, then (calls over) the
+    // recorded reset; nothing in between.
+    expect(sources.filter((x, i) => x !== sources[i - 1])).toEqual(['true:ui', 'false:call-start']);
+    conn.close();
+    for (const s of [...first.established(), ...supervisor.established()]) await s.bye().catch(() => undefined);
   });
 });
