@@ -42,6 +42,9 @@ interface CallRecord {
   acked?: Promise<void>; ackArrived?: () => void;
 }
 
+/** Read afresh after an await (the compiler would keep a state narrowed before it). */
+const hasEnded = (rec: CallRecord): boolean => rec.view.state === 'ended';
+
 /**
  * Every call of the agent, as SIP.js sessions in the main process. The renderer and the headset only send
  * commands here and show what this reports; nothing in the UI claims a state the far end was not told about.
@@ -221,7 +224,7 @@ export class CallManager {
     s.sessionDescriptionHandlerOptionsReInvite = { ...previous, hold: on } as object;
     const status = await this.reinvite(rec);
     // The call may have ended while the re-INVITE was under way: it stays ended, whatever the answer.
-    if (rec.view.state === 'ended') return false;
+    if (hasEnded(rec)) return false;
     const accepted = status === 200;
     if (!accepted) this.o.log.warn('hold re-INVITE refused', { callId, on, status });
     if (!accepted) {
@@ -398,7 +401,7 @@ export class CallManager {
   private async reinvite(rec: CallRecord): Promise<number> {
     const s = rec.session;
     if (rec.acked) await rec.acked;
-    if (rec.view.state === 'ended') return 0;
+    if (hasEnded(rec)) return 0;
     const once = () => new Promise<{ status: number; retry: boolean }>((resolve) => {
       s.invite({
         requestDelegate: {
