@@ -6,7 +6,7 @@ import type { AgentView } from '../../electron/common/contract/agent';
 import type { CallView } from '../../electron/common/contract/calls';
 import type { ContractHandlers } from '../../electron/common/contract/contract';
 import { ContractError } from '../../electron/common/contract/errors';
-import type { NoteSaveArgs } from '../../electron/common/contract/notes';
+import type { NoteSaveArgs, TimelineEntry } from '../../electron/common/contract/notes';
 import { en } from '../../renderer/src/i18n/en';
 import { esMX } from '../../renderer/src/i18n/es-MX';
 import { createI18n } from '../../renderer/src/i18n/i18n';
@@ -311,7 +311,7 @@ describe('history', () => {
         'notes.history': async (a) => { queries.push(a); return { calls: [{ callId: 'k1', direction: 'outbound', remoteName: '', remoteNumber: '5550199', ringAt: 0, handleMs: 125_000, holdMs: 0, acwMs: 42_000, disposition: 'escalated' }], total: 1 }; },
         'notes.detail': async ({ callId }) => ({
           call: { callId, direction: 'outbound', remoteName: '', remoteNumber: '5550199', ringAt: 0, handleMs: 125_000, holdMs: 0, acwMs: 42_000, disposition: 'escalated' },
-          timeline: [{ at: 0, kind: 'hold', data: { on: true } }, { at: 1000, kind: 'acw', data: { event: 'start' } }],
+          timeline: [{ at: 0, kind: 'hold', data: { on: true } }, { at: 1000, kind: 'acw', data: { phase: 'start' } }],
           note: { callId, templateId: 'iaa', fields: { identify: 'Beto' }, text: 'refund', disposition: 'escalated', status: 'final', updatedAt: 1, finishedAt: 1 },
           editable: false,
         }),
@@ -414,5 +414,78 @@ describe('history edit window', () => {
     expect((q(el, 'note-field-assist') as HTMLTextAreaElement).readOnly).toBe(false);
     expect((q(el, 'note-field-assist') as HTMLTextAreaElement).value).toBe('sent');
     await unmount();
+  });
+});
+
+describe('history timeline', () => {
+  const timeline: TimelineEntry[] = [
+    { at: 1, kind: 'state', data: { state: 'ringing' } },
+    { at: 2, kind: 'state', data: { state: 'answered' } },
+    { at: 3, kind: 'mute', data: { muted: true, source: 'headset' } },
+    { at: 4, kind: 'mute', data: { muted: false, source: 'ui' } },
+    { at: 5, kind: 'hold', data: { on: true } },
+    { at: 6, kind: 'hold', data: { on: false } },
+    { at: 7, kind: 'quality', data: { mos: 4.2, jitterMs: 3.2, lossPct: 0.1, rttMs: 41.6 } },
+    { at: 8, kind: 'device', data: { connected: true, product: hostile } },
+    { at: 9, kind: 'device', data: { connected: false } },
+    { at: 10, kind: 'transfer', data: { done: true } },
+    { at: 11, kind: 'state', data: { state: 'ended', endReason: 'remote-hangup' } },
+    { at: 12, kind: 'agent', data: { from: 'available', to: 'acw', cause: 'call-ended' } },
+    { at: 13, kind: 'acw', data: { phase: 'start' } },
+    { at: 14, kind: 'acw', data: { phase: 'end' } },
+    { at: 15, kind: 'agent', data: { from: 'acw', to: 'not-ready', reason: 'meeting', cause: 'agent' } },
+    // What a newer or a hostile core might write: never shown raw.
+    { at: 16, kind: 'mute', data: { muted: true, source: hostile } },
+    { at: 17, kind: 'state', data: { state: 'ended', endReason: '<b>gone</b>' } },
+    { at: 18, kind: 'hold', data: { cause: 'something-new' } },
+    { at: 19, kind: 'agent', data: { to: 'on-strike', cause: 'agent' } },
+  ];
+  async function events(language: 'en' | 'es-MX') {
+    const call = { callId: 't1', direction: 'inbound' as const, remoteName: 'Ana', remoteNumber: '1', ringAt: 0, handleMs: 1000, holdMs: 0, acwMs: 0, disposition: null };
+    const { el, unmount } = await mount({
+      language,
+      handlers: {
+        'notes.history': async () => ({ calls: [call], total: 1 }),
+        'notes.detail': async () => ({ call, timeline, note: null, editable: false }),
+      },
+    });
+    await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
+    await settle();
+    await act(async () => (q(el, 'history-open') as HTMLButtonElement).click());
+    await settle();
+    const texts = [...el.querySelectorAll('[data-testid=history-timeline] [data-testid=history-event]')].map((x) => x.textContent);
+    const detail = q(el, 'history-detail');
+    const markup = el.querySelector('[data-testid=history-timeline] img, [data-testid=history-timeline] b');
+    await unmount();
+    return { texts, detail: detail?.textContent ?? '', markup };
+  }
+
+  it('tells each entry as a sentence in Mexican Spanish, values interpolated, unknown values as a generic line', async () => {
+    const { texts, detail, markup } = await events('es-MX');
+    expect(texts).toEqual([
+      'Entró la llamada', 'Contestada', 'Silenciado (diadema)', 'Micrófono activado (botón)', 'Llamada puesta en espera', 'Llamada retomada',
+      'MOS 4.2 · jitter 3 ms · pérdida 0.1 % · ida y vuelta 42 ms', `Diadema conectada: ${hostile}`, 'Diadema desconectada', 'Transferencia completada',
+      `Llamada terminada: ${esMX['call.end.remote-hangup']}`,
+      `Estado: ${esMX['agent.state.available']} → ${esMX['agent.state.acw']} (terminó la llamada)`,
+      'Inició el trabajo posterior a la llamada', 'Terminó el trabajo posterior a la llamada',
+      `Estado: ${esMX['agent.state.acw']} → ${esMX['agent.state.not-ready']} — ${esMX['agent.reason.meeting']} (lo cambió el agente)`,
+      'Silenciado', 'Llamada terminada',
+      `${esMX['history.kind.hold']} (esta versión no puede mostrar el detalle)`, `${esMX['history.kind.agent']} (esta versión no puede mostrar el detalle)`,
+    ]);
+    // No raw field names or English values from the core.
+    for (const raw of ['source', 'headset', 'remote-hangup', 'endReason', 'cause', 'call-ended', 'something-new', 'on-strike', '<b>gone</b>']) expect(detail).not.toContain(raw);
+    expect(markup).toBeNull();
+  });
+
+  it('tells the same entries in English', async () => {
+    const { texts, markup } = await events('en');
+    expect(texts).toEqual([
+      'Incoming call rang', 'Answered', 'Muted (headset)', 'Unmuted (button)', 'Put on hold', 'Taken off hold',
+      'MOS 4.2 · jitter 3 ms · loss 0.1 % · round trip 42 ms', `Headset connected: ${hostile}`, 'Headset disconnected', 'Transfer completed',
+      'Call ended: The other party hung up', 'Status: Available → After-call work (the call ended)',
+      'After-call work started', 'After-call work ended', 'Status: After-call work → Not ready — Meeting (changed by the agent)',
+      'Muted', 'Call ended', 'Hold (this version cannot show the details)', 'Agent status (this version cannot show the details)',
+    ]);
+    expect(markup).toBeNull();
   });
 });

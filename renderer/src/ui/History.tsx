@@ -4,6 +4,7 @@ import type { CallResult } from '../../../electron/common/contract/contract';
 import type { CallSummary } from '../../../electron/common/contract/notes';
 import { useAppStore } from './context';
 import { useNoteLabels } from './NotesPanel';
+import { timelineText } from './timeline-text';
 
 type Detail = CallResult<'notes.detail'>;
 const PAGE = 50;
@@ -126,7 +127,7 @@ export function History() {
 }
 
 function CallDetail({ detail, onClose }: { detail: Detail; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const store = useAppStore();
   const labels = useNoteLabels();
   const { call, note, timeline, editable } = detail;
@@ -136,8 +137,7 @@ function CallDetail({ detail, onClose }: { detail: Detail; onClose: () => void }
       <ol className="timeline" data-testid="history-timeline">
         {timeline.map((e, i) => (
           <li key={i} data-kind={e.kind}>
-            <span>{new Date(e.at).toLocaleTimeString()}</span> <span>{t(`history.kind.${e.kind}`)}</span>{' '}
-            <span className="hint">{Object.entries(e.data).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}</span>
+            <span>{new Date(e.at).toLocaleTimeString(i18n.language)}</span> <span data-testid="history-event">{timelineText(t, i18n.language, e)}</span>
           </li>
         ))}
       </ol>
