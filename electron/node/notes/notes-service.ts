@@ -26,7 +26,7 @@ export interface NotesServiceOptions {
 }
 
 type Job = { method: StoreMethod; args: unknown; note?: string; waiters: Array<{ resolve: (durable: boolean) => void; reject: (e: unknown) => void }>; told?: boolean };
-const retryable = (e: unknown) => e instanceof StoreError && (e.code === 'disk-full' || e.code === 'io' || e.code === 'busy' || e.code === 'read-only');
+const retryable = (e: unknown) => e instanceof StoreError && (e.code === 'disk-full' || e.code === 'io' || e.code === 'busy' || e.code === 'read-only' || e.code === 'worker-exited');
 
 /**
  * The notes service: records every call and its timeline from the call manager's events, keeps each call's note
@@ -47,6 +47,15 @@ export class NotesService {
   private readonly listeners = new Set<(s: NotesStatus) => void>();
   private storeState: { store: NotesStatus['store']; detail?: string; movedTo?: string } = { store: 'ok' };
   private failedOpen = false;
+  /** The state the last open left (ok, or recovered from a corrupt file); shown again once writes go through. */
+  private openState: typeof this.storeState = { store: 'ok' };
+  private stopping = false;
+  private reviveAttempt = 0;
+  private reviveTimer: unknown;
+  private reviving: Promise<void> | undefined;
+  /** Settles when the pending reopen attempt has run (reads wait for it rather than failing at once). */
+  private reviveAttemptDone: Promise<void> | undefined;
+  private endReviveWait: (() => void) | undefined;
   /** The disk refused the head of the queue; it is retried every `retryMs`. */
   private blocked = false;
   readonly sender: OutboxSender;
@@ -61,14 +70,9 @@ export class NotesService {
   start(): Promise<void> {
     this.opening ??= (async () => {
       try {
-        this.store = await StoreClient.open({ file: this.o.file, options: { recoverCorrupt: true }, ...(this.o.workerUrl ? { workerUrl: this.o.workerUrl } : {}) });
-        const moved = this.store.info.recoveredFrom;
-        if (moved) {
-          this.o.log.warn('notes database was corrupt; moved aside and started fresh', { movedTo: moved.movedTo, reason: moved.reason });
-          this.storeState = { store: 'recovered', detail: moved.reason.slice(0, 500), movedTo: moved.movedTo };
-        }
+        await this.openClient();
         // What is still waiting for the sync endpoint from earlier sessions is known before the first delivery run.
-        const pending = await this.store.call('outboxStats', {});
+        const pending = await this.store!.call('outboxStats', {});
         this.sender.pending = pending.pending;
         if (pending.lastError) this.sender.lastError = pending.lastError;
       } catch (e) {
@@ -84,8 +88,72 @@ export class NotesService {
     return this.opening;
   }
 
+  /** Opens the store's worker on the file and watches it: a worker that dies is replaced (`revive`). */
+  private async openClient(): Promise<StoreClient> {
+    const client = await StoreClient.open({ file: this.o.file, options: { recoverCorrupt: true }, ...(this.o.workerUrl ? { workerUrl: this.o.workerUrl } : {}) });
+    const moved = client.info.recoveredFrom;
+    this.openState = { store: 'ok' };
+    if (moved) {
+      this.o.log.warn('notes database was corrupt; moved aside and started fresh', { movedTo: moved.movedTo, reason: moved.reason });
+      this.openState = { store: 'recovered', detail: moved.reason.slice(0, 500), movedTo: moved.movedTo };
+    }
+    this.storeState = this.openState;
+    client.onExit((e) => this.lost(client, e));
+    this.store = client;
+    return client;
+  }
+
+  /**
+   * The store's worker died (crash, out of memory): what is queued stays in memory (`durable: false`), `notes.status`
+   * says `failed` with `worker-exited: …; reopening …`, and a new worker is opened on the same file — at once, then
+   * with back-off (retryMs·2^n, at most 30 s) while that fails. Once it is up the queue is written in order.
+   */
+  private lost(client: StoreClient, e: StoreError): void {
+    if (this.store !== client || this.stopping) return;
+    this.store = undefined;
+    this.blocked = true;
+    for (const j of this.queue) if (!j.told) { j.told = true; j.waiters.forEach((w) => w.resolve(false)); j.waiters = []; }
+    this.o.log.error('notes store worker died; drafts kept in memory, reopening', { error: e.message, writes: this.queue.length });
+    this.reviveAttempt = 0;
+    this.scheduleRevive(e.message);
+  }
+
+  private scheduleRevive(why: string): void {
+    const attempt = ++this.reviveAttempt;
+    const delay = attempt === 1 ? 0 : Math.min(30_000, (this.o.retryMs ?? 2_000) * 2 ** (attempt - 2));
+    this.storeState = { store: 'failed', detail: `worker-exited: ${why}; reopening${delay ? ` in ${delay} ms` : ''} (attempt ${attempt})`.slice(0, 500) };
+    this.changed();
+    let done!: () => void;
+    this.reviveAttemptDone = new Promise<void>((r) => { done = r; });
+    this.reviveTimer = this.clock.setTimeout(() => {
+      this.reviveTimer = undefined;
+      this.reviving = this.revive().finally(() => { this.reviving = undefined; done(); });
+    }, delay);
+    this.endReviveWait = done;
+  }
+
+  private async revive(): Promise<void> {
+    try {
+      await this.openClient();
+    } catch (e) {
+      if (this.stopping) return;
+      const err = e instanceof StoreError ? e : new StoreError('internal', String(e));
+      this.o.log.warn('notes store could not be reopened; trying again', { code: err.code, error: err.message, attempt: this.reviveAttempt });
+      this.scheduleRevive(`${err.code}: ${err.message}`);
+      return;
+    }
+    if (this.stopping) return; // stop() closes it
+    this.o.log.info('notes store reopened', { writes: this.queue.length });
+    this.changed();
+    this.pump();
+    this.sender.kick();
+  }
+
   async stop(): Promise<void> {
     await this.opening;
+    this.stopping = true;
+    if (this.reviveTimer !== undefined) { this.clock.clearTimeout(this.reviveTimer); this.reviveTimer = undefined; this.endReviveWait?.(); }
+    await this.reviving;
     if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     await this.sender.stop();
@@ -224,8 +292,15 @@ export class NotesService {
 
   private async read<M extends StoreMethod>(method: M, args: StoreArgs<M>, fallback: StoreResult<M>): Promise<StoreResult<M>> {
     await this.opening;
-    if (!this.store) return fallback;
-    return this.store.call(method, args);
+    for (let tries = 0; ; tries++) {
+      // The worker died: wait for the reopen attempt under way, then read from the new one (or fall back).
+      if (!this.store && (this.reviveTimer !== undefined || this.reviving)) await this.reviveAttemptDone;
+      const store = this.store;
+      if (!store) return fallback;
+      try { return await store.call(method, args); } catch (e) {
+        if (tries > 0 || !(e instanceof StoreError && e.code === 'worker-exited')) throw e;
+      }
+    }
   }
 
   /** Queues a write; resolves true once on disk, false as soon as the disk refused it (it stays queued and is retried). */
@@ -260,18 +335,20 @@ export class NotesService {
     void (async () => {
       while (this.queue.length && this.store) {
         const job = this.queue[0]!;
+        const store = this.store;
         try {
-          await this.store.call(job.method, job.args as never);
+          await store.call(job.method, job.args as never);
           this.queue.shift();
           if (job.note && job.method !== 'finishNote' && this.unsaved.get((job.args as { callId: string }).callId)?.updatedAt === (job.args as { at: number }).at) {
             this.unsaved.delete((job.args as { callId: string }).callId);
           }
           if (job.method === 'finishNote') this.unsaved.delete((job.args as { callId: string }).callId);
           job.waiters.forEach((w) => w.resolve(true));
-          if (this.blocked) { this.blocked = false; this.storeState = { store: 'ok' }; this.changed(); }
+          if (this.blocked) { this.blocked = false; this.storeState = this.openState; this.changed(); }
         } catch (e) {
           if (retryable(e)) {
             const err = e as StoreError;
+            if (err.code === 'worker-exited') { this.lost(store, err); break; } // reopened, then pumped again
             if (!this.blocked) {
               this.blocked = true;
               this.o.log.warn('notes write refused by the disk; kept in memory, retrying', { code: err.code, error: err.message });

@@ -40,6 +40,8 @@ export class StoreClient {
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
   private exited: StoreError | undefined;
+  private closing = false;
+  private readonly exitListeners = new Set<(e: StoreError) => void>();
 
   private constructor(private readonly worker: Worker, readonly info: StoreInfo) {
     worker.on('message', (m: StoreReply) => {
@@ -50,9 +52,11 @@ export class StoreClient {
       else p.reject(new StoreError(m.error.code, m.error.message, m.error.details));
     });
     const fail = (why: string) => {
+      const first = !this.exited;
       this.exited ??= new StoreError('worker-exited', why);
       for (const p of this.pending.values()) p.reject(this.exited);
       this.pending.clear();
+      if (first && !this.closing) for (const l of this.exitListeners) l(this.exited);
     };
     worker.on('error', (e) => fail(`store worker failed: ${e.message}`));
     worker.on('exit', (code) => fail(`store worker exited (${code})`));
@@ -85,9 +89,19 @@ export class StoreClient {
     });
   }
 
+  /**
+   * The worker ended without `close()` (it crashed, ran out of memory, was terminated): every call from then on
+   * rejects with `worker-exited`; whoever owns the client opens a new one on the same file.
+   */
+  onExit(l: (e: StoreError) => void): () => void { this.exitListeners.add(l); return () => this.exitListeners.delete(l); }
+
+  /** Ends the worker thread at once, as a crash would (tests of the recovery; the listeners of `onExit` hear it). */
+  async terminate(): Promise<void> { await this.worker.terminate(); }
+
   /** Closes the database (checkpointing the WAL) and ends the worker. */
   async close(): Promise<void> {
     if (this.exited) return;
+    this.closing = true;
     const done = new Promise<void>((r) => this.worker.once('exit', () => r()));
     this.worker.postMessage('close');
     const timer = setTimeout(() => void this.worker.terminate(), 5000);

@@ -105,6 +105,31 @@ describe('notes service', { timeout: 30_000 }, () => {
     expect(onDisk?.text).toBe(`${big} y más`);
   });
 
+  it('the store worker dies with a draft queued: kept in memory, status says it is reopening, the draft lands on the new worker', async () => {
+    const s = await service();
+    const statuses: NotesStatus[] = [];
+    s.onStatus((x) => statuses.push(x));
+    const c = callEvents('w1');
+    s.onCallEvent(c.ring()); s.onCallEvent(c.answer(2_000));
+    await s.save({ callId: 'w1', fields: {}, text: 'antes del fallo' });
+    const dead = s.storeClient()!;
+    const killed = dead.terminate();
+    now += 1_000;
+    const queued = s.save({ callId: 'w1', fields: { motivo: 'baja' }, text: 'escrito mientras el almacén muere' });
+    await killed;
+    expect((await queued).durable).toBe(false);
+    expect((await s.get('w1')).note?.text).toBe('escrito mientras el almacén muere');
+    expect(statuses.some((x) => x.store === 'failed' && /^worker-exited: .*reopening/.test(x.detail ?? ''))).toBe(true);
+    for (let i = 0; i < 500 && (s.storeClient() === undefined || s.storeClient() === dead || s.status().store !== 'ok'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(s.storeClient()).not.toBe(dead);
+    await s.flush();
+    expect(await s.storeClient()!.call('getNote', { callId: 'w1' })).toMatchObject({ text: 'escrito mientras el almacén muere', fields: { motivo: 'baja' } });
+    expect((await s.get('w1')).note?.text).toBe('escrito mientras el almacén muere');
+    expect((await s.save({ callId: 'w1', fields: {}, text: 'después' })).durable).toBe(true);
+    const again = await restart(s);
+    expect((await again.get('w1')).note?.text).toBe('después');
+  });
+
   it('tells the agent when the database was corrupt and where it went; refuses a newer one but keeps typing in memory', async () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(path.join(dir, 'notes.sqlite'), Buffer.alloc(8192, 0x41));
