@@ -2,6 +2,7 @@ import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
+import { esMX } from '../../renderer/src/i18n/es-MX';
 import { createI18n } from '../../renderer/src/i18n/i18n';
 import { createAppStore } from '../../renderer/src/state/app-store';
 import { HeadsetCheck } from '../../renderer/src/ui/HeadsetCheck';
@@ -34,7 +35,20 @@ describe('headset check screen', () => {
     expect(p.getAttribute('data-reason')).toBe('no-access');
     expect(p.textContent).toContain('No se ha podido abrir <img src=x onerror=alert(1)>');
     expect(p.textContent).toContain('informática');
+    // The device's own (English) message is kept for IT, under a translated label, not inside the sentence.
+    expect(p.textContent).toContain('No se ha podido abrir <img src=x onerror=alert(1)>. En Linux');
+    expect(p.textContent).toContain('Detalle para informática: cannot open device with path /dev/hidraw4');
     expect(el.querySelector('img')).toBeNull();
+  });
+
+  it('says why a connected headset stopped working by its reason, not by the core\'s English message', async () => {
+    const bridge = fakeBridge({
+      'headset.get': async () => ({ connected: true, product: 'Jabra', status: { usable: false, reason: 'write-failed', detail: 'write EIO' }, buttons: [], lights: [] }),
+    });
+    const { el } = await mount('es-MX', bridge);
+    const p = el.querySelector('[data-testid="headset-unusable"]')!;
+    expect(p.getAttribute('data-reason')).toBe('write-failed');
+    expect(p.textContent).toBe(`${esMX['headset.unusable.write-failed']} Detalle para TI: write EIO`);
   });
 
   it('names each decoded press in the agent\'s language', async () => {

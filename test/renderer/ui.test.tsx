@@ -89,3 +89,25 @@ describe('app shell', () => {
     await unmount();
   });
 });
+
+describe('notices', () => {
+  it('frames the core\'s technical detail in the agent\'s language, names the dismiss button, and keeps hostile detail as text', async () => {
+    const { el, bridge, unmount } = await mount('es-MX');
+    await act(async () => {
+      bridge.emit('call.notice', { code: 'transfer-failed', detail: '<img src=x onerror=alert(1)> 486 Busy Here' });
+      bridge.emit('call.notice', { code: 'invalid-number', detail: 'abc#' });
+    });
+    const items = [...el.querySelectorAll('[data-testid=notices] li')];
+    const byCode = (c: string) => items.find((li) => li.getAttribute('data-code') === c)!;
+    expect(byCode('transfer-failed').querySelector('[data-testid=notice-detail]')?.textContent).toBe('Detalle para TI: <img src=x onerror=alert(1)> 486 Busy Here');
+    expect(byCode('transfer-failed').textContent).toContain(esMX['notice.transfer-failed']);
+    expect(byCode('invalid-number').querySelector('[data-testid=notice-detail]')?.textContent).toBe('Número: abc#');
+    expect(el.querySelector('img')).toBeNull();
+    const dismiss = byCode('invalid-number').querySelector<HTMLButtonElement>('[data-testid=notice-dismiss]')!;
+    expect(dismiss.getAttribute('aria-label')).toBe(esMX['notice.dismiss']);
+    await act(async () => dismiss.click());
+    // Only the one dismissed goes, even when both arrived in the same millisecond.
+    expect([...el.querySelectorAll('[data-testid=notices] li')].map((li) => li.getAttribute('data-code'))).toEqual(['transfer-failed']);
+    await unmount();
+  });
+});

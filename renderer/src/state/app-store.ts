@@ -19,11 +19,12 @@ export interface AppState {
   mute: MuteStatus | undefined;
   /** Agent state (Available / Not ready / after-call work / Break), as the core reports it. */
   agent: AgentView | undefined;
-  notices: Array<CallNotice & { at: number }>;
+  /** `id` tells notices apart (two may arrive in the same millisecond). */
+  notices: Array<CallNotice & { at: number; id: number }>;
   test: { running: boolean; steps: StepReport[]; registered?: boolean };
 }
 
-export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(at: number): void; note: NoteDraft };
+export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(id: number): void; note: NoteDraft };
 
 /**
  * The renderer's state: a view of what the core reports, fed by events. The renderer never decides a call,
@@ -47,13 +48,14 @@ export function createAppStore(bridge: Bridge): AppStore {
   bridge.on('calls', (calls) => store.setState({ calls }));
   bridge.on('mute', (mute) => store.setState({ mute }));
   bridge.on('agent', (agent) => store.setState({ agent }));
-  bridge.on('call.notice', (n) => store.setState((s) => ({ notices: [...s.notices.slice(-4), { ...n, at: Date.now() }] })));
+  let noticeId = 0;
+  bridge.on('call.notice', (n) => store.setState((s) => ({ notices: [...s.notices.slice(-4), { ...n, at: Date.now(), id: ++noticeId }] })));
   bridge.on('connection.step', (step) => store.setState((s) => ({ test: { ...s.test, steps: [...s.test.steps, step] } })));
   bridge.onStatus((status) => { store.setState({ bridge: status }); if (status === 'connected') void load().catch(() => undefined); });
   if (bridge.status() === 'connected') void load().catch(() => undefined);
   return Object.assign(store, {
     bridge,
     note: createNoteDraft(bridge.client),
-    dismissNotice: (at: number) => store.setState((s) => ({ notices: s.notices.filter((n) => n.at !== at) })),
+    dismissNotice: (id: number) => store.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   });
 }

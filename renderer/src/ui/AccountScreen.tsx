@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { parseAccount, type AccountFieldErrors } from '../../../electron/common/contract/account';
 import { ContractError } from '../../../electron/common/contract/errors';
 import { useApp, useAppStore } from './context';
+import { TechDetail } from './TechDetail';
 
 type Field = 'server' | 'user' | 'authUser' | 'password' | 'displayName';
 const testIds: Record<Field, string> = { server: 'account-server', user: 'account-user', authUser: 'account-auth-user', password: 'account-password', displayName: 'account-display-name' };
@@ -108,7 +109,7 @@ export function AccountScreen() {
               <li key={s.step} data-step={s.step} data-status={s.status} className={`step step-${s.status}`}>
                 <span aria-hidden="true">{s.status === 'ok' ? '✔' : s.status === 'failed' ? '✖' : '–'}</span> {t(`step.${s.step}`)}: {t(`step.status.${s.status}`)}
                 {s.ms !== undefined && <span className="ms"> ({s.ms} ms)</span>}
-                {s.detail && <span className="detail"> — {s.detail}</span>}
+                {s.detail && <> — <TechDetail detail={s.detail} /></>}
               </li>
             ))}
           </ol>

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallResult } from '../../../electron/common/contract/contract';
 import { useApp, useAppStore } from './context';
+import { TechDetail } from './TechDetail';
 
 type View = CallResult<'headset.get'>;
 
@@ -26,10 +27,14 @@ export function HeadsetCheck() {
       <h2 id={`${id}-t`}>{t('headset.title')}</h2>
       {!view?.connected && <p data-testid="headset-none">{view?.unsupported ? t('headset.unsupported') : t('headset.none')}</p>}
       {view?.connected && <p data-testid="headset-name">{t('headset.connected', { name: view.product ?? view.path ?? '' })}</p>}
-      {view?.connected && !view.status.usable && <p className="error" role="alert">{t('headset.unusable', { detail: view.status.detail })}</p>}
+      {view?.connected && !view.status.usable && (
+        <p className="error" role="alert" data-testid="headset-unusable" data-reason={view.status.reason}>
+          {t(`headset.unusable.${view.status.reason}`)} <TechDetail detail={view.status.detail} />
+        </p>
+      )}
       {view?.problems?.map((p) => (
         <p key={p.path} className="error" role="alert" data-testid="headset-problem" data-reason={p.reason}>
-          {t(`headset.problem.${p.reason}`, { name: p.product ?? p.path, detail: p.detail })}
+          {t(`headset.problem.${p.reason}`, { name: p.product ?? p.path })} <TechDetail detail={p.detail} />
         </p>
       ))}
       {view?.connected && (

@@ -24,7 +24,7 @@ const parseDay = (v: string, endOfDay: boolean): number | undefined => {
 
 /** Past calls: times, full-text search over notes, a call's timeline and note, CSV export. */
 export function History() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const store = useAppStore();
   const labels = useNoteLabels();
   const id = useId();
@@ -108,7 +108,7 @@ export function History() {
               <tbody>
                 {result.calls.map((x) => (
                   <tr key={x.callId} data-testid="history-row" data-call-id={x.callId}>
-                    <td>{new Date(x.ringAt).toLocaleString()} <span className="hint">{t(`history.direction.${x.direction}`)}</span></td>
+                    <td>{new Date(x.ringAt).toLocaleString(i18n.language)} <span className="hint">{t(`history.direction.${x.direction}`)}</span></td>
                     <td>{x.remoteName || x.remoteNumber || t('call.unknownCaller')} {x.remoteName && <span className="hint">{x.remoteNumber}</span>}
                       {x.snippet && <div className="snippet" data-testid="history-snippet">{x.snippet}</div>}</td>
                     <td>{formatDuration(x.handleMs)}</td><td>{formatDuration(x.holdMs)}</td><td>{formatDuration(x.acwMs)}</td>

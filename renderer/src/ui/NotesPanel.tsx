@@ -20,7 +20,7 @@ export function useNoteLabels() {
  * as the agent types (≤300 ms at risk), and is finished with a disposition and the required fields filled.
  */
 export function NotesPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const store = useAppStore();
   const note = useStore(store.note);
   const calls = useApp((s) => s.calls.calls);
@@ -79,7 +79,7 @@ export function NotesPanel() {
             {offered.map((d) => (
               <li key={d.callId} data-testid="notes-draft" data-call-id={d.callId}>
                 <span>{d.remoteName || d.remoteNumber || t('call.unknownCaller')}</span>{' '}
-                <span className="hint">{new Date(d.updatedAt).toLocaleString()}</span>{' '}
+                <span className="hint">{new Date(d.updatedAt).toLocaleString(i18n.language)}</span>{' '}
                 <span className="preview">{d.preview}</span>{' '}
                 <button type="button" data-testid="notes-draft-open" onClick={() => void store.note.open(d.callId, templates[0]?.id ?? null)}>{t('notes.continue')}</button>
               </li>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useApp, useAppStore } from './context';
+import { TechDetail } from './TechDetail';
 
 export function Notices() {
   const { t } = useTranslation();
@@ -9,9 +10,11 @@ export function Notices() {
   return (
     <ul className="notices" role="alert" data-testid="notices">
       {notices.map((n) => (
-        <li key={n.at} data-code={n.code}>
-          {t(`notice.${n.code}`)}{n.detail ? ` (${n.detail})` : ''}
-          <button type="button" aria-label="×" onClick={() => store.dismissNotice(n.at)}>×</button>
+        <li key={n.id} data-code={n.code}>
+          {t(`notice.${n.code}`)}{' '}
+          {n.code === 'invalid-number' && n.detail ? <span className="tech-detail" data-testid="notice-detail">{t('notice.number', { detail: n.detail })}</span>
+            : <TechDetail detail={n.detail} testId="notice-detail" />}{' '}
+          <button type="button" aria-label={t('notice.dismiss')} data-testid="notice-dismiss" onClick={() => store.dismissNotice(n.id)}><span aria-hidden="true">×</span></button>
         </li>
       ))}
     </ul>
