@@ -25,7 +25,7 @@ export interface NotesServiceOptions {
   sync?: { agent?: https.Agent; timeoutMs?: number; baseDelayMs?: number; maxDelayMs?: number; random?: () => number };
 }
 
-type Job = { method: StoreMethod; args: unknown; note?: string; waiters: Array<{ resolve: (durable: boolean) => void; reject: (e: unknown) => void }>; told?: boolean };
+type Job = { method: StoreMethod; args: unknown; note?: string; version?: number; waiters: Array<{ resolve: (durable: boolean) => void; reject: (e: unknown) => void }>; told?: boolean };
 const retryable = (e: unknown) => e instanceof StoreError && (e.code === 'disk-full' || e.code === 'io' || e.code === 'busy' || e.code === 'read-only' || e.code === 'worker-exited');
 
 /**
@@ -42,6 +42,9 @@ export class NotesService {
   private retryTimer: unknown;
   /** The newest note each call has that is not on disk yet. */
   private readonly unsaved = new Map<string, NoteView>();
+  /** Which change of the note `unsaved` holds: only the write carrying that change may drop it once on disk. */
+  private readonly unsavedVersion = new Map<string, number>();
+  private noteVersion = 0;
   private readonly lastQualityAt = new Map<string, number>();
   private readonly clock: Clock;
   private readonly listeners = new Set<(s: NotesStatus) => void>();
@@ -234,7 +237,7 @@ export class NotesService {
     const at = this.clock.now();
     const known = this.unsaved.get(a.callId) ?? (await this.read('getNote', { callId: a.callId }, null));
     if (!this.editable(known)) throw new StoreError('not-editable', 'the note is final and its edit window has passed');
-    this.unsaved.set(a.callId, {
+    const version = this.keep(a.callId, {
       callId: a.callId, templateId: a.templateId === undefined ? known?.templateId ?? null : a.templateId, fields: a.fields, text: a.text,
       disposition: a.disposition === undefined ? known?.disposition ?? null : a.disposition, status: known?.status ?? 'draft', updatedAt: at,
       ...(known?.finishedAt !== undefined ? { finishedAt: known.finishedAt } : {}),
@@ -242,7 +245,7 @@ export class NotesService {
     const durable = await this.write('saveNote', {
       callId: a.callId, at, fields: a.fields, text: a.text, editWindowMs: this.editWindowMs(), enqueueUpdate: this.sender.usable(),
       ...(a.templateId !== undefined ? { templateId: a.templateId } : {}), ...(a.disposition !== undefined ? { disposition: a.disposition } : {}),
-    }, `note:${a.callId}`);
+    }, `note:${a.callId}`, version);
     if (known?.status === 'final') this.kickSenderAfterQueue();
     return { savedAt: at, durable };
   }
@@ -255,8 +258,8 @@ export class NotesService {
     if (missing.length) return { ok: false, missing };
     if (note?.status === 'final' && !this.editable(note)) return { ok: true, missing: [] };
     const at = this.clock.now();
-    if (note) this.unsaved.set(callId, { ...note, status: 'final', disposition, finishedAt: note.finishedAt ?? at, updatedAt: at });
-    await this.write('finishNote', { callId, at, disposition, requiredFields: [...required], enqueue: this.sender.usable() }, `note:${callId}`);
+    const version = note ? this.keep(callId, { ...note, status: 'final', disposition, finishedAt: note.finishedAt ?? at, updatedAt: at }) : undefined;
+    await this.write('finishNote', { callId, at, disposition, requiredFields: [...required], enqueue: this.sender.usable() }, `note:${callId}`, version);
     this.kickSenderAfterQueue();
     return { ok: true, missing: [] };
   }
@@ -285,6 +288,22 @@ export class NotesService {
 
   // ---- internals --------------------------------------------------------------------------------------------
 
+  /** The note as the agent last left it, until the write carrying this change is on disk (or refused for good). */
+  private keep(callId: string, note: NoteView): number {
+    const version = ++this.noteVersion;
+    this.unsaved.set(callId, note);
+    this.unsavedVersion.set(callId, version);
+    return version;
+  }
+
+  /** A note write is done with: the in-memory note goes only if no newer change of it is still queued behind. */
+  private settled(job: Job): void {
+    const callId = (job.args as { callId: string }).callId;
+    if (job.version === undefined || this.unsavedVersion.get(callId) !== job.version) return;
+    this.unsaved.delete(callId);
+    this.unsavedVersion.delete(callId);
+  }
+
   private editWindowMs() { return this.o.settings().editWindowMin * 60_000; }
   private editable(note: NoteView | null): boolean {
     return !note || note.status === 'draft' || (note.finishedAt ?? 0) + this.editWindowMs() >= this.clock.now();
@@ -304,20 +323,22 @@ export class NotesService {
   }
 
   /** Queues a write; resolves true once on disk, false as soon as the disk refused it (it stays queued and is retried). */
-  private write<M extends StoreMethod>(method: M, args: StoreArgs<M>, note?: string): Promise<boolean> {
+  private write<M extends StoreMethod>(method: M, args: StoreArgs<M>, note?: string, version?: number): Promise<boolean> {
     return new Promise((resolve, reject) => {
       // Typing replaces a queued save of the same note that has not been sent yet; both callers learn the outcome.
       let last: Job | undefined;
       for (let i = this.queue.length - 1; note && i > 0 && !last; i--) if (this.queue[i]!.note === note) last = this.queue[i];
       if (last && last.method === method && method === 'saveNote') {
         last.args = args;
+        last.version = version;
         if (this.blocked) resolve(false); else last.waiters.push({ resolve, reject });
         return;
       }
       if (!note && this.failedOpen) { resolve(false); return; } // no database this session: the timeline is not kept
       // While the disk refuses writes, the caller learns at once that this one is only in memory.
-      if (this.blocked) { this.queue.push({ method, args, ...(note ? { note } : {}), waiters: [], told: true }); resolve(false); }
-      else this.queue.push({ method, args, ...(note ? { note } : {}), waiters: [{ resolve, reject }] });
+      const job = { method, args, ...(note ? { note } : {}), ...(version !== undefined ? { version } : {}) };
+      if (this.blocked) { this.queue.push({ ...job, waiters: [], told: true }); resolve(false); }
+      else this.queue.push({ ...job, waiters: [{ resolve, reject }] });
       if (this.queue.length > 20_000) {
         const i = this.queue.findIndex((j, k) => k > 0 && !j.note);
         if (i > 0) this.queue.splice(i, 1)[0]!.waiters.forEach((w) => w.resolve(false));
@@ -339,10 +360,7 @@ export class NotesService {
         try {
           await store.call(job.method, job.args as never);
           this.queue.shift();
-          if (job.note && job.method !== 'finishNote' && this.unsaved.get((job.args as { callId: string }).callId)?.updatedAt === (job.args as { at: number }).at) {
-            this.unsaved.delete((job.args as { callId: string }).callId);
-          }
-          if (job.method === 'finishNote') this.unsaved.delete((job.args as { callId: string }).callId);
+          if (job.note) this.settled(job);
           job.waiters.forEach((w) => w.resolve(true));
           if (this.blocked) { this.blocked = false; this.storeState = this.openState; this.changed(); }
         } catch (e) {
@@ -360,7 +378,7 @@ export class NotesService {
             break;
           }
           this.queue.shift();
-          if (job.note) this.unsaved.delete((job.args as { callId: string }).callId);
+          if (job.note) this.settled(job);
           if (job.waiters.length === 0) this.o.log.warn('notes write failed', { method: job.method, error: String(e) });
           job.waiters.forEach((w) => w.reject(e));
         }

@@ -130,6 +130,37 @@ describe('notes service', { timeout: 30_000 }, () => {
     expect((await again.get('w1')).note?.text).toBe('después');
   });
 
+  it('a finish on disk keeps the newer change still queued behind it: get and detail show the newest until it lands', async () => {
+    const s = await service();
+    const c = callEvents('n1');
+    s.onCallEvent(c.ring()); s.onCallEvent(c.answer(2_000));
+    await s.save({ callId: 'n1', fields: {}, text: 'primera' });
+    await s.storeClient()!.call('setPageLimit', { pages: 1 });
+    const second = 'segunda versión '.repeat(3_000);
+    expect((await s.save({ callId: 'n1', fields: {}, text: second })).durable).toBe(false);
+    now += 1_000;
+    expect(await s.finish('n1', 'resolved')).toEqual({ ok: true, missing: [] });
+    now += 1_000;
+    const third = Array.from({ length: 60_000 }, (_, i) => `palabra${i}`).join(' ');
+    expect((await s.save({ callId: 'n1', fields: {}, text: third })).durable).toBe(false);
+    // Room for the second version and the finish, not for the third.
+    const BetterSqlite3 = (await import('better-sqlite3')).default;
+    const ro = new BetterSqlite3(path.join(dir, 'notes.sqlite'), { readonly: true });
+    const pages = ro.pragma('page_count', { simple: true }) as number;
+    ro.close();
+    await s.storeClient()!.call('setPageLimit', { pages: pages + 100 });
+    let onDisk = await s.storeClient()!.call('getNote', { callId: 'n1' });
+    for (let i = 0; i < 300 && onDisk?.status !== 'final'; i++) { await new Promise((r) => setTimeout(r, 10)); onDisk = await s.storeClient()!.call('getNote', { callId: 'n1' }); }
+    expect(onDisk).toMatchObject({ status: 'final', text: second });
+    expect(s.status().store).toBe('disk-full');
+    expect((await s.get('n1')).note).toMatchObject({ status: 'final', disposition: 'resolved', text: third });
+    expect((await s.detail('n1'))!.note).toMatchObject({ status: 'final', text: third });
+    await s.storeClient()!.call('setPageLimit', { pages: null });
+    for (let i = 0; i < 300 && s.status().store !== 'ok'; i++) await new Promise((r) => setTimeout(r, 10));
+    await s.flush();
+    expect(await s.storeClient()!.call('getNote', { callId: 'n1' })).toMatchObject({ status: 'final', text: third });
+  });
+
   it('tells the agent when the database was corrupt and where it went; refuses a newer one but keeps typing in memory', async () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(path.join(dir, 'notes.sqlite'), Buffer.alloc(8192, 0x41));
