@@ -54,8 +54,8 @@ describe('headset check screen', () => {
   it('names each decoded press in the agent\'s language', async () => {
     const bridge = fakeBridge({ 'headset.get': async () => ({ connected: true, product: 'Jabra', status: { usable: true }, buttons: ['hookSwitch', 'volumeUp'], lights: ['offHook'] }) });
     const { el } = await mount('es-MX', bridge);
-    await act(async () => { bridge.emit('headset.button', { usage: 'volumeUp', value: 1 }); bridge.emit('headset.button', { usage: 'hookSwitch', value: 1 }); });
+    await act(async () => { bridge.emit('headset.button', { usage: 'volumeUp', value: 1 }); bridge.emit('headset.button', { usage: 'hookSwitch', value: 1 }); bridge.emit('headset.button', { usage: 'telephonyKey7', value: 1 }); });
     const items = [...el.querySelectorAll('[data-testid="headset-events"] li')].map((li) => li.textContent);
-    expect(items).toEqual(['Botón de llamada (colgar/descolgar) (1)', 'Subir volumen (1)']);
+    expect(items).toEqual(['Otro botón (telephonyKey7) (1)', 'Botón de llamada (colgar/descolgar) (1)', 'Subir volumen (1)']);
   });
 });

@@ -176,6 +176,7 @@ export const en = {
   'headset.usage.lineBusy': 'Line busy',
   'headset.usage.volumeUp': 'Volume up',
   'headset.usage.volumeDown': 'Volume down',
+  'headset.usage.other': "Other button ({{usage}})",
   'agent.change': "Change status",
   'agent.state.available': "Available",
   'agent.state.not-ready': "Not ready",

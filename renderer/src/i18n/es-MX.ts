@@ -178,6 +178,7 @@ export const esMX: Messages = {
   'headset.usage.lineBusy': 'Línea ocupada',
   'headset.usage.volumeUp': 'Subir volumen',
   'headset.usage.volumeDown': 'Bajar volumen',
+  'headset.usage.other': "Otro botón ({{usage}})",
   'agent.change': "Cambiar estado",
   'agent.state.available': "Disponible",
   'agent.state.not-ready': "No disponible",

@@ -47,7 +47,7 @@ export function HeadsetCheck() {
             <button type="button" onClick={() => light(null)}>{t('headset.light.off')}</button>
           </div>
           <ol aria-live="polite" aria-label={t('headset.events')} data-testid="headset-events">
-            {events.map((e) => <li key={e.at + e.usage} data-usage={e.usage}>{t(`headset.usage.${e.usage}`, { defaultValue: e.usage })} ({e.value})</li>)}
+            {events.map((e) => <li key={e.at + e.usage} data-usage={e.usage}>{t(`headset.usage.${e.usage}`, { defaultValue: t('headset.usage.other', { usage: e.usage }) })} ({e.value})</li>)}
           </ol>
         </>
       )}
