@@ -374,7 +374,8 @@ export class NotesService {
               this.changed();
             }
             if (!job.told) { job.told = true; job.waiters.forEach((w) => w.resolve(false)); job.waiters = []; }
-            this.retryTimer ??= this.clock.setTimeout(() => { this.retryTimer = undefined; this.pump(); }, this.o.retryMs ?? 2_000);
+            // After stop() nothing is armed: the final flush tries each write once and shutdown goes on.
+            if (!this.stopping) this.retryTimer ??= this.clock.setTimeout(() => { this.retryTimer = undefined; this.pump(); }, this.o.retryMs ?? 2_000);
             break;
           }
           this.queue.shift();

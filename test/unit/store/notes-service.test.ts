@@ -6,6 +6,7 @@ import type { NotesStatus } from '../../../electron/common/contract/notes';
 import { silentLogger } from '../../../electron/node/log';
 import { NotesService, type NotesSettings } from '../../../electron/node/notes/notes-service';
 import { callEvents } from '../../support/call-events';
+import { FakeClock } from '../../support/fake-clock';
 import { bundleStoreWorker } from '../../support/store-build';
 
 let worker: Awaited<ReturnType<typeof bundleStoreWorker>>;
@@ -152,6 +153,7 @@ describe('notes service', { timeout: 30_000 }, () => {
     let onDisk = await s.storeClient()!.call('getNote', { callId: 'n1' });
     for (let i = 0; i < 300 && onDisk?.status !== 'final'; i++) { await new Promise((r) => setTimeout(r, 10)); onDisk = await s.storeClient()!.call('getNote', { callId: 'n1' }); }
     expect(onDisk).toMatchObject({ status: 'final', text: second });
+    for (let i = 0; i < 300 && s.status().store !== 'disk-full'; i++) await new Promise((r) => setTimeout(r, 10)); // the third is refused
     expect(s.status().store).toBe('disk-full');
     expect((await s.get('n1')).note).toMatchObject({ status: 'final', disposition: 'resolved', text: third });
     expect((await s.detail('n1'))!.note).toMatchObject({ status: 'final', text: third });
@@ -159,6 +161,26 @@ describe('notes service', { timeout: 30_000 }, () => {
     for (let i = 0; i < 300 && s.status().store !== 'ok'; i++) await new Promise((r) => setTimeout(r, 10));
     await s.flush();
     expect(await s.storeClient()!.call('getNote', { callId: 'n1' })).toMatchObject({ status: 'final', text: third });
+  });
+
+  it('stop() while the disk refuses a write in flight: the retry timer is not armed again after stop', async () => {
+    const fake = new FakeClock();
+    const s = new NotesService({ file: path.join(dir, 'notes.sqlite'), workerUrl: worker.url, log: silentLogger, settings: () => settings, clock: fake, retryMs: 20 });
+    services.push(s);
+    await s.start();
+    const c = callEvents('t1');
+    s.onCallEvent(c.ring()); s.onCallEvent(c.answer(2_000));
+    await s.save({ callId: 't1', fields: {}, text: 'corta' });
+    await s.storeClient()!.call('setPageLimit', { pages: 1 });
+    const big = 'texto que no cabe '.repeat(20_000);
+    expect((await s.save({ callId: 't1', fields: {}, text: big })).durable).toBe(false);
+    expect(fake.pending()).toEqual([20]);
+    const again = s.save({ callId: 't1', fields: {}, text: `${big} y más` }); // tries the refused write again
+    const stopped = s.stop();
+    services.splice(services.indexOf(s), 1);
+    expect((await again).durable).toBe(false);
+    await stopped;
+    expect(fake.pending()).toEqual([]);
   });
 
   it('tells the agent when the database was corrupt and where it went; refuses a newer one but keeps typing in memory', async () => {
