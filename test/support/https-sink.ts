@@ -19,7 +19,7 @@ export function makeTestCerts(): { ca: string; key: string; cert: string } {
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
-export type SinkMode = 'ok' | 'status-500' | 'hang' | 'garbage' | 'ok-then-reset';
+export type SinkMode = 'ok' | 'status-500' | 'hang' | 'garbage' | 'ok-then-reset' | 'trickle';
 
 /**
  * A local HTTPS endpoint that receives notes deliveries. It keeps each idempotency key once (as a real endpoint
@@ -47,6 +47,12 @@ export class HttpsSink {
         const mode = this.mode;
         this.requests.push({ key, mode });
         if (mode === 'hang') return; // never answers: the client must time out
+        if (mode === 'trickle') { // answers one byte every 100 ms, forever: the socket is never idle
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const t = setInterval(() => res.write(' '), 100);
+          res.on('close', () => clearInterval(t));
+          return;
+        }
         if (mode === 'garbage') { req.socket.end('\u0000\u00ffnot http at all\r\n\r\n'); return; }
         if (mode === 'status-500') { res.writeHead(500).end('boom'); return; }
         const prior = this.accepted.get(key);

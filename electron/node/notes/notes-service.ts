@@ -22,7 +22,7 @@ export interface NotesServiceOptions {
   retryMs?: number;
   /** At most one quality sample per call per this many ms goes to the timeline (every one counts in the summary). */
   qualityEveryMs?: number;
-  sync?: { agent?: https.Agent; timeoutMs?: number; baseDelayMs?: number; maxDelayMs?: number; random?: () => number };
+  sync?: { agent?: https.Agent; timeoutMs?: number; deadlineMs?: number; baseDelayMs?: number; maxDelayMs?: number; random?: () => number };
 }
 
 type Job = { method: StoreMethod; args: unknown; note?: string; version?: number; waiters: Array<{ resolve: (durable: boolean) => void; reject: (e: unknown) => void }>; told?: boolean };

@@ -13,7 +13,10 @@ export interface OutboxSenderOptions {
   clock?: Clock;
   /** TLS trust for the endpoint (tests pass an agent trusting their own CA); default: the system's. */
   agent?: https.Agent;
+  /** The socket may be idle this long (default 15 s). */
   timeoutMs?: number;
+  /** One delivery, answer included, may take at most this long (default 60 s): a server trickling bytes is cut off. */
+  deadlineMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   random?: () => number;
@@ -116,7 +119,9 @@ export class OutboxSender {
     const body = Buffer.from(item.payload, 'utf8');
     return new Promise((resolve) => {
       let settled = false;
-      const done = (r: { ok: true } | { ok: false; error: string }) => { if (!settled) { settled = true; resolve(r); } };
+      const done = (r: { ok: true } | { ok: false; error: string }) => { if (!settled) { settled = true; clearTimeout(deadline); resolve(r); } };
+      const deadlineMs = this.o.deadlineMs ?? 60_000;
+      const deadline = setTimeout(() => { done({ ok: false, error: `no complete answer within ${deadlineMs} ms` }); req.destroy(); }, deadlineMs);
       const req = https.request(url, {
         method: 'POST', timeout: this.o.timeoutMs ?? 15_000, ...(this.o.agent ? { agent: this.o.agent } : {}),
         headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'idempotency-key': item.key },

@@ -29,7 +29,7 @@ async function service(o: { trust?: boolean } = {}) {
   const s = new NotesService({
     file: path.join(dir, 'notes.sqlite'), workerUrl: worker.url, log: silentLogger, settings: () => settings,
     // Trust for this endpoint only: an agent with the test CA (TLS checks stay on).
-    sync: { ...(o.trust === false ? {} : { agent: new https.Agent({ ca: certs.ca }) }), timeoutMs: 1_000, baseDelayMs: 40, maxDelayMs: 160, random: () => 0.5 },
+    sync: { ...(o.trust === false ? {} : { agent: new https.Agent({ ca: certs.ca }) }), timeoutMs: 1_000, deadlineMs: 1_500, baseDelayMs: 40, maxDelayMs: 160, random: () => 0.5 },
   });
   services.push(s);
   await s.start();
@@ -55,6 +55,17 @@ describe('outbox to the HTTPS sync endpoint', { timeout: 60_000 }, () => {
     expect(got.times).toBe(1);
     expect(got.body).toMatchObject({ idempotencyKey: key, call: { callId: 'o1', disposition: 'resolved', handleMs: 6_000 }, note: { status: 'final', text: 'Nota con acentos: ñandú 😀', fields: { identifica: 'Sra. Núñez' } } });
     expect(s.status().outbox).toEqual({ pending: 0, endpoint: true });
+  });
+
+  it('a server trickling its answer (a byte every 100 ms, never idle) is cut off by the per-delivery deadline; retried, delivered once it answers', async () => {
+    sink.mode = 'trickle';
+    const s = await service();
+    await finishedCall(s, 'tr1', 'nota lenta');
+    await until(() => /no complete answer within 1500 ms/.test(s.status().outbox.lastError ?? ''), 'deadline seen');
+    expect(sink.accepted.size).toBe(0);
+    sink.mode = 'ok';
+    await until(() => sink.accepted.size === 1 && s.status().outbox.pending === 0, 'delivered after the trickle');
+    expect(sink.requests.filter((r) => r.mode === 'trickle').length).toBeGreaterThan(0);
   });
 
   it('500s, timeouts, garbage, a lost answer and a dead endpoint lose nothing and duplicate nothing; it all arrives once the endpoint is back, even across a restart', async () => {
