@@ -309,8 +309,20 @@ export class NotesService {
     return !note || note.status === 'draft' || (note.finishedAt ?? 0) + this.editWindowMs() >= this.clock.now();
   }
 
+  /**
+   * Reads see the writes queued before them (an after-call-work end, a hold, a finish just made): wait until the
+   * newest queued write has gone to the worker. Not while the disk refuses writes — then a read shows what is on
+   * disk, and notes come from memory (`unsaved`).
+   */
+  private async queuedWritesDone(): Promise<void> {
+    const last = this.queue.at(-1);
+    if (!last || this.blocked || last.told || !this.store) return;
+    await new Promise<void>((done) => { last.waiters.push({ resolve: () => done(), reject: () => done() }); });
+  }
+
   private async read<M extends StoreMethod>(method: M, args: StoreArgs<M>, fallback: StoreResult<M>): Promise<StoreResult<M>> {
     await this.opening;
+    await this.queuedWritesDone();
     for (let tries = 0; ; tries++) {
       // The worker died: wait for the reopen attempt under way, then read from the new one (or fall back).
       if (!this.store && (this.reviveTimer !== undefined || this.reviving)) await this.reviveAttemptDone;

@@ -29,6 +29,19 @@ async function service() {
 const restart = async (s: NotesService) => { services.splice(services.indexOf(s), 1); await s.stop(); return service(); };
 
 describe('notes service', { timeout: 30_000 }, () => {
+  it('a read sees the writes queued before it (History opened the moment after-call work ends)', async () => {
+    const s = await service();
+    const c = callEvents('r1', { at: 1_000, name: 'Eva', number: '5550101' });
+    s.onCallEvent(c.ring());
+    s.onCallEvent(c.answer(2_000));
+    s.onCallEvent(c.end(9_000, 'remote-hangup'));
+    s.acwStarted('r1', 9_000);
+    s.acwEnded('r1', 21_000);
+    // No flush: the agent's next request arrives while the writes are still queued.
+    expect((await s.detail('r1'))!.call).toMatchObject({ endAt: 9_000, acwMs: 12_000 });
+    expect((await s.history({ limit: 10, offset: 0 })).calls.find((x) => x.callId === 'r1')).toMatchObject({ acwMs: 12_000 });
+  });
+
   it('records a call from the call manager: times, hold, mute, quality, ACW, a draft opened on answer', async () => {
     const s = await service();
     const c = callEvents('c1', { at: 1_000, name: 'Ana Pérez', number: '+525511112222' });
