@@ -1,23 +1,23 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dispatchCall } from '../../../electron/common/contract/dispatch';
 import { labAccount } from '../../support/lab-env';
-import { startAgentCore, type AgentCore } from '../../support/agent-core';
-import { SipParty, until } from '../../support/sip-party';
+import type { AgentCore } from '../../support/agent-core';
+import { labAgent, labParty } from '../../support/lab-parties';
+import { until, type SipParty } from '../../support/sip-party';
 import { sdpDirection } from '../../support/fake-sdp';
 
 // The keyboard shortcuts' contract call (`call.action`) on a real call through the lab's Kamailio: the core finds
 // the call each action concerns, as it does for the headset buttons (both go through CallActions).
 const lab = inject('lab');
 const agentAccount = labAccount(lab, 4);
-const farAccount = labAccount(lab, 5);
 
 let agent: AgentCore;
 let far: SipParty;
 
 beforeAll(async () => {
-  agent = await startAgentCore({ account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password } });
+  agent = await labAgent(lab, 4);
   expect(agent.core.phone.snapshot().state).toBe('registered');
-  far = await new SipParty({ server: lab.ws, aor: farAccount.uri, user: farAccount.user, password: farAccount.password, displayName: 'Far End' }).start();
+  far = await labParty(lab, 5, 'Far End');
 });
 afterAll(async () => { await far?.stop(); await agent?.dispose(); });
 

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MediaRequest } from '../../../electron/common/contract/calls';
-import { startAgentCore, type AgentCore } from '../../support/agent-core';
+import type { AgentCore } from '../../support/agent-core';
 import { labAccount } from '../../support/lab-env';
-import { SipParty, until } from '../../support/sip-party';
+import { labAgent, labParty } from '../../support/lab-parties';
+import { until, type SipParty } from '../../support/sip-party';
 
 // "Every call starts in the configured mute state", and before any of its media is negotiated: also a second
 // call answered while the first one is put on hold.
 const lab = inject('lab');
 const agentAccount = labAccount(lab, 4);
-const firstCaller = labAccount(lab, 5);
-const secondCaller = labAccount(lab, 6);
 const supervisorAccount = labAccount(lab, 7);
 let agent: AgentCore;
 let first: SipParty;
@@ -17,10 +16,10 @@ let second: SipParty;
 let supervisor: SipParty;
 
 beforeAll(async () => {
-  agent = await startAgentCore({ account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password }, settings: { 'mute.onCallStart': 'muted', 'calls.supervisorExtension': supervisorAccount.user } });
-  supervisor = await new SipParty({ server: lab.ws, aor: supervisorAccount.uri, user: supervisorAccount.user, password: supervisorAccount.password }).start();
-  first = await new SipParty({ server: lab.ws, aor: firstCaller.uri, user: firstCaller.user, password: firstCaller.password }).start();
-  second = await new SipParty({ server: lab.ws, aor: secondCaller.uri, user: secondCaller.user, password: secondCaller.password }).start();
+  agent = await labAgent(lab, 4, { 'mute.onCallStart': 'muted', 'calls.supervisorExtension': supervisorAccount.user });
+  supervisor = await labParty(lab, 7);
+  first = await labParty(lab, 5);
+  second = await labParty(lab, 6);
 });
 afterAll(async () => { await first?.stop(); await second?.stop(); await supervisor?.stop(); await agent?.dispose(); });
 

@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startAgentCore, type AgentCore } from '../../support/agent-core';
+import type { AgentCore } from '../../support/agent-core';
 import { labAccount } from '../../support/lab-env';
-import { SipParty, until } from '../../support/sip-party';
+import { labAgent, labParty } from '../../support/lab-parties';
+import { until, type SipParty } from '../../support/sip-party';
 
 // A network change or a resume from sleep while a call is up must not drop the call: the registration is
 // refreshed on the working socket. Without a call the phone starts afresh, as before.
 const lab = inject('lab');
-const agentAccount = labAccount(lab, 4);
 const farAccount = labAccount(lab, 5);
 let agent: AgentCore;
 let far: SipParty;
 
 beforeAll(async () => {
-  agent = await startAgentCore({ account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password } });
-  far = await new SipParty({ server: lab.ws, aor: farAccount.uri, user: farAccount.user, password: farAccount.password }).start();
+  agent = await labAgent(lab, 4);
+  far = await labParty(lab, 5);
 });
 afterAll(async () => { await far?.stop(); await agent?.dispose(); });
 
