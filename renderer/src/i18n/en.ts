@@ -318,6 +318,13 @@ export const en = {
   'devices.ringOnSpeakers': "Also ring on the speakers",
   'devices.namesHint': "Device names appear once the microphone has been allowed.",
   'devices.unavailable': "This window cannot list audio devices.",
+  'notesStatus.store.recovered': "Your notes database was damaged. It was moved aside to {{movedTo}} and a new one was started; tell IT.",
+  'notesStatus.store.disk-full': "The disk is full: notes are kept in memory and saved as soon as there is room. Do not close Diadema.",
+  'notesStatus.store.failed': "Notes cannot be written to disk right now: they are kept in memory and saved as soon as possible. Do not close Diadema.",
+  'notesStatus.store.ok': "Notes are saved.",
+  'notesStatus.outbox.sent': "All finished calls have been sent to your team.",
+  'notesStatus.outbox.pending': "Calls waiting to be sent to your team: {{count}}.",
+  'notesStatus.outbox.next': "Next try at {{time}}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -320,4 +320,11 @@ export const esES: Messages = {
   'devices.ringOnSpeakers': "Sonar también en los altavoces",
   'devices.namesHint': "Los nombres de los dispositivos aparecen cuando se permite el micrófono.",
   'devices.unavailable': "Esta ventana no puede listar los dispositivos de audio.",
+  'notesStatus.store.recovered': "La base de datos de tus notas estaba dañada. Se ha movido a {{movedTo}} y se ha creado una nueva; avisa a informática.",
+  'notesStatus.store.disk-full': "El disco está lleno: las notas se guardan en memoria y se escribirán en cuanto haya espacio. No cierres Diadema.",
+  'notesStatus.store.failed': "Ahora no se pueden escribir las notas en el disco: se guardan en memoria y se escribirán en cuanto se pueda. No cierres Diadema.",
+  'notesStatus.store.ok': "Las notas están guardadas.",
+  'notesStatus.outbox.sent': "Todas las llamadas terminadas se han enviado a tu equipo.",
+  'notesStatus.outbox.pending': "Llamadas pendientes de enviar a tu equipo: {{count}}.",
+  'notesStatus.outbox.next': "Siguiente intento a las {{time}}.",
 };

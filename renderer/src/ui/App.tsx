@@ -11,6 +11,7 @@ import { LanguagePicker } from './LanguagePicker';
 import { MuteBar } from './MuteBar';
 import { NotesPanel } from './NotesPanel';
 import { Notices } from './Notices';
+import { NotesStatus } from './NotesStatus';
 import { RegistrationBadge } from './RegistrationBadge';
 import { Shortcuts } from './Shortcuts';
 import { useCallHotkeys } from './use-hotkeys';
@@ -32,6 +33,7 @@ export function App() {
       {bridge !== 'connected' && <div className="bridge" role="alert" data-testid="bridge-status" data-status={bridge}>{t(`bridge.${bridge}`)}</div>}
       <MuteBar />
       <Notices />
+      <NotesStatus />
       <main className="layout">
         <CallPanel />
         <AfterCallWork />

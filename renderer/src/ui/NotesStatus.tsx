@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { NotesStatus as Status } from '../../../electron/common/contract/notes';
+import { useApp, useAppStore } from './context';
+import { TechDetail } from './TechDetail';
+
+/**
+ * What the notes store and the sync outbox are doing, when the agent needs to know: a damaged database moved aside
+ * (and where), a full disk or a store that cannot write (notes kept in memory), and the calls still waiting to be
+ * sent to the team's endpoint.
+ */
+export function NotesStatus() {
+  const { t, i18n } = useTranslation();
+  const store = useAppStore();
+  const bridgeUp = useApp((s) => s.bridge === 'connected');
+  const [status, setStatus] = useState<Status | undefined>();
+  useEffect(() => {
+    if (!bridgeUp) return;
+    void store.bridge.client['notes.status']({}).then(setStatus).catch(() => undefined);
+    return store.bridge.on('notes.status', setStatus);
+  }, [bridgeUp, store]);
+  if (!status) return null;
+  const { outbox } = status;
+  const time = (at: number) => new Date(at).toLocaleTimeString(i18n.language);
+  return (
+    <>
+      {status.store !== 'ok' && (
+        <div className="notice error" role="alert" data-testid="notes-store-status" data-store={status.store}>
+          <p>{t(`notesStatus.store.${status.store}`, { movedTo: status.movedTo ?? '' })}</p>
+          <TechDetail detail={status.detail} />
+        </div>
+      )}
+      {outbox.endpoint && (
+        <p className="outbox" role="status" data-testid="notes-outbox" data-pending={outbox.pending}>
+          {outbox.pending === 0 ? t('notesStatus.outbox.sent') : t('notesStatus.outbox.pending', { count: outbox.pending })}
+          {outbox.pending > 0 && outbox.nextAttemptAt !== undefined && <> {t('notesStatus.outbox.next', { time: time(outbox.nextAttemptAt) })}</>}
+          {outbox.pending > 0 && <> <TechDetail detail={outbox.lastError} /></>}
+        </p>
+      )}
+    </>
+  );
+}
