@@ -1,10 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallResult } from '../../../electron/common/contract/contract';
 import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
-
-type View = CallResult<'headset.get'>;
+import { useCoreView } from './use-core-view';
 
 /** The pre-shift check: which headset, each button press as it is decoded, and lights on demand. */
 export function HeadsetCheck() {
@@ -12,14 +10,11 @@ export function HeadsetCheck() {
   const store = useAppStore();
   const id = useId();
   const bridgeUp = useApp((s) => s.bridge === 'connected');
-  const [view, setView] = useState<View | undefined>();
+  const view = useCoreView('headset.get', 'headset');
   const [events, setEvents] = useState<Array<{ usage: string; value: number; at: number }>>([]);
   useEffect(() => {
     if (!bridgeUp) return;
-    void store.bridge.client['headset.get']({}).then(setView).catch(() => undefined);
-    const offView = store.bridge.on('headset', setView);
-    const offButton = store.bridge.on('headset.button', (e) => setEvents((x) => [{ ...e, at: Date.now() }, ...x].slice(0, 10)));
-    return () => { offView(); offButton(); };
+    return store.bridge.on('headset.button', (e) => setEvents((x) => [{ ...e, at: Date.now() }, ...x].slice(0, 10)));
   }, [bridgeUp, store]);
   const light = (lights: Array<'ring' | 'offHook' | 'mute' | 'microphone'> | null) => void store.bridge.client['headset.testLights']({ lights }).catch(() => undefined);
   return (

@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { NotesStatus as Status } from '../../../electron/common/contract/notes';
-import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
+import { useCoreView } from './use-core-view';
 
 /**
  * What the notes store and the sync outbox are doing, when the agent needs to know: a damaged database moved aside
@@ -11,14 +9,7 @@ import { TechDetail } from './TechDetail';
  */
 export function NotesStatus() {
   const { t, i18n } = useTranslation();
-  const store = useAppStore();
-  const bridgeUp = useApp((s) => s.bridge === 'connected');
-  const [status, setStatus] = useState<Status | undefined>();
-  useEffect(() => {
-    if (!bridgeUp) return;
-    void store.bridge.client['notes.status']({}).then(setStatus).catch(() => undefined);
-    return store.bridge.on('notes.status', setStatus);
-  }, [bridgeUp, store]);
+  const status = useCoreView('notes.status', 'notes.status');
   if (!status) return null;
   const { outbox } = status;
   const time = (at: number) => new Date(at).toLocaleTimeString(i18n.language);

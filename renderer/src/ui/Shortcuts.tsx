@@ -1,24 +1,16 @@
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HotkeysStatus } from '../../../electron/common/contract/hotkeys';
 import { displayAccelerator } from '../../../electron/common/hotkeys/accelerator';
 import { hotkeyActions } from '../../../electron/common/hotkeys/hotkeys';
-import { useApp, useAppStore } from './context';
+import { useCoreView } from './use-core-view';
 import { currentPlatform, useHotkeyBindings } from './use-hotkeys';
 
 /** The call hotkeys listed, where they work (any program or this window), and any the shell could not register. */
 export function Shortcuts() {
   const { t } = useTranslation();
-  const store = useAppStore();
   const id = useId();
-  const bridgeUp = useApp((s) => s.bridge === 'connected');
   const { bindings, problems } = useHotkeyBindings();
-  const [status, setStatus] = useState<HotkeysStatus | undefined>();
-  useEffect(() => {
-    if (!bridgeUp) return;
-    void store.bridge.client['hotkeys.status']({}).then(setStatus).catch(() => undefined);
-    return store.bridge.on('hotkeys', setStatus);
-  }, [bridgeUp, store]);
+  const status = useCoreView('hotkeys.status', 'hotkeys');
   const platform = currentPlatform();
   const global = Boolean(status?.global && status.registered.length > 0);
   return (
