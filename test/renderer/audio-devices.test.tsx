@@ -1,16 +1,11 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { esMX } from '../../renderer/src/i18n/es-MX';
-import { createI18n } from '../../renderer/src/i18n/i18n';
-import { createAppStore } from '../../renderer/src/state/app-store';
 import { AudioDevices } from '../../renderer/src/ui/AudioDevices';
-import { StoreContext } from '../../renderer/src/ui/context';
 import { fakeBridge } from '../support/fake-bridge';
+import { renderUi } from '../support/render-ui';
 import { installFakeMedia } from '../support/fake-media-devices';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 let fake: ReturnType<typeof installFakeMedia>;
 beforeEach(() => {
@@ -32,14 +27,7 @@ async function mount(initial: Values) {
     'settings.get': async () => view(),
     'settings.set': async (a) => { sets.push(a); values = { ...values, [a.key]: a.value }; const v = view(); bridge.emit('settings', v); return v; },
   });
-  const store = createAppStore(bridge);
-  const i18n = await createI18n('es-MX');
-  const el = document.createElement('div');
-  document.body.appendChild(el);
-  await act(async () => {
-    createRoot(el).render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><AudioDevices /></StoreContext.Provider></I18nextProvider>);
-    await new Promise((r) => setTimeout(r, 20));
-  });
+  const { el } = await renderUi(<AudioDevices />, { bridge, language: 'es-MX', settleMs: 20 });
   const select = (name: string) => el.querySelector<HTMLSelectElement>(`[data-testid="device-${name}"]`)!;
   const options = (name: string) => [...select(name).options].map((o) => o.textContent);
   return { el, sets, select, options };

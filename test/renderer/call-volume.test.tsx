@@ -1,14 +1,9 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createI18n } from '../../renderer/src/i18n/i18n';
-import { createAppStore } from '../../renderer/src/state/app-store';
 import { CallVolume } from '../../renderer/src/ui/CallVolume';
-import { StoreContext } from '../../renderer/src/ui/context';
 import { fakeBridge } from '../support/fake-bridge';
+import { renderUi } from '../support/render-ui';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 afterEach(() => { document.body.innerHTML = ''; });
 
 const view = (value: number, locked: boolean) => ({ settings: { 'audio.callVolume': { value, layer: locked ? 'policy' as const : 'user' as const, locked } }, issues: [] });
@@ -19,14 +14,7 @@ async function mount(value: number, locked: boolean) {
     'settings.get': async () => view(value, locked),
     'settings.set': async (a) => { sets.push(a); return view(a.value as number, locked); },
   });
-  const store = createAppStore(bridge);
-  const i18n = await createI18n('es-MX');
-  const el = document.createElement('div');
-  document.body.appendChild(el);
-  await act(async () => {
-    createRoot(el).render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><CallVolume /></StoreContext.Provider></I18nextProvider>);
-    await new Promise((r) => setTimeout(r, 10));
-  });
+  const { el } = await renderUi(<CallVolume />, { bridge, language: 'es-MX' });
   return { el, bridge, sets, slider: el.querySelector<HTMLInputElement>('[data-testid="call-volume"]')! };
 }
 

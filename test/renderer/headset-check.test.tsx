@@ -1,26 +1,14 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import { esMX } from '../../renderer/src/i18n/es-MX';
-import { createI18n } from '../../renderer/src/i18n/i18n';
-import { createAppStore } from '../../renderer/src/state/app-store';
 import { HeadsetCheck } from '../../renderer/src/ui/HeadsetCheck';
-import { StoreContext } from '../../renderer/src/ui/context';
 import { fakeBridge } from '../support/fake-bridge';
+import { renderUi } from '../support/render-ui';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 afterEach(() => { document.body.innerHTML = ''; });
 
-async function mount(lang: 'en' | 'es-MX' | 'es-ES', bridge = fakeBridge()) {
-  const store = createAppStore(bridge);
-  const i18n = await createI18n(lang);
-  const el = document.createElement('div');
-  document.body.appendChild(el);
-  await act(async () => {
-    createRoot(el).render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><HeadsetCheck /></StoreContext.Provider></I18nextProvider>);
-    await new Promise((r) => setTimeout(r, 10));
-  });
+async function mount(language: 'en' | 'es-MX' | 'es-ES', bridge = fakeBridge()) {
+  const { el } = await renderUi(<HeadsetCheck />, { bridge, language });
   return { el, bridge };
 }
 

@@ -1,29 +1,15 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NotesStatus as Status } from '../../electron/common/contract/notes';
-import { createI18n } from '../../renderer/src/i18n/i18n';
-import { createAppStore } from '../../renderer/src/state/app-store';
-import { StoreContext } from '../../renderer/src/ui/context';
 import { NotesStatus } from '../../renderer/src/ui/NotesStatus';
 import { fakeBridge } from '../support/fake-bridge';
+import { renderUi } from '../support/render-ui';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 afterEach(() => { document.body.innerHTML = ''; });
 
-async function mount(lang: 'en' | 'es-MX', first: Status) {
+async function mount(language: 'en' | 'es-MX', first: Status) {
   const bridge = fakeBridge({ 'notes.status': async () => first });
-  const store = createAppStore(bridge);
-  const i18n = await createI18n(lang);
-  const el = document.createElement('div');
-  document.body.appendChild(el);
-  await act(async () => {
-    createRoot(el).render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><NotesStatus /></StoreContext.Provider></I18nextProvider>);
-    await new Promise((r) => setTimeout(r, 10));
-  });
-  const q = (id: string) => el.querySelector(`[data-testid="${id}"]`);
-  return { el, bridge, q };
+  return { bridge, ...await renderUi(<NotesStatus />, { bridge, language }) };
 }
 
 describe('notes store and sync status', () => {
