@@ -75,7 +75,7 @@ describe('agent state switcher', () => {
   });
 
   it('says why the core refused a change', async () => {
-    const { el, bridge, unmount } = await mount({ handlers: { 'agent.set': async () => { throw new ContractError('invalid-arguments', { issue: 'note-unfinished' }); } } });
+    const { el, bridge, unmount } = await mount({ handlers: { 'agent.set': async () => { throw new ContractError('refused', { reason: 'note-unfinished' }); } } });
     await emitAgent(bridge, { state: 'acw', since: 1, degraded: false, acw: { callId: 'c1', mode: 'mandatory-manual', startedAt: 1, canEnd: true, needsFinishedNote: true } });
     await act(async () => type(q(el, 'agent-select'), 'break'));
     await settle();

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 export const contractErrorCode = z.enum([
   'invalid-arguments', 'unknown-call', 'forbidden', 'invalid-setting', 'locked-setting', 'invalid-account',
-  'secrets-unavailable', 'not-registered', 'internal',
+  'secrets-unavailable', 'not-registered', 'refused', 'internal',
 ]);
 export type ContractErrorCode = z.infer<typeof contractErrorCode>;
 export const contractError = z.object({
@@ -21,6 +21,44 @@ export class ContractError extends Error {
     this.name = 'ContractError';
   }
   toJSON(): ContractErrorShape { return this.params ? { code: this.code, params: this.params } : { code: this.code }; }
+}
+
+/**
+ * Why the core refused a well-formed request: the arguments were valid, the moment was not. Travels as
+ * `{ code: 'refused', params: { reason } }`; the renderer translates each reason.
+ */
+export const refusalReason = z.enum([
+  /** The call does not exist (any more). */
+  'no-such-call',
+  /** The call is not in a state that allows this (answer a call that is not ringing, hold a call not yet up). */
+  'wrong-state',
+  /** The number or address cannot be dialled. */
+  'invalid-target',
+  /** Another call had to go on hold first and the far end refused the hold. */
+  'hold-failed',
+  /** No supervisor extension is configured. */
+  'no-supervisor',
+  /** The tones could not be sent on this call. */
+  'dtmf-failed',
+  /** After-call work is time-boxed and its time is not up. */
+  'acw-time-box',
+  /** The note of the call still lacks its disposition or a required field. */
+  'note-unfinished',
+]);
+export type RefusalReason = z.infer<typeof refusalReason>;
+
+export class RefusedError extends ContractError {
+  constructor(readonly reason: RefusalReason) {
+    super('refused', { reason });
+    this.name = 'ContractError';
+  }
+}
+
+/** The refusal reason of an error from the core, if it is a refusal (also after crossing Electron's bridge). */
+export function refusalOf(err: unknown): RefusalReason | undefined {
+  if (!(err instanceof ContractError) || err.code !== 'refused') return undefined;
+  const r = refusalReason.safeParse(err.params?.reason);
+  return r.success ? r.data : undefined;
 }
 
 export function toContractError(err: unknown): ContractErrorShape {

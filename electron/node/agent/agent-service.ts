@@ -1,10 +1,10 @@
 import type { AcwView, AgentReason, AgentSetArgs, AgentStateName, AgentView } from '../../common/contract/agent';
-import { ContractError } from '../../common/contract/errors';
+import { RefusedError } from '../../common/contract/errors';
 import type { RegistrationStateName } from '../../common/contract/registration';
 import type { Settings } from '../../common/settings/schema';
 import type { Logger } from '../log';
 import type { CallEvent, OfferGate } from '../phone/call-manager';
-import { systemClock, type Clock } from '../phone/phone-service';
+import { systemClock, type Clock } from '../../common/clock';
 
 export type AgentSettings = Pick<Settings, 'acw.mode' | 'acw.durationSec' | 'acw.defaultDisposition' | 'acw.notReadyRejectCode'>;
 
@@ -81,11 +81,11 @@ export class AgentService {
     const target: Resume = args.state === 'not-ready' ? { state: 'not-ready', reason: args.reason } : { state: args.state };
     if (this.acw) {
       const acw = this.acw;
-      if (!acw.view.canEnd) throw new ContractError('invalid-arguments', { call: 'agent.set', issue: 'acw-time-box' });
+      if (!acw.view.canEnd) throw new RefusedError('acw-time-box');
       if (acw.view.needsFinishedNote && this.o.notes) {
         // A store that cannot answer does not trap the agent in after-call work.
         const note = await this.o.notes.note(acw.view.callId).catch(() => null);
-        if (note && !note.final) throw new ContractError('invalid-arguments', { call: 'agent.set', issue: 'note-unfinished' });
+        if (note && !note.final) throw new RefusedError('note-unfinished');
       }
       if (this.acw !== acw) return this.view();
       if (acw.view.mode === 'optional') await this.closeNote(acw.view.callId);

@@ -1,6 +1,6 @@
 import type { MuteReport, MuteStatus } from '../../common/contract/mute';
 import type { CallEvent, MuteSource } from '../phone/call-manager';
-import { systemClock, type Clock } from '../phone/phone-service';
+import { systemClock, type Clock } from '../../common/clock';
 
 /** Levels above this count as audio leaving (getStats audioLevel is 0..1, linear). Speech sits around 0.02–0.3. */
 const leakLevel = 0.01;

@@ -1,5 +1,5 @@
 import type { ContractHandlers } from '../../common/contract/contract';
-import { ContractError } from '../../common/contract/errors';
+import { ContractError, RefusedError } from '../../common/contract/errors';
 import { StoreError } from '../store/store-api';
 import type { NotesService } from './notes-service';
 
@@ -9,7 +9,7 @@ export type NotesHandlers = Pick<ContractHandlers, 'notes.get' | 'notes.save' | 
 function contractError(e: unknown): unknown {
   if (!(e instanceof StoreError)) return e;
   if (e.code === 'not-editable') return new ContractError('forbidden', { reason: 'not-editable' });
-  if (e.code === 'no-such-call') return new ContractError('invalid-arguments', { reason: 'no-such-call' });
+  if (e.code === 'no-such-call') return new RefusedError('no-such-call');
   return new ContractError('internal', { reason: e.code });
 }
 const mapped = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
@@ -25,7 +25,7 @@ export function notesHandlers(notes: NotesService): NotesHandlers {
     'notes.history': mapped((a) => notes.history(a)),
     'notes.detail': mapped(async ({ callId }) => {
       const d = await notes.detail(callId);
-      if (!d) throw new ContractError('invalid-arguments', { reason: 'no-such-call' });
+      if (!d) throw new RefusedError('no-such-call');
       return d;
     }),
     'notes.drafts': mapped(async () => ({ drafts: await notes.drafts() })),

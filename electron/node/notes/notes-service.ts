@@ -2,7 +2,7 @@ import type https from 'node:https';
 import type { CallSummary, NoteDraft, NoteSaveArgs, NoteView, NotesStatus, TimelineEntry } from '../../common/contract/notes';
 import type { Logger } from '../log';
 import type { CallEvent } from '../phone/call-manager';
-import { systemClock, type Clock } from '../phone/phone-service';
+import { systemClock, type Clock } from '../../common/clock';
 import { StoreError, type StoreArgs, type StoreMethod, type StoreResult } from '../store/store-api';
 import { StoreClient } from '../store/store-client';
 import { exportNotes, type ExportFormat } from './export';

@@ -3,13 +3,13 @@ import {
   Inviter, SessionState, UserAgent, type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory, type URI,
 } from 'sip.js';
 import type { CallNotice, CallView, CallsSnapshot, QualitySample } from '../../common/contract/calls';
-import { ContractError } from '../../common/contract/errors';
+import { ContractError, RefusedError } from '../../common/contract/errors';
 import type { Settings } from '../../common/settings/schema';
 import type { Logger } from '../log';
 import { callerIdentity, offerProblem, plainText, screenPop } from './caller-identity';
 import { dialUri } from './dial-target';
 import { ProxySessionDescriptionHandler, type MediaBridge } from './media-bridge';
-import { systemClock, type Clock } from './phone-service';
+import { systemClock, type Clock } from '../../common/clock';
 import { estimateMos } from './quality';
 
 export type CallSettings = Pick<Settings, 'calls.rejectCode' | 'calls.autoAnswer' | 'calls.autoAnswerDelaySec' | 'calls.dtmfMethod'
@@ -127,12 +127,12 @@ export class CallManager {
 
   async answer(callId: string): Promise<void> {
     const rec = this.require(callId);
-    if (rec.view.direction !== 'inbound' || rec.view.state !== 'ringing') throw new ContractError('invalid-arguments', { call: 'call.answer' });
+    if (rec.view.direction !== 'inbound' || rec.view.state !== 'ringing') throw new RefusedError('wrong-state');
     if (rec.autoTimer !== undefined) { this.clock.clearTimeout(rec.autoTimer); rec.autoTimer = undefined; }
     // Answering a second call puts the first on hold first; if the far end refuses the hold, we do not answer.
     for (const other of this.calls.values()) {
       if (other !== rec && other.view.state === 'active' && !(await this.hold(other.view.id, true))) {
-        throw new ContractError('invalid-arguments', { call: 'call.answer', issue: 'hold-failed' });
+        throw new RefusedError('hold-failed');
       }
     }
     this.presetCallStartMute(rec);
@@ -152,7 +152,7 @@ export class CallManager {
 
   async reject(callId: string): Promise<void> {
     const rec = this.require(callId);
-    if (rec.view.direction !== 'inbound' || rec.view.state !== 'ringing') throw new ContractError('invalid-arguments', { call: 'call.reject' });
+    if (rec.view.direction !== 'inbound' || rec.view.state !== 'ringing') throw new RefusedError('wrong-state');
     rec.hangingUp = true;
     await (rec.session as Invitation).reject({ statusCode: this.o.settings()['calls.rejectCode'] });
   }
@@ -165,7 +165,7 @@ export class CallManager {
     if (!ua || !domain) { this.notice({ code: 'not-registered' }); throw new ContractError('not-registered'); }
     const uriText = dialUri(target, domain);
     const uri = uriText ? UserAgent.makeURI(uriText) : undefined;
-    if (!uri) { this.notice({ code: 'invalid-number', detail: plainText(target, 64) }); throw new ContractError('invalid-arguments', { call: 'call.dial', issue: 'target' }); }
+    if (!uri) { this.notice({ code: 'invalid-number', detail: plainText(target, 64) }); throw new RefusedError('invalid-target'); }
     const inviter = new Inviter(ua, uri, { earlyMedia: true, sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as object });
     const id = randomUUID();
     this.sessionIds.set(inviter, id);
@@ -217,7 +217,7 @@ export class CallManager {
   /** Resolves true when the far end accepted the hold (or resume). On refusal the state stays as it was. */
   async hold(callId: string, on: boolean): Promise<boolean> {
     const rec = this.require(callId);
-    if (rec.view.state !== 'active' && rec.view.state !== 'held') throw new ContractError('invalid-arguments', { call: 'call.hold' });
+    if (rec.view.state !== 'active' && rec.view.state !== 'held') throw new RefusedError('wrong-state');
     if (rec.view.held === on) return true;
     const s = rec.session;
     const previous = s.sessionDescriptionHandlerOptionsReInvite;
@@ -251,7 +251,7 @@ export class CallManager {
 
   async dtmf(callId: string, digits: string): Promise<void> {
     const rec = this.require(callId);
-    if (rec.view.state !== 'active') throw new ContractError('invalid-arguments', { call: 'call.dtmf' });
+    if (rec.view.state !== 'active') throw new RefusedError('wrong-state');
     if (this.o.settings()['calls.dtmfMethod'] === 'info') {
       for (const d of digits) {
         await rec.session.info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${d}\r\nDuration=160\r\n` } } });
@@ -259,7 +259,7 @@ export class CallManager {
       return;
     }
     const sdh = rec.session.sessionDescriptionHandler;
-    if (!sdh || !sdh.sendDtmf(digits)) { this.notice({ callId, code: 'dtmf-failed' }); throw new ContractError('invalid-arguments', { call: 'call.dtmf' }); }
+    if (!sdh || !sdh.sendDtmf(digits)) { this.notice({ callId, code: 'dtmf-failed' }); throw new RefusedError('dtmf-failed'); }
   }
 
   /** Blind transfer: REFER, then hang up only once the far end reports that the transfer target answered. */
@@ -268,7 +268,7 @@ export class CallManager {
     const domain = this.o.domain() ?? '';
     const uriText = dialUri(target, domain);
     const uri = uriText ? UserAgent.makeURI(uriText) : undefined;
-    if (!uri) { this.notice({ callId, code: 'invalid-number', detail: plainText(target, 64) }); throw new ContractError('invalid-arguments', { call: 'call.transferBlind', issue: 'target' }); }
+    if (!uri) { this.notice({ callId, code: 'invalid-number', detail: plainText(target, 64) }); throw new RefusedError('invalid-target'); }
     await this.refer(rec, uri);
   }
 
@@ -282,9 +282,9 @@ export class CallManager {
   /** Consult the supervisor in one action: hold this call, call the supervisor extension from settings. */
   async consultSupervisor(callId: string): Promise<string> {
     const ext = this.o.settings()['calls.supervisorExtension'];
-    if (!ext) { this.notice({ callId, code: 'no-supervisor' }); throw new ContractError('invalid-arguments', { call: 'call.consultSupervisor', issue: 'no-supervisor' }); }
+    if (!ext) { this.notice({ callId, code: 'no-supervisor' }); throw new RefusedError('no-supervisor'); }
     this.require(callId);
-    if (!(await this.hold(callId, true))) throw new ContractError('invalid-arguments', { call: 'call.consultSupervisor', issue: 'hold-failed' });
+    if (!(await this.hold(callId, true))) throw new RefusedError('hold-failed');
     return this.dial(ext, callId);
   }
 
@@ -313,7 +313,7 @@ export class CallManager {
   // ---- internals -----------------------------------------------------------------------------------------
 
   private async refer(rec: CallRecord, target: Session | URI): Promise<void> {
-    if (rec.view.state !== 'active' && rec.view.state !== 'held') throw new ContractError('invalid-arguments', { call: 'call.transfer' });
+    if (rec.view.state !== 'active' && rec.view.state !== 'held') throw new RefusedError('wrong-state');
     rec.transferring = true;
     await new Promise<void>((resolve) => {
       rec.session.refer(target as never, {
@@ -442,7 +442,7 @@ export class CallManager {
 
   private require(callId: string): CallRecord {
     const rec = this.calls.get(callId);
-    if (!rec || rec.view.state === 'ended') { this.notice({ callId, code: 'no-such-call' }); throw new ContractError('invalid-arguments', { call: 'call', issue: 'callId' }); }
+    if (!rec || rec.view.state === 'ended') { this.notice({ callId, code: 'no-such-call' }); throw new RefusedError('no-such-call'); }
     return rec;
   }
 

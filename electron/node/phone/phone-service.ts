@@ -2,19 +2,9 @@ import { RegistererState, type Registerer, type UserAgent, type UserAgentDelegat
 import type { ParsedAccount } from '../../common/contract/account';
 import type { FailureReason, RegistrationSnapshot, StepReport } from '../../common/contract/registration';
 import type { Logger } from '../log';
+import { systemClock, type Clock } from '../../common/clock';
 import { backoffDelay } from './backoff';
 import { attemptRegistration, bounded, type AttemptOptions } from './registration-attempt';
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 export interface PhoneServiceOptions {
   log: Logger;

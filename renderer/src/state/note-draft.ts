@@ -66,7 +66,7 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
         if (orphans.get(callId) === s) orphans.delete(callId);
       } catch (e) {
         // Refused for good (edit window passed, no such call): nothing to retry.
-        if (e instanceof ContractError && (e.code === 'forbidden' || e.code === 'invalid-arguments')) { if (orphans.get(callId) === s) orphans.delete(callId); }
+        if (e instanceof ContractError && (e.code === 'forbidden' || e.code === 'invalid-arguments' || e.code === 'refused')) { if (orphans.get(callId) === s) orphans.delete(callId); }
         else retryLater();
       }
     }

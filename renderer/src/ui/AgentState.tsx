@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import './agent-notes.css';
 import { useTranslation } from 'react-i18next';
 import { notReadyReason, type AgentSetArgs, type AgentStateName } from '../../../electron/common/contract/agent';
-import { ContractError } from '../../../electron/common/contract/errors';
+import { refusalOf } from '../../../electron/common/contract/errors';
 import { useApp, useAppStore } from './context';
 
 // Each state has its own shape as well as its colour (see styles: agent-*), so it reads without colour vision.
@@ -14,10 +14,10 @@ const toArgs = (c: Choice): AgentSetArgs => (c.startsWith('not-ready:')
   ? { state: 'not-ready', reason: c.slice('not-ready:'.length) as (typeof notReadyReason.options)[number] }
   : { state: c as 'available' | 'break' });
 
-/** Why the core refused a state change, as a message key (Electron carries only the code, not the issue). */
+/** Why the core refused a state change, as a message key. */
 export function refusalKey(e: unknown): 'agent.error.note-unfinished' | 'agent.error.acw-time-box' | 'agent.error.refused' {
-  const issue = e instanceof ContractError ? e.params?.issue : undefined;
-  return issue === 'note-unfinished' ? 'agent.error.note-unfinished' : issue === 'acw-time-box' ? 'agent.error.acw-time-box' : 'agent.error.refused';
+  const reason = refusalOf(e);
+  return reason === 'note-unfinished' ? 'agent.error.note-unfinished' : reason === 'acw-time-box' ? 'agent.error.acw-time-box' : 'agent.error.refused';
 }
 
 /** The agent's state, shown with text and shape, and switchable from the keyboard (a native select). */

@@ -93,7 +93,7 @@ describe('agent state against the lab', () => {
 
     // Mandatory: Ready needs the note finished (the real notes store answers).
     await h()['notes.save']({ callId: id, fields: { identify: 'Caller' }, text: 'called about an invoice' });
-    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({ params: { issue: 'note-unfinished' } });
+    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({ code: 'refused', params: { reason: 'note-unfinished' } });
     expect(await h()['notes.finish']({ callId: id, disposition: 'resolved' })).toEqual({ ok: true, missing: [] });
     await h()['agent.set']({ state: 'available' });
     expect(agent.core.agent.view().state).toBe('available');
@@ -106,7 +106,7 @@ describe('agent state against the lab', () => {
     await agent.core.settings.set({ 'acw.mode': 'timed-no-early-exit', 'acw.durationSec': 2, 'acw.defaultDisposition': 'resolved' });
     const id = await answeredCall();
     await until(() => agent.core.agent.view().state === 'acw', 2000, 'after-call work');
-    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({ code: 'invalid-arguments', params: { issue: 'acw-time-box' } });
+    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({ code: 'refused', params: { reason: 'acw-time-box' } });
     expect(await callRefused()).toEqual({ code: 480, rang: false });
     await until(() => agent.core.agent.view().state === 'available', 5000, 'time box over');
     expect(agent.core.agent.view().acw).toBeUndefined();

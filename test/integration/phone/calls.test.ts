@@ -107,7 +107,7 @@ describe('outbound calls', () => {
   });
 
   it('refuses a number that is not dialable, with a clear reason', async () => {
-    await expect(h()['call.dial']({ target: 'DROP TABLE calls;' })).rejects.toMatchObject({ code: 'invalid-arguments' });
+    await expect(h()['call.dial']({ target: 'DROP TABLE calls;' })).rejects.toMatchObject({ code: 'refused', params: { reason: 'invalid-target' } });
   });
 
   it('holds and resumes (the far end is told each time), sends SIP INFO DTMF, hangs up', async () => {

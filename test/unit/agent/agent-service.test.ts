@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentView } from '../../../electron/common/contract/agent';
 import type { CallView } from '../../../electron/common/contract/calls';
-import { ContractError } from '../../../electron/common/contract/errors';
+import { ContractError, refusalOf } from '../../../electron/common/contract/errors';
 import { AgentService, type AgentSettings } from '../../../electron/node/agent/agent-service';
 import { silentLogger } from '../../../electron/node/log';
 import { FakeAgentNotes } from '../../support/fake-agent-notes';
@@ -32,7 +32,8 @@ function setup(s: Partial<AgentSettings> = {}, required: string[] = []) {
 const refusal = async (p: Promise<unknown>) => {
   const err = await p.then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(ContractError);
-  return (err as ContractError).params?.issue;
+  expect((err as ContractError).code).toBe('refused');
+  return refusalOf(err);
 };
 
 describe('agent states', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PreloadApi } from '../../../electron/common/contract/preload-api';
-import { ContractError, contractErrorFromMessage } from '../../../electron/common/contract/errors';
+import { ContractError, RefusedError, contractErrorFromMessage, refusalOf } from '../../../electron/common/contract/errors';
 import { createBridge } from '../../../renderer/src/bridge/create-bridge';
 
 // Electron's context bridge passes a rejected promise's Error on with its message only. The code and the
@@ -28,5 +28,21 @@ describe('contract errors across the Electron context bridge', () => {
     }) as PreloadApi;
     const bridge = createBridge({ diadema: api } as unknown as Window & { diadema: PreloadApi });
     await expect(bridge.client['agent.set']({ state: 'available' })).rejects.toMatchObject({ name: 'ContractError', code: 'invalid-arguments', params: { call: 'agent.set', issue: 'not-ready-note' } });
+  });
+});
+
+describe('refusals', () => {
+  it('travel as code refused with a reason the renderer can read back, also through an Electron-style message', () => {
+    const err = new RefusedError('hold-failed');
+    expect(err.toJSON()).toEqual({ code: 'refused', params: { reason: 'hold-failed' } });
+    expect(refusalOf(err)).toBe('hold-failed');
+    const crossed = contractErrorFromMessage(err.message);
+    expect(crossed).toEqual({ code: 'refused', params: { reason: 'hold-failed' } });
+    expect(refusalOf(new ContractError(crossed.code, crossed.params))).toBe('hold-failed');
+  });
+  it('an unknown reason or another code is no refusal', () => {
+    expect(refusalOf(new ContractError('refused', { reason: 'because' }))).toBeUndefined();
+    expect(refusalOf(new ContractError('forbidden', { reason: 'hold-failed' }))).toBeUndefined();
+    expect(refusalOf(new Error('refused'))).toBeUndefined();
   });
 });

@@ -31,7 +31,7 @@ describe('notes through the core contract', { timeout: 30_000 }, () => {
     const big = 'a'.repeat(1_048_576);
     expect(await dispatchCall(core.handlers, 'notes.save', { callId: 'core-1', fields: { ayuda: 'Cambio de tarifa, "premium"' }, text: big })).toMatchObject({ ok: true, value: { durable: true } });
     expect(await dispatchCall(core.handlers, 'notes.save', { callId: 'core-1', fields: {}, text: `${big}a` })).toEqual({ ok: false, error: { code: 'invalid-arguments', params: expect.any(Object) } });
-    expect(await dispatchCall(core.handlers, 'notes.save', { callId: 'nobody', fields: {}, text: 'x' })).toEqual({ ok: false, error: { code: 'invalid-arguments', params: { reason: 'no-such-call' } } });
+    expect(await dispatchCall(core.handlers, 'notes.save', { callId: 'nobody', fields: {}, text: 'x' })).toEqual({ ok: false, error: { code: 'refused', params: { reason: 'no-such-call' } } });
     expect(await dispatchCall(core.handlers, 'notes.finish', { callId: 'core-1', disposition: 'resolved' })).toEqual({ ok: true, value: { ok: true, missing: [] } });
     const found = await dispatchCall(core.handlers, 'notes.history', { query: 'tarifa', limit: 10, offset: 0 });
     expect(found).toMatchObject({ ok: true, value: { total: 1, calls: [{ callId: 'core-1', remoteName: 'Lucía', disposition: 'resolved' }] } });
