@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stepReport } from './registration';
 
 /** Field-level validation codes; the renderer translates them (i18n keys `account.error.<code>`). */
 export const accountFieldError = z.enum([
@@ -16,6 +17,25 @@ export const accountForm = z.object({
 });
 export type AccountForm = z.infer<typeof accountForm>;
 export type AccountFieldErrors = Partial<Record<'server' | 'user' | 'authUser' | 'displayName' | 'password', AccountFieldError>>;
+
+/** The stored account as the settings screen shows it; the password itself never leaves the core. */
+export const accountView = z.object({ server: z.string(), user: z.string(), authUser: z.string(), displayName: z.string(), hasPassword: z.boolean() });
+export type AccountView = z.infer<typeof accountView>;
+export const accountSaveResult = z.object({ ok: z.boolean(), errors: z.record(z.string(), accountFieldError).optional(), hasPassword: z.boolean() });
+export type AccountSaveResult = z.infer<typeof accountSaveResult>;
+export const connectionTestResult = z.object({ registered: z.boolean(), steps: z.array(stepReport) });
+export type ConnectionTestResult = z.infer<typeof connectionTestResult>;
+
+export const accountCalls = {
+  'account.save': { args: accountForm.strict(), result: accountSaveResult },
+  'account.get': { args: z.object({}).strict(), result: accountView },
+  /** *Test connection*: each step is also sent as a `connection.step` event while it runs. */
+  'account.testConnection': { args: z.object({}).strict(), result: connectionTestResult },
+} as const;
+
+export const accountEvents = {
+  'connection.step': stepReport,
+} as const;
 
 export interface ParsedAccount {
   /** WebSocket URL as given, normalised. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Agent state (issue 6): Available / Not ready (with a reason) / After-call work / Break. The core owns the state;
+ * Agent state: Available / Not ready (with a reason) / After-call work / Break. The core owns the state;
  * the renderer shows it and asks for changes. While the agent is not Available, new calls are not presented.
  */
 export const agentStateName = z.enum(['available', 'not-ready', 'acw', 'break']);

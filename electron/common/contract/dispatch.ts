@@ -1,5 +1,5 @@
-import { calls, events, isCallName, isEventName, type CallName, type Connection, type ContractHandlers, type EventName, type EventPayload } from './contract';
-import { ContractError, toContractError, type ContractErrorShape } from './errors';
+import { calls, events, isCallName, isEventName, type Connection, type ContractHandlers, type EventName, type EventPayload } from './contract';
+import { toContractError, type ContractErrorShape } from './errors';
 
 export type DispatchOutcome = { ok: true; value: unknown } | { ok: false; error: ContractErrorShape };
 
@@ -28,8 +28,4 @@ export function parseEvent(name: unknown, payload: unknown): { name: EventName; 
   if (!isEventName(name)) return undefined;
   const parsed = events[name].safeParse(payload);
   return parsed.success ? { name, payload: parsed.data as EventPayload<EventName> } : undefined;
-}
-
-export function assertCall(name: string): asserts name is CallName {
-  if (!isCallName(name)) throw new ContractError('unknown-call');
 }

@@ -45,3 +45,12 @@ export const muteStatus = z.object({
   analysisError: analysisError.optional(),
 });
 export type MuteStatus = z.infer<typeof muteStatus>;
+
+export const muteCalls = {
+  'mute.report': { args: muteReport, result: z.object({}) },
+  'mute.status': { args: z.object({}).strict(), result: muteStatus },
+} as const;
+
+export const muteEvents = {
+  mute: muteStatus,
+} as const;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { callId } from './calls';
 
 /**
- * After-call notes, call history and the local store's health (issue 6). The core keeps every call, its timeline
+ * After-call notes, call history and the local store's health. The core keeps every call, its timeline
  * and its note in SQLite; the renderer saves drafts as the agent types (debounced, at most 300 ms at risk).
  */
 

@@ -7,5 +7,4 @@ import type { CallName, ContractClient, EventName, EventPayload } from './contra
 export type PreloadApi = ContractClient & {
   on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
 };
-export const preloadGlobalName = 'diadema';
 export type { CallName };

@@ -35,3 +35,13 @@ export const stepReport = z.object({
   ms: z.number().optional(),
 });
 export type StepReport = z.infer<typeof stepReport>;
+
+export const registrationCalls = {
+  'phone.register': { args: z.object({}).strict(), result: registrationSnapshot },
+  'phone.unregister': { args: z.object({}).strict(), result: registrationSnapshot },
+  'phone.registration': { args: z.object({}).strict(), result: registrationSnapshot },
+} as const;
+
+export const registrationEvents = {
+  registration: registrationSnapshot,
+} as const;
