@@ -53,7 +53,7 @@ async function main() {
     policy: jsonFileLayer('policy', process.env.DIADEMA_POLICY_FILE ?? '/etc/diadema/policy.json', { quarantineDamaged: false }),
     profile: jsonFileLayer('profile', path.join(args.dataDir, 'profile.json'), { quarantineDamaged: true }),
   });
-  await core.settings.load();
+  await core.shell.settings.load();
   if (args.settings) {
     let seeded: Record<string, unknown>;
     try { seeded = JSON.parse(await fs.readFile(args.settings, 'utf8')) as Record<string, unknown>; } catch (e) {
@@ -62,7 +62,7 @@ async function main() {
     const { ['account.password']: password, ...rest } = seeded;
     const unknown = Object.keys(rest).filter((k) => !isSettingKey(k));
     if (unknown.length) { console.error(`--settings: unknown keys ${unknown.join(', ')}`); process.exit(2); }
-    await core.settings.set(rest);
+    await core.shell.settings.set(rest);
     if (typeof password === 'string' && password) await secrets.set(sipPasswordSecret, password);
   }
   await core.start();

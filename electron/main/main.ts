@@ -83,8 +83,8 @@ app.whenReady().then(async () => {
   win.webContents.on('render-process-gone', () => { if (!win.isDestroyed()) win.webContents.reload(); });
   win.once('ready-to-show', () => win.show());
   await core.start();
-  powerMonitor.on('resume', () => core.resumed());
-  const stopWatching = watchNetwork(() => core.networkChanged());
+  powerMonitor.on('resume', () => core.shell.resumed());
+  const stopWatching = watchNetwork(() => core.shell.networkChanged());
   let stopHotkeys: () => void = () => undefined;
   let quitting = false;
   app.on('before-quit', (e) => {
@@ -99,7 +99,7 @@ app.whenReady().then(async () => {
   // Mute state and warnings stay in sight when the agent works in another window (mute-mini-bar.ts).
   const closeMiniBar = createMuteMiniBar({
     main: win, url: `${rendererOrigin}/?view=mini-bar`, preload: path.join(__dirname, 'preload.cjs'),
-    connect: (contents) => { connectionFor(contents); }, onMute: (l) => core.mute.onChange(l), status: () => core.mute.snapshot(),
+    connect: (contents) => { connectionFor(contents); }, onMute: (l) => core.shell.mute.onChange(l), status: () => core.shell.mute.snapshot(),
   });
   win.on('closed', closeMiniBar);
   // Call hotkeys system-wide (setting hotkeys.global), once the window can hear the notice about a taken one.

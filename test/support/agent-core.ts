@@ -1,25 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, type Core, type CoreOptions } from '../../electron/node/core/core';
+import { composeCore, type Core, type CoreOptions, type CoreServices } from '../../electron/node/core/core';
 import { createLogger, silentLogger, type Logger } from '../../electron/node/log';
 import { FileSecrets } from '../../electron/node/secrets/file-secrets';
 import { FakeMediaRenderer } from './fake-media';
 
 /**
  * A whole agent core in the test process, with its own data directory and a fake media renderer attached,
- * driven through the same contract handlers the shells use.
+ * driven through the same contract handlers the shells use. `core` also carries the services behind it, so a
+ * test can observe one directly (the shells only get the contract and the shell port).
  */
-export interface AgentCore { core: Core; media: FakeMediaRenderer; dir: string; logLines: string[]; dispose(): Promise<void> }
+export type TestCore = Core & CoreServices;
+export interface AgentCore { core: TestCore; media: FakeMediaRenderer; dir: string; logLines: string[]; dispose(): Promise<void> }
 
 export async function startAgentCore(o: Partial<CoreOptions> & { account?: { server: string; user: string; password: string; authUser?: string }; settings?: Record<string, unknown>; register?: boolean } = {}): Promise<AgentCore> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-agent-'));
   const logLines: string[] = [];
   const log: Logger = process.env.DIADEMA_TEST_LOG ? createLogger((l) => { logLines.push(l); process.stderr.write(`${l}\n`); }, 'debug') : createLogger((l) => logLines.push(l), 'debug');
-  const core = createCore({
+  const composed = composeCore({
     shell: 'browser', version: 'test', dataDir: dir, secrets: new FileSecrets(path.join(dir, 'secrets.json')), log: log ?? silentLogger,
     phone: { registerTimeoutMs: 5000, backoffBaseMs: 200, backoffCapMs: 2000 }, ...o,
   });
+  const core: TestCore = { ...composed.services, ...composed.core };
   await core.start();
   // No after-call work unless a test asks for it (a time box of zero): call tests take call after call.
   await core.settings.set({ 'acw.durationSec': 0, ...o.settings });

@@ -1,27 +1,36 @@
 import path from 'node:path';
 import { SIPExtension } from 'sip.js';
-import { parseAccount, type AccountFieldErrors } from '../../common/contract/account';
+import { isLive } from '../../common/calls/call-state';
 import type { Connection, ContractHandlers, EventSink } from '../../common/contract/contract';
-import { ContractError } from '../../common/contract/errors';
 import type { HotkeysStatus } from '../../common/contract/hotkeys';
 import type { HotkeyProblem } from '../../common/hotkeys/hotkeys';
+import { ignorePromise } from '../../common/ignore-promise';
+import { AccountService } from '../account/account-service';
 import { AgentService, type AgentNotesPort } from '../agent/agent-service';
+import { callVolumeControl } from '../audio/call-volume';
+import { headsetCallState } from '../hid/headset-call-state';
+import { HeadsetDevices, type HidLibrary } from '../hid/headset-devices';
+import { HotkeyStatus } from '../hotkeys/hotkey-status';
 import type { Logger } from '../log';
-import { CallActions } from '../phone/call-actions';
-import { CallManager, type OfferGate } from '../phone/call-manager';
-import { checkConnection } from '../phone/connection-check';
-import { MediaBridge } from '../phone/media-bridge';
 import { MuteMonitor } from '../mute/mute-monitor';
 import { notesHandlers } from '../notes/notes-handlers';
 import { NotesService, type NotesServiceOptions } from '../notes/notes-service';
-import { callVolumeControl } from '../audio/call-volume';
-import { HeadsetDevices, type HidLibrary } from '../hid/headset-devices';
-import type { HeadsetCallState } from '../hid/headset-controller';
+import { CallActions } from '../phone/call-actions';
+import { CallManager, type OfferGate } from '../phone/call-manager';
+import { MediaBridge } from '../phone/media-bridge';
 import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
-import { sipPasswordSecret, type SecretsPort } from '../secrets/secrets-port';
+import type { SecretsPort } from '../secrets/secrets-port';
 import { jsonFileLayer, type LayerSource } from '../settings/layer-source';
 import { SettingsService } from '../settings/settings-service';
+import { accountHandlers } from './handlers/account-handlers';
+import { agentHandlers } from './handlers/agent-handlers';
+import { appHandlers } from './handlers/app-handlers';
+import { callHandlers } from './handlers/call-handlers';
+import { headsetHandlers } from './handlers/headset-handlers';
+import { mediaHandlers } from './handlers/media-handlers';
+import { EventHub } from './event-hub';
+import { agentOnTimeline, headsetOnTimeline } from './timeline-feeds';
 
 export interface CoreOptions {
   shell: 'electron' | 'browser';
@@ -34,7 +43,7 @@ export interface CoreOptions {
   policy?: LayerSource;
   profile?: LayerSource;
   phone?: Partial<PhoneServiceOptions>;
-  /** Agent-state gate for new calls (after-call work, not ready); absent = always offer. */
+  /** Agent-state gate for new calls (after-call work, not ready); absent = the agent service decides. */
   gate?: OfferGate;
   /** Notes store: the bundled worker's URL (tests), the sync endpoint's TLS trust, retry pacing. */
   notes?: Partial<Pick<NotesServiceOptions, 'workerUrl' | 'sync' | 'retryMs' | 'clock'>>;
@@ -42,231 +51,174 @@ export interface CoreOptions {
   hid?: HidLibrary;
 }
 
-export interface Core {
-  handlers: ContractHandlers;
-  /** Each renderer connection (window, browser tab) registers; events fan out to all of them. */
-  connect(sink: EventSink): Connection & { close(): void };
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Shell hooks for the phone service. */
+/** What a shell feeds into the core and reads from it besides the contract. */
+export interface ShellPort {
+  /** The OS says the network changed / the machine woke up: registrations and NAT bindings are suspect. */
   networkChanged(): void;
   resumed(): void;
   /** The Electron shell reports its system-wide shortcuts; problems not reported before become notices. */
   reportHotkeys(status: HotkeysStatus, newProblems: HotkeyProblem[]): void;
-  readonly phone: PhoneService;
-  readonly settings: SettingsService;
-  readonly calls: CallManager;
-  /** Answer / hang up / hold / mute without a call id: what headset buttons and keyboard shortcuts trigger. */
-  readonly actions: CallActions;
-  readonly mute: MuteMonitor;
-  readonly headset: HeadsetDevices | undefined;
-  readonly agent: AgentService;
-  readonly notes: NotesService;
+  /** Read and seed settings (the browser host's `--settings FILE`, the hotkeys the shell grabs). */
+  readonly settings: Pick<SettingsService, 'load' | 'get' | 'set' | 'onChange'>;
+  /** The Electron shell's always-on-top mute bar follows the mute state. */
+  readonly mute: Pick<MuteMonitor, 'snapshot' | 'onChange'>;
 }
 
-/** The composition root: every service of the main process is created and wired here, and only here. */
+export interface Core {
+  /** Every contract call; a shell validates sender and arguments, then dispatches here. */
+  readonly handlers: ContractHandlers;
+  /** Each renderer connection (window, browser tab) registers; events fan out to all of them. */
+  connect(sink: EventSink): Connection & { close(): void };
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly shell: ShellPort;
+}
+
+/** The services behind the core, for tests that drive or observe one of them directly. */
+export interface CoreServices {
+  settings: SettingsService;
+  phone: PhoneService;
+  calls: CallManager;
+  actions: CallActions;
+  mute: MuteMonitor;
+  agent: AgentService;
+  notes: NotesService;
+  headset: HeadsetDevices | undefined;
+}
+
 export function createCore(o: CoreOptions): Core {
+  return composeCore(o).core;
+}
+
+/**
+ * The composition root: every service of the core is created here, in dependency order, and wired to the
+ * others; nothing else constructs a service. Read top to bottom: the services, who reacts to what, the contract.
+ */
+export function composeCore(o: CoreOptions): { core: Core; services: CoreServices } {
   installWebSocketGlobal();
-  const sinks = new Set<EventSink>();
-  const emit: EventSink = (name, payload) => { for (const s of sinks) s(name, payload); };
+  const userAgentString = `Diadema/${o.version}`;
+
+  // ---- services, each after the ones it needs -------------------------------------------------------------
+  const bridge = new MediaBridge(o.log);
+  const hub = new EventHub((connectionId) => bridge.detach(connectionId));
   const userFile = path.join(o.dataDir, 'settings.json');
   const settings = new SettingsService({
     userFile, user: jsonFileLayer('user', userFile, { quarantineDamaged: true }),
     profile: o.profile, policy: o.policy, log: o.log,
   });
-  const bridge = new MediaBridge(o.log);
-  let domain: string | undefined;
-  // Agent state and after-call work: the call manager's offer gate. The note's state is read and finished through
-  // the notes handlers; ACW start/end times go to the notes service (`agentNotesAcw`, wired with the store).
-  const agentNotesAcw: { port?: Pick<AgentNotesPort, 'acwStarted' | 'acwEnded'> } = {};
-  const agentNotes: AgentNotesPort = {
-    acwStarted: (callId, at) => agentNotesAcw.port?.acwStarted(callId, at),
-    acwEnded: (callId, at) => agentNotesAcw.port?.acwEnded(callId, at),
-    note: async (callId) => {
-      const { note } = await handlers['notes.get']({ callId });
-      return note ? { disposition: note.disposition, final: note.status === 'final' } : null;
-    },
-    finish: (callId, disposition) => handlers['notes.finish']({ callId, disposition }),
-  };
-  const agent = new AgentService({ log: o.log, settings: () => settings.values(), notes: agentNotes });
-  const calls: CallManager = new CallManager({
-    log: o.log, bridge, userAgent: () => phone.userAgent(), domain: () => domain, settings: () => settings.values(),
-    gate: o.gate ?? agent.gate,
-  });
-  const phone = new PhoneService({
-    log: o.log, userAgentString: `Diadema/${o.version}`,
-    userAgentDelegate: () => ({ onInvite: calls.onInvite }),
-    extraUserAgentOptions: () => ({ sessionDescriptionHandlerFactory: calls.sdhFactory, sipExtensionReplaces: SIPExtension.Supported }),
-    liveCalls: () => calls.snapshot().calls.some((c) => c.state !== 'ended'),
-    ...o.phone,
-  });
-  phone.onChange((s) => emit('registration', s));
-  agent.onRegistration(phone.snapshot().state);
-  phone.onChange((s) => agent.onRegistration(s.state));
-  // Calls, their timelines and notes in SQLite (the notes service listens to the calls itself).
   const notes = new NotesService({
     file: path.join(o.dataDir, 'notes.sqlite'), log: o.log,
-    settings: () => ({ requiredFields: settings.get('notes.requiredFields'), editWindowMin: settings.get('notes.editWindowMin'), syncUrl: settings.get('notes.syncUrl') }),
+    settings: () => ({
+      requiredFields: settings.get('notes.requiredFields'), editWindowMin: settings.get('notes.editWindowMin'),
+      syncUrl: settings.get('notes.syncUrl'),
+    }),
     ...o.notes,
   });
-  calls.onEvent(notes.onCallEvent);
-  notes.onStatus((s) => emit('notes.status', s));
-  agentNotesAcw.port = notes;
-  calls.onEvent((e) => agent.onCallEvent(e));
-  agent.onChange((v) => emit('agent', v));
-  // Agent-state changes go on the timeline of the call they concern (after-call work) or of the calls under way.
-  agent.onTransition((t) => {
-    const data = { from: t.from, to: t.to, cause: t.cause, ...(t.reason ? { reason: t.reason } : {}) };
-    const ids = t.callId ? [t.callId] : calls.snapshot().calls.filter((c) => c.state !== 'ended').map((c) => c.id);
-    for (const id of ids) notes.timeline(id, 'agent', data, t.at);
+  const agent = new AgentService({ log: o.log, settings: () => settings.values(), notes: agentNotesPort(notes) });
+  // The one cycle: SIP.js's UserAgent (phone) takes the call manager as its delegate, and the call manager places
+  // calls through that UserAgent. The call manager asks for it when it needs it.
+  const calls: CallManager = new CallManager({
+    log: o.log, bridge, userAgent: () => phone.userAgent(), domain: () => account.domain(),
+    settings: () => settings.values(), gate: o.gate ?? agent.gate,
   });
-  settings.onChange((v) => emit('settings', v));
+  const phone = new PhoneService({
+    log: o.log, userAgentString,
+    userAgentDelegate: () => ({ onInvite: calls.onInvite }),
+    extraUserAgentOptions: () => ({ sessionDescriptionHandlerFactory: calls.sdhFactory, sipExtensionReplaces: SIPExtension.Supported }),
+    liveCalls: () => calls.snapshot().calls.some(isLive),
+    ...o.phone,
+  });
+  const account = new AccountService({ settings, secrets: o.secrets, phone, log: o.log, userAgentString });
   const mute = new MuteMonitor({
     settings: () => ({ longMuteSec: settings.get('mute.longMuteSec'), reminderEverySec: settings.get('mute.reminderEverySec') }),
     reapply: () => calls.reapply(),
   });
-  calls.onEvent((e) => mute.onCallEvent(e));
-  mute.onChange((s) => emit('mute', s));
-  calls.onChange((s) => emit('calls', s));
-
-  // Headset buttons and keyboard shortcuts are requests to the call manager; the call state drives the headset's lights.
+  // Headset buttons and keyboard shortcuts are id-less requests; CallActions finds the call they mean.
   const actions = new CallActions(calls);
-  const quietly = (p: Promise<unknown>) => void p.catch(() => undefined);
   const stepVolume = callVolumeControl(settings, o.log);
   const headset = o.hid ? new HeadsetDevices({
     hid: o.hid, log: o.log,
     port: {
-      answer: () => quietly(actions.answer()),
-      hangUp: () => quietly(actions.hangUp()),
-      reject: () => quietly(actions.reject()),
-      hold: (on) => quietly(actions.hold(on)),
+      answer: () => ignorePromise(actions.answer()),
+      hangUp: () => ignorePromise(actions.hangUp()),
+      reject: () => ignorePromise(actions.reject()),
+      hold: (on) => ignorePromise(actions.hold(on)),
       setMute: (m) => { actions.setMute(m, 'headset'); },
-      changeVolume: (step) => { void stepVolume(step).catch(() => undefined); },
+      changeVolume: (step) => ignorePromise(stepVolume(step)),
     },
   }) : undefined;
-  const headsetState = (): HeadsetCallState => {
-    const snap = calls.snapshot();
-    const phase = snap.calls.some((c) => c.state === 'active') ? 'active' : snap.calls.some((c) => c.state === 'held') ? 'held'
-      : snap.calls.some((c) => c.state === 'ringing') ? 'ringing' : 'idle';
-    return { phase, muted: snap.muted };
-  };
+  const hotkeys = new HotkeyStatus(hub.emit);
+
+  // ---- who reacts to what ---------------------------------------------------------------------------------
+  const emit = hub.emit;
+  settings.onChange((v) => emit('settings', v));
+  phone.onChange((s) => emit('registration', s));
+  agent.onRegistration(phone.snapshot().state);
+  phone.onChange((s) => agent.onRegistration(s.state));
+  calls.onEvent(notes.onCallEvent);
+  calls.onEvent((e) => agent.onCallEvent(e));
+  calls.onEvent((e) => mute.onCallEvent(e));
+  calls.onChange((s) => emit('calls', s));
+  calls.onNotice((n) => emit('call.notice', n));
+  agent.onChange((v) => emit('agent', v));
+  agent.onTransition(agentOnTimeline(notes, () => calls.snapshot()));
+  mute.onChange((s) => emit('mute', s));
+  notes.onStatus((s) => emit('notes.status', s));
   if (headset) {
-    calls.onChange(() => void headset.setCallState(headsetState()));
-    headset.onChange((v) => {
-      emit('headset', v);
-      for (const c of calls.snapshot().calls) if (c.state !== 'ended') notes.timeline(c.id, 'device', { connected: v.connected, ...(v.product ? { product: v.product } : {}) });
-    });
+    calls.onChange((s) => ignorePromise(headset.setCallState(headsetCallState(s))));
+    headset.onChange((v) => emit('headset', v));
+    headset.onChange(headsetOnTimeline(notes, () => calls.snapshot()));
     headset.onButton((e) => emit('headset.button', e));
   }
-  calls.onNotice((n) => emit('call.notice', n));
-  let hotkeys: HotkeysStatus = { global: false, registered: [], unavailable: [] };
 
-  const accountForm = () => ({
-    server: settings.get('account.server'), user: settings.get('account.user'),
-    authUser: settings.get('account.authUser'), displayName: settings.get('account.displayName'),
-  });
-  const applyAccount = async () => {
-    const parsed = parseAccount(accountForm());
-    const password = (await o.secrets.get(sipPasswordSecret)) ?? '';
-    domain = parsed.ok ? parsed.account.domain : undefined;
-    await phone.configure(parsed.ok ? parsed.account : undefined, password);
-    return { parsed, password };
-  };
-
+  // ---- the contract ---------------------------------------------------------------------------------------
   const handlers: ContractHandlers = {
-    'app.info': async () => ({ shell: o.shell, version: o.version, secretsStorage: o.secrets.kind }),
-    'settings.get': async () => settings.view(),
-    'settings.set': async ({ key, value }) => settings.set({ [key]: value }),
-    'account.get': async () => ({ ...accountForm(), hasPassword: Boolean(await o.secrets.get(sipPasswordSecret)) }),
-    'account.save': async (form) => {
-      const parsed = parseAccount(form);
-      if (!parsed.ok) return { ok: false, errors: parsed.errors as Record<string, NonNullable<AccountFieldErrors[keyof AccountFieldErrors]>>, hasPassword: Boolean(await o.secrets.get(sipPasswordSecret)) };
-      await settings.set({
-        'account.server': form.server.trim(), 'account.user': form.user.trim(),
-        'account.authUser': form.authUser.trim(), 'account.displayName': form.displayName.trim(),
-      });
-      if (form.password) await o.secrets.set(sipPasswordSecret, form.password);
-      const { password } = await applyAccount();
-      return { ok: true, hasPassword: password.length > 0 };
-    },
-    'account.testConnection': async () => {
-      const password = (await o.secrets.get(sipPasswordSecret)) ?? '';
-      const result = await checkConnection({ ...accountForm(), password }, { log: o.log, onStep: (s) => emit('connection.step', s), userAgentString: `Diadema/${o.version}` });
-      return { registered: result.registered, steps: result.steps };
-    },
-    'phone.register': async () => {
-      const { parsed, password } = await applyAccount();
-      if (!parsed.ok || !password) throw new ContractError('invalid-account');
-      return phone.register();
-    },
-    'phone.unregister': async () => phone.unregister(),
-    'phone.registration': async () => phone.snapshot(),
-    'calls.get': async () => calls.snapshot(),
-    'agent.get': async () => agent.view(),
-    'agent.set': async (args) => agent.set(args),
-    'call.dial': async ({ target }) => ({ callId: await calls.dial(target) }),
-    'call.answer': async ({ callId }) => { await calls.answer(callId); return {}; },
-    'call.reject': async ({ callId }) => { await calls.reject(callId); return {}; },
-    'call.hangup': async ({ callId }) => { await calls.hangup(callId); return {}; },
-    'call.hold': async ({ callId, on }) => {
-      const ok = await calls.hold(callId, on);
-      return { held: ok ? on : !on };
-    },
-    'call.mute': async ({ muted }) => ({ muted: calls.setMute(muted, 'ui') }),
-    'call.dtmf': async ({ callId, digits }) => { await calls.dtmf(callId, digits); return {}; },
-    'call.transferBlind': async ({ callId, target }) => { await calls.transferBlind(callId, target); return {}; },
-    'call.transferAttended': async ({ callId, consultCallId }) => { await calls.transferAttended(callId, consultCallId); return {}; },
-    'call.consultSupervisor': async ({ callId }) => ({ callId: await calls.consultSupervisor(callId) }),
-    'call.action': async ({ action }) => {
-      const done = (callId: string | undefined) => ({ done: callId !== undefined, ...(callId ? { callId } : {}) });
-      switch (action) {
-        case 'answer': return done(await actions.answer());
-        case 'hangup': return done(await actions.hangUp());
-        case 'toggleMute': return { done: true, muted: actions.toggleMute('hotkey') };
-        case 'toggleHold': {
-          const r = await actions.toggleHold();
-          const held = r.callId ? calls.snapshot().calls.find((c) => c.id === r.callId)?.held : undefined;
-          return { ...done(r.callId), ...(held !== undefined ? { held } : {}) };
-        }
-      }
-    },
-    'hotkeys.status': async () => hotkeys,
-    'media.attach': async (_args, from) => {
-      if (!from) throw new ContractError('forbidden');
-      bridge.attach(from);
-      return { calls: calls.callIdsWithMedia() };
-    },
-    'media.respond': async (r, from) => { bridge.respond(from, r); return {}; },
-    'media.stats': async ({ callId, sample }) => { calls.recordQuality(callId, sample); return {}; },
-    'mute.report': async (r) => { mute.report(r); return {}; },
-    'mute.status': async () => mute.snapshot(),
-    'headset.get': async () => headset?.view() ?? { connected: false, status: { usable: true }, buttons: [], lights: [], unsupported: true },
-    'headset.testLights': async ({ lights }) => ({ ok: (await headset?.testLights(lights ?? undefined)) ?? false }),
+    ...appHandlers({ info: { shell: o.shell, version: o.version }, secrets: o.secrets, settings, hotkeys }),
+    ...accountHandlers({ account, phone, emit }),
+    ...callHandlers({ calls, actions }),
+    ...agentHandlers({ agent }),
+    ...mediaHandlers({ bridge, calls, mute }),
+    ...headsetHandlers({ headset }),
     ...notesHandlers(notes),
   };
-  let connectionSeq = 0;
 
-  return {
-    handlers, phone, settings, calls, actions, mute, headset, agent, notes,
-    reportHotkeys(status, newProblems) {
-      hotkeys = status;
-      emit('hotkeys', status);
-      for (const p of newProblems) emit('call.notice', { code: 'hotkey-unavailable', detail: `${p.accelerator} (${p.reason})` });
-    },
-    connect(sink) {
-      const id = `c${++connectionSeq}`;
-      sinks.add(sink);
-      return { id, send: sink, close: () => { sinks.delete(sink); bridge.detach(id); } };
-    },
+  const core: Core = {
+    handlers,
+    connect: (sink) => hub.connect(sink),
     async start() {
       await settings.load();
       await notes.start();
-      const { parsed, password } = await applyAccount();
-      if (parsed.ok && password) void phone.register();
+      const { account: valid, password } = await account.apply();
+      if (valid && password) ignorePromise(phone.register());
       if (settings.get('headset.enabled')) headset?.start();
     },
-    async stop() { agent.dispose(); await headset?.stop(); await calls.dispose(); await phone.dispose(); await notes.stop(); },
-    networkChanged: () => phone.networkChanged(),
-    resumed: () => phone.resumed(),
+    async stop() {
+      agent.dispose();
+      await headset?.stop();
+      await calls.dispose();
+      await phone.dispose();
+      await notes.stop();
+    },
+    shell: {
+      networkChanged: () => phone.networkChanged(),
+      resumed: () => phone.resumed(),
+      reportHotkeys: (status, newProblems) => hotkeys.report(status, newProblems),
+      settings,
+      mute,
+    },
+  };
+  return { core, services: { settings, phone, calls, actions, mute, agent, notes, headset } };
+}
+
+/** The agent service reads and finishes the note of a call in after-call work, and stamps its ACW times. */
+function agentNotesPort(notes: NotesService): AgentNotesPort {
+  return {
+    acwStarted: (callId, at) => notes.acwStarted(callId, at),
+    acwEnded: (callId, at) => notes.acwEnded(callId, at),
+    note: async (callId) => {
+      const { note } = await notes.get(callId);
+      return note ? { disposition: note.disposition, final: note.status === 'final' } : null;
+    },
+    finish: (callId, disposition) => notes.finish(callId, disposition),
   };
 }

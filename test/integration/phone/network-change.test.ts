@@ -26,8 +26,8 @@ describe('network change and resume', () => {
     const ua = agent.core.phone.userAgent();
     const { callId } = await agent.core.handlers['call.dial']({ target: farAccount.user });
     await until(() => calls().find((c) => c.id === callId)?.state === 'active', 5000, 'answered');
-    agent.core.networkChanged();
-    agent.core.resumed();
+    agent.core.shell.networkChanged();
+    agent.core.shell.resumed();
     await until(() => refreshedInPlace() === 1, 5000, 'refreshed in place (once for both)');
     expect(agent.core.phone.userAgent()).toBe(ua);
     expect(agent.core.phone.snapshot().state).toBe('registered');
@@ -41,7 +41,7 @@ describe('network change and resume', () => {
     await until(() => calls().every((c) => c.state === 'ended'), 5000, 'no live call');
     const ua = agent.core.phone.userAgent();
     const before = registrations();
-    agent.core.networkChanged();
+    agent.core.shell.networkChanged();
     await until(() => registrations() > before, 5000, 'registered again');
     expect(agent.core.phone.userAgent()).not.toBe(ua);
     expect(agent.core.phone.snapshot().state).toBe('registered');

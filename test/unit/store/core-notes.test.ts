@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchCall, parseEvent } from '../../../electron/common/contract/dispatch';
-import { createCore, type Core } from '../../../electron/node/core/core';
+import { composeCore, type Core, type CoreServices } from '../../../electron/node/core/core';
 import { silentLogger } from '../../../electron/node/log';
 import { FileSecrets } from '../../../electron/node/secrets/file-secrets';
 import { callEvents } from '../../support/call-events';
@@ -11,12 +11,13 @@ import { bundleStoreWorker } from '../../support/store-build';
 
 let worker: Awaited<ReturnType<typeof bundleStoreWorker>>;
 let dir: string;
-let core: Core;
+let core: Core & CoreServices;
 const events: Array<{ name: string; payload: unknown }> = [];
 beforeAll(async () => {
   worker = await bundleStoreWorker();
   dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-core-notes-'));
-  core = createCore({ shell: 'browser', version: 'test', dataDir: dir, secrets: new FileSecrets(path.join(dir, 'secrets.json')), log: silentLogger, notes: { workerUrl: worker.url } });
+  const composed = composeCore({ shell: 'browser', version: 'test', dataDir: dir, secrets: new FileSecrets(path.join(dir, 'secrets.json')), log: silentLogger, notes: { workerUrl: worker.url } });
+  core = { ...composed.services, ...composed.core };
   core.connect((name, payload) => events.push({ name, payload }));
   await core.start();
 }, 60_000);
