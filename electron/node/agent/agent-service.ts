@@ -1,10 +1,11 @@
+import { systemClock, type Clock } from '../../common/clock';
 import type { AcwView, AgentReason, AgentSetArgs, AgentStateName, AgentView } from '../../common/contract/agent';
 import { RefusedError } from '../../common/contract/errors';
 import type { RegistrationStateName } from '../../common/contract/registration';
+import { Emitter } from '../../common/emitter';
 import type { Settings } from '../../common/settings/schema';
 import type { Logger } from '../log';
 import type { CallEvent, OfferGate } from '../phone/call-manager';
-import { systemClock, type Clock } from '../../common/clock';
 
 export type AgentSettings = Pick<Settings, 'acw.mode' | 'acw.durationSec' | 'acw.defaultDisposition' | 'acw.notReadyRejectCode'>;
 
@@ -52,8 +53,8 @@ export class AgentService {
   private pendingAcw: string | undefined;
   private seq = 0;
   private readonly clock: Clock;
-  private readonly listeners = new Set<(v: AgentView) => void>();
-  private readonly transitionListeners = new Set<(t: AgentTransition) => void>();
+  private readonly changes = new Emitter<AgentView>();
+  private readonly transitioned = new Emitter<AgentTransition>();
   private readonly history: AgentTransition[] = [];
 
   constructor(private readonly o: AgentServiceOptions) {
@@ -68,8 +69,8 @@ export class AgentService {
       ...(this.acw ? { acw: { ...this.acw.view } } : {}),
     };
   }
-  onChange(l: (v: AgentView) => void): () => void { this.listeners.add(l); return () => this.listeners.delete(l); }
-  onTransition(l: (t: AgentTransition) => void): () => void { this.transitionListeners.add(l); return () => this.transitionListeners.delete(l); }
+  readonly onChange = this.changes.on;
+  readonly onTransition = this.transitioned.on;
   /** Every transition so far, oldest first (bounded). */
   transitions(): AgentTransition[] { return [...this.history]; }
 
@@ -214,9 +215,9 @@ export class AgentService {
     this.history.push(t);
     if (this.history.length > 500) this.history.shift();
     this.o.log.info('agent state', { from: t.from, to: t.to, reason: t.reason, cause, callId });
-    for (const l of this.transitionListeners) l(t);
+    this.transitioned.emit(t);
     this.changed();
   }
 
-  private changed(): void { const v = this.view(); for (const l of this.listeners) l(v); }
+  private changed(): void { this.changes.emit(this.view()); }
 }

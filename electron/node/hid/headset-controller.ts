@@ -1,3 +1,5 @@
+import type { HeadsetStatus } from '../../common/contract/headset';
+import { Emitter } from '../../common/emitter';
 import { bytesToHex } from '../../common/hid/report-descriptor';
 import { encodeLeds, EventDecoder, type ControlEvent } from '../../common/hid/report-codec';
 import type { OutputName, TelephonyModel } from '../../common/hid/telephony-model';
@@ -12,7 +14,6 @@ export interface HeadsetCallPort {
   changeVolume(step: 1 | -1): void;
 }
 export interface HeadsetCallState { phase: 'idle' | 'ringing' | 'active' | 'held'; muted: boolean }
-export type HeadsetStatus = { usable: true } | { usable: false; reason: 'write-failed' | 'garbage-reports'; detail: string };
 
 /**
  * The host side of a headset. The host owns hook, mute and ring: a button press is a request, and a report
@@ -26,18 +27,18 @@ export class HeadsetController {
   private readonly written = new Map<number, string>();
   private status: HeadsetStatus = { usable: true };
   private garbage = 0;
-  private readonly statusListeners = new Set<(s: HeadsetStatus) => void>();
-  private readonly eventListeners = new Set<(e: ControlEvent) => void>();
+  private readonly statusChanged = new Emitter<HeadsetStatus>();
+  private readonly decoded = new Emitter<ControlEvent>();
   private testLights: Set<OutputName> | undefined;
 
   constructor(private readonly model: TelephonyModel, private readonly write: (report: Uint8Array) => Promise<void>, private readonly port: HeadsetCallPort) {
     this.decoder = new EventDecoder(model);
   }
 
-  onStatus(l: (s: HeadsetStatus) => void): () => void { this.statusListeners.add(l); return () => this.statusListeners.delete(l); }
+  readonly onStatus = this.statusChanged.on;
   getStatus(): HeadsetStatus { return this.status; }
   /** Every decoded button event, acted on or not (the headset check screen shows them live). */
-  onEvent(l: (e: ControlEvent) => void): () => void { this.eventListeners.add(l); return () => this.eventListeners.delete(l); }
+  readonly onEvent = this.decoded.on;
 
   /** Headset check: light the given LEDs while no call is up; `undefined` returns the lights to the call state. */
   async test(lights: ReadonlySet<OutputName> | undefined): Promise<boolean> {
@@ -57,7 +58,7 @@ export class HeadsetController {
     }
     const acted: ControlEvent[] = [];
     for (const e of events) {
-      for (const l of this.eventListeners) l(e);
+      this.decoded.emit(e);
       if (this.act(e)) acted.push(e);
     }
     return acted;
@@ -144,6 +145,6 @@ export class HeadsetController {
 
   private setStatus(s: HeadsetStatus): void {
     this.status = s;
-    for (const l of this.statusListeners) l(s);
+    this.statusChanged.emit(s);
   }
 }

@@ -1,10 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { HeadsetProblem, HeadsetView } from '../../common/contract/headset';
+import { Emitter } from '../../common/emitter';
 import { parseReportDescriptor } from '../../common/hid/report-descriptor';
 import type { ControlEvent } from '../../common/hid/report-codec';
 import { buildTelephonyModel, type OutputName, type TelephonyModel } from '../../common/hid/telephony-model';
 import type { Logger } from '../log';
-import { HeadsetController, type HeadsetCallPort, type HeadsetCallState, type HeadsetStatus } from './headset-controller';
+import { HeadsetController, type HeadsetCallPort, type HeadsetCallState } from './headset-controller';
 
 /** The slice of node-hid this module uses, so tests pass a fake (test/support/fake-hid.ts). */
 export interface HidDeviceInfo { path?: string; vendorId: number; productId: number; product?: string; usagePage?: number; usage?: number }
@@ -28,10 +30,6 @@ export async function linuxDescriptor(devicePath: string, sysfs = '/sys/class/hi
   try { return new Uint8Array(await fs.readFile(path.join(sysfs, node, 'device', 'report_descriptor'))); } catch { return undefined; }
 }
 
-/** A device that looked like a headset but cannot be used; the headset check screen says why. */
-export interface HeadsetProblem { path: string; product?: string; reason: 'descriptor' | 'no-access'; detail: string }
-export interface HeadsetView { connected: boolean; product?: string; path?: string; status: HeadsetStatus; buttons: string[]; lights: string[]; problems?: HeadsetProblem[] }
-
 /**
  * Finds the headset, opens its telephony interface without seizing it (other apps keep working), follows plug
  * and unplug by polling the device list, and restores the lights on reconnect.
@@ -43,8 +41,8 @@ export class HeadsetDevices {
   private scanning = false;
   /** By path: descriptors that cannot be parsed (never retried while plugged) and devices that refused to open (retried, logged once). */
   private readonly problems = new Map<string, HeadsetProblem>();
-  private readonly listeners = new Set<(v: HeadsetView) => void>();
-  private readonly buttonListeners = new Set<(e: ControlEvent) => void>();
+  private readonly changes = new Emitter<HeadsetView>();
+  private readonly buttons = new Emitter<ControlEvent>();
 
   constructor(private readonly o: { hid: HidLibrary; port: HeadsetCallPort; log: Logger; readDescriptor?: (p: string) => Promise<Uint8Array | undefined>; pollMs?: number }) {}
 
@@ -57,8 +55,9 @@ export class HeadsetDevices {
     if (this.timer) clearInterval(this.timer);
     await this.drop();
   }
-  onChange(l: (v: HeadsetView) => void): () => void { this.listeners.add(l); return () => this.listeners.delete(l); }
-  onButton(l: (e: ControlEvent) => void): () => void { this.buttonListeners.add(l); return () => this.buttonListeners.delete(l); }
+  readonly onChange = this.changes.on;
+  /** Every decoded button event of the open headset, acted on or not. */
+  readonly onButton = this.buttons.on;
   async testLights(lights: OutputName[] | undefined): Promise<boolean> {
     if (!this.current) return false;
     return this.current.controller.test(lights ? new Set(lights) : undefined);
@@ -128,7 +127,7 @@ export class HeadsetDevices {
     const controller = new HeadsetController(model, async (bytes) => { await handle.write(Buffer.from(bytes)); }, this.o.port);
     this.current = { path: d.path!, handle, controller, model, ...(d.product ? { product: d.product } : {}) };
     controller.onStatus(() => this.changed());
-    controller.onEvent((e) => { for (const l of this.buttonListeners) l(e); });
+    controller.onEvent((e) => this.buttons.emit(e));
     handle.on('data', (data) => controller.onReport(new Uint8Array(data)));
     handle.on('error', (err) => { this.o.log.warn('headset read error', { detail: err.message }); void this.drop(); });
     this.o.log.info('headset connected', { product: d.product, path: d.path, channel: model.channel?.kind });
@@ -141,8 +140,11 @@ export class HeadsetDevices {
   private async drop(): Promise<void> {
     const c = this.current;
     this.current = undefined;
-    if (c) { await c.handle.close().catch(() => undefined); this.changed(); }
+    if (!c) return;
+    // A device unplugged mid-call cannot always be closed cleanly; it is gone either way.
+    try { await c.handle.close(); } catch { /* already gone */ }
+    this.changed();
   }
 
-  private changed(): void { const v = this.view(); for (const l of this.listeners) l(v); }
+  private changed(): void { this.changes.emit(this.view()); }
 }

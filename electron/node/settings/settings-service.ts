@@ -1,5 +1,7 @@
 import { ContractError } from '../../common/contract/errors';
-import { resolveSettings, settingValues, type LayerIssue, type LayerValues, type Resolution } from '../../common/settings/resolver';
+import type { SettingsIssue, SettingsView } from '../../common/contract/settings';
+import { Emitter } from '../../common/emitter';
+import { resolveSettings, settingValues, type LayerValues, type Resolution } from '../../common/settings/resolver';
 import { isSettingKey, settingsSchema, type SettingKey, type Settings } from '../../common/settings/schema';
 import { writeFileAtomic } from '../fs-atomic';
 import type { Logger } from '../log';
@@ -14,11 +16,6 @@ export interface SettingsServiceOptions {
   log: Logger;
 }
 
-export interface SettingsView {
-  settings: Resolution['settings'];
-  issues: Array<LayerIssue | { layer: string; key: string; code: string; detail: string }>;
-}
-
 /**
  * Holds the resolved settings (defaults < team profile < user < policy) and is the only writer of the user
  * layer. Callers read values and subscribe; they never know which layer a value came from unless they ask.
@@ -27,9 +24,9 @@ export class SettingsService {
   private user: Record<string, unknown> = {};
   private profile: LayerValues = {};
   private policy: LayerValues = {};
-  private problems: Array<{ layer: string; key: string; code: string; detail: string }> = [];
+  private problems: SettingsIssue[] = [];
   private resolution: Resolution = resolveSettings({});
-  private readonly listeners = new Set<(v: SettingsView) => void>();
+  private readonly changes = new Emitter<SettingsView>();
 
   constructor(private readonly o: SettingsServiceOptions) {}
 
@@ -50,7 +47,7 @@ export class SettingsService {
   view(): SettingsView { return { settings: this.resolution.settings, issues: [...this.problems, ...this.resolution.issues] }; }
   values(): Settings { return settingValues(this.resolution.settings); }
   get<K extends SettingKey>(key: K): Settings[K] { return this.resolution.settings[key].value as Settings[K]; }
-  onChange(l: (v: SettingsView) => void): () => void { this.listeners.add(l); return () => this.listeners.delete(l); }
+  readonly onChange = this.changes.on;
 
   /** Writes the user layer. Unknown keys, invalid values and policy-locked keys are refused with a coded error. */
   async set(entries: Partial<Record<string, unknown>>): Promise<SettingsView> {
@@ -73,7 +70,6 @@ export class SettingsService {
 
   private recompute() {
     this.resolution = resolveSettings({ profile: this.profile, user: this.user, policy: this.policy });
-    const v = this.view();
-    for (const l of this.listeners) l(v);
+    this.changes.emit(this.view());
   }
 }
