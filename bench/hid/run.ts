@@ -11,7 +11,7 @@ import { formatRow, summarise } from '../support/stats';
  * mute pulse, release, hook up, plus one unknown-ID and one short report per cycle.
  */
 const rounds = process.argv.includes('--quick') ? 2_000 : 20_000;
-const devices = JSON.parse(readFileSync(path.resolve(process.cwd(), '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>;
+const devices = JSON.parse(readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>;
 
 function reportsFor(m: TelephonyModel): Uint8Array[] {
   const make = (bits: Array<{ reportId: number; bitOffset: number } | undefined>) => {

@@ -4,14 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { hexToBytes } from '../../electron/common/hid/report-descriptor';
 import type { HidDeviceInfo } from '../../electron/node/hid/headset-devices';
 
-/** The real headset report descriptors in `../shared/hid/headset-descriptors.json` (beside the repository). */
+/** The real headset report descriptors in `test/fixtures/hid/headset-descriptors.json` (see its README). */
 export interface SharedHeadset {
   product: string;
   descriptorHex: string;
   derivedReportLayout?: Array<{ kind: string; reportId: number; fields: Array<{ bitOffset: number; size: number; count: number; flags: string; usages: string[] }> }>;
 }
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedHeadsets: SharedHeadset[] = JSON.parse(readFileSync(path.resolve(root, '..', 'shared', 'hid', 'headset-descriptors.json'), 'utf8')) as SharedHeadset[];
+export const sharedHeadsets: SharedHeadset[] = JSON.parse(readFileSync(path.resolve(root, 'test', 'fixtures', 'hid', 'headset-descriptors.json'), 'utf8')) as SharedHeadset[];
 
 /** The descriptor bytes of the first shared headset whose product name starts with `product`. */
 export function descriptorOf(product: string): Uint8Array {
