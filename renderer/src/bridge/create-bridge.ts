@@ -3,6 +3,7 @@ import { parseEvent } from '../../../electron/common/contract/dispatch';
 import { ContractError, contractErrorFromMessage } from '../../../electron/common/contract/errors';
 import type { PreloadApi } from '../../../electron/common/contract/preload-api';
 import { closeCodes, contractPath, hostMessage } from '../../../electron/common/contract/wire';
+import { Emitter } from '../../../electron/common/emitter';
 
 export type BridgeStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
@@ -13,8 +14,6 @@ export interface Bridge {
   status(): BridgeStatus;
   onStatus(listener: (s: BridgeStatus) => void): () => void;
 }
-
-type Listener = (payload: unknown) => void;
 
 export function createBridge(win: Window & { diadema?: PreloadApi } = window, socketFactory?: (url: string) => WebSocket): Bridge {
   if (win.diadema) return electronBridge(win.diadema);
@@ -51,8 +50,8 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
   try { stored = win.sessionStorage.getItem('diadema.token'); } catch { /* storage disabled */ }
   const token = fromHash ?? stored ?? '';
   const url = `${win.location.protocol === 'https:' ? 'wss' : 'ws'}://${win.location.host}${contractPath}`;
-  const listeners = new Map<string, Set<Listener>>();
-  const statusListeners = new Set<(s: BridgeStatus) => void>();
+  const eventEmitters = new Map<EventName, Emitter<unknown>>();
+  const statusChanged = new Emitter<BridgeStatus>();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   const queue: string[] = [];
   let ws: WebSocket | undefined;
@@ -60,7 +59,7 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
   let seq = 0;
   let attempt = 0;
   let status: BridgeStatus = 'connecting';
-  const setStatus = (s: BridgeStatus) => { status = s; for (const l of statusListeners) l(s); };
+  const setStatus = (s: BridgeStatus) => { status = s; statusChanged.emit(s); };
 
   const connect = () => {
     const sock = socketFactory(url);
@@ -84,7 +83,7 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
         if (m.ok) p.resolve(m.value); else p.reject(new ContractError(m.error.code, m.error.params));
       } else if (m.t === 'event') {
         const ev2 = parseEvent(m.name, m.payload);
-        if (ev2) for (const l of listeners.get(ev2.name) ?? []) l(ev2.payload);
+        if (ev2) eventEmitters.get(ev2.name)?.emit(ev2.payload);
       }
     };
     sock.onclose = (ev) => {
@@ -110,12 +109,11 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
   return {
     client: client as unknown as ContractClient,
     on(name, listener) {
-      const set = listeners.get(name) ?? new Set<Listener>();
-      listeners.set(name, set);
-      set.add(listener as Listener);
-      return () => set.delete(listener as Listener);
+      let emitter = eventEmitters.get(name);
+      if (!emitter) { emitter = new Emitter<unknown>(); eventEmitters.set(name, emitter); }
+      return emitter.on(listener as (payload: unknown) => void);
     },
     status: () => status,
-    onStatus(l) { statusListeners.add(l); return () => statusListeners.delete(l); },
+    onStatus: statusChanged.on,
   };
 }

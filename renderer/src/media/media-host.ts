@@ -77,9 +77,6 @@ export class MediaHost {
     return undefined;
   }
 
-  /** For the call screen and tests: the live PeerConnection of a call. */
-  peerConnection(callId: string): RTCPeerConnection | undefined { return this.calls.get(callId)?.sdh.peerConnection; }
-
   private async handle(r: MediaRequest): Promise<void> {
     let res: MediaResponse;
     try {

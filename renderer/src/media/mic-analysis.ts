@@ -1,4 +1,6 @@
 import type { AnalysisError } from '../../../electron/common/contract/mute';
+import { Emitter } from '../../../electron/common/emitter';
+import { ignorePromise } from '../../../electron/common/ignore-promise';
 import { VoiceActivityDetector, type VadSensitivity } from './vad';
 
 export interface MicAnalysisState {
@@ -30,14 +32,14 @@ export class MicAnalysis {
   private ctx: AudioContext | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private vad: VoiceActivityDetector | undefined;
-  private readonly listeners = new Set<(s: MicAnalysisState) => void>();
+  private readonly changes = new Emitter<MicAnalysisState>();
   private starting: Promise<void> | undefined;
   private generation = 0;
 
   constructor(private readonly d: MicAnalysisDeps) {}
 
   snapshot(): MicAnalysisState { return { ...this.state }; }
-  onChange(l: (s: MicAnalysisState) => void): () => void { this.listeners.add(l); return () => this.listeners.delete(l); }
+  readonly onChange = this.changes.on;
   get active(): boolean { return this.state.running || this.starting !== undefined; }
 
   start(): Promise<void> {
@@ -75,9 +77,12 @@ export class MicAnalysis {
     try {
       const ctx = this.d.createContext();
       created = ctx;
-      if (ctx.state === 'suspended') await ctx.resume().catch(() => undefined);
+      if (ctx.state === 'suspended') {
+        // Still suspended: its clock stands still, so the poll finds no new samples and judges nothing.
+        try { await ctx.resume(); } catch { /* see above */ }
+      }
       // Stopped (the call ended) while the context resumed: nothing of this start may stay open.
-      if (gen !== this.generation) { for (const t of stream.getTracks()) t.stop(); void ctx.close().catch(() => undefined); return; }
+      if (gen !== this.generation) { for (const t of stream.getTracks()) t.stop(); ignorePromise(ctx.close()); return; }
       const source = ctx.createMediaStreamSource(stream);
       const analyser = ctx.createAnalyser();
       analyser.fftSize = 4096;
@@ -101,7 +106,7 @@ export class MicAnalysis {
       this.set({ running: true, level: 0, speech: false, error: undefined });
     } catch {
       for (const t of stream.getTracks()) t.stop();
-      if (created && created !== this.ctx) void created.close().catch(() => undefined);
+      if (created && created !== this.ctx) ignorePromise(created.close());
       this.fail('error');
     }
   }
@@ -127,7 +132,7 @@ export class MicAnalysis {
     this.timer = undefined;
     for (const t of this.stream?.getTracks() ?? []) t.stop();
     this.stream = undefined;
-    void this.ctx?.close().catch(() => undefined);
+    ignorePromise(this.ctx?.close());
     this.ctx = undefined;
     this.vad = undefined;
   }
@@ -136,6 +141,6 @@ export class MicAnalysis {
     const next = { ...this.state, ...patch };
     if (next.error === undefined) delete next.error;
     this.state = next;
-    for (const l of this.listeners) l(this.snapshot());
+    this.changes.emit(this.snapshot());
   }
 }

@@ -1,14 +1,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AgentView } from '../../../electron/common/contract/agent';
+import type { AppInfo } from '../../../electron/common/contract/app';
 import type { CallNotice, CallsSnapshot } from '../../../electron/common/contract/calls';
-import type { CallResult } from '../../../electron/common/contract/contract';
 import type { MuteStatus } from '../../../electron/common/contract/mute';
 import type { RegistrationSnapshot, StepReport } from '../../../electron/common/contract/registration';
+import type { SettingsView } from '../../../electron/common/contract/settings';
+import { ignorePromise } from '../../../electron/common/ignore-promise';
 import type { Bridge, BridgeStatus } from '../bridge/create-bridge';
 import { createNoteDraft, type NoteDraft } from './note-draft';
-
-type SettingsView = CallResult<'settings.get'>;
-type AppInfo = CallResult<'app.info'>;
 
 export interface AppState {
   bridge: BridgeStatus;
@@ -51,8 +50,8 @@ export function createAppStore(bridge: Bridge): AppStore {
   let noticeId = 0;
   bridge.on('call.notice', (n) => store.setState((s) => ({ notices: [...s.notices.slice(-4), { ...n, at: Date.now(), id: ++noticeId }] })));
   bridge.on('connection.step', (step) => store.setState((s) => ({ test: { ...s.test, steps: [...s.test.steps, step] } })));
-  bridge.onStatus((status) => { store.setState({ bridge: status }); if (status === 'connected') void load().catch(() => undefined); });
-  if (bridge.status() === 'connected') void load().catch(() => undefined);
+  bridge.onStatus((status) => { store.setState({ bridge: status }); if (status === 'connected') ignorePromise(load()); });
+  if (bridge.status() === 'connected') ignorePromise(load());
   return Object.assign(store, {
     bridge,
     note: createNoteDraft(bridge.client),
