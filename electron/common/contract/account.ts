@@ -16,7 +16,7 @@ export const accountForm = z.object({
   password: z.string().max(256).optional(),
 });
 export type AccountForm = z.infer<typeof accountForm>;
-export type AccountFieldErrors = Partial<Record<'server' | 'user' | 'authUser' | 'displayName' | 'password', AccountFieldError>>;
+export type AccountFieldErrors = Partial<Record<keyof AccountForm, AccountFieldError>>;
 
 /** The stored account as the settings screen shows it; the password itself never leaves the core. */
 export const accountView = z.object({ server: z.string(), user: z.string(), authUser: z.string(), displayName: z.string(), hasPassword: z.boolean() });

@@ -27,6 +27,7 @@ export const muteReport = z.object({
 export type MuteReport = z.infer<typeof muteReport>;
 
 export const muteSource = z.enum(['ui', 'headset', 'hotkey', 'call-start', 'transfer', 'hold', 'policy', 'verification']);
+export type MuteSource = z.infer<typeof muteSource>;
 
 export const muteStatus = z.object({
   muted: z.boolean(),
