@@ -9,6 +9,7 @@ import { dispatchCall } from '../common/contract/dispatch';
 import { clientMessage, closeCodes, contractPath, type HostMessage } from '../common/contract/wire';
 import type { Core } from '../node/core/core';
 import type { Logger } from '../node/log';
+import { contentSecurityPolicy as policy } from '../node/security/content-security-policy';
 
 export interface BrowserHost { url: string; origin: string; port: number; close(): Promise<void> }
 
@@ -17,12 +18,9 @@ const types: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.wav': 'audio/wav', '.map': 'application/json',
 };
 
+/** The shared policy, plus the loopback WebSocket that carries the contract. */
 export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port}`, "media-src 'self' blob: mediastream:", "object-src 'none'",
-    "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-  ].join('; ');
+  return policy([`ws://127.0.0.1:${port}`]);
 }
 
 /**

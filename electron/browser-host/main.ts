@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSettingKey } from '../common/settings/schema';
 import { createCore } from '../node/core/core';
-import type { HidLibrary } from '../node/hid/headset-devices';
+import { loadNodeHid } from '../node/hid/node-hid-loader';
 import { createLogger } from '../node/log';
 import { FileSecrets } from '../node/secrets/file-secrets';
 import { sipPasswordSecret } from '../node/secrets/secrets-port';
@@ -46,7 +46,7 @@ async function main() {
   await fs.mkdir(args.dataDir, { recursive: true, mode: 0o700 });
   const secrets = new FileSecrets(path.join(args.dataDir, 'secrets.json'));
   // Headsets through node-hid; a machine where the native module cannot load simply has no headset support.
-  const hid = await import('node-hid').then((m) => (m.default ?? m) as unknown as HidLibrary).catch(() => undefined);
+  const hid = await loadNodeHid();
   const core = createCore({
     ...(hid ? { hid } : {}),
     shell: 'browser', version: process.env.npm_package_version ?? '0.1.0', dataDir: args.dataDir, secrets, log,

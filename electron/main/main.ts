@@ -5,7 +5,7 @@ import { callNames } from '../common/contract/contract';
 import { dispatchCall } from '../common/contract/dispatch';
 import { contentSecurityPolicy, isTrustedSender, isAllowedPermission, rendererOrigin } from './security';
 import { createCore } from '../node/core/core';
-import type { HidLibrary } from '../node/hid/headset-devices';
+import { loadNodeHid } from '../node/hid/node-hid-loader';
 import { createLogger } from '../node/log';
 import { watchNetwork } from '../node/network-watcher';
 import { jsonFileLayer } from '../node/settings/layer-source';
@@ -23,7 +23,7 @@ const log = createLogger((l) => process.stderr.write(`${l}\n`), 'info', 'main');
 
 app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
-  const hid = await import('node-hid').then((m) => (m.default ?? m) as unknown as HidLibrary).catch(() => undefined);
+  const hid = await loadNodeHid();
   const core = createCore({
     ...(hid ? { hid } : {}),
     shell: 'electron', version: app.getVersion(), dataDir, log,

@@ -1,10 +1,10 @@
 // Pure checks of the Electron shell, kept apart from `electron` so tests can exercise them.
+import { contentSecurityPolicy as policy } from '../node/security/content-security-policy';
+
 export const rendererOrigin = 'app://diadema';
 
-export const contentSecurityPolicy = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
-  "media-src 'self' blob: mediastream:", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-].join('; ');
+/** The Electron renderer talks to the core over IPC only: no network source beyond its own origin. */
+export const contentSecurityPolicy = policy();
 
 /** Only our own top-level page may call the contract; a frame or a page from anywhere else may not. */
 export function isTrustedSender(frameUrl: string | undefined): boolean {
