@@ -1,4 +1,4 @@
-import type { CallName, ContractClient, EventName, EventPayload } from './contract';
+import type { ContractClient, EventName, EventPayload } from './contract';
 
 /**
  * The object the Electron preload exposes as `window.diadema`: one named function per contract call and one
@@ -7,4 +7,3 @@ import type { CallName, ContractClient, EventName, EventPayload } from './contra
 export type PreloadApi = ContractClient & {
   on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
 };
-export type { CallName };
