@@ -1,19 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
 // Four projects, one per kind of test. `npm test` (test/run.mjs) runs them all; integration and e2e share one
-// SIP lab started by test/support/lab-setup.ts.
+// SIP lab started by test/support/lab-setup.ts. Each project inherits the root's `resolve` (`extends: true`), so
+// the `@common/*` alias comes from the `paths` of tsconfig.base.json, as in tsc, esbuild and the renderer's Vite.
 export default defineConfig({
+  resolve: { tsconfigPaths: true },
   test: {
     projects: [
-      { test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts', 'test/architecture/**/*.test.ts'] } },
-      { test: { name: 'renderer', environment: 'happy-dom', include: ['test/renderer/**/*.test.{ts,tsx}'] } },
+      { extends: true, test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts', 'test/architecture/**/*.test.ts'] } },
+      { extends: true, test: { name: 'renderer', environment: 'happy-dom', include: ['test/renderer/**/*.test.{ts,tsx}'] } },
       {
+        extends: true,
         test: {
           name: 'integration', environment: 'node', include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/lab-setup.ts'], fileParallelism: false, testTimeout: 30_000, hookTimeout: 60_000,
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e', environment: 'node', include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/lab-setup.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000,

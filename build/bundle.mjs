@@ -10,6 +10,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = (() => { const i = process.argv.indexOf('--only'); return i > 0 ? process.argv[i + 1] : undefined; })();
 const want = (part) => !only || only === part;
 const r = (p) => path.join(root, p);
+// esbuild resolves the `@common/*` alias itself: it reads `paths` from each file's nearest tsconfig.json (all of
+// them extend tsconfig.base.json, where the alias is defined). Vite does the same (`resolve.tsconfigPaths`).
 
 /** Node entries: dependency packages stay external (native addons must load from node_modules). */
 export const nodeEntries = {

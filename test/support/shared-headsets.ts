@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hexToBytes } from '../../electron/common/hid/report-descriptor';
+import { hexToBytes } from '@common/hid/report-descriptor';
 import type { HidDeviceInfo } from '../../electron/node/hid/headset-devices';
 
 /** The real headset report descriptors in `test/fixtures/hid/headset-descriptors.json` (see its README). */
