@@ -2,8 +2,9 @@ import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallArgs, CallResult } from '../../electron/common/contract/contract';
+import type { CallArgs } from '../../electron/common/contract/contract';
 import type { CallsSnapshot } from '../../electron/common/contract/calls';
+import type { SettingsView } from '../../electron/common/contract/settings';
 import { en } from '../../renderer/src/i18n/en';
 import { createI18n } from '../../renderer/src/i18n/i18n';
 import { createAppStore } from '../../renderer/src/state/app-store';
@@ -14,7 +15,6 @@ import { fakeBridge } from '../support/fake-bridge';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-type SettingsView = CallResult<'settings.get'>;
 const view = (values: Record<string, unknown>): SettingsView =>
   ({ settings: Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }])), issues: [] });
 

@@ -1,11 +1,11 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { parseAccount, type AccountFieldErrors } from '../../../electron/common/contract/account';
+import { parseAccount, type AccountFieldErrors, type AccountForm } from '../../../electron/common/contract/account';
 import { ContractError } from '../../../electron/common/contract/errors';
 import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
 
-type Field = 'server' | 'user' | 'authUser' | 'password' | 'displayName';
+type Field = keyof AccountForm;
 const testIds: Record<Field, string> = { server: 'account-server', user: 'account-user', authUser: 'account-auth-user', password: 'account-password', displayName: 'account-display-name' };
 
 export function AccountScreen() {

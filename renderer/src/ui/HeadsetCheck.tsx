@@ -1,5 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { OutputName } from '../../../electron/common/hid/telephony-model';
+import { ignorePromise } from '../../../electron/common/ignore-promise';
 import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
 import { useCoreView } from './use-core-view';
@@ -16,7 +18,7 @@ export function HeadsetCheck() {
     if (!bridgeUp) return;
     return store.bridge.on('headset.button', (e) => setEvents((x) => [{ ...e, at: Date.now() }, ...x].slice(0, 10)));
   }, [bridgeUp, store]);
-  const light = (lights: Array<'ring' | 'offHook' | 'mute' | 'microphone'> | null) => void store.bridge.client['headset.testLights']({ lights }).catch(() => undefined);
+  const light = (lights: OutputName[] | null) => ignorePromise(store.bridge.client['headset.testLights']({ lights }));
   return (
     <section className="panel headset" aria-labelledby={`${id}-t`} data-testid="headset-check">
       <h2 id={`${id}-t`}>{t('headset.title')}</h2>
