@@ -2,6 +2,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import type { CallSummary, NoteView, TimelineEntry } from '../../common/contract/notes';
+import { isNoteEditable, missingRequiredFields } from '../../common/notes/note-rules';
 import { latestVersion, migrations, type Migration } from './migrations';
 import { StoreError, type ExportRow, type StoreHandlers, type StoreInfo } from './store-api';
 
@@ -213,7 +214,9 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
       db.transaction(() => {
         requireCall(a.callId);
         const n = p(q.note).get(a.callId) as NoteRow | undefined;
-        if (n?.status === 'final' && (n.finished_at ?? 0) + a.editWindowMs < a.at) throw new StoreError('not-editable', 'the note is final and its edit window has passed');
+        if (n && !isNoteEditable({ status: n.status, finishedAt: n.finished_at }, a.editWindowMs, a.at)) {
+          throw new StoreError('not-editable', 'the note is final and its edit window has passed');
+        }
         p(`INSERT INTO notes (call_id, status, template_id, fields, fields_text, text, disposition, created_at, updated_at)
           VALUES (@callId, 'draft', @templateId, @fields, @fieldsText, @text, @disposition, @at, @at)
           ON CONFLICT (call_id) DO UPDATE SET template_id = CASE WHEN @keepTemplate THEN template_id ELSE excluded.template_id END,
@@ -241,7 +244,7 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
         p(q.openDraft).run(a.callId, a.at, a.at);
         const n = p(q.note).get(a.callId) as NoteRow;
         const fields = parseFields(n.fields);
-        const missing = a.requiredFields.filter((f) => (f === 'text' ? n.text : fields[f] ?? '').trim() === '');
+        const missing = missingRequiredFields(a.requiredFields, { text: n.text, fields });
         if (missing.length) { result = { ok: false, missing }; return; }
         p(`UPDATE notes SET status = 'final', disposition = ?, finished_at = COALESCE(finished_at, ?), updated_at = ? WHERE call_id = ?`).run(a.disposition, a.at, a.at, a.callId);
         p('UPDATE calls SET disposition = ? WHERE id = ?').run(a.disposition, a.callId);

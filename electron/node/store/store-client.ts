@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { Emitter } from '../../common/emitter';
 import { StoreError, type StoreArgs, type StoreHello, type StoreInfo, type StoreMethod, type StoreReply, type StoreResult } from './store-api';
 import type { StoreWorkerData } from './store-worker';
 
@@ -41,7 +42,7 @@ export class StoreClient {
   private readonly pending = new Map<number, Pending>();
   private exited: StoreError | undefined;
   private closing = false;
-  private readonly exitListeners = new Set<(e: StoreError) => void>();
+  private readonly exitEmitter = new Emitter<StoreError>();
 
   private constructor(private readonly worker: Worker, readonly info: StoreInfo) {
     worker.on('message', (m: StoreReply) => {
@@ -56,7 +57,7 @@ export class StoreClient {
       this.exited ??= new StoreError('worker-exited', why);
       for (const p of this.pending.values()) p.reject(this.exited);
       this.pending.clear();
-      if (first && !this.closing) for (const l of this.exitListeners) l(this.exited);
+      if (first && !this.closing) this.exitEmitter.emit(this.exited);
     };
     worker.on('error', (e) => fail(`store worker failed: ${e.message}`));
     worker.on('exit', (code) => fail(`store worker exited (${code})`));
@@ -93,7 +94,7 @@ export class StoreClient {
    * The worker ended without `close()` (it crashed, ran out of memory, was terminated): every call from then on
    * rejects with `worker-exited`; whoever owns the client opens a new one on the same file.
    */
-  onExit(l: (e: StoreError) => void): () => void { this.exitListeners.add(l); return () => this.exitListeners.delete(l); }
+  readonly onExit = this.exitEmitter.on;
 
   /** Ends the worker thread at once, as a crash would (tests of the recovery; the listeners of `onExit` hear it). */
   async terminate(): Promise<void> { await this.worker.terminate(); }

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ContractClient } from '../../../electron/common/contract/contract';
 import { ContractError } from '../../../electron/common/contract/errors';
+import { missingRequiredFields } from '../../../electron/common/notes/note-rules';
 import { createDebouncer, windowTimers, type Timers } from './debounce';
 
 /**
@@ -136,8 +137,7 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
       await flush();
       const s = store.getState();
       if (!s.callId) return false;
-      // `text` names the free text; any other id a template field (as the notes service counts them).
-      const missing = required.filter((f) => !(f === 'text' ? s.text : s.fields[f] ?? '').trim());
+      const missing = missingRequiredFields(required, s);
       if (!s.disposition) { store.setState({ problem: 'no-disposition', missing }); return false; }
       if (missing.length) { store.setState({ problem: 'missing', missing }); return false; }
       try {

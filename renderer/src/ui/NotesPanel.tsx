@@ -2,6 +2,8 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { NoteDraft as DraftSummary } from '../../../electron/common/contract/notes';
+import { ignorePromise } from '../../../electron/common/ignore-promise';
+import { isFieldRequired, NOTE_TEXT_FIELD, requiredTemplateFields } from '../../../electron/common/notes/note-rules';
 import { useApp, useAppStore } from './context';
 import { useSetting } from './use-setting';
 
@@ -45,15 +47,15 @@ export function NotesPanel() {
     const callId = note.callId;
     if (!callId || forCall === callId || note.status === 'final') return;
     let stale = false;
-    void store.note.flush().then(() => store.bridge.client['notes.get']({ callId })).then((r) => {
+    ignorePromise(store.note.flush().then(() => store.bridge.client['notes.get']({ callId })).then((r) => {
       if (!stale && r.note?.status === 'final' && store.note.getState().callId === callId) store.note.close();
-    }).catch(() => undefined);
+    }));
     return () => { stale = true; };
   }, [forCall, note.callId, note.status, store]);
 
   // Unfinished drafts from earlier (a crash, a closed window) are offered back on start.
   useEffect(() => {
-    void store.bridge.client['notes.drafts']({}).then((r) => setDrafts(r.drafts)).catch(() => undefined);
+    ignorePromise(store.bridge.client['notes.drafts']({}).then((r) => setDrafts(r.drafts)));
   }, [store]);
 
   const offered = drafts.filter((d) => d.callId !== note.callId);
@@ -61,7 +63,7 @@ export function NotesPanel() {
   const readOnly = !note.editable;
   const fieldIds = template?.fields ?? [];
   // Required fields the template lacks, and fields written under another template, are shown too.
-  const extraFields = [...new Set([...required.filter((f) => f !== 'text'), ...Object.keys(note.fields).filter((f) => note.fields[f])])]
+  const extraFields = [...new Set([...requiredTemplateFields(required), ...Object.keys(note.fields).filter((f) => note.fields[f])])]
     .filter((f) => !fieldIds.includes(f));
 
   const finish = async () => {
@@ -99,7 +101,7 @@ export function NotesPanel() {
           )}
           {templates.length === 1 && template && <p className="hint" data-testid="note-template-name">{labels.template(template.id, template.label)}</p>}
           {[...fieldIds, ...extraFields].map((f) => {
-            const isRequired = required.includes(f);
+            const isRequired = isFieldRequired(required, f);
             const missing = note.missing.includes(f);
             return (
               <div className="field" key={f}>
@@ -112,9 +114,9 @@ export function NotesPanel() {
             );
           })}
           <div className="field">
-            <label htmlFor={`${id}-f-text`}>{t('notes.text')}{required.includes('text') && <span className="required"> ({t('notes.required')})</span>}</label>
+            <label htmlFor={`${id}-f-text`}>{t('notes.text')}{isFieldRequired(required, NOTE_TEXT_FIELD) && <span className="required"> ({t('notes.required')})</span>}</label>
             <textarea id={`${id}-f-text`} data-testid="note-text" rows={4} value={note.text} readOnly={readOnly}
-              aria-required={required.includes('text')} aria-invalid={note.missing.includes('text')}
+              aria-required={isFieldRequired(required, NOTE_TEXT_FIELD)} aria-invalid={note.missing.includes(NOTE_TEXT_FIELD)}
               onChange={(e) => store.note.edit({ text: e.target.value })} />
           </div>
           <div className="field">
