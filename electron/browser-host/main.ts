@@ -9,6 +9,7 @@ import { createLogger } from '../node/log';
 import { FileSecrets } from '../node/secrets/file-secrets';
 import { sipPasswordSecret } from '../node/secrets/secrets-port';
 import { jsonFileLayer } from '../node/settings/layer-source';
+import { platformPolicySource } from '../node/settings/platform-policy-source';
 import { launchChromium } from './chromium';
 import { startBrowserHost } from './host-server';
 
@@ -50,7 +51,7 @@ async function main() {
   const core = createCore({
     ...(hid ? { hid } : {}),
     shell: 'browser', version: process.env.npm_package_version ?? '0.1.0', dataDir: args.dataDir, secrets, log,
-    policy: jsonFileLayer('policy', process.env.DIADEMA_POLICY_FILE ?? '/etc/diadema/policy.json', { quarantineDamaged: false }),
+    policy: platformPolicySource({ overrideFile: process.env.DIADEMA_POLICY_FILE }),
     profile: jsonFileLayer('profile', path.join(args.dataDir, 'profile.json'), { quarantineDamaged: true }),
   });
   await core.shell.settings.load();

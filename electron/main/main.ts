@@ -9,6 +9,7 @@ import { loadNodeHid } from '../node/hid/node-hid-loader';
 import { createLogger } from '../node/log';
 import { watchNetwork } from '../node/network-watcher';
 import { jsonFileLayer } from '../node/settings/layer-source';
+import { platformPolicySource } from '../node/settings/platform-policy-source';
 import { SafeStorageSecrets } from './safe-storage-secrets';
 import { createMuteMiniBar } from './mute-mini-bar';
 import { startElectronHotkeys } from './global-hotkeys';
@@ -28,7 +29,8 @@ app.whenReady().then(async () => {
     ...(hid ? { hid } : {}),
     shell: 'electron', version: app.getVersion(), dataDir, log,
     secrets: new SafeStorageSecrets(path.join(dataDir, 'secrets.json')),
-    policy: jsonFileLayer('policy', process.platform === 'linux' ? '/etc/diadema/policy.json' : path.join(dataDir, 'policy.json'), { quarantineDamaged: false }),
+    // Policy only from where the agent cannot write: Group Policy, managed preferences, /etc/diadema.
+    policy: platformPolicySource(),
     profile: jsonFileLayer('profile', path.join(dataDir, 'profile.json'), { quarantineDamaged: true }),
   });
 

@@ -39,7 +39,7 @@ export function resolveSettings(layers: Partial<Record<Exclude<Layer, 'default'>
     for (const [key, raw] of Object.entries(values)) {
       if (!isSettingKey(key)) { issues.push({ layer, key, code: 'unknown-key', detail: 'no such setting' }); continue; }
       const def = settingsSchema[key];
-      if ((layer === 'profile' && !def.profile) || (layer === 'policy' && !def.policy)) {
+      if ((layer === 'profile' && !def.profile) || (layer === 'policy' && !def.policy) || (layer === 'user' && !def.user)) {
         issues.push({ layer, key, code: 'not-allowed-in-layer', detail: `${key} cannot be set by ${layer}` });
         continue;
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAccount } from '../contract/account';
 import { isAcceleratorOrEmpty } from '../hotkeys/accelerator';
 
 /**
@@ -13,26 +14,52 @@ export interface SettingDef<T extends z.ZodType = z.ZodType> {
   profile: boolean;
   /** May IT lock it by policy? */
   policy: boolean;
+  /** May the agent choose it? (Update control is IT's alone.) */
+  user: boolean;
   /** One line for IT artefacts and the settings screen tooltip; the UI translates by key. */
   description: string;
 }
 
 const def = <T extends z.ZodType>(schema: T, dflt: z.infer<T>, description: string,
-  opts: { profile?: boolean; policy?: boolean } = {}): SettingDef<T> =>
-  ({ schema, default: dflt, description, profile: opts.profile ?? true, policy: opts.policy ?? true });
+  opts: { profile?: boolean; policy?: boolean; user?: boolean } = {}): SettingDef<T> =>
+  ({ schema, default: dflt, description, profile: opts.profile ?? true, policy: opts.policy ?? true, user: opts.user ?? true });
 
 const deviceChoice = z.object({ id: z.string().max(512), label: z.string().max(512) }).nullable();
 const sipCode = <const C extends readonly [number, ...number[]]>(codes: C) => z.literal(codes);
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
-// An Electron accelerator (modifiers + one key, e.g. CommandOrControl+Shift+M) or '' for off. The pattern travels
-// into the IT artefacts; the refinement (hotkeys/accelerator.ts) also refuses a modifier given twice.
+// A modifier given twice (Ctrl and Control, Meta and Super are the same modifier), as a lookahead over '+' parts.
+const modifierAliases = ['CommandOrControl', 'Control|Ctrl', 'Alt', 'Shift', 'Super|Meta'];
+export const noRepeatedModifier = new RegExp(
+  `^${modifierAliases.map((m) => `(?!(?:.*\\+)?(?:${m})\\+(?:.*\\+)?(?:${m})\\+)`).join('')}`);
+// An Electron accelerator (modifiers + one key, e.g. CommandOrControl+Shift+M) or '' for off. The patterns travel
+// into the IT artefacts; the refinement (hotkeys/accelerator.ts) is the app's own rule.
 const accelerator = z.string().max(64)
   .regex(/^$|^(?:(?:CommandOrControl|Control|Ctrl|Alt|Shift|Super|Meta)\+){0,5}(?:[A-Za-z0-9]|F(?:[1-9]|1[0-9]|2[0-4])|Space|Tab|Enter|Return|Escape|Esc|Backspace|Delete|Insert|Home|End|PageUp|PageDown|Up|Down|Left|Right|Plus|[,./;'[\]\\`=-])$/,
     'not a keyboard shortcut: modifiers (CommandOrControl, Control, Alt, Shift, Super) and one key, joined by +')
+  // The same rule as a pattern, so that the generated JSON Schemas refuse it too (a test keeps both in step).
+  .regex(noRepeatedModifier, 'not a keyboard shortcut: a modifier is given twice')
   .refine(isAcceleratorOrEmpty, 'not a keyboard shortcut: a modifier is given twice');
 
+// The SIP server as the account screen accepts it (contract/account.ts): wss://, or ws:// to this machine only.
+// The refinement is the app's own parser; the pattern carries the same rule into the JSON Schemas.
+const loopback = String.raw`(?:[Ll][Oo][Cc][Aa][Ll][Hh][Oo][Ss][Tt]|127(?:\.\d{1,3}){3}|\[::1\])`;
+const serverTail = String.raw`(?::\d{1,5})?(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?`;
+export const serverPattern = new RegExp(String.raw`^$|^[Ww][Ss][Ss]://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)`
+  + `${serverTail}$|^[Ww][Ss]://${loopback}${serverTail}$`);
+const isAcceptedServer = (s: string) => {
+  if (s === '') return true;
+  const parsed = parseAccount({ server: s, user: 'probe', authUser: '', displayName: '' });
+  return parsed.ok || parsed.errors.server === undefined;
+};
+const serverUrl = z.string().max(2048)
+  .regex(serverPattern, 'not a SIP WebSocket server: wss://host[:port][/path], or ws:// to this machine only')
+  .refine(isAcceptedServer, 'not a SIP WebSocket server: wss://host[:port][/path], or ws:// to this machine only');
+// An https URL or '' (the built-in choice), for endpoints the app calls with agent data or for updates.
+const httpsUrlPattern = /^$|^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::\d{1,5})?(?:\/[^\s]*)?$/;
+const httpsUrl = z.string().max(2048).regex(httpsUrlPattern, 'not an https:// URL');
+
 export const settingsSchema = {
-  'account.server': def(z.string().max(2048), '', 'SIP WebSocket server URL (wss://, or ws:// on loopback only)'),
+  'account.server': def(serverUrl, '', 'SIP WebSocket server URL (wss://, or ws:// on loopback only)'),
   'account.user': def(z.string().max(256), '', 'SIP address or extension', { profile: false }),
   'account.authUser': def(z.string().max(256), '', 'Authorisation user, when it differs from the user part', { profile: false }),
   'account.displayName': def(z.string().max(128), '', 'Display name sent with calls', { profile: false }),
@@ -49,7 +76,8 @@ export const settingsSchema = {
   'calls.supervisorExtension': def(z.string().max(64), '', 'Extension reached by Consult supervisor'),
   'calls.screenPopHeaders': def(z.array(headerName).max(32), ['X-Account-Id', 'X-IVR-Path'], 'SIP headers shown when a call rings'),
   'headset.enabled': def(z.boolean(), true, 'Use USB headset buttons and lights'),
-  'headset.ring': def(z.boolean(), true, 'Ring on the headset'),
+  // Nothing acts on it yet, so IT and team leads are not offered it; kept so stored user choices stay valid.
+  'headset.ring': def(z.boolean(), true, 'Ring on the headset', { profile: false, policy: false }),
   'hotkeys.answer': def(accelerator, 'CommandOrControl+Shift+A', 'Keyboard shortcut that answers the ringing call (empty: none)'),
   'hotkeys.hangup': def(accelerator, 'CommandOrControl+Shift+H', 'Keyboard shortcut that hangs up the current call (empty: none)'),
   'hotkeys.mute': def(accelerator, 'CommandOrControl+Shift+M', 'Keyboard shortcut that mutes or unmutes the microphone (empty: none)'),
@@ -70,6 +98,11 @@ export const settingsSchema = {
   'notes.requiredFields': def(z.array(z.string().max(64)).max(16), [], 'Note fields that must be filled'),
   'notes.editWindowMin': def(z.number().int().min(0).max(10080), 30, 'Minutes a finished note stays editable'),
   'notes.syncUrl': def(z.string().max(2048), '', 'HTTPS endpoint that receives finished calls and notes'),
+  'updates.mode': def(z.enum(['off', 'notify', 'auto']), 'off',
+    'Application updates: off, notify (offer them to the agent) or auto (install when no call is in progress)',
+    { profile: false, user: false }),
+  'updates.url': def(httpsUrl, '', 'HTTPS address of the update feed (an internal mirror); empty: the vendor feed',
+    { profile: false, user: false }),
 } as const;
 
 export type SettingKey = keyof typeof settingsSchema;

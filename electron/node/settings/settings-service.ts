@@ -5,7 +5,9 @@ import { resolveSettings, settingValues, type LayerValues, type Resolution } fro
 import { isSettingKey, settingsSchema, type SettingKey, type Settings } from '../../common/settings/schema';
 import { writeFileAtomic } from '../fs-atomic';
 import type { Logger } from '../log';
-import type { LayerProblem, LayerSource } from './layer-source';
+import type { LayerProblem, LayerRead, LayerSource } from './layer-source';
+
+type WatchedLayer = 'user' | 'profile' | 'policy';
 
 export interface SettingsServiceOptions {
   /** The agent's own choices: read and written by the app. */
@@ -24,27 +26,46 @@ export class SettingsService {
   private user: Record<string, unknown> = {};
   private profile: LayerValues = {};
   private policy: LayerValues = {};
-  private problems: SettingsIssue[] = [];
+  /** Problems reading each layer, kept per layer so that re-reading one layer replaces only its own. */
+  private problems: Partial<Record<WatchedLayer, SettingsIssue[]>> = {};
   private resolution: Resolution = resolveSettings({});
   private readonly changes = new Emitter<SettingsView>();
+  private stopWatching: (() => void)[] | undefined;
+  private rereads: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: SettingsServiceOptions) {}
 
+  /**
+   * Reads every layer. The first load also starts watching the layers that can change under us (IT policy):
+   * a change is read again and applies live, with a `settings` event like any other change.
+   */
   async load(): Promise<void> {
-    this.problems = [];
-    const take = async (layer: string, src: LayerSource | undefined) => {
-      if (!src) return {};
-      const { values, problem } = await src.read();
-      if (problem) this.noteProblem(layer, problem);
-      return values;
+    const take = async (layer: WatchedLayer, src: LayerSource | undefined) => {
+      if (!src) { this.problems[layer] = []; return {}; }
+      return this.accept(layer, await src.read());
     };
     this.user = { ...(await take('user', this.o.user)) };
     this.profile = await take('profile', this.o.profile);
     this.policy = await take('policy', this.o.policy);
     this.recompute();
+    this.stopWatching ??= (['profile', 'policy'] as const).flatMap((layer) => {
+      const src = this.o[layer];
+      if (!src?.watch) return [];
+      // Readings are applied one after another, so that a slow one never overwrites a newer one.
+      return [src.watch(() => { this.rereads = this.rereads.then(() => this.reread(layer, src)); })];
+    });
   }
 
-  view(): SettingsView { return { settings: this.resolution.settings, issues: [...this.problems, ...this.resolution.issues] }; }
+  /** Stops watching the layers; the values stay as they are. */
+  dispose(): void {
+    for (const stop of this.stopWatching ?? []) stop();
+    this.stopWatching = [];
+  }
+
+  view(): SettingsView {
+    const read = [...this.problems.user ?? [], ...this.problems.profile ?? [], ...this.problems.policy ?? []];
+    return { settings: this.resolution.settings, issues: [...read, ...this.resolution.issues] };
+  }
   values(): Settings { return settingValues(this.resolution.settings); }
   get<K extends SettingKey>(key: K): Settings[K] { return this.resolution.settings[key].value as Settings[K]; }
   readonly onChange = this.changes.on;
@@ -53,7 +74,8 @@ export class SettingsService {
   async set(entries: Partial<Record<string, unknown>>): Promise<SettingsView> {
     for (const [key, value] of Object.entries(entries)) {
       if (!isSettingKey(key)) throw new ContractError('invalid-setting', { key });
-      if (this.resolution.settings[key].locked) throw new ContractError('locked-setting', { key });
+      // A key IT alone decides (update control) is as good as locked for the agent.
+      if (this.resolution.settings[key].locked || !settingsSchema[key].user) throw new ContractError('locked-setting', { key });
       if (!settingsSchema[key].schema.safeParse(value).success) throw new ContractError('invalid-setting', { key });
     }
     const next = { ...this.user, ...entries };
@@ -63,9 +85,36 @@ export class SettingsService {
     return this.view();
   }
 
-  private noteProblem(layer: string, p: LayerProblem) {
+  /** Never rejects: a reading that fails is logged and the values stay as they were. */
+  private async reread(layer: 'profile' | 'policy', src: LayerSource) {
+    if (this.stopWatching?.length === 0) return;
+    try {
+      const values = this.accept(layer, await src.read());
+      if (layer === 'policy') this.policy = values; else this.profile = values;
+      this.o.log.info('settings layer changed', { layer });
+      this.recompute();
+    } catch (e) {
+      this.o.log.warn('settings layer could not be read again', { layer, error: String(e) });
+    }
+  }
+
+  /** Notes what could not be used of one reading (replacing that layer's earlier notes) and returns its values. */
+  private accept(layer: WatchedLayer, r: LayerRead): LayerValues {
+    const issues: SettingsIssue[] = [];
+    if (r.problem) issues.push(this.layerProblem(layer, r.problem));
+    const values: Record<string, unknown> = { ...r.values };
+    for (const v of r.valueProblems ?? []) {
+      this.o.log.warn('settings value unreadable', { layer, key: v.key, detail: v.detail });
+      issues.push({ layer, key: v.key, code: 'invalid-value', detail: v.detail });
+      delete values[v.key];
+    }
+    this.problems[layer] = issues;
+    return values;
+  }
+
+  private layerProblem(layer: string, p: LayerProblem): SettingsIssue {
     this.o.log.warn('settings layer damaged', { layer, code: p.code, detail: p.detail, movedTo: p.movedTo });
-    this.problems.push({ layer, key: '*', code: `layer-${p.code}`, detail: p.movedTo ? `${p.detail} (moved to ${p.movedTo})` : p.detail });
+    return { layer, key: '*', code: `layer-${p.code}`, detail: p.movedTo ? `${p.detail} (moved to ${p.movedTo})` : p.detail };
   }
 
   private recompute() {
