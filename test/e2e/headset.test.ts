@@ -91,7 +91,7 @@ describe('headset buttons and lights with real calls and real audio', () => {
     await expect.poll(() => callState(pageA), { timeout: 10_000 }).toMatch(/ended|none/);
     handle().send('020400'); handle().send('020000');
     await expect.poll(() => pageA.evaluate(() => document.querySelector('[data-testid=mute-headset-on-hook]') !== null), { timeout: 5000 }).toBe(true);
-    expect(coreA.core.calls.isMuted()).toBe(false);
+    expect(coreA.core.muteState.muted).toBe(false);
     expect(lastWrite()).toBe('020000');
   });
 });

@@ -3,14 +3,14 @@ import type { CallResult } from '../../common/contract/contract';
 import type { StepReport } from '../../common/contract/registration';
 import type { Logger } from '../log';
 import { checkConnection } from '../phone/connection-check';
-import type { PhoneService } from '../phone/phone-service';
+import type { RegistrationService } from '../phone/registration-service';
 import { sipPasswordSecret, type SecretsPort } from '../secrets/secrets-port';
 import type { SettingsService } from '../settings/settings-service';
 
 export interface AccountServiceOptions {
   settings: Pick<SettingsService, 'get' | 'set'>;
   secrets: SecretsPort;
-  phone: Pick<PhoneService, 'configure'>;
+  phone: Pick<RegistrationService, 'configure'>;
   log: Logger;
   userAgentString: string;
 }

@@ -13,12 +13,13 @@ import { HeadsetDevices, type HidLibrary } from '../hid/headset-devices';
 import { HotkeyStatus } from '../hotkeys/hotkey-status';
 import type { Logger } from '../log';
 import { MuteMonitor } from '../mute/mute-monitor';
+import { MuteState } from '../mute/mute-state';
 import { notesHandlers } from '../notes/notes-handlers';
 import { NotesService, type NotesServiceOptions } from '../notes/notes-service';
 import { CallActions } from '../phone/call-actions';
 import { CallManager, type OfferGate } from '../phone/call-manager';
 import { MediaBridge } from '../phone/media-bridge';
-import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
+import { RegistrationService, type RegistrationServiceOptions } from '../phone/registration-service';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
 import type { SecretsPort } from '../secrets/secrets-port';
 import { jsonFileLayer, type LayerSource } from '../settings/layer-source';
@@ -42,7 +43,7 @@ export interface CoreOptions {
   /** IT policy source; the shells pass the platform's (registry, managed preferences, /etc/diadema/policy.json). */
   policy?: LayerSource;
   profile?: LayerSource;
-  phone?: Partial<PhoneServiceOptions>;
+  phone?: Partial<RegistrationServiceOptions>;
   /** Agent-state gate for new calls (after-call work, not ready); absent = the agent service decides. */
   gate?: OfferGate;
   /** Notes store: the bundled worker's URL (tests), the sync endpoint's TLS trust, retry pacing. */
@@ -77,10 +78,11 @@ export interface Core {
 /** The services behind the core, for tests that drive or observe one of them directly. */
 export interface CoreServices {
   settings: SettingsService;
-  phone: PhoneService;
+  phone: RegistrationService;
   calls: CallManager;
   actions: CallActions;
   mute: MuteMonitor;
+  muteState: MuteState;
   agent: AgentService;
   notes: NotesService;
   headset: HeadsetDevices | undefined;
@@ -117,11 +119,12 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   const agent = new AgentService({ log: o.log, settings: () => settings.values(), notes: agentNotesPort(notes) });
   // The one cycle: SIP.js's UserAgent (phone) takes the call manager as its delegate, and the call manager places
   // calls through that UserAgent. The call manager asks for it when it needs it.
+  const muteState = new MuteState({ onCallStart: () => settings.get('mute.onCallStart') });
   const calls: CallManager = new CallManager({
     log: o.log, bridge, userAgent: () => phone.userAgent(), domain: () => account.domain(),
-    settings: () => settings.values(), gate: o.gate ?? agent.gate,
+    settings: () => settings.values(), gate: o.gate ?? agent.gate, mute: muteState,
   });
-  const phone = new PhoneService({
+  const phone = new RegistrationService({
     log: o.log, userAgentString,
     userAgentDelegate: () => ({ onInvite: calls.onInvite }),
     extraUserAgentOptions: () => ({ sessionDescriptionHandlerFactory: calls.sdhFactory, sipExtensionReplaces: SIPExtension.Supported }),
@@ -134,7 +137,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     reapply: () => calls.reapply(),
   });
   // Headset buttons and keyboard shortcuts are id-less requests; CallActions finds the call they mean.
-  const actions = new CallActions(calls);
+  const actions = new CallActions(calls, muteState);
   const stepVolume = callVolumeControl(settings, o.log);
   const headset = o.hid ? new HeadsetDevices({
     hid: o.hid, log: o.log,
@@ -207,7 +210,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
       mute,
     },
   };
-  return { core, services: { settings, phone, calls, actions, mute, agent, notes, headset } };
+  return { core, services: { settings, phone, calls, actions, mute, muteState, agent, notes, headset } };
 }
 
 /** The agent service reads and finishes the note of a call in after-call work, and stamps its ACW times. */

@@ -1,6 +1,7 @@
 import type { MuteReport, MuteStatus } from '../../common/contract/mute';
-import type { CallEvent, MuteSource } from '../phone/call-manager';
 import { systemClock, type Clock } from '../../common/clock';
+import { Emitter } from '../../common/emitter';
+import type { CallEvent } from '../phone/call-manager';
 
 /** Levels above this count as audio leaving (getStats audioLevel is 0..1, linear). Speech sits around 0.02–0.3. */
 const leakLevel = 0.01;
@@ -26,7 +27,7 @@ export class MuteMonitor {
   private reminder: unknown;
   private activeCall: string | undefined;
   private held = false;
-  private readonly listeners = new Set<(s: MuteStatus) => void>();
+  private readonly changes = new Emitter<MuteStatus>();
 
   constructor(private readonly o: MuteMonitorOptions) {
     this.clock = o.clock ?? systemClock;
@@ -34,13 +35,13 @@ export class MuteMonitor {
   }
 
   snapshot(): MuteStatus { return { ...this.status }; }
-  onChange(l: (s: MuteStatus) => void): () => void { this.listeners.add(l); return () => this.listeners.delete(l); }
+  readonly onChange = this.changes.on;
 
   /** Feed every call-manager event here. */
   onCallEvent(e: CallEvent): void {
     switch (e.type) {
       case 'mute':
-        this.set({ muted: e.muted, source: e.source as MuteSource, since: e.at, verification: 'unknown', mismatch: undefined, talkingWhileMuted: false, longMute: undefined });
+        this.set({ muted: e.muted, source: e.source, since: e.at, verification: 'unknown', mismatch: undefined, talkingWhileMuted: false, longMute: undefined });
         this.schedule();
         break;
       case 'answered':
@@ -112,6 +113,6 @@ export class MuteMonitor {
     for (const k of Object.keys(next) as Array<keyof MuteStatus>) if (next[k] === undefined) delete next[k];
     const changed = JSON.stringify(next) !== JSON.stringify(this.status);
     this.status = next;
-    if (changed) for (const l of this.listeners) l(this.snapshot());
+    if (changed) this.changes.emit(this.snapshot());
   }
 }

@@ -1,7 +1,9 @@
 import type { CallView } from '../../common/contract/calls';
-import type { CallManager, MuteSource } from './call-manager';
+import type { MuteSource } from '../../common/contract/mute';
+import type { MuteState } from '../mute/mute-state';
+import type { CallManager } from './call-manager';
 
-type Calls = Pick<CallManager, 'snapshot' | 'answer' | 'hangup' | 'reject' | 'hold' | 'setMute'>;
+type Calls = Pick<CallManager, 'snapshot' | 'answer' | 'hangup' | 'reject' | 'hold'>;
 
 /**
  * The call actions that need no call id: the one place the headset buttons and the keyboard shortcuts turn "answer",
@@ -9,7 +11,7 @@ type Calls = Pick<CallManager, 'snapshot' | 'answer' | 'hangup' | 'reject' | 'ho
  * there was nothing to act on (no ringing call to answer, no call to hang up).
  */
 export class CallActions {
-  constructor(private readonly calls: Calls) {}
+  constructor(private readonly calls: Calls, private readonly mute: Pick<MuteState, 'set' | 'muted'>) {}
 
   private find(...states: CallView['state'][]): CallView | undefined {
     return this.calls.snapshot().calls.find((c) => states.includes(c.state));
@@ -48,8 +50,8 @@ export class CallActions {
     return this.find('active') ? this.hold(true) : this.hold(false);
   }
 
-  setMute(muted: boolean, source: MuteSource): boolean { return this.calls.setMute(muted, source); }
+  setMute(muted: boolean, source: MuteSource): boolean { return this.mute.set(muted, source); }
 
   /** Flip the mute state; the source ('headset', 'hotkey', 'ui') is recorded with the change. */
-  toggleMute(source: MuteSource): boolean { return this.calls.setMute(!this.calls.snapshot().muted, source); }
+  toggleMute(source: MuteSource): boolean { return this.mute.set(!this.mute.muted, source); }
 }

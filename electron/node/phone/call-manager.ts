@@ -2,15 +2,23 @@ import { randomUUID } from 'node:crypto';
 import {
   Inviter, SessionState, UserAgent, type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory, type URI,
 } from 'sip.js';
+import { systemClock, type Clock } from '../../common/clock';
 import type { CallNotice, CallView, CallsSnapshot, QualitySample } from '../../common/contract/calls';
 import { ContractError, RefusedError } from '../../common/contract/errors';
+import type { MuteSource } from '../../common/contract/mute';
+import { Emitter } from '../../common/emitter';
+import { ignorePromise } from '../../common/ignore-promise';
 import type { Settings } from '../../common/settings/schema';
 import type { Logger } from '../log';
+import { MuteState } from '../mute/mute-state';
+import { autoAnswerDelaySec } from './auto-answer';
 import { callerIdentity, offerProblem, plainText, screenPop } from './caller-identity';
 import { dialUri } from './dial-target';
 import { ProxySessionDescriptionHandler, type MediaBridge } from './media-bridge';
-import { systemClock, type Clock } from '../../common/clock';
 import { estimateMos } from './quality';
+import { refer, reinvite, sendInfoDtmf } from './session-ops';
+
+export type { MuteSource };
 
 export type CallSettings = Pick<Settings, 'calls.rejectCode' | 'calls.autoAnswer' | 'calls.autoAnswerDelaySec' | 'calls.dtmfMethod'
   | 'calls.supervisorExtension' | 'calls.screenPopHeaders' | 'mute.onCallStart'>;
@@ -18,7 +26,6 @@ export type CallSettings = Pick<Settings, 'calls.rejectCode' | 'calls.autoAnswer
 /** May a new call be presented to the agent now? (Agent state: Not ready, after-call work, break.) */
 export type OfferGate = () => { offer: true } | { offer: false; sipCode: 480 | 486 | 603 };
 
-export type MuteSource = 'ui' | 'headset' | 'hotkey' | 'call-start' | 'transfer' | 'hold' | 'policy' | 'verification';
 export type CallEvent =
   | { type: 'offered' | 'dialing' | 'answered' | 'held' | 'resumed' | 'ended'; call: CallView; at: number }
   | { type: 'mute'; muted: boolean; source: MuteSource; callId?: string; at: number }
@@ -31,19 +38,40 @@ export interface CallManagerOptions {
   domain: () => string | undefined;
   settings: () => CallSettings;
   gate?: OfferGate;
+  /** The one mute state; absent = the call manager keeps its own (tests of the call model alone). */
+  mute?: MuteState;
   clock?: Clock;
   /** How long an ended call stays visible before it leaves the list. */
   lingerMs?: number;
 }
 
+/**
+ * Where a call is in its SIP life, as far as the core's own decisions go (the view's `state` is what the agent
+ * sees). See README.md for the transitions.
+ */
+export type CallPhase =
+  | 'offered'            // inbound INVITE presented, not answered yet
+  | 'placing'            // outbound INVITE sent, no final answer yet
+  | 'awaiting-ack'       // inbound call answered, our 200 sent, the caller's ACK not here yet: no re-INVITE
+  | 'established'        // in the dialog
+  | 'hanging-up'         // we asked to end it (BYE, CANCEL, reject)
+  | 'caller-cancelled'   // the caller sent CANCEL while it rang
+  | 'ended';
+
 interface CallRecord {
-  view: CallView; session: Session; mediaHost?: string; hangingUp?: boolean; autoTimer?: unknown; transferring?: boolean; remoteCancelled?: boolean;
-  /** Inbound calls: settles when the caller's ACK of our 200 arrives (or the call ends); no re-INVITE before it. */
-  acked?: Promise<void>; ackArrived?: () => void;
+  view: CallView;
+  session: Session;
+  phase: CallPhase;
+  /** Each phase change, for a re-INVITE waiting for the caller's ACK. */
+  readonly phaseChanged: Emitter<CallPhase>;
+  /** The renderer connection that negotiated the call's media. */
+  mediaHost?: string;
+  autoAnswerTimer?: unknown;
 }
 
 /** Read afresh after an await (the compiler would keep a state narrowed before it). */
 const hasEnded = (rec: CallRecord): boolean => rec.view.state === 'ended';
+const inConversation = (c: CallRecord): boolean => c.view.state === 'active' || c.view.state === 'held';
 
 /**
  * Every call of the agent, as SIP.js sessions in the main process. The renderer and the headset only send
@@ -52,14 +80,20 @@ const hasEnded = (rec: CallRecord): boolean => rec.view.state === 'ended';
 export class CallManager {
   private readonly calls = new Map<string, CallRecord>();
   private readonly sessionIds = new WeakMap<Session, string>();
-  private muted = false;
-  private readonly listeners = new Set<(s: CallsSnapshot) => void>();
-  private readonly noticeListeners = new Set<(n: CallNotice) => void>();
-  private readonly eventListeners = new Set<(e: CallEvent) => void>();
+  private readonly changes = new Emitter<CallsSnapshot>();
+  private readonly notices = new Emitter<CallNotice>();
+  private readonly events = new Emitter<CallEvent>();
   private readonly clock: Clock;
+  private readonly mute: MuteState;
 
   constructor(private readonly o: CallManagerOptions) {
     this.clock = o.clock ?? systemClock;
+    this.mute = o.mute ?? new MuteState({ onCallStart: () => o.settings()['mute.onCallStart'], clock: this.clock });
+    this.mute.onChange((m) => {
+      const current = [...this.calls.values()].find(inConversation);
+      this.events.emit({ type: 'mute', ...m, ...(current ? { callId: current.view.id } : {}) });
+      this.changed();
+    });
     o.bridge.onAttach(() => this.renegotiateAfterRendererChange());
   }
 
@@ -70,11 +104,12 @@ export class CallManager {
     return new ProxySessionDescriptionHandler(id, this.o.bridge);
   };
 
-  snapshot(): CallsSnapshot { return { calls: [...this.calls.values()].map((c) => ({ ...c.view })), muted: this.muted }; }
-  isMuted(): boolean { return this.muted; }
-  onChange(l: (s: CallsSnapshot) => void): () => void { this.listeners.add(l); return () => this.listeners.delete(l); }
-  onNotice(l: (n: CallNotice) => void): () => void { this.noticeListeners.add(l); return () => this.noticeListeners.delete(l); }
-  onEvent(l: (e: CallEvent) => void): () => void { this.eventListeners.add(l); return () => this.eventListeners.delete(l); }
+  snapshot(): CallsSnapshot {
+    return { calls: [...this.calls.values()].map((c) => ({ ...c.view })), muted: this.mute.muted };
+  }
+  readonly onChange = this.changes.on;
+  readonly onNotice = this.notices.on;
+  readonly onEvent = this.events.on;
 
   // ---- inbound -------------------------------------------------------------------------------------------
 
@@ -84,12 +119,12 @@ export class CallManager {
     if (problem) {
       // Late offer, video-only and codec-less offers are refused before the agent is disturbed.
       this.o.log.warn('incoming INVITE refused', { problem });
-      void invitation.reject({ statusCode: 488, reasonPhrase: 'Not Acceptable Here' }).catch(() => undefined);
+      ignorePromise(invitation.reject({ statusCode: 488, reasonPhrase: 'Not Acceptable Here' }));
       return;
     }
     const gate = this.o.gate?.() ?? { offer: true };
     if (!gate.offer) {
-      void invitation.reject({ statusCode: gate.sipCode }).catch(() => undefined);
+      ignorePromise(invitation.reject({ statusCode: gate.sipCode }));
       this.notice({ code: 'call-rejected-not-ready', detail: `${gate.sipCode}` });
       return;
     }
@@ -100,60 +135,40 @@ export class CallManager {
       id, direction: 'inbound', state: 'ringing', remote: callerIdentity(invitation.request),
       screenPop: screenPop(invitation.request, s['calls.screenPopHeaders']), startedAt: this.clock.now(), held: false, earlyMedia: false,
     };
-    const rec: CallRecord = { view, session: invitation };
-    this.calls.set(id, rec);
-    this.watch(rec);
-    const autoAfter = this.autoAnswerDelay(invitation.request.getHeader('Call-Info'));
-    if (autoAfter !== undefined && !this.hasLiveCall(id)) {
+    const rec = this.track(view, invitation, 'offered');
+    const autoAfter = autoAnswerDelaySec(invitation.request.getHeader('Call-Info'), s);
+    if (autoAfter !== undefined && !this.anotherCallEngaged(id)) {
       view.autoAnswerAt = this.clock.now() + autoAfter * 1000;
-      rec.autoTimer = this.clock.setTimeout(() => { void this.answer(id).catch(() => undefined); }, autoAfter * 1000);
+      rec.autoAnswerTimer = this.clock.setTimeout(() => ignorePromise(this.answer(id)), autoAfter * 1000);
     }
     this.changed();
-    this.emitEvent({ type: 'offered', call: { ...view }, at: this.clock.now() });
+    this.events.emit({ type: 'offered', call: { ...view }, at: this.clock.now() });
     if (invitation.replacee) {
       // Attended transfer towards the agent: the new call takes over a conversation already under way.
-      void this.answer(id).catch(() => undefined);
+      ignorePromise(this.answer(id));
       return;
     }
-    void invitation.progress().catch(() => undefined);
+    ignorePromise(invitation.progress());
   };
-
-  private autoAnswerDelay(callInfo: string | undefined): number | undefined {
-    const m = callInfo ? /answer-after\s*=\s*(\d{1,3})/i.exec(callInfo) : null;
-    if (m) return Math.min(60, Number(m[1]));
-    const s = this.o.settings();
-    return s['calls.autoAnswer'] ? s['calls.autoAnswerDelaySec'] : undefined;
-  }
 
   async answer(callId: string): Promise<void> {
     const rec = this.require(callId);
     if (rec.view.direction !== 'inbound' || rec.view.state !== 'ringing') throw new RefusedError('wrong-state');
-    if (rec.autoTimer !== undefined) { this.clock.clearTimeout(rec.autoTimer); rec.autoTimer = undefined; }
+    this.cancelAutoAnswer(rec);
     // Answering a second call puts the first on hold first; if the far end refuses the hold, we do not answer.
     for (const other of this.calls.values()) {
       if (other !== rec && other.view.state === 'active' && !(await this.hold(other.view.id, true))) {
         throw new RefusedError('hold-failed');
       }
     }
-    this.presetCallStartMute(rec);
+    this.callStarting(rec);
     await (rec.session as Invitation).accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as object });
-  }
-
-  /**
-   * The call-start mute is in place before any media is negotiated, so not a syllable leaves before it applies.
-   * Not while another call is still live (dialling out mid-call must not mute that conversation); a call already
-   * on hold is no reason to wait: the new call is answered with its own start state.
-   */
-  private presetCallStartMute(rec: CallRecord): void {
-    if (rec.view.consultFor) return;
-    if ([...this.calls.values()].some((c) => c !== rec && c.view.state === 'active')) return;
-    this.setMute(this.o.settings()['mute.onCallStart'] === 'muted', 'call-start');
   }
 
   async reject(callId: string): Promise<void> {
     const rec = this.require(callId);
     if (rec.view.direction !== 'inbound' || rec.view.state !== 'ringing') throw new RefusedError('wrong-state');
-    rec.hangingUp = true;
+    this.hangingUp(rec);
     await (rec.session as Invitation).reject({ statusCode: this.o.settings()['calls.rejectCode'] });
   }
 
@@ -163,8 +178,7 @@ export class CallManager {
     const ua = this.o.userAgent();
     const domain = this.o.domain();
     if (!ua || !domain) { this.notice({ code: 'not-registered' }); throw new ContractError('not-registered'); }
-    const uriText = dialUri(target, domain);
-    const uri = uriText ? UserAgent.makeURI(uriText) : undefined;
+    const uri = this.targetUri(target, domain);
     if (!uri) { this.notice({ code: 'invalid-number', detail: plainText(target, 64) }); throw new RefusedError('invalid-target'); }
     const inviter = new Inviter(ua, uri, { earlyMedia: true, sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as object });
     const id = randomUUID();
@@ -173,12 +187,10 @@ export class CallManager {
       id, direction: 'outbound', state: 'dialing', remote: { name: '', number: plainText(uri.user ?? target, 128) },
       screenPop: [], startedAt: this.clock.now(), held: false, earlyMedia: false, ...(consultFor ? { consultFor } : {}),
     };
-    const rec: CallRecord = { view, session: inviter };
-    this.calls.set(id, rec);
-    this.watch(rec);
-    this.presetCallStartMute(rec);
+    const rec = this.track(view, inviter, 'placing');
+    this.callStarting(rec);
     this.changed();
-    this.emitEvent({ type: 'dialing', call: { ...view }, at: this.clock.now() });
+    this.events.emit({ type: 'dialing', call: { ...view }, at: this.clock.now() });
     inviter.invite({
       requestDelegate: {
         onProgress: (response: Core.IncomingResponse) => {
@@ -207,7 +219,7 @@ export class CallManager {
 
   async hangup(callId: string): Promise<void> {
     const rec = this.require(callId);
-    rec.hangingUp = true;
+    this.hangingUp(rec);
     const s = rec.session;
     if (s.state === SessionState.Established) await s.bye();
     else if (s instanceof Inviter) await s.cancel();
@@ -217,7 +229,7 @@ export class CallManager {
   /** Resolves true when the far end accepted the hold (or resume). On refusal the state stays as it was. */
   async hold(callId: string, on: boolean): Promise<boolean> {
     const rec = this.require(callId);
-    if (rec.view.state !== 'active' && rec.view.state !== 'held') throw new RefusedError('wrong-state');
+    if (!inConversation(rec)) throw new RefusedError('wrong-state');
     if (rec.view.held === on) return true;
     const s = rec.session;
     const previous = s.sessionDescriptionHandlerOptionsReInvite;
@@ -225,9 +237,8 @@ export class CallManager {
     const status = await this.reinvite(rec);
     // The call may have ended while the re-INVITE was under way: it stays ended, whatever the answer.
     if (hasEnded(rec)) return false;
-    const accepted = status === 200;
-    if (!accepted) this.o.log.warn('hold re-INVITE refused', { callId, on, status });
-    if (!accepted) {
+    if (status !== 200) {
+      this.o.log.warn('hold re-INVITE refused', { callId, on, status });
       s.sessionDescriptionHandlerOptionsReInvite = previous;
       this.notice({ callId, code: on ? 'hold-failed' : 'resume-failed' });
       return false;
@@ -235,29 +246,14 @@ export class CallManager {
     rec.view.held = on;
     rec.view.state = on ? 'held' : 'active';
     this.changed();
-    this.emitEvent({ type: on ? 'held' : 'resumed', call: { ...rec.view }, at: this.clock.now() });
+    this.events.emit({ type: on ? 'held' : 'resumed', call: { ...rec.view }, at: this.clock.now() });
     return true;
-  }
-
-  /** The one mute command. The source is recorded; the renderer applies it to the sender track. */
-  setMute(muted: boolean, source: MuteSource): boolean {
-    const active = [...this.calls.values()].find((c) => c.view.state === 'active' || c.view.state === 'held');
-    if (this.muted === muted) return muted;
-    this.muted = muted;
-    this.emitEvent({ type: 'mute', muted, source, ...(active ? { callId: active.view.id } : {}), at: this.clock.now() });
-    this.changed();
-    return muted;
   }
 
   async dtmf(callId: string, digits: string): Promise<void> {
     const rec = this.require(callId);
     if (rec.view.state !== 'active') throw new RefusedError('wrong-state');
-    if (this.o.settings()['calls.dtmfMethod'] === 'info') {
-      for (const d of digits) {
-        await rec.session.info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${d}\r\nDuration=160\r\n` } } });
-      }
-      return;
-    }
+    if (this.o.settings()['calls.dtmfMethod'] === 'info') { await sendInfoDtmf(rec.session, digits); return; }
     const sdh = rec.session.sessionDescriptionHandler;
     if (!sdh || !sdh.sendDtmf(digits)) { this.notice({ callId, code: 'dtmf-failed' }); throw new RefusedError('dtmf-failed'); }
   }
@@ -265,18 +261,16 @@ export class CallManager {
   /** Blind transfer: REFER, then hang up only once the far end reports that the transfer target answered. */
   async transferBlind(callId: string, target: string): Promise<void> {
     const rec = this.require(callId);
-    const domain = this.o.domain() ?? '';
-    const uriText = dialUri(target, domain);
-    const uri = uriText ? UserAgent.makeURI(uriText) : undefined;
+    const uri = this.targetUri(target, this.o.domain() ?? '');
     if (!uri) { this.notice({ callId, code: 'invalid-number', detail: plainText(target, 64) }); throw new RefusedError('invalid-target'); }
-    await this.refer(rec, uri);
+    await this.transfer(rec, uri);
   }
 
   /** Attended transfer: the consult call replaces this one at the far end (REFER with Replaces). */
   async transferAttended(callId: string, consultCallId: string): Promise<void> {
     const rec = this.require(callId);
     const consult = this.require(consultCallId);
-    await this.refer(rec, consult.session);
+    await this.transfer(rec, consult.session);
   }
 
   /** Consult the supervisor in one action: hold this call, call the supervisor extension from settings. */
@@ -294,7 +288,7 @@ export class CallManager {
     if (!rec) return;
     const full: QualitySample = { ...sample, mos: estimateMos(sample) };
     rec.view.quality = full;
-    this.emitEvent({ type: 'quality', callId, sample: full, at: this.clock.now() });
+    this.events.emit({ type: 'quality', callId, sample: full, at: this.clock.now() });
     this.changed();
   }
 
@@ -302,123 +296,119 @@ export class CallManager {
   reapply(): void { this.changed(); }
 
   callIdsWithMedia(): string[] {
-    return [...this.calls.values()].filter((c) => c.view.state !== 'ended').map((c) => c.view.id);
+    return [...this.calls.values()].filter((c) => !hasEnded(c)).map((c) => c.view.id);
   }
 
   /** Ends every call (quit). */
   async dispose(): Promise<void> {
-    for (const rec of this.calls.values()) await this.hangup(rec.view.id).catch(() => undefined);
+    for (const rec of this.calls.values()) {
+      try { await this.hangup(rec.view.id); } catch { /* ended meanwhile: nothing left to end */ }
+    }
   }
 
-  // ---- internals -----------------------------------------------------------------------------------------
+  // ---- the call's life -----------------------------------------------------------------------------------
 
-  private async refer(rec: CallRecord, target: Session | URI): Promise<void> {
-    if (rec.view.state !== 'active' && rec.view.state !== 'held') throw new RefusedError('wrong-state');
-    rec.transferring = true;
-    await new Promise<void>((resolve) => {
-      rec.session.refer(target as never, {
-        requestDelegate: {
-          onAccept: () => resolve(),
-          onReject: (response: Core.IncomingResponse) => {
-            rec.transferring = false;
-            this.notice({ callId: rec.view.id, code: 'transfer-failed', detail: plainText(`${response.message.statusCode} ${response.message.reasonPhrase}`, 200) });
-            resolve();
-          },
-        },
-        onNotify: (notification) => {
-          notification.accept().catch(() => undefined);
-          const status = /^SIP\/2\.0\s+(\d{3})/m.exec(notification.request.body ?? '')?.[1];
-          const code = Number(status ?? 0);
-          if (code >= 200 && code < 300) {
-            rec.view.endReason = 'transferred';
-            this.notice({ callId: rec.view.id, code: 'transfer-done' });
-            if (rec.session.state === SessionState.Established) { rec.hangingUp = true; void rec.session.bye().catch(() => undefined); }
-          } else if (code >= 300) {
-            // The target failed: the original call stays up, the agent is told why.
-            rec.transferring = false;
-            this.notice({ callId: rec.view.id, code: 'transfer-failed', detail: plainText(notification.request.body?.trim().split(/\r?\n/)[0], 200) });
-          }
-        },
-      }).catch((err: unknown) => {
-        rec.transferring = false;
-        this.notice({ callId: rec.view.id, code: 'transfer-failed', detail: plainText(String((err as Error)?.message ?? err), 200) });
-        resolve();
-      });
-    });
-  }
-
-  private watch(rec: CallRecord): void {
-    const s = rec.session;
-    // RFC 3261 §14.2: a UAS must not re-INVITE before the ACK of its 2xx; SIP.js would tear the call down if the
-    // ACK arrived after our offer (an agent who answers and at once holds or consults).
-    if (rec.view.direction === 'inbound') rec.acked = new Promise<void>((resolve) => { rec.ackArrived = resolve; });
-    s.delegate = {
-      ...s.delegate,
-      onAck: () => { rec.ackArrived?.(); },
-      onBye: (bye) => { void bye.accept().catch(() => undefined); if (!rec.view.endReason) rec.view.endReason = 'remote-hangup'; },
-      onCancel: () => { rec.remoteCancelled = true; },
+  private track(view: CallView, session: Session, phase: CallPhase): CallRecord {
+    const rec: CallRecord = { view, session, phase, phaseChanged: new Emitter<CallPhase>() };
+    this.calls.set(view.id, rec);
+    session.delegate = {
+      ...session.delegate,
+      // RFC 3261 §14.2: a UAS must not re-INVITE before the ACK of its 2xx.
+      onAck: () => { if (rec.phase === 'offered' || rec.phase === 'awaiting-ack') this.setPhase(rec, 'established'); },
+      onBye: (bye) => { ignorePromise(bye.accept()); if (!rec.view.endReason) rec.view.endReason = 'remote-hangup'; },
+      onCancel: () => { this.setPhase(rec, 'caller-cancelled'); },
     };
-    s.stateChange.addListener((state) => {
+    session.stateChange.addListener((state) => {
       if (state === SessionState.Established && (rec.view.state === 'ringing' || rec.view.state === 'dialing' || rec.view.state === 'early')) {
-        rec.view.state = 'active';
-        rec.view.answeredAt = this.clock.now();
-        rec.view.earlyMedia = false;
-        rec.mediaHost = this.o.bridge.hostId();
-        // Every call starts in the configured mute state, whatever the previous call ended in.
-        if (!rec.view.consultFor) this.setMute(this.o.settings()['mute.onCallStart'] === 'muted', 'call-start');
-        this.changed();
-        this.emitEvent({ type: 'answered', call: { ...rec.view }, at: this.clock.now() });
+        this.established(rec);
       } else if (state === SessionState.Terminated) {
         this.ended(rec);
       }
     });
+    return rec;
+  }
+
+  private setPhase(rec: CallRecord, phase: CallPhase): void {
+    if (rec.phase === phase || rec.phase === 'ended') return;
+    rec.phase = phase;
+    rec.phaseChanged.emit(phase);
+  }
+
+  /** We asked to end the call; a caller's CANCEL that came first still names the end. */
+  private hangingUp(rec: CallRecord): void {
+    if (rec.phase !== 'caller-cancelled') this.setPhase(rec, 'hanging-up');
+  }
+
+  private callStarting(rec: CallRecord): void {
+    this.mute.callStarting({
+      consult: rec.view.consultFor !== undefined,
+      anotherInConversation: [...this.calls.values()].some((c) => c !== rec && c.view.state === 'active'),
+    });
+  }
+
+  private established(rec: CallRecord): void {
+    // An inbound call is established once our 200 is sent; its dialog is usable when the caller's ACK arrives.
+    if (rec.phase === 'offered') this.setPhase(rec, 'awaiting-ack');
+    else if (rec.phase === 'placing') this.setPhase(rec, 'established');
+    rec.view.state = 'active';
+    rec.view.answeredAt = this.clock.now();
+    rec.view.earlyMedia = false;
+    rec.mediaHost = this.o.bridge.hostId();
+    this.mute.callEstablished({ consult: rec.view.consultFor !== undefined });
+    this.changed();
+    this.events.emit({ type: 'answered', call: { ...rec.view }, at: this.clock.now() });
   }
 
   private ended(rec: CallRecord): void {
-    rec.ackArrived?.();
-    if (rec.view.state === 'ended') return;
-    if (rec.autoTimer !== undefined) this.clock.clearTimeout(rec.autoTimer);
+    if (hasEnded(rec)) return;
+    this.cancelAutoAnswer(rec);
     const wasRinging = rec.view.state === 'ringing';
     if (!rec.view.endReason) {
-      if (wasRinging && rec.remoteCancelled) rec.view.endReason = 'remote-cancelled';
-      else if (rec.hangingUp) rec.view.endReason = wasRinging ? 'rejected' : rec.view.direction === 'outbound' && !rec.view.answeredAt ? 'cancelled' : 'local-hangup';
+      if (wasRinging && rec.phase === 'caller-cancelled') rec.view.endReason = 'remote-cancelled';
+      else if (rec.phase === 'hanging-up') rec.view.endReason = wasRinging ? 'rejected' : rec.view.direction === 'outbound' && !rec.view.answeredAt ? 'cancelled' : 'local-hangup';
       else rec.view.endReason = rec.view.answeredAt ? 'remote-hangup' : 'failed';
     }
+    this.setPhase(rec, 'ended');
     rec.view.state = 'ended';
     rec.view.endedAt = this.clock.now();
     rec.view.held = false;
     this.changed();
-    this.emitEvent({ type: 'ended', call: { ...rec.view }, at: this.clock.now() });
+    this.events.emit({ type: 'ended', call: { ...rec.view }, at: this.clock.now() });
     this.clock.setTimeout(() => { this.calls.delete(rec.view.id); this.changed(); }, this.o.lingerMs ?? 3000);
-    if (![...this.calls.values()].some((c) => c.view.state !== 'ended') && this.muted) this.setMute(false, 'call-start');
+    if (![...this.calls.values()].some((c) => !hasEnded(c))) this.mute.lastCallEnded();
   }
 
-  /**
-   * Sends a re-INVITE and resolves its final status (0: could not be sent). When the far end is mid-transaction
-   * (491 glare, or 500 + Retry-After per RFC 5407: our previous ACK not yet seen), waits a short random while
-   * and tries again, twice at most, rather than report a failure the agent would see.
-   */
+  private cancelAutoAnswer(rec: CallRecord): void {
+    if (rec.autoAnswerTimer !== undefined) { this.clock.clearTimeout(rec.autoAnswerTimer); rec.autoAnswerTimer = undefined; }
+  }
+
+  // ---- requests inside the dialog ------------------------------------------------------------------------
+
+  /** A re-INVITE, never before the caller's ACK of our 200 (SIP.js would tear the call down if it came after). */
   private async reinvite(rec: CallRecord): Promise<number> {
-    const s = rec.session;
-    if (rec.acked) await rec.acked;
+    await this.leftPhase(rec, 'awaiting-ack');
     if (hasEnded(rec)) return 0;
-    const once = () => new Promise<{ status: number; retry: boolean }>((resolve) => {
-      s.invite({
-        requestDelegate: {
-          onAccept: () => resolve({ status: 200, retry: false }),
-          onReject: (r) => {
-            const status = r.message.statusCode ?? 500;
-            resolve({ status, retry: status === 491 || (status === 500 && r.message.hasHeader('Retry-After')) });
-          },
-        },
-      }).catch(() => resolve({ status: 0, retry: false }));
+    return reinvite(rec.session, { clock: this.clock });
+  }
+
+  /** Settles once the call is no longer in `phase` (at once if it is not). */
+  private leftPhase(rec: CallRecord, phase: CallPhase): Promise<void> {
+    if (rec.phase !== phase) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const off = rec.phaseChanged.on((p) => { if (p !== phase) { off(); resolve(); } });
     });
-    let { status, retry } = await once();
-    for (let attempt = 0; retry && attempt < 2; attempt++) {
-      await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 600)));
-      ({ status, retry } = await once());
-    }
-    return status;
+  }
+
+  private async transfer(rec: CallRecord, target: Session | URI): Promise<void> {
+    if (!inConversation(rec)) throw new RefusedError('wrong-state');
+    await refer(rec.session, target, {
+      failed: (detail) => this.notice({ callId: rec.view.id, code: 'transfer-failed', detail }),
+      targetAnswered: () => {
+        rec.view.endReason = 'transferred';
+        this.notice({ callId: rec.view.id, code: 'transfer-done' });
+        if (rec.session.state === SessionState.Established) { this.hangingUp(rec); ignorePromise(rec.session.bye()); }
+      },
+    });
   }
 
   /** A reloaded or replaced renderer lost the calls' media: re-INVITE so the new one negotiates fresh media. */
@@ -436,17 +426,25 @@ export class CallManager {
     }
   }
 
-  private hasLiveCall(except: string): boolean {
-    return [...this.calls.values()].some((c) => c.view.id !== except && (c.view.state === 'active' || c.view.state === 'held' || c.view.state === 'dialing' || c.view.state === 'early'));
+  // ---- helpers -------------------------------------------------------------------------------------------
+
+  private targetUri(target: string, domain: string): URI | undefined {
+    const uriText = dialUri(target, domain);
+    return uriText ? UserAgent.makeURI(uriText) : undefined;
+  }
+
+  /** Another call talking, on hold or being placed: an auto-answer would interrupt the agent. */
+  private anotherCallEngaged(except: string): boolean {
+    return [...this.calls.values()].some((c) => c.view.id !== except
+      && (c.view.state === 'active' || c.view.state === 'held' || c.view.state === 'dialing' || c.view.state === 'early'));
   }
 
   private require(callId: string): CallRecord {
     const rec = this.calls.get(callId);
-    if (!rec || rec.view.state === 'ended') { this.notice({ callId, code: 'no-such-call' }); throw new RefusedError('no-such-call'); }
+    if (!rec || hasEnded(rec)) { this.notice({ callId, code: 'no-such-call' }); throw new RefusedError('no-such-call'); }
     return rec;
   }
 
-  private notice(n: CallNotice) { for (const l of this.noticeListeners) l(n); }
-  private emitEvent(e: CallEvent) { for (const l of this.eventListeners) l(e); }
-  private changed() { const s = this.snapshot(); for (const l of this.listeners) l(s); }
+  private notice(n: CallNotice): void { this.notices.emit(n); }
+  private changed(): void { this.changes.emit(this.snapshot()); }
 }

@@ -1,6 +1,8 @@
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerModifier, SessionDescriptionHandlerOptions } from 'sip.js';
 import type { MediaRequest, MediaResponse } from '../../common/contract/calls';
 import type { Connection } from '../../common/contract/contract';
+import { Emitter } from '../../common/emitter';
+import { ignorePromise } from '../../common/ignore-promise';
 import type { Logger } from '../log';
 
 /**
@@ -11,7 +13,7 @@ export class MediaBridge {
   private host: Connection | undefined;
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (r: MediaResponse) => void; timer: ReturnType<typeof setTimeout>; connection: string }>();
-  private readonly attachListeners = new Set<(first: boolean) => void>();
+  private readonly attached = new Emitter<boolean>();
 
   constructor(private readonly log: Logger, private readonly timeoutMs = 20_000) {}
 
@@ -20,16 +22,16 @@ export class MediaBridge {
     const replaced = this.host !== undefined && this.host.id !== connection.id;
     if (this.host?.id !== connection.id) this.failPending('renderer replaced');
     this.host = connection;
-    for (const l of this.attachListeners) l(!replaced);
+    this.attached.emit(!replaced);
   }
   detach(connectionId: string): void {
     if (this.host?.id !== connectionId) return;
     this.host = undefined;
     this.failPending('renderer gone');
   }
-  hasHost(): boolean { return this.host !== undefined; }
   hostId(): string | undefined { return this.host?.id; }
-  onAttach(l: (first: boolean) => void): () => void { this.attachListeners.add(l); return () => this.attachListeners.delete(l); }
+  /** A renderer attached; `true` when it is the first host rather than a replacement. */
+  readonly onAttach = this.attached.on;
 
   respond(from: Connection | undefined, r: MediaResponse): void {
     const p = this.pending.get(r.reqId);
@@ -57,7 +59,7 @@ export class MediaBridge {
   /** Fire-and-forget requests (DTMF, close) still go to the host but nobody waits. */
   notify(req: Omit<MediaRequest, 'reqId'>): boolean {
     if (!this.host) return false;
-    void this.request(req).then((r) => { if (!r.ok) this.log.warn('media request failed', { op: req.op, error: r.error }); });
+    ignorePromise(this.request(req).then((r) => { if (!r.ok) this.log.warn('media request failed', { op: req.op, error: r.error }); }));
     return true;
   }
 

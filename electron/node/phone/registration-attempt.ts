@@ -1,6 +1,7 @@
 import { Registerer, RegistererState, UserAgent, type UserAgentDelegate } from 'sip.js';
 import type { ParsedAccount } from '../../common/contract/account';
 import type { FailureReason, StepReport } from '../../common/contract/registration';
+import { ignorePromise } from '../../common/ignore-promise';
 import { redact, type Logger } from '../log';
 import { classifyNetworkError, probeServer } from './connection-probe';
 import { screenRawRequest } from './raw-request-screen';
@@ -73,7 +74,7 @@ export async function attemptRegistration(o: AttemptOptions): Promise<AttemptOut
     const refused = screenRawRequest(message, ua.userAgentCore.configuration.supportedOptionTags, screenLogger);
     if (refused) {
       o.log.warn('incoming request refused', { status: refused.status, why: refused.why });
-      void transport.send(refused.response).catch(() => undefined);
+      ignorePromise(transport.send(refused.response));
       return;
     }
     const status = /^SIP\/2\.0 (\d{3})/.exec(message)?.[1];

@@ -63,7 +63,7 @@ describe('headset and calls', () => {
     handle().send('020100'); // the device's echo of our write changes nothing
     handle().send('020500');
     handle().send('020100');
-    await until(() => agent.core.calls.isMuted(), 5000, 'muted from the headset');
+    await until(() => agent.core.muteState.muted, 5000, 'muted from the headset');
     expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, source: 'headset' });
     await until(() => handle().writes.at(-1) === '021300', 5000, 'Mute + Microphone lit');
     handle().send('020000');

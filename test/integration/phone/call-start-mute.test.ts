@@ -28,7 +28,7 @@ const calls = () => agent.core.calls.snapshot().calls;
 describe('call-start mute', () => {
   it('a second call answered while the first is held starts muted before its media is negotiated', async () => {
     const mutedAtMedia = new Map<string, boolean>();
-    agent.media.onRequest = (r: MediaRequest) => { if (!mutedAtMedia.has(r.callId)) mutedAtMedia.set(r.callId, agent.core.calls.isMuted()); };
+    agent.media.onRequest = (r: MediaRequest) => { if (!mutedAtMedia.has(r.callId)) mutedAtMedia.set(r.callId, agent.core.muteState.muted); };
     first.call(agentAccount.uri);
     await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'first rings');
     const a = calls().find((c) => c.state === 'ringing')!.id;

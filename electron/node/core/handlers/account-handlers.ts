@@ -1,12 +1,12 @@
 import type { ContractHandlers, EventSink } from '../../../common/contract/contract';
 import { ContractError } from '../../../common/contract/errors';
 import type { AccountService } from '../../account/account-service';
-import type { PhoneService } from '../../phone/phone-service';
+import type { RegistrationService } from '../../phone/registration-service';
 
 /** The account screen and the registration it drives. */
 export function accountHandlers(d: {
   account: Pick<AccountService, 'view' | 'save' | 'apply' | 'testConnection'>;
-  phone: Pick<PhoneService, 'register' | 'unregister' | 'snapshot'>;
+  phone: Pick<RegistrationService, 'register' | 'unregister' | 'snapshot'>;
   emit: EventSink;
 }): Pick<ContractHandlers, 'account.get' | 'account.save' | 'account.testConnection' | 'phone.register' | 'phone.unregister' | 'phone.registration'> {
   return {

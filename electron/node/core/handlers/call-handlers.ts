@@ -2,7 +2,7 @@ import type { ContractHandlers } from '../../../common/contract/contract';
 import type { CallActions } from '../../phone/call-actions';
 import type { CallManager } from '../../phone/call-manager';
 
-type Calls = Pick<CallManager, 'snapshot' | 'dial' | 'answer' | 'reject' | 'hangup' | 'hold' | 'setMute' | 'dtmf'
+type Calls = Pick<CallManager, 'snapshot' | 'dial' | 'answer' | 'reject' | 'hangup' | 'hold' | 'dtmf'
   | 'transferBlind' | 'transferAttended' | 'consultSupervisor'>;
 
 /** Requests on one call (by id), and the id-less actions the hotkeys and the renderer's shortcuts send. */
@@ -17,7 +17,7 @@ export function callHandlers(d: { calls: Calls; actions: CallActions }): Pick<Co
     'call.reject': async ({ callId }) => { await calls.reject(callId); return {}; },
     'call.hangup': async ({ callId }) => { await calls.hangup(callId); return {}; },
     'call.hold': async ({ callId, on }) => ({ held: (await calls.hold(callId, on)) ? on : !on }),
-    'call.mute': async ({ muted }) => ({ muted: calls.setMute(muted, 'ui') }),
+    'call.mute': async ({ muted }) => ({ muted: actions.setMute(muted, 'ui') }),
     'call.dtmf': async ({ callId, digits }) => { await calls.dtmf(callId, digits); return {}; },
     'call.transferBlind': async ({ callId, target }) => { await calls.transferBlind(callId, target); return {}; },
     'call.transferAttended': async ({ callId, consultCallId }) => { await calls.transferAttended(callId, consultCallId); return {}; },

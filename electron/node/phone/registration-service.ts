@@ -3,10 +3,12 @@ import type { ParsedAccount } from '../../common/contract/account';
 import type { FailureReason, RegistrationSnapshot, StepReport } from '../../common/contract/registration';
 import type { Logger } from '../log';
 import { systemClock, type Clock } from '../../common/clock';
+import { Emitter } from '../../common/emitter';
+import { ignorePromise } from '../../common/ignore-promise';
 import { backoffDelay } from './backoff';
 import { attemptRegistration, bounded, type AttemptOptions } from './registration-attempt';
 
-export interface PhoneServiceOptions {
+export interface RegistrationServiceOptions {
   log: Logger;
   clock?: Clock;
   random?: () => number;
@@ -15,7 +17,7 @@ export interface PhoneServiceOptions {
   backoffCapMs?: number;
   userAgentString?: string;
   traceSip?: boolean;
-  /** Calls plug their delegate and user-agent options in here (issue: calls). */
+  /** Calls plug their delegate and user-agent options in here. */
   userAgentDelegate?: () => UserAgentDelegate;
   extraUserAgentOptions?: () => AttemptOptions['extraOptions'];
   /** Injected for tests of the state machine without a network. */
@@ -33,7 +35,7 @@ const permanent: ReadonlySet<FailureReason> = new Set(['credentials', 'config', 
  * retries with back-off while the failure may heal, and re-registers at once when the shell reports a network
  * change or a resume from sleep.
  */
-export class PhoneService {
+export class RegistrationService {
   private account: ParsedAccount | undefined;
   private password = '';
   private ua: UserAgent | undefined;
@@ -45,22 +47,19 @@ export class PhoneService {
   private generation = 0;
   private inFlight: Promise<RegistrationSnapshot> | undefined;
   private healing: Promise<void> | undefined;
-  private readonly listeners = new Set<(s: RegistrationSnapshot) => void>();
+  private readonly changes = new Emitter<RegistrationSnapshot>();
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly attempt: typeof attemptRegistration;
 
-  constructor(private readonly o: PhoneServiceOptions) {
+  constructor(private readonly o: RegistrationServiceOptions) {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
     this.attempt = o.attempt ?? attemptRegistration;
   }
 
   snapshot(): RegistrationSnapshot { return { ...this.state }; }
-  onChange(listener: (s: RegistrationSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
+  readonly onChange = this.changes.on;
   /** The current user agent while registered, for the call layer. */
   userAgent(): UserAgent | undefined { return this.ua; }
 
@@ -90,9 +89,9 @@ export class PhoneService {
   }
 
   /** Shell hook: the OS reported a network change. Old sockets may be dead without knowing it. */
-  networkChanged(): void { if (this.wanted) void this.healOnce('network change'); }
+  networkChanged(): void { if (this.wanted) ignorePromise(this.healOnce('network change')); }
   /** Shell hook: resumed from sleep. Registrations and NAT bindings have likely expired. */
-  resumed(): void { if (this.wanted) void this.healOnce('resume'); }
+  resumed(): void { if (this.wanted) ignorePromise(this.healOnce('resume')); }
 
   /** A resume usually comes with network changes: one healing at a time serves them all. */
   private healOnce(why: string): Promise<void> {
@@ -121,7 +120,7 @@ export class PhoneService {
   }
 
   /** On quit: unregister so the server stops forking calls to a dead contact. */
-  async dispose(): Promise<void> { await this.unregister(); this.listeners.clear(); }
+  async dispose(): Promise<void> { await this.unregister(); this.changes.clear(); }
 
   private async restart(): Promise<void> {
     this.cancelRetry();
@@ -217,9 +216,8 @@ export class PhoneService {
 
   private set(next: RegistrationSnapshot): void {
     this.state = next;
-    for (const l of this.listeners) l(this.snapshot());
+    this.changes.emit(this.snapshot());
   }
 }
-
 
 export type { StepReport };

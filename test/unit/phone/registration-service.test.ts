@@ -3,7 +3,7 @@ import type { RegistrationSnapshot } from '../../../electron/common/contract/reg
 import type { ParsedAccount } from '../../../electron/common/contract/account';
 import { backoffDelay } from '../../../electron/node/phone/backoff';
 import { silentLogger } from '../../../electron/node/log';
-import { PhoneService } from '../../../electron/node/phone/phone-service';
+import { RegistrationService } from '../../../electron/node/phone/registration-service';
 import { FakeClock } from '../../support/fake-clock';
 import { ScriptedRegistrar } from '../../support/fake-registration';
 
@@ -12,7 +12,7 @@ const account: ParsedAccount = { server: 'ws://127.0.0.1:1/', host: '127.0.0.1',
 function setup(random = () => 0.5) {
   const clock = new FakeClock();
   const registrar = new ScriptedRegistrar();
-  const phone = new PhoneService({ log: silentLogger, clock, random, attempt: registrar.attempt });
+  const phone = new RegistrationService({ log: silentLogger, clock, random, attempt: registrar.attempt });
   const seen: RegistrationSnapshot['state'][] = [];
   phone.onChange((s) => seen.push(s.state));
   return { clock, registrar, phone, seen };
@@ -27,7 +27,7 @@ describe('back-off', () => {
   });
 });
 
-describe('phone service registration state', () => {
+describe('registration service state', () => {
   it('fails with config when there is no account, without touching the network', async () => {
     const { phone, registrar } = setup();
     expect(await phone.register()).toMatchObject({ state: 'failed', reason: 'config' });
