@@ -15,6 +15,30 @@ export default tseslint.config(
     },
   },
   { files: ['renderer/**'], languageOptions: { globals: { ...globals.browser } } },
+  // Typed linting: each TypeScript file is linted with the types of its own project (the composite tsconfig.json
+  // of its folder, found by the project service); the two tool configs outside every project use a default one.
+  // A promise nobody awaits or handles must say so (`ignorePromise(p)` from electron/common/ignore-promise.ts, or
+  // `void` where the rejection cannot happen), and no promise goes where a plain value or void callback is expected.
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['vitest.config.ts', 'renderer/vite.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  // Known violations, warned until fixed (then this block goes): the HTTP request handler and the WebSocket
+  // message handler are async functions passed where Node expects a void callback, so a throw before their
+  // try/catch (e.g. decodeURIComponent on a malformed URL) becomes an unhandled rejection.
+  {
+    files: ['electron/browser-host/host-server.ts'],
+    rules: { '@typescript-eslint/no-misused-promises': 'warn' },
+  },
   // Only the Electron shell may import electron at runtime (the boundaries test checks this too).
   {
     files: ['electron/common/**', 'electron/node/**', 'electron/browser-host/**', 'renderer/**', 'test/**', 'bench/**'],
