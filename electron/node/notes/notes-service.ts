@@ -22,6 +22,9 @@ export interface NoteDetail { call: CallSummary; timeline: TimelineEntry[]; note
 
 type NoteWrite = 'saveNote' | 'finishNote';
 /** A draft only in memory, as the drafts list shows it (the call's names are on disk, if anywhere). */
+/** How long stop() waits for the queued writes before closing the store anyway. */
+const stopFlushMs = 5000;
+
 const draftOf = (n: NoteView): NoteDraft =>
   ({ callId: n.callId, remoteName: '', remoteNumber: '', updatedAt: n.updatedAt, preview: n.text.slice(0, 200) });
 
@@ -119,13 +122,24 @@ export class NotesService {
     this.queue.stop();
     await this.supervisor.stop();
     await this.sender.stop();
-    await this.queue.flush();
+    // A worker that no longer answers (a disk hung in fsync) must not hold the app's exit for ever.
+    if (!(await this.drainedWithin(stopFlushMs))) {
+      this.o.log.error('notes store did not answer at shutdown; closing it anyway', { waitedMs: stopFlushMs });
+    }
     if (this.queue.length) {
       this.o.log.error('notes writes still refused by the disk at shutdown; they are lost', {
         writes: this.queue.length, notes: this.unsaved.size,
       });
     }
     await this.supervisor.close();
+  }
+
+  private async drainedWithin(ms: number): Promise<boolean> {
+    let timer: unknown;
+    const timedOut = new Promise<false>((resolve) => { timer = this.clock.setTimeout(() => resolve(false), ms); });
+    const drained = await Promise.race([this.queue.flush().then(() => true as const), timedOut]);
+    this.clock.clearTimeout(timer);
+    return drained;
   }
 
   /** Resolves once every queued write has been tried (tests, shutdown). */
