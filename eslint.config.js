@@ -9,7 +9,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-control-regex': 'off',
     },
@@ -42,6 +45,19 @@ export default tseslint.config(
   // Only the Electron shell may import electron at runtime (the boundaries test checks this too).
   {
     files: ['electron/common/**', 'electron/node/**', 'electron/browser-host/**', 'renderer/**', 'test/**', 'bench/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', allowTypeImports: true, message: 'only electron/main and electron/preload may import electron' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              allowTypeImports: true,
+              message: 'only electron/main and electron/preload may import electron',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

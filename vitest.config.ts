@@ -7,20 +7,40 @@ export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts', 'test/architecture/**/*.test.ts'] } },
-      { extends: true, test: { name: 'renderer', environment: 'happy-dom', include: ['test/renderer/**/*.test.{ts,tsx}'] } },
       {
         extends: true,
         test: {
-          name: 'integration', environment: 'node', include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/support/lab-setup.ts'], fileParallelism: false, testTimeout: 30_000, hookTimeout: 60_000,
+          name: 'unit',
+          environment: 'node',
+          include: ['test/unit/**/*.test.ts', 'test/architecture/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'renderer', environment: 'happy-dom', include: ['test/renderer/**/*.test.{ts,tsx}'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/lab-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
         extends: true,
         test: {
-          name: 'e2e', environment: 'node', include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/support/lab-setup.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000,
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/lab-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

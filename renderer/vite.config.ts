@@ -11,5 +11,10 @@ export default defineConfig({
   plugins: [react()],
   // `@common/*` → electron/common/*, read from the `paths` of tsconfig.base.json (the one place the alias is defined).
   resolve: { tsconfigPaths: true },
-  build: { outDir: path.resolve(here, '..', 'dist', 'renderer'), emptyOutDir: true, sourcemap: true, target: 'chrome120' },
+  build: {
+    outDir: path.resolve(here, '..', 'dist', 'renderer'),
+    emptyOutDir: true,
+    sourcemap: true,
+    target: 'chrome120',
+  },
 });

@@ -14,7 +14,13 @@ import ts from 'typescript';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const common = path.join(root, 'electron', 'common');
 const defaultFolders = [
-  'renderer', 'test', 'bench', 'electron/node', 'electron/main', 'electron/preload', 'electron/browser-host',
+  'renderer',
+  'test',
+  'bench',
+  'electron/node',
+  'electron/main',
+  'electron/preload',
+  'electron/browser-host',
 ];
 const args = process.argv.slice(2);
 const check = args.includes('--check');
@@ -30,20 +36,35 @@ function sources(dir) {
 
 /** The string-literal module specifiers of a source file. */
 export function specifierNodes(file, text) {
-  const kind = file.endsWith('.tsx') ? ts.ScriptKind.TSX : /\.(m|c)?js$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  const kind = file.endsWith('.tsx')
+    ? ts.ScriptKind.TSX
+    : /\.(m|c)?js$/.test(file)
+      ? ts.ScriptKind.JS
+      : ts.ScriptKind.TS;
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
   const out = [];
   const visit = (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier
-      && ts.isStringLiteral(node.moduleSpecifier)) out.push(node.moduleSpecifier);
-    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    )
+      out.push(node.moduleSpecifier);
+    else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       out.push(node.argument.literal);
     } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0])) {
       const callee = node.expression;
       const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
       const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
-      const isMock = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
-        && callee.expression.text === 'vi' && ['mock', 'doMock', 'importActual', 'importMock'].includes(callee.name.text);
+      const isMock =
+        ts.isPropertyAccessExpression(callee) &&
+        ts.isIdentifier(callee.expression) &&
+        callee.expression.text === 'vi' &&
+        ['mock', 'doMock', 'importActual', 'importMock'].includes(callee.name.text);
       if (isImport || isRequire || isMock) out.push(node.arguments[0]);
     }
     ts.forEachChild(node, visit);

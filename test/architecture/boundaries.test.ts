@@ -17,7 +17,8 @@ function sources(dir: string): string[] {
 describe('import boundaries', () => {
   it('the tree follows the rules of ARCHITECTURE.md', () => {
     // test/architecture holds example sources in strings; it is checked by the cases below instead.
-    const files = ['electron', 'renderer/src', 'test', 'bench'].flatMap((d) => sources(path.join(root, d)))
+    const files = ['electron', 'renderer/src', 'test', 'bench']
+      .flatMap((d) => sources(path.join(root, d)))
       .filter((f) => !f.startsWith(path.join(root, 'test', 'architecture')));
     expect(files.length).toBeGreaterThan(20);
     const violations = files.flatMap((f) => checkFile(root, f, readFileSync(f, 'utf8')));
@@ -40,23 +41,42 @@ describe('import boundaries', () => {
     expect(at('electron/main/x.ts', "import { app } from 'electron';")).toEqual([]);
   });
   it('flags the renderer importing the core or Node', () => {
-    expect(at('renderer/src/ui/x.tsx', "import { createCore } from '../../../electron/node/core/core';")).toHaveLength(1);
+    expect(at('renderer/src/ui/x.tsx', "import { createCore } from '../../../electron/node/core/core';")).toHaveLength(
+      1,
+    );
     expect(at('renderer/src/ui/x.tsx', "import os from 'os';")).toHaveLength(1);
-    expect(at('renderer/src/ui/x.tsx', "import { calls } from '../../../electron/common/contract/contract';")).toEqual([]);
+    expect(at('renderer/src/ui/x.tsx', "import { calls } from '../../../electron/common/contract/contract';")).toEqual(
+      [],
+    );
   });
   it('reads every import form', () => {
     const refs = findImports(`import a from 'a'; import type { B } from 'b'; export { c } from 'c'; export * from 'd';
       import 'e'; const f = await import('f'); const g = require('g'); // import h from 'h'
       /* import i from 'i' */`);
-    expect(refs.map((r) => `${r.specifier}${r.typeOnly ? ':type' : ''}`)).toEqual(['a', 'b:type', 'c', 'd', 'e', 'f', 'g']);
+    expect(refs.map((r) => `${r.specifier}${r.typeOnly ? ':type' : ''}`)).toEqual([
+      'a',
+      'b:type',
+      'c',
+      'd',
+      'e',
+      'f',
+      'g',
+    ]);
   });
   it('reads imports with the TypeScript parser: strings and comments are not imports', () => {
     const refs = findImports(`const s = "import x from 'x'"; const t = \`require('t')\`; // const u = require('u')
       import { type A, type B } from 'ab'; import { type C, d } from 'cd'; export type { E } from 'e';
       export { type F } from 'f'; type G = typeof import('g'); import h = require('h'); export * as i from 'i';`);
-    expect(refs.map((r) => `${r.specifier}${r.typeOnly ? ':type' : ''}`))
-      .toEqual(['ab:type', 'cd', 'e:type', 'f:type', 'g:type', 'h', 'i']);
-    expect(at('electron/common/x.ts', "const help = \"import fs from 'node:fs'\";")).toEqual([]);
+    expect(refs.map((r) => `${r.specifier}${r.typeOnly ? ':type' : ''}`)).toEqual([
+      'ab:type',
+      'cd',
+      'e:type',
+      'f:type',
+      'g:type',
+      'h',
+      'i',
+    ]);
+    expect(at('electron/common/x.ts', 'const help = "import fs from \'node:fs\'";')).toEqual([]);
     expect(findImports("const C = () => <div>import x from 'y'</div>;", 'x.tsx')).toEqual([]);
   });
   it('resolves the @common alias like a path into electron/common, never as a package', () => {
@@ -75,17 +95,26 @@ describe('import boundaries', () => {
     // renderer/src/state/README.md: not ../ui/ or ../media/; the bridge and zustand are fine.
     expect(at('renderer/src/state/x.ts', "import { App } from '../ui/App';")).toHaveLength(1);
     expect(at('renderer/src/state/x.ts', "import { Ringer } from '../media/ringer';")).toHaveLength(1);
-    expect(at('renderer/src/state/x.ts', "import type { Bridge } from '../bridge/create-bridge'; import { create } from 'zustand';")).toEqual([]);
+    expect(
+      at(
+        'renderer/src/state/x.ts',
+        "import type { Bridge } from '../bridge/create-bridge'; import { create } from 'zustand';",
+      ),
+    ).toEqual([]);
     // renderer/src/media/README.md: electron/common and its own folder only, plus sip.js.
     expect(at('renderer/src/media/x.ts', "import { App } from '../ui/App';")).toHaveLength(1);
     expect(at('renderer/src/media/x.ts', "import { create } from 'zustand';")).toHaveLength(1);
     expect(at('renderer/src/media/x.ts', "import { Web } from 'sip.js'; import { vad } from './vad';")).toEqual([]);
     // renderer/src/bridge/README.md: electron/common and nothing else.
     expect(at('renderer/src/bridge/x.ts', "import { create } from 'zustand';")).toHaveLength(1);
-    expect(at('renderer/src/bridge/x.ts', "import { parseEvent } from '../../../electron/common/contract/wire';")).toEqual([]);
+    expect(
+      at('renderer/src/bridge/x.ts', "import { parseEvent } from '../../../electron/common/contract/wire';"),
+    ).toEqual([]);
     // electron/node/store/README.md: never the phone, not even its types.
     expect(at('electron/node/store/x.ts', "import type { CallManager } from '../phone/call-manager';")).toHaveLength(1);
-    expect(at('electron/node/store/x.ts', "import Database from 'better-sqlite3'; import fs from 'node:fs';")).toEqual([]);
+    expect(at('electron/node/store/x.ts', "import Database from 'better-sqlite3'; import fs from 'node:fs';")).toEqual(
+      [],
+    );
     // electron/node/agent/README.md: the phone's types, the logger, electron/common; no Node built-ins.
     expect(at('electron/node/agent/x.ts', "import type { CallManager } from '../phone/call-manager';")).toEqual([]);
     expect(at('electron/node/agent/x.ts', "import { CallManager } from '../phone/call-manager';")).toHaveLength(1);
@@ -93,7 +122,9 @@ describe('import boundaries', () => {
     expect(at('electron/node/agent/x.ts', "import type { Logger } from '../log';")).toEqual([]);
     // electron/node/notes/README.md: ../store, ../log, the phone's types; not the hid or mute code.
     expect(at('electron/node/notes/x.ts', "import { StoreClient } from '../store/store-client';")).toEqual([]);
-    expect(at('electron/node/notes/x.ts', "import { HeadsetController } from '../hid/headset-controller';")).toHaveLength(1);
+    expect(
+      at('electron/node/notes/x.ts', "import { HeadsetController } from '../hid/headset-controller';"),
+    ).toHaveLength(1);
     // electron/node/hid/README.md: node-hid only through the injected HidLibrary, made by the one loader.
     expect(at('electron/node/hid/x.ts', "const hid = await import('node-hid');")).toHaveLength(1);
     expect(at('electron/node/hid/node-hid-loader.ts', "const hid = await import('node-hid');")).toEqual([]);

@@ -14,7 +14,11 @@ import ts from 'typescript';
  *   test, bench, build  anything except electron at runtime
  * and, inside node/ and renderer/src/, the "May import" line of each folder's README (`folderRules`).
  */
-export interface Violation { file: string; specifier: string; rule: string }
+export interface Violation {
+  file: string;
+  specifier: string;
+  rule: string;
+}
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const isBuiltin = (s: string) => s.startsWith('node:') || builtins.has(s.split('/')[0]!);
@@ -65,35 +69,74 @@ export interface FolderRule {
 const common = 'electron/common';
 export const folderRules: readonly FolderRule[] = [
   // "electron/common, electron/node/phone types and its Clock, the logger. Never electron."
-  { folder: 'electron/node/agent', readme: 'electron/node/agent/README.md', may: [common, 'electron/node/log.ts'],
-    mayTypes: ['electron/node/phone'], packages: [], builtins: false },
+  {
+    folder: 'electron/node/agent',
+    readme: 'electron/node/agent/README.md',
+    may: [common, 'electron/node/log.ts'],
+    mayTypes: ['electron/node/phone'],
+    packages: [],
+    builtins: false,
+  },
   // "electron/common, Node built-ins; node-hid only through the injected HidLibrary."
-  { folder: 'electron/node/hid', readme: 'electron/node/hid/README.md', may: [common], mayTypes: ['electron/node/log.ts'],
-    packages: [], except: { 'electron/node/hid/node-hid-loader.ts': 'the one loader that makes the HidLibrary for the shells' } },
+  {
+    folder: 'electron/node/hid',
+    readme: 'electron/node/hid/README.md',
+    may: [common],
+    mayTypes: ['electron/node/log.ts'],
+    packages: [],
+    except: { 'electron/node/hid/node-hid-loader.ts': 'the one loader that makes the HidLibrary for the shells' },
+  },
   // "Node built-ins, electron/common, ../store, ../phone (types and the clock), ../log. Never electron."
-  { folder: 'electron/node/notes', readme: 'electron/node/notes/README.md',
-    may: [common, 'electron/node/store', 'electron/node/log.ts'], mayTypes: ['electron/node/phone'], packages: [] },
+  {
+    folder: 'electron/node/notes',
+    readme: 'electron/node/notes/README.md',
+    may: [common, 'electron/node/store', 'electron/node/log.ts'],
+    mayTypes: ['electron/node/phone'],
+    packages: [],
+  },
   // "Node built-ins, better-sqlite3, electron/common. Never electron, never the phone or UI code."
-  { folder: 'electron/node/store', readme: 'electron/node/store/README.md', may: [common], packages: ['better-sqlite3'] },
+  {
+    folder: 'electron/node/store',
+    readme: 'electron/node/store/README.md',
+    may: [common],
+    packages: ['better-sqlite3'],
+  },
   // "Everything under electron/node/ and electron/common/, Node built-ins, and sip.js."
-  { folder: 'electron/node/core', readme: 'electron/node/core/README.md', may: [common, 'electron/node'], packages: ['sip.js'] },
+  {
+    folder: 'electron/node/core',
+    readme: 'electron/node/core/README.md',
+    may: [common, 'electron/node'],
+    packages: ['sip.js'],
+  },
   // "electron/common (the contract, its errors, the wire format, the emitter) and nothing else."
   { folder: 'renderer/src/bridge', readme: 'renderer/src/bridge/README.md', may: [common], packages: [] },
   // "../bridge/ (types and the Bridge it is given), electron/common/**, zustand. Not ../ui/ or ../media/."
-  { folder: 'renderer/src/state', readme: 'renderer/src/state/README.md', may: [common, 'renderer/src/bridge'],
-    packages: ['zustand'] },
+  {
+    folder: 'renderer/src/state',
+    readme: 'renderer/src/state/README.md',
+    may: [common, 'renderer/src/bridge'],
+    packages: ['zustand'],
+  },
   // "../state/, ../media/device-choice, electron/common/**, react, react-i18next, zustand. Not ../bridge/ directly."
-  { folder: 'renderer/src/ui', readme: 'renderer/src/ui/README.md',
+  {
+    folder: 'renderer/src/ui',
+    readme: 'renderer/src/ui/README.md',
     may: [common, 'renderer/src/state', 'renderer/src/media/device-choice.ts'],
-    packages: ['react', 'react-i18next', 'zustand'] },
+    packages: ['react', 'react-i18next', 'zustand'],
+  },
   // "Imports electron/common and its own folder only (plus sip.js)."
   { folder: 'renderer/src/media', readme: 'renderer/src/media/README.md', may: [common], packages: ['sip.js'] },
 ];
 
 const within = (rel: string, folderOrFile: string) =>
-  rel === folderOrFile || rel.startsWith(`${folderOrFile}/`) || rel.replace(/\.(ts|tsx|mts|mjs|js)$/, '') === folderOrFile.replace(/\.(ts|tsx)$/, '');
+  rel === folderOrFile ||
+  rel.startsWith(`${folderOrFile}/`) ||
+  rel.replace(/\.(ts|tsx|mts|mjs|js)$/, '') === folderOrFile.replace(/\.(ts|tsx)$/, '');
 
-export interface ImportRef { specifier: string; typeOnly: boolean }
+export interface ImportRef {
+  specifier: string;
+  typeOnly: boolean;
+}
 
 const scriptKind = (file: string) =>
   file.endsWith('.tsx') ? ts.ScriptKind.TSX : /\.(m|c)?js$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
@@ -116,10 +159,17 @@ export function findImports(source: string, file = 'x.ts'): ImportRef[] {
       const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
       const allInlineTypes = Boolean(named && named.length > 0 && named.every((e) => e.isTypeOnly));
       refs.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly || allInlineTypes });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)
-      && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       refs.push({ specifier: node.moduleReference.expression.text, typeOnly: node.isTypeOnly });
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       refs.push({ specifier: node.argument.literal.text, typeOnly: true });
     } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0]!)) {
       const callee = node.expression;
@@ -138,8 +188,13 @@ const aliasCache = new Map<string, Array<[string, string]>>();
 export function aliases(root: string): Array<[string, string]> {
   let a = aliasCache.get(root);
   if (!a) {
-    const base = JSON.parse(readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths?: Record<string, string[]> } };
-    a = Object.entries(base.compilerOptions.paths ?? {}).map(([from, [to]]) => [from.replace(/\*$/, ''), path.join(root, to!.replace(/\*$/, ''))]);
+    const base = JSON.parse(readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8')) as {
+      compilerOptions: { paths?: Record<string, string[]> };
+    };
+    a = Object.entries(base.compilerOptions.paths ?? {}).map(([from, [to]]) => [
+      from.replace(/\*$/, ''),
+      path.join(root, to!.replace(/\*$/, '')),
+    ]);
     aliasCache.set(root, a);
   }
   return a;
@@ -148,7 +203,8 @@ export function aliases(root: string): Array<[string, string]> {
 /** The absolute path a specifier names inside the repository (relative or aliased), or undefined for a package. */
 export function resolveInRepo(root: string, file: string, specifier: string): string | undefined {
   if (specifier.startsWith('.')) return path.resolve(path.dirname(file), specifier);
-  for (const [prefix, dir] of aliases(root)) if (specifier.startsWith(prefix)) return path.join(dir, specifier.slice(prefix.length));
+  for (const [prefix, dir] of aliases(root))
+    if (specifier.startsWith(prefix)) return path.join(dir, specifier.slice(prefix.length));
   return undefined;
 }
 
@@ -165,7 +221,15 @@ export function checkFile(root: string, file: string, source: string): Violation
 }
 
 /** The first rule an import breaks (the runtime area's, then the folder's own), or undefined. */
-function ruleBroken(root: string, file: string, rel: string, area: Area, own: FolderRule | undefined, specifier: string, typeOnly: boolean): string | undefined {
+function ruleBroken(
+  root: string,
+  file: string,
+  rel: string,
+  area: Area,
+  own: FolderRule | undefined,
+  specifier: string,
+  typeOnly: boolean,
+): string | undefined {
   const target = resolveInRepo(root, file, specifier);
   if (target !== undefined) {
     const targetRel = path.relative(root, target).split(path.sep).join('/');
@@ -173,13 +237,14 @@ function ruleBroken(root: string, file: string, rel: string, area: Area, own: Fo
     const targetArea = areaOf(targetRel);
     if (!typeOnly && allowed !== 'any' && !allowed.has(targetArea)) return `${area} may not import from ${targetArea}`;
     if (own && !within(targetRel, own.folder)) {
-      const ok = [...own.may, ...(typeOnly ? own.mayTypes ?? [] : [])].some((m) => within(targetRel, m));
+      const ok = [...own.may, ...(typeOnly ? (own.mayTypes ?? []) : [])].some((m) => within(targetRel, m));
       if (!ok) return `${own.folder} may not import ${targetRel}${typeOnly ? ' (even for types)' : ''} (${own.readme})`;
     }
     return undefined;
   }
   if (pkgName(specifier) === 'electron') {
-    if (!typeOnly && area !== 'main' && area !== 'preload') return 'only electron/main and electron/preload may import electron at runtime';
+    if (!typeOnly && area !== 'main' && area !== 'preload')
+      return 'only electron/main and electron/preload may import electron at runtime';
     return undefined;
   }
   if (typeOnly) return undefined;

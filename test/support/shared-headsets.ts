@@ -8,10 +8,16 @@ import type { HidDeviceInfo } from '../../electron/node/hid/headset-devices';
 export interface SharedHeadset {
   product: string;
   descriptorHex: string;
-  derivedReportLayout?: Array<{ kind: string; reportId: number; fields: Array<{ bitOffset: number; size: number; count: number; flags: string; usages: string[] }> }>;
+  derivedReportLayout?: Array<{
+    kind: string;
+    reportId: number;
+    fields: Array<{ bitOffset: number; size: number; count: number; flags: string; usages: string[] }>;
+  }>;
 }
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedHeadsets: SharedHeadset[] = JSON.parse(readFileSync(path.resolve(root, 'test', 'fixtures', 'hid', 'headset-descriptors.json'), 'utf8')) as SharedHeadset[];
+export const sharedHeadsets: SharedHeadset[] = JSON.parse(
+  readFileSync(path.resolve(root, 'test', 'fixtures', 'hid', 'headset-descriptors.json'), 'utf8'),
+) as SharedHeadset[];
 
 /** The descriptor bytes of the first shared headset whose product name starts with `product`. */
 export function descriptorOf(product: string): Uint8Array {
@@ -21,6 +27,12 @@ export function descriptorOf(product: string): Uint8Array {
 }
 
 /** How node-hid lists the Jabra EVOLVE LINK MS's telephony interface at `devicePath`. */
-export const jabraInfo = (devicePath: string): HidDeviceInfo =>
-  ({ path: devicePath, vendorId: 0x0b0e, productId: 0x0307, product: 'Jabra EVOLVE LINK MS', usagePage: 0x0b, usage: 5 });
+export const jabraInfo = (devicePath: string): HidDeviceInfo => ({
+  path: devicePath,
+  vendorId: 0x0b0e,
+  productId: 0x0307,
+  product: 'Jabra EVOLVE LINK MS',
+  usagePage: 0x0b,
+  usage: 5,
+});
 export const jabraDescriptor = (): Uint8Array => descriptorOf('Jabra EVOLVE');
