@@ -1,14 +1,6 @@
+import { policyLocations } from '../../common/settings/policy-locations';
 import { jsonFileLayer, type LayerSource } from './layer-source';
 import { managedPolicyLayer, type PolicyWatcherLibrary } from './managed-policy-layer';
-
-/** Where IT puts policy on each operating system; native-config/ generates the files that write there. */
-export const policyLocations = {
-  /** Group Policy (HKLM first, then HKCU); value name = setting key. What native-config/windows/diadema.admx writes. */
-  windowsRegistryKey: 'SOFTWARE\\Policies\\Diadema',
-  /** Managed-preferences domain; what native-config/macos/org.diadema.softphone.mobileconfig installs. */
-  macDomain: 'org.diadema.softphone',
-  linuxFile: '/etc/diadema/policy.json',
-} as const;
 
 // The specifier is a variable so that bundlers leave the native addon to be loaded from node_modules at run time.
 const policyWatcherModule = '@vscode/policy-watcher';

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../electron/common/contract/settings';
+import { policyLocations } from '../../../electron/common/settings/policy-locations';
 import { silentLogger } from '../../../electron/node/log';
 import { jsonFileLayer, type LayerSource } from '../../../electron/node/settings/layer-source';
 import { managedPolicyLayer } from '../../../electron/node/settings/managed-policy-layer';
-import { platformPolicySource, policyLocations } from '../../../electron/node/settings/platform-policy-source';
+import { platformPolicySource } from '../../../electron/node/settings/platform-policy-source';
 import { SettingsService } from '../../../electron/node/settings/settings-service';
 import { EmulatedPolicyStore, readPlist, readRegistryDump, type RecordedStore } from './policy-store-emulation';
 
