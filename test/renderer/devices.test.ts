@@ -135,7 +135,7 @@ describe('ringer', () => {
 
 describe('media host follows plug, unplug and new choices', () => {
   const snapshot = (state: 'ringing' | 'ended'): CallsSnapshot => ({
-    calls: [{ id: 'c1', direction: 'inbound', state, remote: { name: 'Ana', number: '2002' }, screenPop: [], startedAt: 1, held: false, earlyMedia: false }], muted: false,
+    calls: [{ id: 'c1', direction: 'inbound', state, remote: { name: 'Ana', number: '2002' }, screenPop: [], startedAt: 1, held: false, earlyMedia: false }],
   });
   it('moves a ring to a headset plugged in mid-ring, back to the default when unplugged, and to a newly chosen ringer', async () => {
     const bridge = fakeBridge();

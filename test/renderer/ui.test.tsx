@@ -79,7 +79,8 @@ describe('app shell', () => {
 
   it('renders hostile caller data as text, and the mute warnings', async () => {
     const { el, bridge, unmount } = await mount('en');
-    await act(async () => bridge.emit('calls', { muted: true, calls: [{ id: 'c1', direction: 'inbound', state: 'ringing', remote: { name: '<img src=x onerror=alert(1)>', number: '5550100' }, screenPop: [{ header: 'X-Account-Id', value: '<script>alert(1)</script>' }], startedAt: 0, held: false, earlyMedia: false }] }));
+    await act(async () => bridge.emit('mute', { muted: true, source: 'ui', since: 0, inCall: false, verification: 'unknown', reapplied: 0, talkingWhileMuted: false, analysisFailed: false }));
+    await act(async () => bridge.emit('calls', { calls: [{ id: 'c1', direction: 'inbound', state: 'ringing', remote: { name: '<img src=x onerror=alert(1)>', number: '5550100' }, screenPop: [{ header: 'X-Account-Id', value: '<script>alert(1)</script>' }], startedAt: 0, held: false, earlyMedia: false }] }));
     expect(q(el, 'call-remote-name')?.textContent).toBe('<img src=x onerror=alert(1)>');
     expect(el.querySelector('img, script')).toBeNull();
     expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('true');

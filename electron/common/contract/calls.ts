@@ -35,7 +35,8 @@ export const callView = z.object({
 });
 export type CallView = z.infer<typeof callView>;
 
-export const callsSnapshot = z.object({ calls: z.array(callView), muted: z.boolean() });
+/** The calls only: the mute state travels in its own event (`mute`, contract/mute.ts). */
+export const callsSnapshot = z.object({ calls: z.array(callView) });
 export type CallsSnapshot = z.infer<typeof callsSnapshot>;
 
 /** Something the agent must be told about a call action that failed; the renderer translates `code`. */
@@ -43,7 +44,7 @@ export const callNotice = z.object({
   callId: z.string().max(64).optional(),
   code: z.enum(['invalid-number', 'no-such-call', 'hold-failed', 'resume-failed', 'transfer-failed', 'transfer-done',
     'dial-failed', 'not-registered', 'no-supervisor', 'media-failed', 'dtmf-failed', 'call-rejected-not-ready',
-    'hotkey-unavailable']),
+    'hotkey-unavailable', 'mute-on-hook']),
   detail: z.string().max(200).optional(),
 });
 export type CallNotice = z.infer<typeof callNotice>;
@@ -89,9 +90,12 @@ export const callCalls = {
   'call.transferBlind': { args: z.object({ callId, target: dialTarget }).strict(), result: z.object({}) },
   'call.transferAttended': { args: z.object({ callId, consultCallId: callId }).strict(), result: z.object({}) },
   'call.consultSupervisor': { args: z.object({ callId }).strict(), result: z.object({ callId: z.string() }) },
-  /** The keyboard shortcuts' actions on whichever call they concern; `done` is false when there was none. */
+  /**
+   * The id-less actions on whichever call they concern (keyboard shortcuts; the mute bar's "hold instead": hold
+   * the call in conversation and unmute); `done` is false when there was none.
+   */
   'call.action': {
-    args: z.object({ action: z.enum(['answer', 'hangup', 'toggleMute', 'toggleHold']) }).strict(),
+    args: z.object({ action: z.enum(['answer', 'hangup', 'toggleMute', 'toggleHold', 'holdInsteadOfMute']) }).strict(),
     result: z.object({ done: z.boolean(), callId: z.string().optional(), muted: z.boolean().optional(), held: z.boolean().optional() }),
   },
   'calls.get': { args: z.object({}).strict(), result: callsSnapshot },

@@ -29,6 +29,7 @@ export type MuteReport = z.infer<typeof muteReport>;
 export const muteSource = z.enum(['ui', 'headset', 'hotkey', 'call-start', 'transfer', 'hold', 'policy', 'verification']);
 export type MuteSource = z.infer<typeof muteSource>;
 
+/** The one place the mute state travels to the renderer: the media host applies `muted`, the mute bar shows it. */
 export const muteStatus = z.object({
   muted: z.boolean(),
   source: muteSource,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SIPExtension } from 'sip.js';
-import { isLive } from '../../common/calls/call-state';
+import { isInConversation, isLive } from '../../common/calls/call-state';
 import type { Connection, ContractHandlers, EventSink } from '../../common/contract/contract';
 import type { HotkeysStatus } from '../../common/contract/hotkeys';
 import type { HotkeyProblem } from '../../common/hotkeys/hotkeys';
@@ -12,6 +12,7 @@ import { headsetCallState } from '../hid/headset-call-state';
 import { HeadsetDevices, type HidLibrary } from '../hid/headset-devices';
 import { HotkeyStatus } from '../hotkeys/hotkey-status';
 import type { Logger } from '../log';
+import { HeadsetMute } from '../mute/headset-mute';
 import { MuteMonitor } from '../mute/mute-monitor';
 import { MuteState } from '../mute/mute-state';
 import { notesHandlers } from '../notes/notes-handlers';
@@ -117,9 +118,9 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     ...o.notes,
   });
   const agent = new AgentService({ log: o.log, settings: () => settings.values(), notes: agentNotesPort(notes) });
+  const muteState = new MuteState({ onCallStart: () => settings.get('mute.onCallStart') });
   // The one cycle: SIP.js's UserAgent (phone) takes the call manager as its delegate, and the call manager places
   // calls through that UserAgent. The call manager asks for it when it needs it.
-  const muteState = new MuteState({ onCallStart: () => settings.get('mute.onCallStart') });
   const calls: CallManager = new CallManager({
     log: o.log, bridge, userAgent: () => phone.userAgent(), domain: () => account.domain(),
     settings: () => settings.values(), gate: o.gate ?? agent.gate, mute: muteState,
@@ -134,10 +135,15 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   const account = new AccountService({ settings, secrets: o.secrets, phone, log: o.log, userAgentString });
   const mute = new MuteMonitor({
     settings: () => ({ longMuteSec: settings.get('mute.longMuteSec'), reminderEverySec: settings.get('mute.reminderEverySec') }),
-    reapply: () => calls.reapply(),
+    // A mismatch: send the mute status again, and the renderer applies it to the sender track again.
+    reapply: () => hub.emit('mute', mute.snapshot()),
   });
   // Headset buttons and keyboard shortcuts are id-less requests; CallActions finds the call they mean.
   const actions = new CallActions(calls, muteState);
+  const headsetMute = new HeadsetMute({
+    inConversation: () => calls.snapshot().calls.some(isInConversation), mute: muteState,
+    notice: (n) => hub.emit('call.notice', n),
+  });
   const stepVolume = callVolumeControl(settings, o.log);
   const headset = o.hid ? new HeadsetDevices({
     hid: o.hid, log: o.log,
@@ -146,7 +152,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
       hangUp: () => ignorePromise(actions.hangUp()),
       reject: () => ignorePromise(actions.reject()),
       hold: (on) => ignorePromise(actions.hold(on)),
-      setMute: (m) => { actions.setMute(m, 'headset'); },
+      setMute: (m) => headsetMute.request(m),
       changeVolume: (step) => ignorePromise(stepVolume(step)),
     },
   }) : undefined;
@@ -168,10 +174,12 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   mute.onChange((s) => emit('mute', s));
   notes.onStatus((s) => emit('notes.status', s));
   if (headset) {
-    calls.onChange((s) => ignorePromise(headset.setCallState(headsetCallState(s))));
+    const lights = () => ignorePromise(headset.setCallState(headsetCallState(calls.snapshot(), muteState.muted)));
+    calls.onChange(lights);
+    muteState.onChange(lights);
     headset.onChange((v) => emit('headset', v));
     headset.onChange(headsetOnTimeline(notes, () => calls.snapshot()));
-    headset.onButton((e) => emit('headset.button', e));
+    headset.onButton((e) => { headsetMute.pressed(e); emit('headset.button', e); });
   }
 
   // ---- the contract ---------------------------------------------------------------------------------------

@@ -50,6 +50,17 @@ export class CallActions {
     return this.find('active') ? this.hold(true) : this.hold(false);
   }
 
+  /**
+   * The long-mute reminder's "hold instead": put the call in conversation on hold and, once the far end accepted
+   * the hold, unmute (on hold nothing leaves anyway, and the agent comes back unmuted). A refused hold changes
+   * nothing: the call stays in conversation and muted.
+   */
+  async holdInsteadOfMute(): Promise<{ callId?: string; held: boolean; muted: boolean }> {
+    const r = await this.hold(true);
+    if (r.ok) this.mute.set(false, 'ui');
+    return { ...(r.callId ? { callId: r.callId } : {}), held: r.ok, muted: this.mute.muted };
+  }
+
   setMute(muted: boolean, source: MuteSource): boolean { return this.mute.set(muted, source); }
 
   /** Flip the mute state; the source ('headset', 'hotkey', 'ui') is recorded with the change. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   Inviter, SessionState, UserAgent, type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory, type URI,
 } from 'sip.js';
+import { isCustomerLeg, isInConversation, isLive } from '../../common/calls/call-state';
 import { systemClock, type Clock } from '../../common/clock';
 import type { CallNotice, CallView, CallsSnapshot, QualitySample } from '../../common/contract/calls';
 import { ContractError, RefusedError } from '../../common/contract/errors';
@@ -70,8 +71,8 @@ interface CallRecord {
 }
 
 /** Read afresh after an await (the compiler would keep a state narrowed before it). */
-const hasEnded = (rec: CallRecord): boolean => rec.view.state === 'ended';
-const inConversation = (c: CallRecord): boolean => c.view.state === 'active' || c.view.state === 'held';
+const hasEnded = (rec: CallRecord): boolean => !isLive(rec.view);
+const inConversation = (rec: CallRecord): boolean => isInConversation(rec.view);
 
 /**
  * Every call of the agent, as SIP.js sessions in the main process. The renderer and the headset only send
@@ -92,7 +93,6 @@ export class CallManager {
     this.mute.onChange((m) => {
       const current = [...this.calls.values()].find(inConversation);
       this.events.emit({ type: 'mute', ...m, ...(current ? { callId: current.view.id } : {}) });
-      this.changed();
     });
     o.bridge.onAttach(() => this.renegotiateAfterRendererChange());
   }
@@ -104,9 +104,7 @@ export class CallManager {
     return new ProxySessionDescriptionHandler(id, this.o.bridge);
   };
 
-  snapshot(): CallsSnapshot {
-    return { calls: [...this.calls.values()].map((c) => ({ ...c.view })), muted: this.mute.muted };
-  }
+  snapshot(): CallsSnapshot { return { calls: [...this.calls.values()].map((c) => ({ ...c.view })) }; }
   readonly onChange = this.changes.on;
   readonly onNotice = this.notices.on;
   readonly onEvent = this.events.on;
@@ -292,9 +290,6 @@ export class CallManager {
     this.changed();
   }
 
-  /** Re-send the state so the renderer applies it again (after a verification mismatch). */
-  reapply(): void { this.changed(); }
-
   callIdsWithMedia(): string[] {
     return [...this.calls.values()].filter((c) => !hasEnded(c)).map((c) => c.view.id);
   }
@@ -341,7 +336,7 @@ export class CallManager {
 
   private callStarting(rec: CallRecord): void {
     this.mute.callStarting({
-      consult: rec.view.consultFor !== undefined,
+      consult: !isCustomerLeg(rec.view),
       anotherInConversation: [...this.calls.values()].some((c) => c !== rec && c.view.state === 'active'),
     });
   }
@@ -354,7 +349,7 @@ export class CallManager {
     rec.view.answeredAt = this.clock.now();
     rec.view.earlyMedia = false;
     rec.mediaHost = this.o.bridge.hostId();
-    this.mute.callEstablished({ consult: rec.view.consultFor !== undefined });
+    this.mute.callEstablished({ consult: !isCustomerLeg(rec.view) });
     this.changed();
     this.events.emit({ type: 'answered', call: { ...rec.view }, at: this.clock.now() });
   }

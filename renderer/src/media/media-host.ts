@@ -1,6 +1,9 @@
 import { Core, Web } from 'sip.js';
 import type { CallsSnapshot, MediaRequest, MediaResponse, QualitySample } from '../../../electron/common/contract/calls';
+import { isInConversation } from '../../../electron/common/calls/call-state';
 import type { ContractClient, EventName, EventPayload } from '../../../electron/common/contract/contract';
+import type { MuteStatus } from '../../../electron/common/contract/mute';
+import { ignorePromise } from '../../../electron/common/ignore-promise';
 import { readCallStats } from './call-stats';
 import type { DeviceChoice } from './device-choice';
 import { routeOutput, switchMicrophone } from './device-routing';
@@ -9,7 +12,7 @@ import { Ringer } from './ringer';
 export interface AudioPrefs { microphone: DeviceChoice | null; speaker: DeviceChoice | null; ringer: DeviceChoice | null; ringOnSpeakers: boolean; /** Call volume, percent. */ volume: number }
 
 export interface MediaHostDeps {
-  client: Pick<ContractClient, 'media.attach' | 'media.respond' | 'media.stats' | 'calls.get'>;
+  client: Pick<ContractClient, 'media.attach' | 'media.respond' | 'media.stats' | 'calls.get' | 'mute.status'>;
   on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
   prefs(): AudioPrefs;
   doc: Document;
@@ -31,7 +34,7 @@ export class MediaHost {
   private readonly calls = new Map<string, CallMedia>();
   private readonly logger = new Core.LoggerFactory().getLogger('sip.sdh');
   private muted = false;
-  private snapshot: CallsSnapshot = { calls: [], muted: false };
+  private snapshot: CallsSnapshot = { calls: [] };
   private readonly unsubscribe: Array<() => void> = [];
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly ringer: Ringer;
@@ -46,10 +49,14 @@ export class MediaHost {
   async start(): Promise<void> {
     this.unsubscribe.push(this.d.on('media.request', (r) => void this.handle(r)));
     this.unsubscribe.push(this.d.on('calls', (s) => this.onCalls(s)));
+    // Every mute status is applied again: after a mismatch the core re-sends it for exactly that.
+    this.unsubscribe.push(this.d.on('mute', (m) => this.onMute(m)));
     this.unsubscribe.push(this.d.on('settings', () => { this.applyVolume(); this.onDevicePrefs(); }));
     this.devicePrefs = devicePrefsKey(this.d.prefs());
     // A new or reloaded renderer learns the mute state before it negotiates any media (never unmutes silently).
-    this.onCalls(await this.d.client['calls.get']({}));
+    const [calls, mute] = await Promise.all([this.d.client['calls.get']({}), this.d.client['mute.status']({})]);
+    this.onMute(mute);
+    this.onCalls(calls);
     await this.d.client['media.attach']({});
     this.statsTimer = setInterval(() => void this.reportStats(), this.d.statsIntervalMs ?? 1000);
   }
@@ -69,7 +76,7 @@ export class MediaHost {
 
   /** The call whose sender the mute check judges: the active (else held) call that has media. */
   activeMedia(): { callId: string; pc: RTCPeerConnection; held: boolean } | undefined {
-    const live = this.snapshot.calls.filter((c) => c.state === 'active' || c.state === 'held').sort((a, b) => (a.state === 'active' ? -1 : 1) - (b.state === 'active' ? -1 : 1));
+    const live = this.snapshot.calls.filter(isInConversation).sort((a, b) => (a.state === 'active' ? -1 : 1) - (b.state === 'active' ? -1 : 1));
     for (const c of live) {
       const m = this.calls.get(c.id);
       if (m?.sdh.peerConnection) return { callId: c.id, pc: m.sdh.peerConnection, held: m.held };
@@ -151,7 +158,7 @@ export class MediaHost {
     if (call.audio.srcObject !== call.sdh.remoteMediaStream) call.audio.srcObject = call.sdh.remoteMediaStream;
     call.audio.volume = volumeOf(this.d.prefs());
     void this.routeAudio(call.audio);
-    void call.audio.play().catch(() => undefined);
+    ignorePromise(call.audio.play());
   }
 
   /** The headset's volume buttons and the call panel change the call volume; every call's audio follows. */
@@ -169,10 +176,18 @@ export class MediaHost {
     call.audio.remove();
   }
 
+  private onMute(m: MuteStatus): void {
+    this.muted = m.muted;
+    this.applyMute();
+  }
+
+  private applyMute(): void {
+    for (const call of this.calls.values()) if (call.sdh.peerConnection) call.sdh.enableSenderTracks(!call.held && !this.muted);
+  }
+
   private onCalls(s: CallsSnapshot): void {
     this.snapshot = s;
-    this.muted = s.muted;
-    for (const call of this.calls.values()) if (call.sdh.peerConnection) call.sdh.enableSenderTracks(!call.held && !this.muted);
+    this.applyMute();
     const ringing = s.calls.some((c) => c.state === 'ringing');
     const prefs = this.d.prefs();
     if (ringing) void this.ringer.start(prefs.ringer, prefs.ringOnSpeakers);

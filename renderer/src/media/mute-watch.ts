@@ -1,3 +1,4 @@
+import { isInConversation } from '../../../electron/common/calls/call-state';
 import type { CallsSnapshot } from '../../../electron/common/contract/calls';
 import type { ContractClient, EventName, EventPayload } from '../../../electron/common/contract/contract';
 import type { MuteStatus } from '../../../electron/common/contract/mute';
@@ -69,15 +70,15 @@ export class MuteWatch {
 
   private onCalls(s: CallsSnapshot): void {
     const was = this.inCall;
-    this.inCall = s.calls.some((c) => c.state === 'active' || c.state === 'held');
+    this.inCall = s.calls.some(isInConversation);
     // Start with each call (a failure is retried at the next call or when a device appears, not in a loop).
     if (this.inCall && !this.analysis.active && (!was || !this.analysis.snapshot().error)) void this.analysis.start();
     if (!this.inCall) this.analysis.stop();
-    // The media host applied the new state in its own listener (registered first): report what it did.
-    if (s.muted !== this.lastMuted) { this.lastMuted = s.muted; setTimeout(() => this.reporter.kick(), 0); }
   }
 
   private onMute(m: MuteStatus): void {
+    // The media host applied the new state in its own listener (registered first): report what it did.
+    if (m.muted !== this.lastMuted) { this.lastMuted = m.muted; setTimeout(() => this.reporter.kick(), 0); }
     const talking = m.talkingWhileMuted;
     const level = m.longMute?.level ?? 0;
     const sound = this.d.setting<boolean>('mute.warningSound') === true;

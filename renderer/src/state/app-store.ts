@@ -16,6 +16,8 @@ export interface AppState {
   settings: SettingsView | undefined;
   calls: CallsSnapshot;
   mute: MuteStatus | undefined;
+  /** When the core last refused a headset mute press for want of a call (shown by the mute bar, not as a notice). */
+  muteOnHookAt: number | undefined;
   /** Agent state (Available / Not ready / after-call work / Break), as the core reports it. */
   agent: AgentView | undefined;
   /** `id` tells notices apart (two may arrive in the same millisecond). */
@@ -32,7 +34,7 @@ export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(id: 
 export function createAppStore(bridge: Bridge): AppStore {
   const store = createStore<AppState>(() => ({
     bridge: bridge.status(), info: undefined, registration: { state: 'unregistered' }, settings: undefined,
-    calls: { calls: [], muted: false }, mute: undefined, agent: undefined, notices: [], test: { running: false, steps: [] },
+    calls: { calls: [] }, mute: undefined, muteOnHookAt: undefined, agent: undefined, notices: [], test: { running: false, steps: [] },
   }));
   const load = async () => {
     const [info, registration, settings, calls, mute] = await Promise.all([
@@ -48,7 +50,10 @@ export function createAppStore(bridge: Bridge): AppStore {
   bridge.on('mute', (mute) => store.setState({ mute }));
   bridge.on('agent', (agent) => store.setState({ agent }));
   let noticeId = 0;
-  bridge.on('call.notice', (n) => store.setState((s) => ({ notices: [...s.notices.slice(-4), { ...n, at: Date.now(), id: ++noticeId }] })));
+  bridge.on('call.notice', (n) => {
+    if (n.code === 'mute-on-hook') store.setState({ muteOnHookAt: Date.now() });
+    else store.setState((s) => ({ notices: [...s.notices.slice(-4), { ...n, at: Date.now(), id: ++noticeId }] }));
+  });
   bridge.on('connection.step', (step) => store.setState((s) => ({ test: { ...s.test, steps: [...s.test.steps, step] } })));
   bridge.onStatus((status) => { store.setState({ bridge: status }); if (status === 'connected') ignorePromise(load()); });
   if (bridge.status() === 'connected') ignorePromise(load());

@@ -1,6 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isCustomerLeg, isInConversation, isLive } from '../../../electron/common/calls/call-state';
 import type { CallView } from '../../../electron/common/contract/calls';
+import { ignorePromise } from '../../../electron/common/ignore-promise';
 import { CallVolume } from './CallVolume';
 import { useApp, useAppStore } from './context';
 import { useShortcutHint } from './use-hotkeys';
@@ -13,8 +15,8 @@ function CallCard({ call }: { call: CallView }) {
   const [target, setTarget] = useState('');
   const consult = useApp((s) => s.calls.calls.find((c) => c.consultFor === call.id && c.state === 'active'));
   const c = store.bridge.client;
-  const act = (p: Promise<unknown>) => void p.catch(() => undefined);
-  const inCall = call.state === 'active' || call.state === 'held';
+  const act = (p: Promise<unknown>) => ignorePromise(p);
+  const inCall = isInConversation(call);
   const q = call.quality;
   const hint = { answer: useShortcutHint('answer'), hangup: useShortcutHint('hangup'), hold: useShortcutHint('toggleHold') };
   return (
@@ -25,7 +27,7 @@ function CallCard({ call }: { call: CallView }) {
         {/* Names and numbers come from the caller's network: text only, never markup. */}
         <span className="remote-name" data-testid="call-remote-name">{call.remote.name || t('call.unknownCaller')}</span>
         <span className="remote-number" data-testid="call-remote-number">{call.remote.number}</span>
-        {call.consultFor && <span className="consult-for">{t('call.consultFor')}</span>}
+        {!isCustomerLeg(call) && <span className="consult-for">{t('call.consultFor')}</span>}
       </div>
       {call.screenPop.length > 0 && (
         <dl className="screen-pop" data-testid="screen-pop" aria-label={t('call.screenPop')}>
@@ -40,9 +42,9 @@ function CallCard({ call }: { call: CallView }) {
           <button type="button" data-testid="call-answer" {...hint.answer} onClick={() => act(c['call.answer']({ callId: call.id }))}>{t('call.answer')}</button>
           <button type="button" data-testid="call-reject" onClick={() => act(c['call.reject']({ callId: call.id }))}>{t('call.reject')}</button>
         </>}
-        {call.state !== 'ended' && call.state !== 'ringing' && <button type="button" data-testid="call-hangup" {...hint.hangup} onClick={() => act(c['call.hangup']({ callId: call.id }))}>{t('call.hangup')}</button>}
+        {isLive(call) && call.state !== 'ringing' && <button type="button" data-testid="call-hangup" {...hint.hangup} onClick={() => act(c['call.hangup']({ callId: call.id }))}>{t('call.hangup')}</button>}
         {inCall && <button type="button" data-testid={call.held ? 'call-resume' : 'call-hold'} aria-pressed={call.held} {...hint.hold} onClick={() => act(c['call.hold']({ callId: call.id, on: !call.held }))}>{call.held ? t('call.resume') : t('call.hold')}</button>}
-        {inCall && !call.consultFor && !consult && <button type="button" data-testid="call-consult" onClick={() => act(c['call.consultSupervisor']({ callId: call.id }))}>{t('call.consult')}</button>}
+        {inCall && isCustomerLeg(call) && !consult && <button type="button" data-testid="call-consult" onClick={() => act(c['call.consultSupervisor']({ callId: call.id }))}>{t('call.consult')}</button>}
         {inCall && consult && <button type="button" data-testid="call-complete-transfer" onClick={() => act(c['call.transferAttended']({ callId: call.id, consultCallId: consult.id }))}>{t('call.completeTransfer')}</button>}
       </div>
       {inCall && (
@@ -75,7 +77,7 @@ export function CallPanel() {
   const dial = (e: FormEvent) => {
     e.preventDefault();
     if (!number.trim()) return;
-    void store.bridge.client['call.dial']({ target: number }).then(() => setNumber('')).catch(() => undefined);
+    ignorePromise(store.bridge.client['call.dial']({ target: number }).then(() => setNumber('')));
   };
   return (
     <section className="panel calls" id="calls" aria-labelledby={`${id}-title`}>

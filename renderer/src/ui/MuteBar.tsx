@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isInConversation } from '../../../electron/common/calls/call-state';
+import { ignorePromise } from '../../../electron/common/ignore-promise';
 import { useApp, useAppStore } from './context';
 import { useShortcutHint } from './use-hotkeys';
 import './mute-bar.css';
@@ -13,30 +15,26 @@ import './mute-bar.css';
 export function MuteBar({ compact = false }: { compact?: boolean }) {
   const { t } = useTranslation();
   const store = useAppStore();
-  const muted = useApp((s) => s.calls.muted);
   const mute = useApp((s) => s.mute);
-  const active = useApp((s) => s.calls.calls.find((c) => c.state === 'active' || c.state === 'held'));
+  const muted = mute?.muted ?? false;
+  const active = useApp((s) => s.calls.calls.find(isInConversation));
   const muteHint = useShortcutHint('toggleMute');
-  const toggle = () => void store.bridge.client['call.mute']({ muted: !muted }).catch(() => undefined);
-  const unmute = () => void store.bridge.client['call.mute']({ muted: false }).catch(() => undefined);
-  const holdInstead = () => {
-    if (!active) return;
-    void store.bridge.client['call.hold']({ callId: active.id, on: true }).then((r) => (r.held ? store.bridge.client['call.mute']({ muted: false }) : undefined)).catch(() => undefined);
-  };
+  const toggle = () => ignorePromise(store.bridge.client['call.mute']({ muted: !muted }));
+  const unmute = () => ignorePromise(store.bridge.client['call.mute']({ muted: false }));
+  // One request: the core holds the call in conversation and, once the far end accepted, unmutes.
+  const holdInstead = () => ignorePromise(store.bridge.client['call.action']({ action: 'holdInsteadOfMute' }));
   const talking = Boolean(mute?.talkingWhileMuted);
   const inCall = Boolean(active);
-  // A headset mute press with no call (on-hook) mutes nothing; say so rather than let the agent believe it did.
+  // The core refused a headset mute press with no call (on-hook): say so for a while, until a call starts.
+  const onHookAt = useApp((s) => s.muteOnHookAt);
   const [onHookMute, setOnHookMute] = useState(false);
-  useEffect(() => store.bridge.on('headset.button', (e) => {
-    if (e.usage !== 'phoneMute' || e.value === 0) return;
-    if (!store.getState().calls.calls.some((c) => c.state === 'active' || c.state === 'held')) setOnHookMute(true);
-  }), [store]);
+  useEffect(() => { if (onHookAt !== undefined) setOnHookMute(true); }, [onHookAt]);
   useEffect(() => { if (inCall) setOnHookMute(false); }, [inCall]);
   useEffect(() => {
     if (!onHookMute) return;
     const timer = setTimeout(() => setOnHookMute(false), 8000);
     return () => clearTimeout(timer);
-  }, [onHookMute]);
+  }, [onHookMute, onHookAt]);
 
   useEffect(() => {
     if (compact || typeof document === 'undefined') return;
@@ -78,7 +76,7 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
       )}
       {onHookMute && !inCall && !compact && (
         <div className="notice" role="alert" data-testid="mute-headset-on-hook">
-          <span aria-hidden="true">ℹ</span> {t('mute.headsetOnHook')}
+          <span aria-hidden="true">ℹ</span> {t('notice.mute-on-hook')}
         </div>
       )}
       {mute?.analysisFailed && inCall && (

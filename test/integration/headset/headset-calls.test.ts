@@ -45,6 +45,17 @@ describe('headset and calls', () => {
     conn.close();
   });
 
+  it('a mute press with no call mutes nothing: the core refuses it and says so, once per press', async () => {
+    const notices: unknown[] = [];
+    const conn = agent.core.connect((name, payload) => { if (name === 'call.notice') notices.push(payload); });
+    handle().send('020400'); handle().send('020000');
+    await until(() => notices.length > 0, 2000, 'on-hook notice');
+    expect(notices).toEqual([{ code: 'mute-on-hook' }]);
+    expect(agent.core.muteState.muted).toBe(false);
+    expect(handle().writes.at(-1)).toBe('020000');
+    conn.close();
+  });
+
   it('opens the headset without seizing it, and rings it', async () => {
     expect(hid.opens).toEqual([{ path: hidPath, nonExclusive: true }]);
     far.call(`sip:${a.user}@${lab.domain}`);

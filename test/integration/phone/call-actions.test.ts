@@ -22,13 +22,14 @@ beforeAll(async () => {
 afterAll(async () => { await far?.stop(); await agent?.dispose(); });
 
 const calls = () => agent.core.calls.snapshot().calls;
-const action = (a: 'answer' | 'hangup' | 'toggleMute' | 'toggleHold') => agent.core.handlers['call.action']({ action: a });
+const action = (a: 'answer' | 'hangup' | 'toggleMute' | 'toggleHold' | 'holdInsteadOfMute') => agent.core.handlers['call.action']({ action: a });
 
 describe('call.action (keyboard shortcuts)', () => {
   it('with no call, answer, hang up and hold find nothing to act on; a bad action is refused', async () => {
     expect(await action('answer')).toEqual({ done: false });
     expect(await action('hangup')).toEqual({ done: false });
     expect(await action('toggleHold')).toEqual({ done: false });
+    expect(await action('holdInsteadOfMute')).toEqual({ done: false, held: false, muted: false });
     const bad = await dispatchCall(agent.core.handlers, 'call.action', { action: 'explode' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
   });
@@ -44,7 +45,7 @@ describe('call.action (keyboard shortcuts)', () => {
     await until(() => inviter.state === 'Established', 5000, 'caller established');
 
     expect(await action('toggleMute')).toEqual({ done: true, muted: true });
-    expect(agent.core.calls.snapshot().muted).toBe(true);
+    expect(agent.core.muteState.muted).toBe(true);
     expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, source: 'hotkey', inCall: true });
     expect(await action('toggleMute')).toEqual({ done: true, muted: false });
     expect(agent.core.mute.snapshot()).toMatchObject({ muted: false, source: 'hotkey' });
@@ -56,6 +57,14 @@ describe('call.action (keyboard shortcuts)', () => {
     expect(sdpDirection(farSdh.remoteSdps.at(-1))).toBe('sendonly');
     expect(await action('toggleHold')).toEqual({ done: true, callId: ringing.id, held: false });
     expect(sdpDirection(farSdh.remoteSdps.at(-1))).toBe('sendrecv');
+
+    // The mute bar's "hold instead" (long-mute reminder): one request; the far end is told of the hold, then unmuted.
+    await agent.core.handlers['call.mute']({ muted: true });
+    expect(await action('holdInsteadOfMute')).toEqual({ done: true, callId: ringing.id, held: true, muted: false });
+    expect(calls().find((c) => c.id === ringing.id)).toMatchObject({ state: 'held', held: true });
+    expect(sdpDirection(farSdh.remoteSdps.at(-1))).toBe('sendonly');
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: false, source: 'ui' });
+    expect(await action('toggleHold')).toEqual({ done: true, callId: ringing.id, held: false });
 
     const byes = far.byes.length;
     expect(await action('hangup')).toEqual({ done: true, callId: ringing.id });

@@ -33,6 +33,10 @@ export function callHandlers(d: { calls: Calls; actions: CallActions }): Pick<Co
           const held = r.callId ? calls.snapshot().calls.find((c) => c.id === r.callId)?.held : undefined;
           return { ...done(r.callId), ...(held !== undefined ? { held } : {}) };
         }
+        case 'holdInsteadOfMute': {
+          const r = await actions.holdInsteadOfMute();
+          return { ...done(r.callId), held: r.held, muted: r.muted };
+        }
       }
     },
   };
