@@ -3,9 +3,10 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Connection } from '../common/contract/contract';
 import { dispatchCall } from '../common/contract/dispatch';
+import { ignorePromise } from '../common/ignore-promise';
 import { clientMessage, closeCodes, contractPath, type HostMessage } from '../common/contract/wire';
 import type { Core } from '../node/core/core';
 import type { Logger } from '../node/log';
@@ -34,13 +35,17 @@ export async function startBrowserHost(o: { core: Core; rendererDir: string; log
   let origin = '';
   let port = 0;
 
-  const server = http.createServer(async (req, res) => {
+  const serveFile = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const headers = {
       'Content-Security-Policy': contentSecurityPolicy(port), 'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store', 'Cross-Origin-Opener-Policy': 'same-origin',
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405, headers).end(); return; }
-    const urlPath = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+    let urlPath: string;
+    try { urlPath = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'); } catch {
+      res.writeHead(400, { ...headers, 'Content-Type': 'text/plain' }).end('bad request');
+      return;
+    }
     const file = path.resolve(rendererRoot, `.${urlPath === '/' ? '/index.html' : urlPath}`);
     // Path guard: nothing outside the built renderer is ever served.
     if (file !== rendererRoot && !file.startsWith(rendererRoot + path.sep)) { res.writeHead(403, headers).end(); return; }
@@ -51,7 +56,13 @@ export async function startBrowserHost(o: { core: Core; rendererDir: string; log
     } catch {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
     }
-  });
+  };
+  // Node calls these back without awaiting them: an error they did not expect is logged and answered, never left
+  // to become an unhandled rejection that ends the process.
+  const server = http.createServer((req, res) => ignorePromise(serveFile(req, res), (err) => {
+    o.log.error('renderer file request failed', { detail: String(err) });
+    if (!res.headersSent) res.writeHead(500).end();
+  }));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
@@ -71,7 +82,7 @@ export async function startBrowserHost(o: { core: Core; rendererDir: string; log
     const send = (m: HostMessage) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m)); };
     const helloTimer = setTimeout(() => { if (!authed) ws.close(closeCodes.badToken, 'no hello'); }, 5000);
     ws.on('close', () => { clearTimeout(helloTimer); connection?.close(); });
-    ws.on('message', async (data) => {
+    const onMessage = async (data: RawData): Promise<void> => {
       let parsed;
       try { parsed = clientMessage.safeParse(JSON.parse(data.toString())); } catch { parsed = undefined; }
       if (!parsed?.success) { ws.close(closeCodes.protocol, 'malformed message'); return; }
@@ -91,7 +102,11 @@ export async function startBrowserHost(o: { core: Core; rendererDir: string; log
       if (msg.t !== 'call') { ws.close(closeCodes.protocol, 'unexpected hello'); return; }
       const outcome = await dispatchCall(o.core.handlers, msg.name, msg.args, connection);
       send(outcome.ok ? { t: 'result', id: msg.id, ok: true, value: outcome.value } : { t: 'result', id: msg.id, ok: false, error: outcome.error });
-    });
+    };
+    ws.on('message', (data) => ignorePromise(onMessage(data), (err) => {
+      o.log.error('contract message failed', { detail: String(err) });
+      ws.close(closeCodes.protocol, 'internal error');
+    }));
   };
 
   await new Promise<void>((resolve, reject) => {

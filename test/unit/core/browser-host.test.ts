@@ -61,6 +61,13 @@ describe('browser host', () => {
     expect((await get('/%2e%2e/outside.txt')).status).toBe(403);
   });
 
+  it('answers a malformed percent-encoding with 400 and keeps serving (it used to be an unhandled rejection)', async () => {
+    const bad = await get('/%E0%A4%A');
+    expect(bad.status).toBe(400);
+    expect(bad.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await get('/')).status).toBe(200);
+  });
+
   it('refuses a WebSocket from another origin before any message', async () => {
     await expect(connect('http://127.0.0.1:1')).rejects.toThrow(/403/);
     await expect(connect(undefined)).rejects.toThrow(/403/);
