@@ -34,7 +34,7 @@ if (want('electron')) {
   await esbuild({
     entryPoints: { main: r('electron/main/main.ts'), preload: r('electron/preload/preload.ts') },
     outdir: r('dist/electron'), outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', format: 'cjs',
-    target: 'node22', external: ['electron', 'better-sqlite3', 'node-hid'], sourcemap: true, logLevel: 'warning',
+    target: 'node22', external: ['electron', 'better-sqlite3', 'node-hid', '@vscode/policy-watcher'], sourcemap: true, logLevel: 'warning',
   });
 }
 if (want('renderer')) {

@@ -23,9 +23,9 @@ export const config: Configuration = {
   files: ['dist/electron/**', 'dist/node/store-worker.mjs', 'dist/renderer/**', 'package.json', '!**/*.map'],
   // Native addons cannot load from inside the asar archive.
   // The store's worker thread runs from the unpacked copy (store-client.ts looks there first).
-  asarUnpack: ['**/node_modules/better-sqlite3/**', '**/node_modules/bindings/**', '**/node_modules/file-uri-to-path/**', '**/node_modules/node-hid/**', 'dist/node/store-worker.mjs'],
+  asarUnpack: ['**/node_modules/better-sqlite3/**', '**/node_modules/bindings/**', '**/node_modules/file-uri-to-path/**', '**/node_modules/node-hid/**', '**/node_modules/@vscode/policy-watcher/**', 'dist/node/store-worker.mjs'],
   electronFuses: { ...fuses, resetAdHocDarwinSignature: true },
-  // node-hid and better-sqlite3 are N-API / rebuilt by electron-builder for Electron's ABI.
+  // node-hid, better-sqlite3 and @vscode/policy-watcher are N-API / rebuilt by electron-builder for Electron's ABI.
   npmRebuild: true,
   win: { target: [{ target: 'msi', arch: ['x64'] }, { target: 'nsis', arch: ['x64'] }] },
   // IT deploys per machine, silently, under Group Policy; per-user installs would dodge machine policy.
