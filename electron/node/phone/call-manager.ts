@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  Inviter, SessionState, UserAgent, type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory, type URI,
+  Inviter, SessionState, UserAgent,
+  type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory, type URI,
 } from 'sip.js';
 import { isCustomerLeg, isInConversation, isLive } from '../../common/calls/call-state';
 import { systemClock, type Clock } from '../../common/clock';
@@ -13,16 +14,17 @@ import type { Settings } from '../../common/settings/schema';
 import type { Logger } from '../log';
 import { MuteState } from '../mute/mute-state';
 import { autoAnswerDelaySec } from './auto-answer';
+import { endReasonFrom, type CallPhase } from './call-phase';
 import { callerIdentity, offerProblem, plainText, screenPop } from './caller-identity';
 import { dialUri } from './dial-target';
 import { ProxySessionDescriptionHandler, type MediaBridge } from './media-bridge';
 import { estimateMos } from './quality';
 import { refer, reinvite, sendInfoDtmf } from './session-ops';
 
-export type { MuteSource };
+export type { CallPhase, MuteSource };
 
-export type CallSettings = Pick<Settings, 'calls.rejectCode' | 'calls.autoAnswer' | 'calls.autoAnswerDelaySec' | 'calls.dtmfMethod'
-  | 'calls.supervisorExtension' | 'calls.screenPopHeaders' | 'mute.onCallStart'>;
+export type CallSettings = Pick<Settings, 'calls.rejectCode' | 'calls.autoAnswer' | 'calls.autoAnswerDelaySec'
+  | 'calls.dtmfMethod' | 'calls.supervisorExtension' | 'calls.screenPopHeaders' | 'mute.onCallStart'>;
 
 /** May a new call be presented to the agent now? (Agent state: Not ready, after-call work, break.) */
 export type OfferGate = () => { offer: true } | { offer: false; sipCode: 480 | 486 | 603 };
@@ -46,19 +48,6 @@ export interface CallManagerOptions {
   lingerMs?: number;
 }
 
-/**
- * Where a call is in its SIP life, as far as the core's own decisions go (the view's `state` is what the agent
- * sees). See README.md for the transitions.
- */
-export type CallPhase =
-  | 'offered'            // inbound INVITE presented, not answered yet
-  | 'placing'            // outbound INVITE sent, no final answer yet
-  | 'awaiting-ack'       // inbound call answered, our 200 sent, the caller's ACK not here yet: no re-INVITE
-  | 'established'        // in the dialog
-  | 'hanging-up'         // we asked to end it (BYE, CANCEL, reject)
-  | 'caller-cancelled'   // the caller sent CANCEL while it rang
-  | 'ended';
-
 interface CallRecord {
   view: CallView;
   session: Session;
@@ -69,6 +58,9 @@ interface CallRecord {
   mediaHost?: string;
   autoAnswerTimer?: unknown;
 }
+
+/** Calls carry audio only (a fresh object per session: SIP.js keeps the one it is given). */
+const audioOnly = (): object => ({ constraints: { audio: true, video: false } });
 
 /** Read afresh after an await (the compiler would keep a state narrowed before it). */
 const hasEnded = (rec: CallRecord): boolean => !isLive(rec.view);
@@ -131,7 +123,8 @@ export class CallManager {
     const s = this.o.settings();
     const view: CallView = {
       id, direction: 'inbound', state: 'ringing', remote: callerIdentity(invitation.request),
-      screenPop: screenPop(invitation.request, s['calls.screenPopHeaders']), startedAt: this.clock.now(), held: false, earlyMedia: false,
+      screenPop: screenPop(invitation.request, s['calls.screenPopHeaders']), startedAt: this.clock.now(),
+      held: false, earlyMedia: false,
     };
     const rec = this.track(view, invitation, 'offered');
     const autoAfter = autoAnswerDelaySec(invitation.request.getHeader('Call-Info'), s);
@@ -160,7 +153,7 @@ export class CallManager {
       }
     }
     this.callStarting(rec);
-    await (rec.session as Invitation).accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as object });
+    await (rec.session as Invitation).accept({ sessionDescriptionHandlerOptions: audioOnly() });
   }
 
   async reject(callId: string): Promise<void> {
@@ -177,8 +170,11 @@ export class CallManager {
     const domain = this.o.domain();
     if (!ua || !domain) { this.notice({ code: 'not-registered' }); throw new ContractError('not-registered'); }
     const uri = this.targetUri(target, domain);
-    if (!uri) { this.notice({ code: 'invalid-number', detail: plainText(target, 64) }); throw new RefusedError('invalid-target'); }
-    const inviter = new Inviter(ua, uri, { earlyMedia: true, sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as object });
+    if (!uri) {
+      this.notice({ code: 'invalid-number', detail: plainText(target, 64) });
+      throw new RefusedError('invalid-target');
+    }
+    const inviter = new Inviter(ua, uri, { earlyMedia: true, sessionDescriptionHandlerOptions: audioOnly() });
     const id = randomUUID();
     this.sessionIds.set(inviter, id);
     const view: CallView = {
@@ -221,7 +217,9 @@ export class CallManager {
     const s = rec.session;
     if (s.state === SessionState.Established) await s.bye();
     else if (s instanceof Inviter) await s.cancel();
-    else if (s.state === SessionState.Initial || s.state === SessionState.Establishing) await (s as Invitation).reject({ statusCode: this.o.settings()['calls.rejectCode'] });
+    else if (s.state === SessionState.Initial || s.state === SessionState.Establishing) {
+      await (s as Invitation).reject({ statusCode: this.o.settings()['calls.rejectCode'] });
+    }
   }
 
   /** Resolves true when the far end accepted the hold (or resume). On refusal the state stays as it was. */
@@ -253,14 +251,20 @@ export class CallManager {
     if (rec.view.state !== 'active') throw new RefusedError('wrong-state');
     if (this.o.settings()['calls.dtmfMethod'] === 'info') { await sendInfoDtmf(rec.session, digits); return; }
     const sdh = rec.session.sessionDescriptionHandler;
-    if (!sdh || !sdh.sendDtmf(digits)) { this.notice({ callId, code: 'dtmf-failed' }); throw new RefusedError('dtmf-failed'); }
+    if (!sdh || !sdh.sendDtmf(digits)) {
+      this.notice({ callId, code: 'dtmf-failed' });
+      throw new RefusedError('dtmf-failed');
+    }
   }
 
   /** Blind transfer: REFER, then hang up only once the far end reports that the transfer target answered. */
   async transferBlind(callId: string, target: string): Promise<void> {
     const rec = this.require(callId);
     const uri = this.targetUri(target, this.o.domain() ?? '');
-    if (!uri) { this.notice({ callId, code: 'invalid-number', detail: plainText(target, 64) }); throw new RefusedError('invalid-target'); }
+    if (!uri) {
+      this.notice({ callId, code: 'invalid-number', detail: plainText(target, 64) });
+      throw new RefusedError('invalid-target');
+    }
     await this.transfer(rec, uri);
   }
 
@@ -314,11 +318,9 @@ export class CallManager {
       onCancel: () => { this.setPhase(rec, 'caller-cancelled'); },
     };
     session.stateChange.addListener((state) => {
-      if (state === SessionState.Established && (rec.view.state === 'ringing' || rec.view.state === 'dialing' || rec.view.state === 'early')) {
-        this.established(rec);
-      } else if (state === SessionState.Terminated) {
-        this.ended(rec);
-      }
+      const beforeAnswer = rec.view.state === 'ringing' || rec.view.state === 'dialing' || rec.view.state === 'early';
+      if (state === SessionState.Established && beforeAnswer) this.established(rec);
+      else if (state === SessionState.Terminated) this.ended(rec);
     });
     return rec;
   }
@@ -357,12 +359,7 @@ export class CallManager {
   private ended(rec: CallRecord): void {
     if (hasEnded(rec)) return;
     this.cancelAutoAnswer(rec);
-    const wasRinging = rec.view.state === 'ringing';
-    if (!rec.view.endReason) {
-      if (wasRinging && rec.phase === 'caller-cancelled') rec.view.endReason = 'remote-cancelled';
-      else if (rec.phase === 'hanging-up') rec.view.endReason = wasRinging ? 'rejected' : rec.view.direction === 'outbound' && !rec.view.answeredAt ? 'cancelled' : 'local-hangup';
-      else rec.view.endReason = rec.view.answeredAt ? 'remote-hangup' : 'failed';
-    }
+    rec.view.endReason ??= endReasonFrom(rec.phase, rec.view);
     this.setPhase(rec, 'ended');
     rec.view.state = 'ended';
     rec.view.endedAt = this.clock.now();
@@ -374,7 +371,9 @@ export class CallManager {
   }
 
   private cancelAutoAnswer(rec: CallRecord): void {
-    if (rec.autoAnswerTimer !== undefined) { this.clock.clearTimeout(rec.autoAnswerTimer); rec.autoAnswerTimer = undefined; }
+    if (rec.autoAnswerTimer === undefined) return;
+    this.clock.clearTimeout(rec.autoAnswerTimer);
+    rec.autoAnswerTimer = undefined;
   }
 
   // ---- requests inside the dialog ------------------------------------------------------------------------
@@ -430,13 +429,16 @@ export class CallManager {
 
   /** Another call talking, on hold or being placed: an auto-answer would interrupt the agent. */
   private anotherCallEngaged(except: string): boolean {
-    return [...this.calls.values()].some((c) => c.view.id !== except
-      && (c.view.state === 'active' || c.view.state === 'held' || c.view.state === 'dialing' || c.view.state === 'early'));
+    const engaged: ReadonlyArray<CallView['state']> = ['active', 'held', 'dialing', 'early'];
+    return [...this.calls.values()].some((c) => c.view.id !== except && engaged.includes(c.view.state));
   }
 
   private require(callId: string): CallRecord {
     const rec = this.calls.get(callId);
-    if (!rec || hasEnded(rec)) { this.notice({ callId, code: 'no-such-call' }); throw new RefusedError('no-such-call'); }
+    if (!rec || hasEnded(rec)) {
+      this.notice({ callId, code: 'no-such-call' });
+      throw new RefusedError('no-such-call');
+    }
     return rec;
   }
 

@@ -74,12 +74,14 @@ export function refer(session: Session, target: Session | URI, outcome: ReferOut
   });
 }
 
+const dtmfRelay = (digit: string): string => `Signal=${digit}\r\nDuration=160\r\n`;
+
 /** DTMF as SIP INFO (application/dtmf-relay), one request per digit, in order. */
 export async function sendInfoDtmf(session: Session, digits: string): Promise<void> {
   for (const d of digits) {
     await session.info({
       requestOptions: {
-        body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${d}\r\nDuration=160\r\n` },
+        body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: dtmfRelay(d) },
       },
     });
   }
