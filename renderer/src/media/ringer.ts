@@ -1,3 +1,4 @@
+import { ignorePromise } from '../../../electron/common/ignore-promise';
 import type { DeviceChoice } from './device-choice';
 import { routeOutput, type SinkElement } from './device-routing';
 
@@ -58,7 +59,7 @@ export class Ringer {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     for (const el of this.elements.splice(0)) { el.srcObject = null; el.remove(); }
-    void this.ctx?.close().catch(() => undefined);
+    ignorePromise(this.ctx?.close());
     this.ctx = undefined;
   }
 
@@ -69,7 +70,7 @@ export class Ringer {
     if (gen !== this.generation) { el.srcObject = null; return undefined; }
     el.dataset.ringer = sink || 'default';
     this.doc.body.appendChild(el);
-    void el.play()?.catch(() => undefined);
+    ignorePromise(el.play());
     this.elements.push(el);
     return sink;
   }

@@ -1,3 +1,5 @@
+import { ignorePromise } from '../../../electron/common/ignore-promise';
+
 /**
  * A soft tone in the agent's ear only: its own AudioContext played through an <audio> element routed to the
  * agent's speaker/headset output. It is never connected to a call's sender, so the far end cannot hear it.
@@ -24,7 +26,7 @@ export class WarningTone {
         const withSink = this.el as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
         const id = await this.sinkId();
         if (id && withSink.setSinkId) await withSink.setSinkId(id).catch(() => undefined);
-        void this.el.play().catch(() => undefined);
+        ignorePromise(this.el.play());
       }
       const t0 = this.ctx.currentTime + 0.02;
       for (let i = 0; i < Math.min(3, Math.max(1, pulses)); i++) {
@@ -47,7 +49,7 @@ export class WarningTone {
 
   dispose(): void {
     this.el?.remove();
-    void this.ctx?.close().catch(() => undefined);
+    ignorePromise(this.ctx?.close());
     this.ctx = undefined; this.el = undefined; this.dest = undefined;
   }
 }
