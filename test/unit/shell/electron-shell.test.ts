@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { config, fuses } from '../../../build/electron-builder.config';
 import { contentSecurityPolicy, isAllowedPermission, isTrustedSender, rendererOrigin } from '../../../electron/main/security';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
 
 // The Electron binary cannot run here, so the shell's security settings are checked where they are decided:
-// its pure policy functions, its typed builder configuration, and the literal webPreferences in its source.
+// its pure policy functions and the literal webPreferences in its source.
 describe('Electron shell security', () => {
   it('accepts IPC only from its own top-level page', () => {
     expect(isTrustedSender(`${rendererOrigin}/index.html`)).toBe(true);
@@ -51,18 +50,6 @@ describe('Electron shell security', () => {
     expect(exposed).not.toMatch(/ipcRenderer/);
     expect(preload).not.toMatch(/ipcRenderer\.send\s*[,)]|:\s*ipcRenderer\b/);
   });
-
-  it('sets every fuse, each to its hardened value', () => {
-    expect(fuses).toEqual({
-      runAsNode: false, enableCookieEncryption: true, enableNodeOptionsEnvironmentVariable: false,
-      enableNodeCliInspectArguments: false, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
-      loadBrowserProcessSpecificV8Snapshot: false, grantFileProtocolExtraPrivileges: false,
-    });
-    expect(config.electronFuses).toMatchObject(fuses);
-  });
-
-  it('builds a per-machine MSI and keeps native addons out of the asar', () => {
-    expect(config.msi).toMatchObject({ perMachine: true });
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/node_modules/node-hid/**']));
-  });
+  // The builder configuration (fuses, per-machine installers, unpacked native addons) is checked in
+  // test/unit/build/electron-builder-config.test.ts.
 });
