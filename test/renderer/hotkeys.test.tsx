@@ -43,7 +43,7 @@ async function press(target: EventTarget, key: string, code: string, mods: Parti
     await new Promise((r) => setTimeout(r, 0));
   });
 }
-const ringing: CallsSnapshot = { muted: false, calls: [{ id: 'c1', direction: 'inbound', state: 'ringing', remote: { name: '', number: '1' }, screenPop: [], startedAt: 0, held: false, earlyMedia: false }] };
+const ringing: CallsSnapshot = { calls: [{ id: 'c1', direction: 'inbound', state: 'ringing', remote: { name: '', number: '1' }, screenPop: [], startedAt: 0, held: false, earlyMedia: false }] };
 
 afterEach(() => { document.body.innerHTML = ''; });
 

@@ -148,12 +148,20 @@ describe('after-call work panel', () => {
 });
 
 describe('notes panel', () => {
+  it('opens the note the core names as current, without deriving it from the calls itself', async () => {
+    const { el, bridge, unmount } = await mount();
+    await act(async () => bridge.emit('notes.current', { callId: 'from-core' }));
+    await settle();
+    expect(q(el, 'note')?.getAttribute('data-call-id')).toBe('from-core');
+    await unmount();
+  });
+
   it('opens a draft when a call is answered and saves as the agent types, at most 300 ms behind', async () => {
     vi.useFakeTimers({ now: 5_000_000 });
     const saves: Array<NoteSaveArgs & { at: number }> = [];
     const { el, bridge, unmount } = await mount({ handlers: { 'notes.save': async (a) => { saves.push({ ...a, at: Date.now() }); return { savedAt: Date.now(), durable: true }; } } });
     expect(q(el, 'note')).toBeNull();
-    await act(async () => bridge.emit('calls', { muted: false, calls: [activeCall('c1')] }));
+    await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
     expect(bridge.calls).toContain('notes.get');
     expect(q(el, 'note')?.getAttribute('data-call-id')).toBe('c1');
@@ -196,7 +204,7 @@ describe('notes panel', () => {
     const { el, bridge, unmount } = await mount({
       handlers: { 'notes.save': async () => { if (mode === 'throw') throw new ContractError('internal'); return { savedAt: 1, durable: false }; } },
     });
-    await act(async () => bridge.emit('calls', { muted: false, calls: [activeCall('c1')] }));
+    await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
     await act(async () => type(q(el, 'note-text'), 'hello'));
     await act(async () => { await new Promise((r) => setTimeout(r, 350)); });
@@ -220,7 +228,7 @@ describe('notes panel', () => {
       settings: { 'notes.requiredFields': ['identify', 'assist'], 'notes.dispositions': ['resolved', 'callback-tomorrow'] },
       handlers: { 'notes.finish': async (a) => { finishes.push(a); return serverMissing.length ? { ok: false, missing: serverMissing } : { ok: true, missing: [] }; } },
     });
-    await act(async () => bridge.emit('calls', { muted: false, calls: [activeCall('c1')] }));
+    await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
     expect((q(el, 'note-field-assist') as HTMLTextAreaElement).getAttribute('aria-required')).toBe('true');
     const disp = q(el, 'note-disposition') as HTMLSelectElement;
@@ -259,7 +267,7 @@ describe('notes panel', () => {
       settings: { 'notes.requiredFields': ['ticket', 'text'] },
       handlers: { 'notes.finish': async (a) => { finishes.push(a); return { ok: true, missing: [] }; } },
     });
-    await act(async () => bridge.emit('calls', { muted: false, calls: [activeCall('c1')] }));
+    await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
     expect(q(el, 'note-field-ticket')?.getAttribute('aria-required')).toBe('true');
     expect(q(el, 'note-text')?.getAttribute('aria-required')).toBe('true');

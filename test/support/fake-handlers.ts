@@ -12,7 +12,7 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'phone.register': async () => ({ state: 'registering' }),
     'phone.unregister': async () => ({ state: 'unregistered' }),
     'phone.registration': async () => ({ state: 'unregistered' }),
-    'calls.get': async () => ({ calls: [], muted: false }),
+    'calls.get': async () => ({ calls: [] }),
     'agent.get': async () => ({ state: 'available', since: 0, degraded: false }),
     'agent.set': async (args) => ({ state: args.state, since: 0, degraded: false, ...(args.state === 'not-ready' ? { reason: args.reason } : {}) }),
     'call.dial': async () => ({ callId: 'call-1' }),
@@ -42,6 +42,7 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'notes.drafts': async () => ({ drafts: [] }),
     'notes.export': async () => ({ data: '' }),
     'notes.status': async () => ({ store: 'ok', outbox: { pending: 0, endpoint: false } }),
+    'notes.current': async () => ({ callId: null }),
   };
   return { ...base, ...overrides };
 }

@@ -79,6 +79,10 @@ export type NoteSaveArgs = z.infer<typeof noteSaveArgs>;
 
 export const exportFormat = z.enum(['csv', 'json']);
 
+/** Which call's note the agent is writing now: the answered customer call, else the call in after-call work. */
+export const currentNote = z.object({ callId: z.string().nullable() });
+export type CurrentNote = z.infer<typeof currentNote>;
+
 export const notesCalls = {
   'notes.get': { args: z.object({ callId }).strict(), result: z.object({ note: noteView.nullable(), editable: z.boolean() }) },
   'notes.save': { args: noteSaveArgs, result: z.object({ savedAt: z.number(), durable: z.boolean() }) },
@@ -104,8 +108,10 @@ export const notesCalls = {
     result: z.object({ data: z.string() }),
   },
   'notes.status': { args: z.object({}).strict(), result: notesStatus },
+  'notes.current': { args: z.object({}).strict(), result: currentNote },
 } as const;
 
 export const notesEvents = {
   'notes.status': notesStatus,
+  'notes.current': currentNote,
 } as const;

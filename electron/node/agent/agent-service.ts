@@ -1,3 +1,4 @@
+import { isCustomerLeg } from '../../common/calls/call-state';
 import { systemClock, type Clock } from '../../common/clock';
 import type { AcwView, AgentReason, AgentSetArgs, AgentStateName, AgentView } from '../../common/contract/agent';
 import { RefusedError } from '../../common/contract/errors';
@@ -105,7 +106,7 @@ export class AgentService {
     if (e.type === 'answered') { this.live.add(e.call.id); return; }
     if (e.type !== 'ended') return;
     const wasLive = this.live.delete(e.call.id);
-    if (wasLive && e.call.answeredAt !== undefined && !e.call.consultFor) this.pendingAcw = e.call.id;
+    if (wasLive && e.call.answeredAt !== undefined && isCustomerLeg(e.call)) this.pendingAcw = e.call.id;
     if (this.pendingAcw && this.live.size === 0) {
       const callId = this.pendingAcw;
       this.pendingAcw = undefined;

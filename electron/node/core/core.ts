@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SIPExtension } from 'sip.js';
 import { isInConversation, isLive } from '../../common/calls/call-state';
+import type { ShellName } from '../../common/contract/app';
 import type { Connection, ContractHandlers, EventSink } from '../../common/contract/contract';
 import type { HotkeysStatus } from '../../common/contract/hotkeys';
 import type { HotkeyProblem } from '../../common/hotkeys/hotkeys';
@@ -15,6 +16,7 @@ import type { Logger } from '../log';
 import { HeadsetMute } from '../mute/headset-mute';
 import { MuteMonitor } from '../mute/mute-monitor';
 import { MuteState } from '../mute/mute-state';
+import { CurrentNoteTracker } from '../notes/current-note';
 import { notesHandlers } from '../notes/notes-handlers';
 import { NotesService, type NotesServiceOptions } from '../notes/notes-service';
 import { CallActions } from '../phone/call-actions';
@@ -35,7 +37,7 @@ import { EventHub } from './event-hub';
 import { agentOnTimeline, headsetOnTimeline } from './timeline-feeds';
 
 export interface CoreOptions {
-  shell: 'electron' | 'browser';
+  shell: ShellName;
   version: string;
   /** Per-user data directory (settings, notes database, browser-host secrets). */
   dataDir: string;
@@ -157,6 +159,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     },
   }) : undefined;
   const hotkeys = new HotkeyStatus(hub.emit);
+  const currentNote = new CurrentNoteTracker({ calls: () => calls.snapshot(), agent: () => agent.view() });
 
   // ---- who reacts to what ---------------------------------------------------------------------------------
   const emit = hub.emit;
@@ -171,6 +174,9 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   calls.onNotice((n) => emit('call.notice', n));
   agent.onChange((v) => emit('agent', v));
   agent.onTransition(agentOnTimeline(notes, () => calls.snapshot()));
+  calls.onChange(() => currentNote.update());
+  agent.onChange(() => currentNote.update());
+  currentNote.onChange((n) => emit('notes.current', n));
   mute.onChange((s) => emit('mute', s));
   notes.onStatus((s) => emit('notes.status', s));
   if (headset) {
@@ -190,7 +196,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     ...agentHandlers({ agent }),
     ...mediaHandlers({ bridge, calls, mute }),
     ...headsetHandlers({ headset }),
-    ...notesHandlers(notes),
+    ...notesHandlers(notes, currentNote),
   };
 
   const core: Core = {
@@ -209,6 +215,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
       await calls.dispose();
       await phone.dispose();
       await notes.stop();
+      settings.dispose();
     },
     shell: {
       networkChanged: () => phone.networkChanged(),

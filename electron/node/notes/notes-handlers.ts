@@ -1,9 +1,10 @@
 import type { ContractHandlers } from '../../common/contract/contract';
 import { ContractError, RefusedError } from '../../common/contract/errors';
 import { StoreError } from '../store/store-api';
+import type { CurrentNoteTracker } from './current-note';
 import type { NotesService } from './notes-service';
 
-export type NotesHandlers = Pick<ContractHandlers, 'notes.get' | 'notes.save' | 'notes.finish' | 'notes.history' | 'notes.detail' | 'notes.drafts' | 'notes.export' | 'notes.status'>;
+export type NotesHandlers = Pick<ContractHandlers, 'notes.get' | 'notes.save' | 'notes.finish' | 'notes.history' | 'notes.detail' | 'notes.drafts' | 'notes.export' | 'notes.status' | 'notes.current'>;
 
 /** Store errors as the contract's codes; the reason travels as a parameter the renderer can translate. */
 function contractError(e: unknown): unknown {
@@ -17,7 +18,7 @@ const mapped = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (.
 };
 
 /** The `notes.*` contract calls, answered by the notes service. */
-export function notesHandlers(notes: NotesService): NotesHandlers {
+export function notesHandlers(notes: NotesService, current: Pick<CurrentNoteTracker, 'get'>): NotesHandlers {
   return {
     'notes.get': mapped(({ callId }) => notes.get(callId)),
     'notes.save': mapped((a) => notes.save(a)),
@@ -31,5 +32,6 @@ export function notesHandlers(notes: NotesService): NotesHandlers {
     'notes.drafts': mapped(async () => ({ drafts: await notes.drafts() })),
     'notes.export': mapped(async ({ from, to, format }) => ({ data: await notes.export(from, to, format) })),
     'notes.status': async () => notes.status(),
+    'notes.current': async () => current.get(),
   };
 }

@@ -18,6 +18,8 @@ export interface AppState {
   mute: MuteStatus | undefined;
   /** When the core last refused a headset mute press for want of a call (shown by the mute bar, not as a notice). */
   muteOnHookAt: number | undefined;
+  /** The call whose note the agent writes now, as the core decides it (null: none). */
+  currentNote: string | null;
   /** Agent state (Available / Not ready / after-call work / Break), as the core reports it. */
   agent: AgentView | undefined;
   /** `id` tells notices apart (two may arrive in the same millisecond). */
@@ -34,7 +36,7 @@ export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(id: 
 export function createAppStore(bridge: Bridge): AppStore {
   const store = createStore<AppState>(() => ({
     bridge: bridge.status(), info: undefined, registration: { state: 'unregistered' }, settings: undefined,
-    calls: { calls: [] }, mute: undefined, muteOnHookAt: undefined, agent: undefined, notices: [], test: { running: false, steps: [] },
+    calls: { calls: [] }, mute: undefined, muteOnHookAt: undefined, currentNote: null, agent: undefined, notices: [], test: { running: false, steps: [] },
   }));
   const load = async () => {
     const [info, registration, settings, calls, mute] = await Promise.all([
@@ -43,8 +45,10 @@ export function createAppStore(bridge: Bridge): AppStore {
     ]);
     store.setState({ info, registration, settings, calls, mute });
     store.setState({ agent: await bridge.client['agent.get']({}) });
+    store.setState({ currentNote: (await bridge.client['notes.current']({})).callId });
   };
   bridge.on('registration', (registration) => store.setState({ registration }));
+  bridge.on('notes.current', ({ callId }) => store.setState({ currentNote: callId }));
   bridge.on('settings', (settings) => store.setState({ settings }));
   bridge.on('calls', (calls) => store.setState({ calls }));
   bridge.on('mute', (mute) => store.setState({ mute }));

@@ -25,8 +25,7 @@ export function NotesPanel() {
   const { t, i18n } = useTranslation();
   const store = useAppStore();
   const note = useStore(store.note);
-  const calls = useApp((s) => s.calls.calls);
-  const agent = useApp((s) => s.agent);
+  const forCall = useApp((s) => s.currentNote) ?? undefined;
   const templates = useSetting('notes.templates');
   const dispositions = useSetting('notes.dispositions');
   const required = useSetting('notes.requiredFields');
@@ -34,10 +33,7 @@ export function NotesPanel() {
   const [drafts, setDrafts] = useState<DraftSummary[]>([]);
   const id = useId();
 
-  // A call answered (not a consult leg) opens its note.
-  const answered = calls.find((c) => c.state !== 'ended' && c.answeredAt !== undefined && !c.consultFor);
-  const acwCall = agent?.state === 'acw' ? agent.acw?.callId : undefined;
-  const forCall = answered?.id ?? acwCall;
+  // The core says which call's note is current (the answered customer call, else the one in after-call work).
   useEffect(() => {
     if (forCall && forCall !== store.note.getState().callId) void store.note.open(forCall, templates[0]?.id ?? null);
   }, [forCall, store, templates]);

@@ -1,13 +1,14 @@
+import type { AppInfo } from '../../../common/contract/app';
 import type { ContractHandlers } from '../../../common/contract/contract';
 import type { HotkeyStatus } from '../../hotkeys/hotkey-status';
 import type { SecretsPort } from '../../secrets/secrets-port';
 import type { SettingsService } from '../../settings/settings-service';
 
-export interface AppInfo { shell: 'electron' | 'browser'; version: string }
+type AppIdentity = Omit<AppInfo, 'secretsStorage'>;
 
 /** What this app is, its settings, and the shortcuts the shell could grab. */
 export function appHandlers(d: {
-  info: AppInfo;
+  info: AppIdentity;
   secrets: Pick<SecretsPort, 'kind'>;
   settings: Pick<SettingsService, 'view' | 'set'>;
   hotkeys: Pick<HotkeyStatus, 'get'>;
