@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects, one per kind of test. `npm test` (test/run.mjs) runs them all; integration and e2e share one
-// SIP lab started by test/support/lab-setup.ts. Each project inherits the root's `resolve` (`extends: true`), so
+// Five projects, one per kind of test. `npm test` (test/run.mjs) runs them all; integration, e2e and package each
+// start a private SIP lab (test/support/lab-setup.ts). The package project installs the Debian package on this
+// machine, so it runs last, alone (`groupOrder`). Each project inherits the root's `resolve` (`extends: true`), so
 // the `@common/*` alias comes from the `paths` of tsconfig.base.json, as in tsc, esbuild and the renderer's Vite.
 export default defineConfig({
   resolve: { tsconfigPaths: true },
@@ -41,6 +42,19 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: ['test/package/**/*.test.ts'],
+          globalSetup: ['test/support/lab-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -8,6 +8,13 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 
+const projects = args.flatMap((a, i) => (args[i - 1] === '--project' ? [a] : []));
+if (!process.env.DIADEMA_IN_NETNS && process.getuid?.() === 0 && (!projects.length || projects.includes('package'))) {
+  // The package project (root only) builds a deb that carries a Node runtime from the npm registry: fetch it into
+  // the cache while there is a network (the namespace below has only loopback). A failure shows in that test.
+  spawnSync(process.execPath, [path.join(root, 'build', 'deb', 'node-runtime.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
+}
+
 if (!process.env.DIADEMA_IN_NETNS && process.platform === 'linux' && !process.env.DIADEMA_NO_NETNS) {
   const asRoot = process.getuid?.() === 0;
   const r = spawnSync('unshare', [asRoot ? '-n' : '-rn', '--', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, fileURLToPath(import.meta.url), ...args], {
