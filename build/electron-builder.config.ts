@@ -131,7 +131,8 @@ export const config: Configuration = {
   },
 
   mac: {
-    target: ['dmg', 'pkg'],
+    // The zip is what electron-updater installs from (Squirrel.Mac); the dmg and pkg are for people and MDM.
+    target: ['dmg', 'zip', 'pkg'],
     category: 'public.app-category.business',
     hardenedRuntime: true,
     gatekeeperAssess: false,

@@ -13,6 +13,8 @@ import { platformPolicySource } from '../node/settings/platform-policy-source';
 import { SafeStorageSecrets } from './safe-storage-secrets';
 import { createMuteMiniBar } from './mute-mini-bar';
 import { startElectronHotkeys } from './global-hotkeys';
+import { startUpdater } from './updater';
+import { ActivityFromEvents } from '../node/updates/activity-from-events';
 
 // The Electron shell: windows, IPC, keychain, power events. No logic of its own; everything is in the core.
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -87,6 +89,11 @@ app.whenReady().then(async () => {
   await core.start();
   powerMonitor.on('resume', () => core.shell.resumed());
   const stopWatching = watchNetwork(() => core.shell.networkChanged());
+  // Update control (IT policy only): it follows calls and after-call work as the windows see them, so that no
+  // update restarts the app in the middle of either.
+  const activity = new ActivityFromEvents();
+  const activityConnection = core.connect(activity.sink);
+  const stopUpdater = startUpdater({ settings: core.shell.settings, activity, log });
   let stopHotkeys: () => void = () => undefined;
   let quitting = false;
   app.on('before-quit', (e) => {
@@ -95,6 +102,8 @@ app.whenReady().then(async () => {
     quitting = true;
     stopWatching();
     stopHotkeys();
+    stopUpdater();
+    activityConnection.close();
     void core.stop().finally(() => app.quit());
   });
   await win.loadURL(`${rendererOrigin}/`);

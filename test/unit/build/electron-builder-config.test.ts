@@ -138,8 +138,8 @@ describe('electron-builder configuration: what IT relies on', () => {
     expect(unpack).toContain('dist/node/store-worker.mjs');
   });
 
-  it('macOS: dmg and a pkg for MDM into /Applications, hardened runtime, microphone entitlement and allow-jit', () => {
-    expect(config.mac?.target).toEqual(['dmg', 'pkg']);
+  it('macOS: dmg, zip for updates and a pkg for MDM into /Applications, hardened runtime, microphone entitlement and allow-jit', () => {
+    expect(config.mac?.target).toEqual(['dmg', 'zip', 'pkg']);
     expect(config.mac).toMatchObject({
       hardenedRuntime: true,
       entitlements: 'build/entitlements.mac.plist',
