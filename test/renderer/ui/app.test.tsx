@@ -1,0 +1,114 @@
+import { act } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { afterEach, describe, expect, it } from 'vitest';
+import { en } from '../../../renderer/src/i18n/en';
+import { esES } from '../../../renderer/src/i18n/es-ES';
+import { esMX } from '../../../renderer/src/i18n/es-MX';
+import { createI18n, resolveLanguage } from '../../../renderer/src/i18n/i18n';
+import { createAppStore } from '../../../renderer/src/state/app-store';
+import { App } from '../../../renderer/src/ui/App';
+import { StoreContext } from '../../../renderer/src/ui/context';
+import { fakeBridge } from '../../support/fake-bridge';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+async function mount(language: 'en' | 'es-MX' | 'es-ES', bridge = fakeBridge()) {
+  const store = createAppStore(bridge);
+  const i18n = await createI18n(language);
+  const el = document.createElement('div');
+  document.body.appendChild(el);
+  const root = createRoot(el);
+  await act(async () => {
+    root.render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><App /></StoreContext.Provider></I18nextProvider>);
+  });
+  await act(async () => { await new Promise((r) => setTimeout(r, 10)); });
+  return { el, bridge, store, unmount: () => act(() => root.unmount()) };
+}
+const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
+
+afterEach(() => { document.body.innerHTML = ''; });
+
+describe('translations', () => {
+  it('es-MX and es-ES have exactly the English keys, none empty', () => {
+    for (const lang of [esMX, esES]) {
+      expect(Object.keys(lang).sort()).toEqual(Object.keys(en).sort());
+      expect(Object.values(lang).filter((v) => !v.trim())).toEqual([]);
+    }
+    expect(esES['reg.reason.tls']).toContain('ordenador');
+    expect(esMX['reg.reason.tls']).toContain('computadora');
+  });
+  it('follows the setting, or the browser language when automatic', () => {
+    expect(resolveLanguage('es-ES', 'en-US')).toBe('es-ES');
+    expect(resolveLanguage('auto', 'es-AR')).toBe('es-MX');
+    expect(resolveLanguage('auto', 'es-ES')).toBe('es-ES');
+    expect(resolveLanguage('auto', 'fr-FR')).toBe('en');
+  });
+});
+
+describe('app shell', () => {
+  it('always shows the registration state the core reports, with its reason in the agent\'s language', async () => {
+    const { el, bridge, unmount } = await mount('es-MX');
+    expect(q(el, 'registration-state')?.getAttribute('data-state')).toBe('unregistered');
+    await act(async () => bridge.emit('registration', { state: 'failed', reason: 'credentials' }));
+    expect(q(el, 'registration-state')?.getAttribute('data-state')).toBe('failed');
+    expect(q(el, 'registration-reason')?.textContent).toBe(esMX['reg.reason.credentials']);
+    await unmount();
+  });
+
+  it('shows account field errors in Spanish on save and sends nothing invalid to the core', async () => {
+    const { el, bridge, unmount } = await mount('es-ES');
+    const server = q(el, 'account-server') as HTMLInputElement;
+    await act(async () => {
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      setter.call(server, 'ws://sip.example.org');
+      server.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(async () => { (q(el, 'account-save') as HTMLButtonElement).click(); });
+    expect(q(el, 'error-server')?.textContent).toBe(esES['account.error.insecure-remote']);
+    expect(q(el, 'error-user')?.textContent).toBe(esES['account.error.required']);
+    expect(bridge.calls).not.toContain('account.save');
+    await unmount();
+  });
+
+  it('states where the password is kept', async () => {
+    const { el, unmount } = await mount('en');
+    expect(q(el, 'secrets-note')?.textContent).toBe(en['account.secrets.user-file']);
+    await unmount();
+  });
+
+  it('renders hostile caller data as text, and the mute warnings', async () => {
+    const { el, bridge, unmount } = await mount('en');
+    await act(async () => bridge.emit('mute', { muted: true, source: 'ui', since: 0, inCall: false, verification: 'unknown', reapplied: 0, talkingWhileMuted: false, analysisFailed: false }));
+    await act(async () => bridge.emit('calls', { calls: [{ id: 'c1', direction: 'inbound', state: 'ringing', remote: { name: '<img src=x onerror=alert(1)>', number: '5550100' }, screenPop: [{ header: 'X-Account-Id', value: '<script>alert(1)</script>' }], startedAt: 0, held: false, earlyMedia: false }] }));
+    expect(q(el, 'call-remote-name')?.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(el.querySelector('img, script')).toBeNull();
+    expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('true');
+    await act(async () => bridge.emit('mute', { muted: true, source: 'ui', since: 0, inCall: true, verification: 'ok', reapplied: 0, talkingWhileMuted: true, analysisFailed: false, longMute: { elapsedSec: 20, level: 1 } }));
+    expect(q(el, 'mute-warning-talking')?.textContent).toContain(en['mute.talking']);
+    expect(q(el, 'mute-warning-long')?.textContent).toContain('20 s');
+    await unmount();
+  });
+});
+
+describe('notices', () => {
+  it('frames the core\'s technical detail in the agent\'s language, names the dismiss button, and keeps hostile detail as text', async () => {
+    const { el, bridge, unmount } = await mount('es-MX');
+    await act(async () => {
+      bridge.emit('call.notice', { code: 'transfer-failed', detail: '<img src=x onerror=alert(1)> 486 Busy Here' });
+      bridge.emit('call.notice', { code: 'invalid-number', detail: 'abc#' });
+    });
+    const items = [...el.querySelectorAll('[data-testid=notices] li')];
+    const byCode = (c: string) => items.find((li) => li.getAttribute('data-code') === c)!;
+    expect(byCode('transfer-failed').querySelector('[data-testid=notice-detail]')?.textContent).toBe('Detalle para TI: <img src=x onerror=alert(1)> 486 Busy Here');
+    expect(byCode('transfer-failed').textContent).toContain(esMX['notice.transfer-failed']);
+    expect(byCode('invalid-number').querySelector('[data-testid=notice-detail]')?.textContent).toBe('Número: abc#');
+    expect(el.querySelector('img')).toBeNull();
+    const dismiss = byCode('invalid-number').querySelector<HTMLButtonElement>('[data-testid=notice-dismiss]')!;
+    expect(dismiss.getAttribute('aria-label')).toBe(esMX['notice.dismiss']);
+    await act(async () => dismiss.click());
+    // Only the one dismissed goes, even when both arrived in the same millisecond.
+    expect([...el.querySelectorAll('[data-testid=notices] li')].map((li) => li.getAttribute('data-code'))).toEqual(['transfer-failed']);
+    await unmount();
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { accountCalls, accountEvents } from '../../../../electron/common/contract/account';
+import { agentCalls, agentEvents } from '../../../../electron/common/contract/agent';
+import { appCalls } from '../../../../electron/common/contract/app';
+import { callCalls, callEvents } from '../../../../electron/common/contract/calls';
+import { calls, events } from '../../../../electron/common/contract/contract';
+import { headsetCalls, headsetEvents } from '../../../../electron/common/contract/headset';
+import { hotkeyCalls, hotkeyEvents } from '../../../../electron/common/contract/hotkeys';
+import { muteCalls, muteEvents } from '../../../../electron/common/contract/mute';
+import { notesCalls, notesEvents } from '../../../../electron/common/contract/notes';
+import { registrationCalls, registrationEvents } from '../../../../electron/common/contract/registration';
+import { settingsCalls, settingsEvents } from '../../../../electron/common/contract/settings';
+
+const domainCalls = [appCalls, settingsCalls, accountCalls, registrationCalls, callCalls, agentCalls, hotkeyCalls, notesCalls, muteCalls, headsetCalls];
+const domainEvents = [registrationEvents, settingsEvents, accountEvents, callEvents, agentEvents, hotkeyEvents, notesEvents, muteEvents, headsetEvents];
+
+describe('contract assembly', () => {
+  // The domains are spread into one object: a name declared twice would silently replace the other.
+  it('every domain call and event keeps its own wire name, none lost to another domain', () => {
+    const callNames = domainCalls.flatMap((d) => Object.keys(d));
+    const eventNames = domainEvents.flatMap((d) => Object.keys(d));
+    expect(new Set(callNames).size).toBe(callNames.length);
+    expect(new Set(eventNames).size).toBe(eventNames.length);
+    expect(Object.keys(calls).sort()).toEqual([...callNames].sort());
+    expect(Object.keys(events).sort()).toEqual([...eventNames].sort());
+  });
+
+  it('calls are named domain.verb, and a call without arguments refuses an unknown field', () => {
+    for (const [name, spec] of Object.entries(calls)) {
+      expect(name).toMatch(/^[a-z]+\.[a-zA-Z]+$/);
+      if (spec.args.safeParse({}).success) expect(spec.args.safeParse({ surplusField: 1 }).success, name).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { clientMessage, hostMessage } from '../../../../electron/common/contract/wire';
+
+describe('browser-host wire messages', () => {
+  it('parses every message the host sends', () => {
+    for (const m of [
+      { t: 'ready' }, { t: 'result', id: 1, ok: true, value: { a: 1 } }, { t: 'result', id: 2, ok: false, error: { code: 'forbidden' } },
+      { t: 'event', name: 'registration', payload: { state: 'registered' } },
+    ]) expect(hostMessage.safeParse(m).success).toBe(true);
+  });
+  it('refuses malformed host and client messages', () => {
+    expect(hostMessage.safeParse({ t: 'result', id: 1, ok: false, error: { code: 'made-up' } }).success).toBe(false);
+    expect(hostMessage.safeParse({ t: 'nope' }).success).toBe(false);
+    expect(clientMessage.safeParse({ t: 'hello', token: 'short' }).success).toBe(false);
+    expect(clientMessage.safeParse({ t: 'call', id: -1, name: 'x', args: {} }).success).toBe(false);
+    expect(clientMessage.safeParse({ t: 'call', id: 3, name: 'app.info', args: {} }).success).toBe(true);
+  });
+});
