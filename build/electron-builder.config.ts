@@ -154,7 +154,8 @@ export const config: Configuration = {
   linux: {
     target: ['deb', 'rpm', 'AppImage'],
     category: 'Office',
-    executableName: 'diadema',
+    // Not `diadema`: that command is the CLI of the browser host's package (build/deb/), which may sit beside it.
+    executableName: 'diadema-desktop',
     // fpm needs a maintainer and a homepage; the same as the browser host's Debian package (build/deb/).
     maintainer: 'Diadema maintainers <maintainers@diadema.example>',
     // Headset buttons need read/write access to the headsets' hidraw nodes for the logged-in user.

@@ -1,5 +1,6 @@
 // `npm run dist`: bundle the typed electron-builder configuration and build the installers for this OS.
 // Needs the Electron binary, which cannot be downloaded on the development VMs; CI for installers runs elsewhere.
+// Needs DIADEMA_UPDATE_FEED too (the HTTPS update feed written into the app): electron-builder stops without it.
 import { build as esbuild } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

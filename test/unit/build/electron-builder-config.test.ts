@@ -157,6 +157,8 @@ describe('electron-builder configuration: what IT relies on', () => {
 
   it('Linux: deb, rpm and AppImage; the udev rule is in the packages and the scripts install and remove it', () => {
     expect(config.linux?.target).toEqual(['deb', 'rpm', 'AppImage']);
+    // The browser host's package (build/deb/) owns the `diadema` command.
+    expect(config.linux?.executableName).toBe('diadema-desktop');
     expect(config.linux?.extraFiles).toEqual([
       { from: 'build/udev/70-diadema-headsets.rules', to: 'udev/70-diadema-headsets.rules' },
     ]);
