@@ -8,6 +8,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'electron-builder.config.cjs');
-await esbuild({ entryPoints: [path.join(root, 'build', 'electron-builder.config.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
-const r = spawnSync(path.join(root, 'node_modules', '.bin', 'electron-builder'), ['--config', out, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+await esbuild({
+  entryPoints: [path.join(root, 'build', 'electron-builder.config.ts')],
+  outfile: out,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  logLevel: 'warning',
+});
+const r = spawnSync(
+  path.join(root, 'node_modules', '.bin', 'electron-builder'),
+  ['--config', out, ...process.argv.slice(2)],
+  { stdio: 'inherit', cwd: root },
+);
 process.exit(r.status ?? 1);
