@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { hexToBytes, parseReportDescriptor } from '../../electron/common/hid/report-descriptor';
-import { buildTelephonyModel, type TelephonyModel } from '../../electron/common/hid/telephony-model';
+import { hexToBytes, parseReportDescriptor } from '@common/hid/report-descriptor';
+import { buildTelephonyModel, type TelephonyModel } from '@common/hid/telephony-model';
 import { HeadsetController } from '../../electron/node/hid/headset-controller';
 import { formatRow, summarise } from '../support/stats';
 

@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isSettingKey } from '../common/settings/schema';
+import { isSettingKey } from '@common/settings/schema';
 import { createCore } from '../node/core/core';
 import { loadNodeHid } from '../node/hid/node-hid-loader';
 import { createLogger } from '../node/log';

@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { callNames, type EventName } from '../common/contract/contract';
-import { ContractError } from '../common/contract/errors';
-import type { PreloadApi } from '../common/contract/preload-api';
+import { callNames, type EventName } from '@common/contract/contract';
+import { ContractError } from '@common/contract/errors';
+import type { PreloadApi } from '@common/contract/preload-api';
 
 // Named functions only: one per contract call, plus `on`. The raw ipcRenderer never crosses the bridge.
 const api: Record<string, unknown> = {};

@@ -32,6 +32,13 @@ function run(cmd: string, args: string[], timeout = 120_000): SpawnSyncReturns<s
 }
 const apt = (...args: string[]) => run('apt-get', ['-y', '-q', '-o', 'DPkg::Lock::Timeout=120', ...args], 300_000);
 const output = (r: SpawnSyncReturns<string>) => `${r.stdout}${r.stderr}${r.error ? String(r.error) : ''}`;
+/** Whether the process `pid` ended within `ms`. */
+async function gone(pid: number, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+    try { process.kill(pid, 0); } catch { return true; }
+  }
+  return false;
+}
 const isInstalled = () => /^install ok/.test(run('dpkg-query', ['-W', '-f=${Status}', pkgName]).stdout);
 
 describe.skipIf(skipReason !== undefined)('the Debian package of the browser host', () => {
@@ -97,10 +104,15 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
       });
       expect(registered, err).toBe(true);
       expect(err).toContain(`sip:${a.user}@${lab.domain}`);
+      // The host started Chromium on its own page: a child process of the host, headless here.
+      const chromium = run('pgrep', ['-a', '-P', String(child.pid)]).stdout;
+      expect(chromium).toMatch(/chromium.*--headless.*http:\/\/127\.0\.0\.1:\d+\//);
+      const chromiumPid = Number(/^(\d+) .*chromium/m.exec(chromium)?.[1]);
       child.kill('SIGTERM');
       const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 10_000))]);
       if (code === 'still running') child.kill('SIGKILL');
       expect(code, err).toBe(0);
+      expect(await gone(chromiumPid, 5000), 'Chromium outlives the host').toBe(true);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

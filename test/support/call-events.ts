@@ -1,4 +1,4 @@
-import type { CallView } from '../../electron/common/contract/calls';
+import type { CallView } from '@common/contract/calls';
 import type { CallEvent } from '../../electron/node/phone/call-manager';
 
 /**

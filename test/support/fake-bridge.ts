@@ -1,7 +1,7 @@
-import type { ContractHandlers, EventName, EventPayload, ContractClient } from '../../electron/common/contract/contract';
-import type { AgentView } from '../../electron/common/contract/agent';
-import type { CallsSnapshot } from '../../electron/common/contract/calls';
-import { Emitter } from '../../electron/common/emitter';
+import type { ContractHandlers, EventName, EventPayload, ContractClient } from '@common/contract/contract';
+import type { AgentView } from '@common/contract/agent';
+import type { CallsSnapshot } from '@common/contract/calls';
+import { Emitter } from '@common/emitter';
 import { currentNoteOf } from '../../electron/node/notes/current-note';
 import type { Bridge, BridgeStatus } from '../../renderer/src/bridge/create-bridge';
 import { fakeHandlers } from './fake-handlers';

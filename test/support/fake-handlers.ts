@@ -1,4 +1,4 @@
-import type { ContractHandlers } from '../../electron/common/contract/contract';
+import type { ContractHandlers } from '@common/contract/contract';
 
 /** A core stand-in for shell and renderer tests: every call answers something plausible unless overridden. */
 export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): ContractHandlers {

@@ -1,6 +1,6 @@
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerFactory, SessionDescriptionHandlerOptions } from 'sip.js';
-import type { Connection } from '../../electron/common/contract/contract';
-import type { MediaRequest } from '../../electron/common/contract/calls';
+import type { Connection } from '@common/contract/contract';
+import type { MediaRequest } from '@common/contract/calls';
 import type { Core } from '../../electron/node/core/core';
 import { fakeSdp, sdpDirection } from './fake-sdp';
 

@@ -1,5 +1,5 @@
 import type { Registerer, UserAgent, UserAgentDelegate } from 'sip.js';
-import type { FailureReason } from '../../electron/common/contract/registration';
+import type { FailureReason } from '@common/contract/registration';
 import type { AttemptOptions, AttemptOutcome } from '../../electron/node/phone/registration-attempt';
 
 /**

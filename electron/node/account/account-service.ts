@@ -1,6 +1,6 @@
-import { parseAccount, type AccountFieldErrors, type AccountForm, type ParsedAccount } from '../../common/contract/account';
-import type { CallResult } from '../../common/contract/contract';
-import type { StepReport } from '../../common/contract/registration';
+import { parseAccount, type AccountFieldErrors, type AccountForm, type ParsedAccount } from '@common/contract/account';
+import type { CallResult } from '@common/contract/contract';
+import type { StepReport } from '@common/contract/registration';
 import type { Logger } from '../log';
 import { checkConnection } from '../phone/connection-check';
 import type { RegistrationService } from '../phone/registration-service';

@@ -1,10 +1,10 @@
-import { isCustomerLeg } from '../../common/calls/call-state';
-import { systemClock, type Clock } from '../../common/clock';
-import type { AcwView, AgentReason, AgentSetArgs, AgentStateName, AgentView } from '../../common/contract/agent';
-import { RefusedError } from '../../common/contract/errors';
-import type { RegistrationStateName } from '../../common/contract/registration';
-import { Emitter } from '../../common/emitter';
-import type { Settings } from '../../common/settings/schema';
+import { isCustomerLeg } from '@common/calls/call-state';
+import { systemClock, type Clock } from '@common/clock';
+import type { AcwView, AgentReason, AgentSetArgs, AgentStateName, AgentView } from '@common/contract/agent';
+import { RefusedError } from '@common/contract/errors';
+import type { RegistrationStateName } from '@common/contract/registration';
+import { Emitter } from '@common/emitter';
+import type { Settings } from '@common/settings/schema';
 import type { Logger } from '../log';
 import type { CallEvent, OfferGate } from '../phone/call-manager';
 

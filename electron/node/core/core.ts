@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { SIPExtension } from 'sip.js';
-import { isInConversation, isLive } from '../../common/calls/call-state';
-import type { ShellName } from '../../common/contract/app';
-import type { Connection, ContractHandlers, EventSink } from '../../common/contract/contract';
-import type { HotkeysStatus } from '../../common/contract/hotkeys';
-import type { HotkeyProblem } from '../../common/hotkeys/hotkeys';
-import { ignorePromise } from '../../common/ignore-promise';
+import { isInConversation, isLive } from '@common/calls/call-state';
+import type { ShellName } from '@common/contract/app';
+import type { Connection, ContractHandlers, EventSink } from '@common/contract/contract';
+import type { HotkeysStatus } from '@common/contract/hotkeys';
+import type { HotkeyProblem } from '@common/hotkeys/hotkeys';
+import { ignorePromise } from '@common/ignore-promise';
 import { AccountService } from '../account/account-service';
 import { AgentService, type AgentNotesPort } from '../agent/agent-service';
 import { callVolumeControl } from '../audio/call-volume';

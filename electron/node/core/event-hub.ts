@@ -1,4 +1,4 @@
-import type { Connection, EventSink } from '../../common/contract/contract';
+import type { Connection, EventSink } from '@common/contract/contract';
 
 /**
  * The renderer connections (Electron windows, browser-host tabs) and the fan-out of core events to all of them.

@@ -1,6 +1,6 @@
-import { isLive } from '../../common/calls/call-state';
-import type { CallsSnapshot } from '../../common/contract/calls';
-import type { EventPayload } from '../../common/contract/contract';
+import { isLive } from '@common/calls/call-state';
+import type { CallsSnapshot } from '@common/contract/calls';
+import type { EventPayload } from '@common/contract/contract';
 import type { AgentTransition } from '../agent/agent-service';
 import type { NotesService } from '../notes/notes-service';
 

@@ -1,4 +1,4 @@
-import type { CallsSnapshot } from '../../common/contract/calls';
+import type { CallsSnapshot } from '@common/contract/calls';
 import type { HeadsetCallState } from './headset-controller';
 
 /** What the headset's lights show: the most engaged call wins (talking > on hold > ringing), plus the mute state. */

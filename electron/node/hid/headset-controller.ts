@@ -1,8 +1,8 @@
-import type { HeadsetStatus } from '../../common/contract/headset';
-import { Emitter } from '../../common/emitter';
-import { bytesToHex } from '../../common/hid/report-descriptor';
-import { encodeLeds, EventDecoder, type ControlEvent } from '../../common/hid/report-codec';
-import type { OutputName, TelephonyModel } from '../../common/hid/telephony-model';
+import type { HeadsetStatus } from '@common/contract/headset';
+import { Emitter } from '@common/emitter';
+import { bytesToHex } from '@common/hid/report-descriptor';
+import { encodeLeds, EventDecoder, type ControlEvent } from '@common/hid/report-codec';
+import type { OutputName, TelephonyModel } from '@common/hid/telephony-model';
 
 /** What the headset may ask of the phone. The core decides; the headset only requests. */
 export interface HeadsetCallPort {

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { HeadsetProblem, HeadsetView } from '../../common/contract/headset';
-import { Emitter } from '../../common/emitter';
-import { parseReportDescriptor } from '../../common/hid/report-descriptor';
-import type { ControlEvent } from '../../common/hid/report-codec';
-import { buildTelephonyModel, type OutputName, type TelephonyModel } from '../../common/hid/telephony-model';
+import type { HeadsetProblem, HeadsetView } from '@common/contract/headset';
+import { Emitter } from '@common/emitter';
+import { parseReportDescriptor } from '@common/hid/report-descriptor';
+import type { ControlEvent } from '@common/hid/report-codec';
+import { buildTelephonyModel, type OutputName, type TelephonyModel } from '@common/hid/telephony-model';
 import type { Logger } from '../log';
 import { HeadsetController, type HeadsetCallPort, type HeadsetCallState } from './headset-controller';
 

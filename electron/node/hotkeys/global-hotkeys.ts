@@ -1,5 +1,5 @@
-import { ignorePromise } from '../../common/ignore-promise';
-import { GlobalHotkeys, type GlobalShortcutPort, type HotkeyValues } from '../../common/hotkeys/hotkeys';
+import { ignorePromise } from '@common/ignore-promise';
+import { GlobalHotkeys, type GlobalShortcutPort, type HotkeyValues } from '@common/hotkeys/hotkeys';
 import type { Core } from '../core/core';
 import type { Logger } from '../log';
 

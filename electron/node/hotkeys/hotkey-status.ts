@@ -1,6 +1,6 @@
-import type { EventSink } from '../../common/contract/contract';
-import type { HotkeysStatus } from '../../common/contract/hotkeys';
-import type { HotkeyProblem } from '../../common/hotkeys/hotkeys';
+import type { EventSink } from '@common/contract/contract';
+import type { HotkeysStatus } from '@common/contract/hotkeys';
+import type { HotkeyProblem } from '@common/hotkeys/hotkeys';
 
 /**
  * What the shell managed to grab system-wide. Only the Electron shell reports (the browser host has no global

@@ -1,6 +1,6 @@
-import { systemClock, type Clock } from '../../common/clock';
-import type { CallNotice } from '../../common/contract/calls';
-import type { ControlEvent } from '../../common/hid/report-codec';
+import { systemClock, type Clock } from '@common/clock';
+import type { CallNotice } from '@common/contract/calls';
+import type { ControlEvent } from '@common/hid/report-codec';
 import type { MuteState } from './mute-state';
 
 /** One press is announced once, even when it reaches the core both as a button event and as a request. */

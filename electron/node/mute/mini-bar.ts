@@ -1,4 +1,4 @@
-import type { MuteStatus } from '../../common/contract/mute';
+import type { MuteStatus } from '@common/contract/mute';
 
 export interface MiniBarPlacement { x: number; y: number; width: number; height: number }
 

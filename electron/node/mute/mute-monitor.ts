@@ -1,6 +1,6 @@
-import type { MuteReport, MuteStatus } from '../../common/contract/mute';
-import { systemClock, type Clock } from '../../common/clock';
-import { Emitter } from '../../common/emitter';
+import type { MuteReport, MuteStatus } from '@common/contract/mute';
+import { systemClock, type Clock } from '@common/clock';
+import { Emitter } from '@common/emitter';
 import type { CallEvent } from '../phone/call-manager';
 
 /** Levels above this count as audio leaving (getStats audioLevel is 0..1, linear). Speech sits around 0.02–0.3. */

@@ -1,7 +1,7 @@
-import type { MuteSource } from '../../common/contract/mute';
-import type { Settings } from '../../common/settings/schema';
-import { systemClock, type Clock } from '../../common/clock';
-import { Emitter } from '../../common/emitter';
+import type { MuteSource } from '@common/contract/mute';
+import type { Settings } from '@common/settings/schema';
+import { systemClock, type Clock } from '@common/clock';
+import { Emitter } from '@common/emitter';
 
 export type { MuteSource };
 

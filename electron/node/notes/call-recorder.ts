@@ -1,5 +1,5 @@
-import type { TimelineEntry } from '../../common/contract/notes';
-import type { Clock } from '../../common/clock';
+import type { TimelineEntry } from '@common/contract/notes';
+import type { Clock } from '@common/clock';
 import type { CallEvent } from '../phone/call-manager';
 import type { DurableWriteQueue } from './durable-write-queue';
 

@@ -1,8 +1,8 @@
-import { isCustomerLeg, isLive } from '../../common/calls/call-state';
-import type { AgentView } from '../../common/contract/agent';
-import type { CallsSnapshot } from '../../common/contract/calls';
-import type { CurrentNote } from '../../common/contract/notes';
-import { Emitter } from '../../common/emitter';
+import { isCustomerLeg, isLive } from '@common/calls/call-state';
+import type { AgentView } from '@common/contract/agent';
+import type { CallsSnapshot } from '@common/contract/calls';
+import type { CurrentNote } from '@common/contract/notes';
+import { Emitter } from '@common/emitter';
 
 /**
  * Which call's note is the one the agent writes now, decided once here for every window: the answered customer

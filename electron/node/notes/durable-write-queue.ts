@@ -1,4 +1,4 @@
-import type { Clock } from '../../common/clock';
+import type { Clock } from '@common/clock';
 import type { Logger } from '../log';
 import { StoreError, type StoreArgs, type StoreMethod } from '../store/store-api';
 import type { StoreClient } from '../store/store-client';

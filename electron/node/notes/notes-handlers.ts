@@ -1,5 +1,5 @@
-import type { ContractHandlers } from '../../common/contract/contract';
-import { ContractError, RefusedError } from '../../common/contract/errors';
+import type { ContractHandlers } from '@common/contract/contract';
+import { ContractError, RefusedError } from '@common/contract/errors';
 import { StoreError } from '../store/store-api';
 import type { CurrentNoteTracker } from './current-note';
 import type { NotesService } from './notes-service';

@@ -1,11 +1,11 @@
 import type https from 'node:https';
 import type {
   CallSummary, NoteDraft, NoteSaveArgs, NoteView, NotesStatus, TimelineEntry,
-} from '../../common/contract/notes';
-import { systemClock, type Clock } from '../../common/clock';
-import { Emitter } from '../../common/emitter';
-import { ignorePromise } from '../../common/ignore-promise';
-import { editWindowMs, isNoteEditable, missingRequiredFields } from '../../common/notes/note-rules';
+} from '@common/contract/notes';
+import { systemClock, type Clock } from '@common/clock';
+import { Emitter } from '@common/emitter';
+import { ignorePromise } from '@common/ignore-promise';
+import { editWindowMs, isNoteEditable, missingRequiredFields } from '@common/notes/note-rules';
 import type { Logger } from '../log';
 import type { CallEvent } from '../phone/call-manager';
 import { StoreError, type StoreArgs, type StoreMethod, type StoreResult } from '../store/store-api';

@@ -1,6 +1,6 @@
 import https from 'node:https';
 import type { Logger } from '../log';
-import { systemClock, type Clock } from '../../common/clock';
+import { systemClock, type Clock } from '@common/clock';
 import type { StoreClient } from '../store/store-client';
 import type { OutboxItem } from '../store/store-api';
 

@@ -1,5 +1,5 @@
-import type { NotesStatus } from '../../common/contract/notes';
-import type { Clock } from '../../common/clock';
+import type { NotesStatus } from '@common/contract/notes';
+import type { Clock } from '@common/clock';
 import type { Logger } from '../log';
 import { StoreError, type StoreArgs, type StoreMethod, type StoreResult } from '../store/store-api';
 import type { StoreClient, StoreClientOptions } from '../store/store-client';

@@ -1,4 +1,4 @@
-import type { Settings } from '../../common/settings/schema';
+import type { Settings } from '@common/settings/schema';
 
 export type AutoAnswerSettings = Pick<Settings, 'calls.autoAnswer' | 'calls.autoAnswerDelaySec'>;
 

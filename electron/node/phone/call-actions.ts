@@ -1,5 +1,5 @@
-import type { CallView } from '../../common/contract/calls';
-import type { MuteSource } from '../../common/contract/mute';
+import type { CallView } from '@common/contract/calls';
+import type { MuteSource } from '@common/contract/mute';
 import type { MuteState } from '../mute/mute-state';
 import type { CallManager } from './call-manager';
 

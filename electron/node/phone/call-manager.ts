@@ -3,14 +3,14 @@ import {
   Inviter, SessionState, UserAgent,
   type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory, type URI,
 } from 'sip.js';
-import { isCustomerLeg, isInConversation, isLive } from '../../common/calls/call-state';
-import { systemClock, type Clock } from '../../common/clock';
-import type { CallNotice, CallView, CallsSnapshot, QualitySample } from '../../common/contract/calls';
-import { ContractError, RefusedError } from '../../common/contract/errors';
-import type { MuteSource } from '../../common/contract/mute';
-import { Emitter } from '../../common/emitter';
-import { ignorePromise } from '../../common/ignore-promise';
-import type { Settings } from '../../common/settings/schema';
+import { isCustomerLeg, isInConversation, isLive } from '@common/calls/call-state';
+import { systemClock, type Clock } from '@common/clock';
+import type { CallNotice, CallView, CallsSnapshot, QualitySample } from '@common/contract/calls';
+import { ContractError, RefusedError } from '@common/contract/errors';
+import type { MuteSource } from '@common/contract/mute';
+import { Emitter } from '@common/emitter';
+import { ignorePromise } from '@common/ignore-promise';
+import type { Settings } from '@common/settings/schema';
 import type { Logger } from '../log';
 import { MuteState } from '../mute/mute-state';
 import { autoAnswerDelaySec } from './auto-answer';

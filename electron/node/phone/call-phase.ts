@@ -1,4 +1,4 @@
-import type { CallView, EndReason } from '../../common/contract/calls';
+import type { CallView, EndReason } from '@common/contract/calls';
 
 /**
  * Where a call is in its SIP life, as far as the core's own decisions go (the view's `state` is what the agent

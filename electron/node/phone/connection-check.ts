@@ -1,5 +1,5 @@
-import { parseAccount, type AccountForm } from '../../common/contract/account';
-import type { FailureReason, StepReport } from '../../common/contract/registration';
+import { parseAccount, type AccountForm } from '@common/contract/account';
+import type { FailureReason, StepReport } from '@common/contract/registration';
 import type { Logger } from '../log';
 import { probeServer } from './connection-probe';
 import { attemptRegistration, bounded } from './registration-attempt';

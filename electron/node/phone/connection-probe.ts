@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import tls from 'node:tls';
 import WebSocket from 'ws';
-import type { ConnectionStep, FailureReason, StepReport } from '../../common/contract/registration';
+import type { ConnectionStep, FailureReason, StepReport } from '@common/contract/registration';
 
 /**
  * Walks the network path to a SIP WebSocket server one layer at a time (DNS, TCP/TLS, WebSocket upgrade) so

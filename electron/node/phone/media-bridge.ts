@@ -1,8 +1,8 @@
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerModifier, SessionDescriptionHandlerOptions } from 'sip.js';
-import type { MediaRequest, MediaResponse } from '../../common/contract/calls';
-import type { Connection } from '../../common/contract/contract';
-import { Emitter } from '../../common/emitter';
-import { ignorePromise } from '../../common/ignore-promise';
+import type { MediaRequest, MediaResponse } from '@common/contract/calls';
+import type { Connection } from '@common/contract/contract';
+import { Emitter } from '@common/emitter';
+import { ignorePromise } from '@common/ignore-promise';
 import type { Logger } from '../log';
 
 /**

@@ -1,7 +1,7 @@
 import { Registerer, RegistererState, UserAgent, type UserAgentDelegate } from 'sip.js';
-import type { ParsedAccount } from '../../common/contract/account';
-import type { FailureReason, StepReport } from '../../common/contract/registration';
-import { ignorePromise } from '../../common/ignore-promise';
+import type { ParsedAccount } from '@common/contract/account';
+import type { FailureReason, StepReport } from '@common/contract/registration';
+import { ignorePromise } from '@common/ignore-promise';
 import { redact, type Logger } from '../log';
 import { classifyNetworkError, probeServer } from './connection-probe';
 import { screenRawRequest } from './raw-request-screen';

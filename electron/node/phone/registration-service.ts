@@ -1,10 +1,10 @@
 import { RegistererState, type Registerer, type UserAgent, type UserAgentDelegate } from 'sip.js';
-import type { ParsedAccount } from '../../common/contract/account';
-import type { FailureReason, RegistrationSnapshot, StepReport } from '../../common/contract/registration';
+import type { ParsedAccount } from '@common/contract/account';
+import type { FailureReason, RegistrationSnapshot, StepReport } from '@common/contract/registration';
 import type { Logger } from '../log';
-import { systemClock, type Clock } from '../../common/clock';
-import { Emitter } from '../../common/emitter';
-import { ignorePromise } from '../../common/ignore-promise';
+import { systemClock, type Clock } from '@common/clock';
+import { Emitter } from '@common/emitter';
+import { ignorePromise } from '@common/ignore-promise';
 import { backoffDelay } from './backoff';
 import { attemptRegistration, bounded, type AttemptOptions } from './registration-attempt';
 

@@ -1,6 +1,6 @@
 import type { Core, Session, URI } from 'sip.js';
-import type { Clock } from '../../common/clock';
-import { ignorePromise } from '../../common/ignore-promise';
+import type { Clock } from '@common/clock';
+import { ignorePromise } from '@common/ignore-promise';
 import { plainText } from './caller-identity';
 
 /**

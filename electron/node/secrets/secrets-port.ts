@@ -1,4 +1,4 @@
-import type { SecretsStorage } from '../../common/contract/app';
+import type { SecretsStorage } from '@common/contract/app';
 
 /**
  * Where credentials live. The Electron shell implements it over `safeStorage` (the OS keychain); the browser host

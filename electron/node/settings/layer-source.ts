@@ -1,6 +1,6 @@
 import { promises as fs, watch as fsWatch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import type { LayerValues } from '../../common/settings/resolver';
+import type { LayerValues } from '@common/settings/resolver';
 import { quarantine } from '../fs-atomic';
 
 /** A source of one settings layer (team profile, IT policy) that may be missing or damaged. */

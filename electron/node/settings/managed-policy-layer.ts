@@ -1,4 +1,4 @@
-import { Emitter } from '../../common/emitter';
+import { Emitter } from '@common/emitter';
 import type { LayerRead, LayerSource } from './layer-source';
 import { decodeNativePolicy, nativeKind, nativePolicyKeys, type NativeValue } from './native-policy-values';
 

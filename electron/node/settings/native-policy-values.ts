@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isSettingKey, settingKeys, settingsSchema, type SettingKey } from '../../common/settings/schema';
+import { isSettingKey, settingKeys, settingsSchema, type SettingKey } from '@common/settings/schema';
 import type { ValueProblem } from './layer-source';
 
 /**

@@ -1,4 +1,4 @@
-import { policyLocations } from '../../common/settings/policy-locations';
+import { policyLocations } from '@common/settings/policy-locations';
 import { jsonFileLayer, type LayerSource } from './layer-source';
 import { managedPolicyLayer, type PolicyWatcherLibrary } from './managed-policy-layer';
 

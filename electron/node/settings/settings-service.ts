@@ -1,8 +1,8 @@
-import { ContractError } from '../../common/contract/errors';
-import type { SettingsIssue, SettingsView } from '../../common/contract/settings';
-import { Emitter } from '../../common/emitter';
-import { resolveSettings, settingValues, type LayerValues, type Resolution } from '../../common/settings/resolver';
-import { isSettingKey, settingsSchema, type SettingKey, type Settings } from '../../common/settings/schema';
+import { ContractError } from '@common/contract/errors';
+import type { SettingsIssue, SettingsView } from '@common/contract/settings';
+import { Emitter } from '@common/emitter';
+import { resolveSettings, settingValues, type LayerValues, type Resolution } from '@common/settings/resolver';
+import { isSettingKey, settingsSchema, type SettingKey, type Settings } from '@common/settings/schema';
 import { writeFileAtomic } from '../fs-atomic';
 import type { Logger } from '../log';
 import type { LayerProblem, LayerRead, LayerSource } from './layer-source';

@@ -1,8 +1,8 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
-import type { CallSummary, NoteView, TimelineEntry } from '../../common/contract/notes';
-import { isNoteEditable, missingRequiredFields } from '../../common/notes/note-rules';
+import type { CallSummary, NoteView, TimelineEntry } from '@common/contract/notes';
+import { isNoteEditable, missingRequiredFields } from '@common/notes/note-rules';
 import { latestVersion, migrations, type Migration } from './migrations';
 import { StoreError, type ExportRow, type StoreHandlers, type StoreInfo } from './store-api';
 

@@ -1,4 +1,4 @@
-import type { CallSummary, NoteDraft, NoteView, TimelineEntry, TimelineKind } from '../../common/contract/notes';
+import type { CallSummary, NoteDraft, NoteView, TimelineEntry, TimelineKind } from '@common/contract/notes';
 
 /**
  * The store's API, declared once: every method with its argument and result. The worker's dispatcher

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Emitter } from '../../common/emitter';
+import { Emitter } from '@common/emitter';
 import { StoreError, type StoreArgs, type StoreHello, type StoreInfo, type StoreMethod, type StoreReply, type StoreResult } from './store-api';
 import type { StoreWorkerData } from './store-worker';
 

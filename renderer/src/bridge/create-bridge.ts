@@ -1,9 +1,9 @@
-import { calls as callSpecs, type CallName, type ContractClient, type EventName, type EventPayload } from '../../../electron/common/contract/contract';
-import { parseEvent } from '../../../electron/common/contract/dispatch';
-import { ContractError, contractErrorFromMessage } from '../../../electron/common/contract/errors';
-import type { PreloadApi } from '../../../electron/common/contract/preload-api';
-import { closeCodes, contractPath, hostMessage } from '../../../electron/common/contract/wire';
-import { Emitter } from '../../../electron/common/emitter';
+import { calls as callSpecs, type CallName, type ContractClient, type EventName, type EventPayload } from '@common/contract/contract';
+import { parseEvent } from '@common/contract/dispatch';
+import { ContractError, contractErrorFromMessage } from '@common/contract/errors';
+import type { PreloadApi } from '@common/contract/preload-api';
+import { closeCodes, contractPath, hostMessage } from '@common/contract/wire';
+import { Emitter } from '@common/emitter';
 
 export type BridgeStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 

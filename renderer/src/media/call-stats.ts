@@ -1,4 +1,4 @@
-import type { QualitySample } from '../../../electron/common/contract/calls';
+import type { QualitySample } from '@common/contract/calls';
 
 /**
  * Reads what the agent's PeerConnection says about a call. Chromium reports jitter in seconds, audio levels

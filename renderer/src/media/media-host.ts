@@ -1,9 +1,9 @@
 import { Core, Web } from 'sip.js';
-import type { CallsSnapshot, MediaRequest, MediaResponse, QualitySample } from '../../../electron/common/contract/calls';
-import { isInConversation } from '../../../electron/common/calls/call-state';
-import type { ContractClient, EventName, EventPayload } from '../../../electron/common/contract/contract';
-import type { MuteStatus } from '../../../electron/common/contract/mute';
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import type { CallsSnapshot, MediaRequest, MediaResponse, QualitySample } from '@common/contract/calls';
+import { isInConversation } from '@common/calls/call-state';
+import type { ContractClient, EventName, EventPayload } from '@common/contract/contract';
+import type { MuteStatus } from '@common/contract/mute';
+import { ignorePromise } from '@common/ignore-promise';
 import { readCallStats } from './call-stats';
 import type { DeviceChoice } from './device-choice';
 import { routeOutput, switchMicrophone } from './device-routing';

@@ -1,6 +1,6 @@
-import type { AnalysisError } from '../../../electron/common/contract/mute';
-import { Emitter } from '../../../electron/common/emitter';
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import type { AnalysisError } from '@common/contract/mute';
+import { Emitter } from '@common/emitter';
+import { ignorePromise } from '@common/ignore-promise';
 import { VoiceActivityDetector, type VadSensitivity } from './vad';
 
 export interface MicAnalysisState {

@@ -1,5 +1,5 @@
-import type { ContractClient } from '../../../electron/common/contract/contract';
-import type { MuteReport } from '../../../electron/common/contract/mute';
+import type { ContractClient } from '@common/contract/contract';
+import type { MuteReport } from '@common/contract/mute';
 import type { MicAnalysisState } from './mic-analysis';
 
 export interface ActiveMedia { callId: string; pc: RTCPeerConnection; held: boolean }

@@ -1,7 +1,7 @@
-import { isInConversation } from '../../../electron/common/calls/call-state';
-import type { CallsSnapshot } from '../../../electron/common/contract/calls';
-import type { ContractClient, EventName, EventPayload } from '../../../electron/common/contract/contract';
-import type { MuteStatus } from '../../../electron/common/contract/mute';
+import { isInConversation } from '@common/calls/call-state';
+import type { CallsSnapshot } from '@common/contract/calls';
+import type { ContractClient, EventName, EventPayload } from '@common/contract/contract';
+import type { MuteStatus } from '@common/contract/mute';
 import { MicAnalysis } from './mic-analysis';
 import { MuteReporter, type ActiveMedia } from './mute-reporter';
 import type { VadSensitivity } from './vad';

@@ -1,4 +1,4 @@
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import { ignorePromise } from '@common/ignore-promise';
 import type { DeviceChoice } from './device-choice';
 import { routeOutput, type SinkElement } from './device-routing';
 

@@ -1,4 +1,4 @@
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import { ignorePromise } from '@common/ignore-promise';
 
 /**
  * A soft tone in the agent's ear only: its own AudioContext played through an <audio> element routed to the

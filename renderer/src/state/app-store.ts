@@ -1,11 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AgentView } from '../../../electron/common/contract/agent';
-import type { AppInfo } from '../../../electron/common/contract/app';
-import type { CallNotice, CallsSnapshot } from '../../../electron/common/contract/calls';
-import type { MuteStatus } from '../../../electron/common/contract/mute';
-import type { RegistrationSnapshot, StepReport } from '../../../electron/common/contract/registration';
-import type { SettingsView } from '../../../electron/common/contract/settings';
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import type { AgentView } from '@common/contract/agent';
+import type { AppInfo } from '@common/contract/app';
+import type { CallNotice, CallsSnapshot } from '@common/contract/calls';
+import type { MuteStatus } from '@common/contract/mute';
+import type { RegistrationSnapshot, StepReport } from '@common/contract/registration';
+import type { SettingsView } from '@common/contract/settings';
+import { ignorePromise } from '@common/ignore-promise';
 import type { Bridge, BridgeStatus } from '../bridge/create-bridge';
 import { createNoteDraft, type NoteDraft } from './note-draft';
 

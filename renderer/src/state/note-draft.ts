@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ContractClient } from '../../../electron/common/contract/contract';
-import { ContractError } from '../../../electron/common/contract/errors';
-import { missingRequiredFields } from '../../../electron/common/notes/note-rules';
+import type { ContractClient } from '@common/contract/contract';
+import { ContractError } from '@common/contract/errors';
+import { missingRequiredFields } from '@common/notes/note-rules';
 import { createDebouncer, windowTimers, type Timers } from './debounce';
 
 /**

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { parseAccount, type AccountFieldErrors, type AccountForm } from '../../../electron/common/contract/account';
-import { ContractError } from '../../../electron/common/contract/errors';
+import { parseAccount, type AccountFieldErrors, type AccountForm } from '@common/contract/account';
+import { ContractError } from '@common/contract/errors';
 import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
 

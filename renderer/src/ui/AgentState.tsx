@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
 import './agent-notes.css';
 import { useTranslation } from 'react-i18next';
-import { notReadyReason, type AgentSetArgs, type AgentStateName } from '../../../electron/common/contract/agent';
-import { refusalOf } from '../../../electron/common/contract/errors';
+import { notReadyReason, type AgentSetArgs, type AgentStateName } from '@common/contract/agent';
+import { refusalOf } from '@common/contract/errors';
 import { useApp, useAppStore } from './context';
 
 // Each state has its own shape as well as its colour (see styles: agent-*), so it reads without colour vision.

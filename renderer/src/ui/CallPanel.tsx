@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isCustomerLeg, isInConversation, isLive } from '../../../electron/common/calls/call-state';
-import type { CallView } from '../../../electron/common/contract/calls';
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import { isCustomerLeg, isInConversation, isLive } from '@common/calls/call-state';
+import type { CallView } from '@common/contract/calls';
+import { ignorePromise } from '@common/ignore-promise';
 import { CallVolume } from './CallVolume';
 import { useApp, useAppStore } from './context';
 import { useShortcutHint } from './use-hotkeys';

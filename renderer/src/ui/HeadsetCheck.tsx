@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OutputName } from '../../../electron/common/hid/telephony-model';
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import type { OutputName } from '@common/hid/telephony-model';
+import { ignorePromise } from '@common/ignore-promise';
 import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
 import { useCoreView } from './use-core-view';

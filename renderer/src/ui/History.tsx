@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallResult } from '../../../electron/common/contract/contract';
-import type { CallSummary } from '../../../electron/common/contract/notes';
+import type { CallResult } from '@common/contract/contract';
+import type { CallSummary } from '@common/contract/notes';
 import { useAppStore } from './context';
 import { useNoteLabels } from './NotesPanel';
 import { timelineText } from './timeline-text';

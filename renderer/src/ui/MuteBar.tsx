@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isInConversation } from '../../../electron/common/calls/call-state';
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import { isInConversation } from '@common/calls/call-state';
+import { ignorePromise } from '@common/ignore-promise';
 import { useApp, useAppStore } from './context';
 import { useShortcutHint } from './use-hotkeys';
 import './mute-bar.css';

@@ -1,9 +1,9 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { NoteDraft as DraftSummary } from '../../../electron/common/contract/notes';
-import { ignorePromise } from '../../../electron/common/ignore-promise';
-import { isFieldRequired, NOTE_TEXT_FIELD, requiredTemplateFields } from '../../../electron/common/notes/note-rules';
+import type { NoteDraft as DraftSummary } from '@common/contract/notes';
+import { ignorePromise } from '@common/ignore-promise';
+import { isFieldRequired, NOTE_TEXT_FIELD, requiredTemplateFields } from '@common/notes/note-rules';
 import { useApp, useAppStore } from './context';
 import { useSetting } from './use-setting';
 

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { displayAccelerator } from '../../../electron/common/hotkeys/accelerator';
-import { hotkeyActions } from '../../../electron/common/hotkeys/hotkeys';
+import { displayAccelerator } from '@common/hotkeys/accelerator';
+import { hotkeyActions } from '@common/hotkeys/hotkeys';
 import { useCoreView } from './use-core-view';
 import { currentPlatform, useHotkeyBindings } from './use-hotkeys';
 

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
-import { agentReason, agentStateName } from '../../../electron/common/contract/agent';
-import { endReason } from '../../../electron/common/contract/calls';
-import type { TimelineEntry } from '../../../electron/common/contract/notes';
+import { agentReason, agentStateName } from '@common/contract/agent';
+import { endReason } from '@common/contract/calls';
+import type { TimelineEntry } from '@common/contract/notes';
 
 /** Where a mute change came from (the core's `MuteSource`); anything else is shown without its source. */
 const muteSources = ['ui', 'headset', 'hotkey', 'call-start', 'transfer', 'hold', 'policy', 'verification'] as const;

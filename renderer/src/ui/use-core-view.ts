@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CallName, CallResult, EventName, EventPayload } from '../../../electron/common/contract/contract';
+import type { CallName, CallResult, EventName, EventPayload } from '@common/contract/contract';
 import { useApp, useAppStore } from './context';
 
 /** Events whose payload is the same view a call returns (`headset` for `headset.get`, …). */

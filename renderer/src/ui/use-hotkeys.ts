@@ -2,8 +2,8 @@ import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   ariaKeyShortcut, displayAccelerator, hasCommandModifier, matchesAccelerator, type Platform,
-} from '../../../electron/common/hotkeys/accelerator';
-import { hotkeyBindings, type HotkeyAction, type HotkeyBinding, type HotkeyProblem } from '../../../electron/common/hotkeys/hotkeys';
+} from '@common/hotkeys/accelerator';
+import { hotkeyBindings, type HotkeyAction, type HotkeyBinding, type HotkeyProblem } from '@common/hotkeys/hotkeys';
 import { useAppStore } from './context';
 import { useSetting } from './use-setting';
 

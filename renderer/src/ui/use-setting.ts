@@ -1,4 +1,4 @@
-import { settingsSchema, type SettingKey, type Settings } from '../../../electron/common/settings/schema';
+import { settingsSchema, type SettingKey, type Settings } from '@common/settings/schema';
 import { useApp } from './context';
 
 /** A resolved setting's value as the core reports it, or the schema's default until settings have loaded. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { AgentView } from '../../../electron/common/contract/agent';
-import type { CallNotice, CallsSnapshot } from '../../../electron/common/contract/calls';
+import type { AgentView } from '@common/contract/agent';
+import type { CallNotice, CallsSnapshot } from '@common/contract/calls';
 import { labAccount } from '../../support/lab-env';
 import { startAgentCore, type AgentCore } from '../../support/agent-core';
 import { SipParty, until } from '../../support/sip-party';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hexToBytes } from '../../../electron/common/hid/report-descriptor';
+import { hexToBytes } from '@common/hid/report-descriptor';
 import { startAgentCore, type AgentCore } from '../../support/agent-core';
 import { FakeHid } from '../../support/fake-hid';
 import { jabraDescriptor, jabraInfo } from '../../support/shared-headsets';

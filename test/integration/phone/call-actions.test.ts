@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dispatchCall } from '../../../electron/common/contract/dispatch';
+import { dispatchCall } from '@common/contract/dispatch';
 import { labAccount } from '../../support/lab-env';
 import type { AgentCore } from '../../support/agent-core';
 import { labAgent, labParty } from '../../support/lab-parties';

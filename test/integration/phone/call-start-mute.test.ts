@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MediaRequest } from '../../../electron/common/contract/calls';
+import type { MediaRequest } from '@common/contract/calls';
 import type { AgentCore } from '../../support/agent-core';
 import { labAccount } from '../../support/lab-env';
 import { labAgent, labParty } from '../../support/lab-parties';

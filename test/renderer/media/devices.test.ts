@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallsSnapshot } from '../../../electron/common/contract/calls';
+import type { CallsSnapshot } from '@common/contract/calls';
 import { choiceOf, nextMicrophone, pickDevice } from '../../../renderer/src/media/device-choice';
 import { routeOutput, switchMicrophone, type SinkElement } from '../../../renderer/src/media/device-routing';
 import { MediaHost, type AudioPrefs } from '../../../renderer/src/media/media-host';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ContractError } from '../../../electron/common/contract/errors';
-import type { NoteSaveArgs } from '../../../electron/common/contract/notes';
+import { ContractError } from '@common/contract/errors';
+import type { NoteSaveArgs } from '@common/contract/notes';
 import { createNoteDraft } from '../../../renderer/src/state/note-draft';
 
 // The note being written (renderer/src/state/note-draft.ts) against a scripted core, with vitest's fake timers:

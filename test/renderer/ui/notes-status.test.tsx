@@ -1,6 +1,6 @@
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NotesStatus as Status } from '../../../electron/common/contract/notes';
+import type { NotesStatus as Status } from '@common/contract/notes';
 import { NotesStatus } from '../../../renderer/src/ui/NotesStatus';
 import { fakeBridge } from '../../support/fake-bridge';
 import { renderUi } from '../../support/render-ui';

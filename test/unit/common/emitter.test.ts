@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Emitter } from '../../../electron/common/emitter';
-import { ignorePromise } from '../../../electron/common/ignore-promise';
+import { Emitter } from '@common/emitter';
+import { ignorePromise } from '@common/ignore-promise';
 
 describe('Emitter', () => {
   it('delivers to every listener in subscription order and stops after unsubscribe', () => {

@@ -1,5 +1,5 @@
-import type { ContractHandlers, EventSink } from '../../../common/contract/contract';
-import { ContractError } from '../../../common/contract/errors';
+import type { ContractHandlers, EventSink } from '@common/contract/contract';
+import { ContractError } from '@common/contract/errors';
 import type { AccountService } from '../../account/account-service';
 import type { RegistrationService } from '../../phone/registration-service';
 

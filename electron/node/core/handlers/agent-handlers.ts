@@ -1,4 +1,4 @@
-import type { ContractHandlers } from '../../../common/contract/contract';
+import type { ContractHandlers } from '@common/contract/contract';
 import type { AgentService } from '../../agent/agent-service';
 
 /** The agent's state (Available, Not ready, after-call work, Break). */

@@ -1,5 +1,5 @@
-import type { AppInfo } from '../../../common/contract/app';
-import type { ContractHandlers } from '../../../common/contract/contract';
+import type { AppInfo } from '@common/contract/app';
+import type { ContractHandlers } from '@common/contract/contract';
 import type { HotkeyStatus } from '../../hotkeys/hotkey-status';
 import type { SecretsPort } from '../../secrets/secrets-port';
 import type { SettingsService } from '../../settings/settings-service';

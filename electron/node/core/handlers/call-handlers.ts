@@ -1,4 +1,4 @@
-import type { ContractHandlers } from '../../../common/contract/contract';
+import type { ContractHandlers } from '@common/contract/contract';
 import type { CallActions } from '../../phone/call-actions';
 import type { CallManager } from '../../phone/call-manager';
 

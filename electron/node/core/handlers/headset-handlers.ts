@@ -1,4 +1,4 @@
-import type { ContractHandlers } from '../../../common/contract/contract';
+import type { ContractHandlers } from '@common/contract/contract';
 import type { HeadsetDevices } from '../../hid/headset-devices';
 
 /** The headset check screen. Without headset support (node-hid did not load) the headset is `unsupported`. */

@@ -1,5 +1,5 @@
-import type { ContractHandlers } from '../../../common/contract/contract';
-import { ContractError } from '../../../common/contract/errors';
+import type { ContractHandlers } from '@common/contract/contract';
+import { ContractError } from '@common/contract/errors';
 import type { CallManager } from '../../phone/call-manager';
 import type { MediaBridge } from '../../phone/media-bridge';
 import type { MuteMonitor } from '../../mute/mute-monitor';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccount, parseServerUrl } from '../../../../electron/common/contract/account';
+import { parseAccount, parseServerUrl } from '@common/contract/account';
 
 const form = (o: Partial<{ server: string; user: string; authUser: string; displayName: string }>) =>
   ({ server: 'wss://sip.example.org/ws', user: '1001', authUser: '', displayName: '', ...o });

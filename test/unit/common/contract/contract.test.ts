@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { accountCalls, accountEvents } from '../../../../electron/common/contract/account';
-import { agentCalls, agentEvents } from '../../../../electron/common/contract/agent';
-import { appCalls } from '../../../../electron/common/contract/app';
-import { callCalls, callEvents } from '../../../../electron/common/contract/calls';
-import { calls, events } from '../../../../electron/common/contract/contract';
-import { headsetCalls, headsetEvents } from '../../../../electron/common/contract/headset';
-import { hotkeyCalls, hotkeyEvents } from '../../../../electron/common/contract/hotkeys';
-import { muteCalls, muteEvents } from '../../../../electron/common/contract/mute';
-import { notesCalls, notesEvents } from '../../../../electron/common/contract/notes';
-import { registrationCalls, registrationEvents } from '../../../../electron/common/contract/registration';
-import { settingsCalls, settingsEvents } from '../../../../electron/common/contract/settings';
+import { accountCalls, accountEvents } from '@common/contract/account';
+import { agentCalls, agentEvents } from '@common/contract/agent';
+import { appCalls } from '@common/contract/app';
+import { callCalls, callEvents } from '@common/contract/calls';
+import { calls, events } from '@common/contract/contract';
+import { headsetCalls, headsetEvents } from '@common/contract/headset';
+import { hotkeyCalls, hotkeyEvents } from '@common/contract/hotkeys';
+import { muteCalls, muteEvents } from '@common/contract/mute';
+import { notesCalls, notesEvents } from '@common/contract/notes';
+import { registrationCalls, registrationEvents } from '@common/contract/registration';
+import { settingsCalls, settingsEvents } from '@common/contract/settings';
 
 const domainCalls = [appCalls, settingsCalls, accountCalls, registrationCalls, callCalls, agentCalls, hotkeyCalls, notesCalls, muteCalls, headsetCalls];
 const domainEvents = [registrationEvents, settingsEvents, accountEvents, callEvents, agentEvents, hotkeyEvents, notesEvents, muteEvents, headsetEvents];

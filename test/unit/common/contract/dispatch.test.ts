@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ContractHandlers } from '../../../../electron/common/contract/contract';
-import { dispatchCall, parseEvent } from '../../../../electron/common/contract/dispatch';
-import { ContractError } from '../../../../electron/common/contract/errors';
+import type { ContractHandlers } from '@common/contract/contract';
+import { dispatchCall, parseEvent } from '@common/contract/dispatch';
+import { ContractError } from '@common/contract/errors';
 import { fakeHandlers } from '../../../support/fake-handlers';
 
 describe('contract dispatch', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PreloadApi } from '../../../../electron/common/contract/preload-api';
-import { ContractError, RefusedError, contractErrorFromMessage, refusalOf } from '../../../../electron/common/contract/errors';
+import type { PreloadApi } from '@common/contract/preload-api';
+import { ContractError, RefusedError, contractErrorFromMessage, refusalOf } from '@common/contract/errors';
 import { createBridge } from '../../../../renderer/src/bridge/create-bridge';
 
 // Electron's context bridge passes a rejected promise's Error on with its message only. The code and the

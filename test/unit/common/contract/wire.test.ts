@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientMessage, hostMessage } from '../../../../electron/common/contract/wire';
+import { clientMessage, hostMessage } from '@common/contract/wire';
 
 describe('browser-host wire messages', () => {
   it('parses every message the host sends', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DescriptorError, hexToBytes, parseReportDescriptor } from '../../../../electron/common/hid/report-descriptor';
-import { bytesToHex } from '../../../../electron/common/hid/report-descriptor';
-import { encodeLeds, EventDecoder } from '../../../../electron/common/hid/report-codec';
-import { buildTelephonyModel, type InputName } from '../../../../electron/common/hid/telephony-model';
+import { DescriptorError, hexToBytes, parseReportDescriptor } from '@common/hid/report-descriptor';
+import { bytesToHex } from '@common/hid/report-descriptor';
+import { encodeLeds, EventDecoder } from '@common/hid/report-codec';
+import { buildTelephonyModel, type InputName } from '@common/hid/telephony-model';
 import { runHidCommand } from '../../../../electron/node/cli/hid-command';
 import { sharedHeadsets } from '../../../support/shared-headsets';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ariaKeyShortcut, displayAccelerator, formatAccelerator, matchesAccelerator, parseAccelerator, type Accelerator, type KeyPress,
-} from '../../../../electron/common/hotkeys/accelerator';
-import { settingsSchema } from '../../../../electron/common/settings/schema';
+} from '@common/hotkeys/accelerator';
+import { settingsSchema } from '@common/settings/schema';
 
 const parse = (t: string): Accelerator => {
   const r = parseAccelerator(t);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GlobalHotkeys, globalBindings, hotkeyBindings, planGlobalHotkeys, type GlobalShortcutPort, type HotkeyAction, type HotkeyValues } from '../../../../electron/common/hotkeys/hotkeys';
+import { GlobalHotkeys, globalBindings, hotkeyBindings, planGlobalHotkeys, type GlobalShortcutPort, type HotkeyAction, type HotkeyValues } from '@common/hotkeys/hotkeys';
 
 const values = (p: Partial<HotkeyValues> = {}): HotkeyValues => ({
   'hotkeys.answer': 'CommandOrControl+Shift+A', 'hotkeys.hangup': 'CommandOrControl+Shift+H',

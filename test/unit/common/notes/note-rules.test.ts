@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   editWindowMs, isFieldRequired, isNoteEditable, missingRequiredFields, NOTE_TEXT_FIELD, requiredTemplateFields,
-} from '../../../../electron/common/notes/note-rules';
+} from '@common/notes/note-rules';
 
 describe('note rules', () => {
   it('the edit window: minutes to ms; no note and drafts are editable; a final note up to its last ms', () => {

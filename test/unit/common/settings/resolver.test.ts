@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSettings, settingValues } from '../../../../electron/common/settings/resolver';
-import { settingKeys, settingsSchema } from '../../../../electron/common/settings/schema';
+import { resolveSettings, settingValues } from '@common/settings/resolver';
+import { settingKeys, settingsSchema } from '@common/settings/schema';
 
 describe('settings resolver', () => {
   it('gives every key its default, marked as coming from the defaults layer', () => {

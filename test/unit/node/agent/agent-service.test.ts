@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentView } from '../../../../electron/common/contract/agent';
-import type { CallView } from '../../../../electron/common/contract/calls';
-import { ContractError, refusalOf } from '../../../../electron/common/contract/errors';
+import type { AgentView } from '@common/contract/agent';
+import type { CallView } from '@common/contract/calls';
+import { ContractError, refusalOf } from '@common/contract/errors';
 import { AgentService, type AgentSettings } from '../../../../electron/node/agent/agent-service';
 import { silentLogger } from '../../../../electron/node/log';
 import { FakeAgentNotes } from '../../../support/fake-agent-notes';

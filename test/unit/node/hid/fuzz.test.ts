@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DescriptorError, hexToBytes, parseReportDescriptor, type ParsedDescriptor } from '../../../../electron/common/hid/report-descriptor';
-import { buildTelephonyModel, outputNames, type TelephonyModel } from '../../../../electron/common/hid/telephony-model';
+import { DescriptorError, hexToBytes, parseReportDescriptor, type ParsedDescriptor } from '@common/hid/report-descriptor';
+import { buildTelephonyModel, outputNames, type TelephonyModel } from '@common/hid/telephony-model';
 import { HeadsetController, type HeadsetCallState } from '../../../../electron/node/hid/headset-controller';
 import { sharedHeadsets } from '../../../support/shared-headsets';
 

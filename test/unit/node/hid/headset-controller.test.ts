@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hexToBytes, parseReportDescriptor } from '../../../../electron/common/hid/report-descriptor';
-import { buildTelephonyModel } from '../../../../electron/common/hid/telephony-model';
+import { hexToBytes, parseReportDescriptor } from '@common/hid/report-descriptor';
+import { buildTelephonyModel } from '@common/hid/telephony-model';
 import { HeadsetController, type HeadsetCallPort } from '../../../../electron/node/hid/headset-controller';
 import { descriptorOf } from '../../../support/shared-headsets';
 

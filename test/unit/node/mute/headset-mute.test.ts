@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallNotice } from '../../../../electron/common/contract/calls';
+import type { CallNotice } from '@common/contract/calls';
 import { HeadsetMute } from '../../../../electron/node/mute/headset-mute';
 import { MuteState } from '../../../../electron/node/mute/mute-state';
 import { FakeClock } from '../../../support/fake-clock';

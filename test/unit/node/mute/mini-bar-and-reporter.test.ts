@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MuteStatus } from '../../../../electron/common/contract/mute';
+import type { MuteStatus } from '@common/contract/mute';
 import { miniBarPlacement, miniBarVisible } from '../../../../electron/node/mute/mini-bar';
 import { measureSender, MuteReporter } from '../../../../renderer/src/media/mute-reporter';
 

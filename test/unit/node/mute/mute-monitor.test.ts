@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallView } from '../../../../electron/common/contract/calls';
+import type { CallView } from '@common/contract/calls';
 import { MuteMonitor } from '../../../../electron/node/mute/mute-monitor';
 import type { CallEvent } from '../../../../electron/node/phone/call-manager';
 import { FakeClock } from '../../../support/fake-clock';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatchCall, parseEvent } from '../../../../electron/common/contract/dispatch';
+import { dispatchCall, parseEvent } from '@common/contract/dispatch';
 import { composeCore, type Core, type CoreServices } from '../../../../electron/node/core/core';
 import { silentLogger } from '../../../../electron/node/log';
 import { FileSecrets } from '../../../../electron/node/secrets/file-secrets';

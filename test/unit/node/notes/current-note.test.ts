@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentView } from '../../../../electron/common/contract/agent';
-import type { CallView, CallsSnapshot } from '../../../../electron/common/contract/calls';
+import type { AgentView } from '@common/contract/agent';
+import type { CallView, CallsSnapshot } from '@common/contract/calls';
 import { CurrentNoteTracker, currentNoteOf } from '../../../../electron/node/notes/current-note';
 
 const call = (id: string, over: Partial<CallView> = {}): CallView => ({

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { NotesStatus } from '../../../../electron/common/contract/notes';
+import type { NotesStatus } from '@common/contract/notes';
 import { silentLogger } from '../../../../electron/node/log';
 import { NotesService, type NotesSettings } from '../../../../electron/node/notes/notes-service';
 import { callEvents } from '../../../support/call-events';

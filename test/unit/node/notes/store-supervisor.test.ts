@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Emitter } from '../../../../electron/common/emitter';
+import { Emitter } from '@common/emitter';
 import { silentLogger } from '../../../../electron/node/log';
 import { StoreSupervisor, type SupervisedStore } from '../../../../electron/node/notes/store-supervisor';
 import { StoreError, type StoreInfo } from '../../../../electron/node/store/store-api';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RegistrationSnapshot } from '../../../../electron/common/contract/registration';
-import type { ParsedAccount } from '../../../../electron/common/contract/account';
+import type { RegistrationSnapshot } from '@common/contract/registration';
+import type { ParsedAccount } from '@common/contract/account';
 import { backoffDelay } from '../../../../electron/node/phone/backoff';
 import { silentLogger } from '../../../../electron/node/log';
 import { RegistrationService } from '../../../../electron/node/phone/registration-service';

@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SettingsView } from '../../../../electron/common/contract/settings';
+import type { SettingsView } from '@common/contract/settings';
 import { createCore } from '../../../../electron/node/core/core';
 import { silentLogger } from '../../../../electron/node/log';
 import { FileSecrets } from '../../../../electron/node/secrets/file-secrets';
