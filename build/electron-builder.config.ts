@@ -1,4 +1,4 @@
-import { FuseV1Options, FuseVersion, type FuseV1Config } from '@electron/fuses';
+import { flipFuses, FuseV1Options, FuseVersion, type FuseV1Config } from '@electron/fuses';
 import type { AfterPackContext, Configuration } from 'electron-builder';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -51,15 +51,24 @@ export function fuseWire(platform: string): FuseV1Config {
 }
 
 /**
- * Flips the fuses where electron-builder would (after pack, right before signing), through its own
- * `addElectronFuses`, which writes the wire index by index and so takes the index its @electron/fuses has no name for.
+ * Flips the fuses where electron-builder would (after pack, right before signing), with @electron/fuses 2.x.
+ * Not through electron-builder's `addElectronFuses`: it runs its bundled @electron/fuses 1.8, which builds an
+ * 8-fuse wire and so, with `strictlyRequireAllFuses`, refuses Electron 45's 9-fuse binary (a test shows it).
  */
-export async function afterPack(context: AfterPackContext): Promise<void> {
-  await context.packager.addElectronFuses(
-    context,
-    fuseWire(context.electronPlatformName) as Parameters<AfterPackContext['packager']['addElectronFuses']>[1],
-  );
+export async function afterPack(context: Pick<AfterPackContext, 'appOutDir' | 'electronPlatformName' | 'packager'>) {
+  await flipFuses(electronBinary(context), fuseWire(context.electronPlatformName));
 }
+
+/** The packed Electron binary, named as electron-builder's own `addElectronFuses` names it. */
+export function electronBinary(context: Pick<AfterPackContext, 'appOutDir' | 'electronPlatformName' | 'packager'>) {
+  const platform = context.electronPlatformName;
+  const ext = platform === 'darwin' || platform === 'mas' ? '.app' : platform === 'win32' ? '.exe' : '';
+  const name = platform === 'linux' ? linuxExecutable : context.packager.appInfo.productFilename;
+  return path.join(context.appOutDir, `${name}${ext}`);
+}
+
+// Not `diadema`: that command is the CLI of the browser host's package (build/deb/), which may sit beside it.
+const linuxExecutable = 'diadema-desktop';
 
 /** The WiX include with the MSI's public policy properties (see the file). Paths are relative to the repository. */
 export const wixPolicyInclude = 'build/wix/policy-properties.wxi';
@@ -99,7 +108,7 @@ export const config: Configuration = {
     // The store's worker thread runs from the unpacked copy only (store-client.ts looks nowhere else).
     'dist/node/store-worker.mjs',
   ],
-  // Flipped in afterPack with every fuse (see `fuses`); electron-builder's own option cannot name WasmTrapHandlers.
+  // Flipped in afterPack with every fuse (see `fuses`); electron-builder's own option and tool stop one fuse short.
   electronFuses: null,
   afterPack,
   // The native addons are rebuilt by electron-builder for Electron's ABI.
@@ -154,8 +163,7 @@ export const config: Configuration = {
   linux: {
     target: ['deb', 'rpm', 'AppImage'],
     category: 'Office',
-    // Not `diadema`: that command is the CLI of the browser host's package (build/deb/), which may sit beside it.
-    executableName: 'diadema-desktop',
+    executableName: linuxExecutable,
     // fpm needs a maintainer and a homepage; the same as the browser host's Debian package (build/deb/).
     maintainer: 'Diadema maintainers <maintainers@diadema.example>',
     // Headset buttons need read/write access to the headsets' hidraw nodes for the logged-in user.

@@ -11,7 +11,9 @@ import { minimatch } from 'minimatch';
 import * as plist from 'plist';
 import { describe, expect, it } from 'vitest';
 import {
+  afterPack,
   config,
+  electronBinary,
   fuses,
   fuseWire,
   nativeModules,
@@ -97,21 +99,41 @@ describe('electron-builder configuration: what IT relies on', () => {
     });
     for (const name of Object.keys(fuses) as FuseName[]) expect(wire[String(FuseV1Options[name])]).toBe(fuses[name]);
     expect(fuseWire('darwin').resetAdHocDarwinSignature).toBe(true);
-    // electron-builder's own fuse option stays off: it would flip a second time with a tool that predates a fuse.
+    // electron-builder's own fuse option stays off: its tool cannot set the whole wire (next test).
     expect(config.electronFuses).toBeNull();
-    const flipped: unknown[] = [];
+    expect(config.afterPack).toBe(afterPack);
+  });
+
+  it('afterPack writes the whole 9-fuse wire of Electron 45 and refuses a longer one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'diadema-fuses-'));
     const context = {
-      electronPlatformName: 'win32',
-      packager: {
-        addElectronFuses: async (_c: unknown, f: unknown) => {
-          flipped.push(f);
-          return 0;
-        },
-      },
+      appOutDir: dir,
+      electronPlatformName: 'linux',
+      packager: { appInfo: { productFilename: 'Diadema' } },
     };
-    expect(typeof config.afterPack).toBe('function');
-    await (config.afterPack as (c: unknown) => Promise<void>)(context);
-    expect(flipped).toEqual([fuseWire('win32')]);
+    const binary = electronBinary(context as never);
+    expect(binary).toBe(path.join(dir, 'diadema-desktop'));
+    expect(electronBinary({ ...context, electronPlatformName: 'win32' } as never)).toBe(path.join(dir, 'Diadema.exe'));
+    expect(electronBinary({ ...context, electronPlatformName: 'darwin' } as never)).toBe(path.join(dir, 'Diadema.app'));
+
+    writeFileSync(binary, fakeElectron(9));
+    await afterPack(context as never);
+    const expected = (Object.keys(fuses) as FuseName[])
+      .sort((a, b) => FuseV1Options[a] - FuseV1Options[b])
+      .map((name) => (fuses[name] ? '1' : '0'))
+      .join('');
+    expect(fuseWireOf(readFileSync(binary))).toBe(expected);
+
+    // A later Electron with a fuse nobody decided on: the build stops instead of shipping its default.
+    writeFileSync(binary, fakeElectron(10));
+    await expect(afterPack(context as never)).rejects.toThrow(/strictlyRequireAllFuses/);
+
+    // Why not electron-builder's addElectronFuses: its bundled @electron/fuses 1.8 refuses the 9-fuse wire.
+    const bundled = require(require.resolve('@electron/fuses', { paths: [builderLib] })) as {
+      flipFuses(p: string, c: object): Promise<number>;
+    };
+    writeFileSync(binary, fakeElectron(9));
+    await expect(bundled.flipFuses(binary, fuseWire('linux'))).rejects.toThrow(/strictlyRequireAllFuses/);
   });
 
   it('unpacks every native module of dependencies and optionalDependencies from the asar', () => {
@@ -138,7 +160,7 @@ describe('electron-builder configuration: what IT relies on', () => {
     expect(unpack).toContain('dist/node/store-worker.mjs');
   });
 
-  it('macOS: dmg, zip for updates and a pkg for MDM into /Applications, hardened runtime, microphone entitlement and allow-jit', () => {
+  it('macOS: dmg, zip (updates) and pkg (MDM, /Applications), hardened runtime, microphone and allow-jit', () => {
     expect(config.mac?.target).toEqual(['dmg', 'zip', 'pkg']);
     expect(config.mac).toMatchObject({
       hardenedRuntime: true,
@@ -314,4 +336,20 @@ function renderFpmScript(file: string): string {
     if (!(name in macros)) throw new Error(`${file}: macro ${name} is not defined`);
     return macros[name]!;
   });
+}
+
+/** Bytes around Electron's fuse sentinel, as in its binary: version 1, the wire length, every fuse enabled. */
+const sentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+function fakeElectron(wireLength: number): Buffer {
+  return Buffer.concat([
+    Buffer.from('\x7fELF padding'),
+    Buffer.from(sentinel),
+    Buffer.from([1, wireLength]),
+    Buffer.from('1'.repeat(wireLength)),
+    Buffer.from('more binary'),
+  ]);
+}
+function fuseWireOf(binary: Buffer): string {
+  const at = binary.indexOf(sentinel) + sentinel.length;
+  return binary.subarray(at + 2, at + 2 + binary[at + 1]!).toString();
 }
