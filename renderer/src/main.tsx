@@ -11,6 +11,7 @@ import { App } from './ui/App';
 import { MuteBar } from './ui/MuteBar';
 import { StoreContext } from './ui/context';
 import './ui/styles.css';
+import { ignorePromise } from '@common/ignore-promise';
 
 async function start() {
   const bridge = createBridge();
@@ -38,7 +39,7 @@ async function start() {
   });
   // Host media once connected, and again after every reconnect (the core re-negotiates live calls).
   let started = false;
-  const host = () => { if (started) void media.reattach().catch(() => undefined); else { started = true; void media.start().then(() => muteWatch.start()).catch(() => { started = false; }); } };
+  const host = () => { if (started) ignorePromise(media.reattach()); else { started = true; void media.start().then(() => muteWatch.start()).catch(() => { started = false; }); } };
   // The Electron shell's always-on-top mini bar shows the mute bar only and never hosts media.
   const miniBar = new URLSearchParams(location.search).get('view') === 'mini-bar';
   if (!miniBar) {

@@ -4,6 +4,7 @@ import { parseAccount, type AccountFieldErrors, type AccountForm } from '@common
 import { ContractError } from '@common/contract/errors';
 import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
+import { ignorePromise } from '@common/ignore-promise';
 
 type Field = keyof AccountForm;
 const testIds: Record<Field, string> = { server: 'account-server', user: 'account-user', authUser: 'account-auth-user', password: 'account-password', displayName: 'account-display-name' };
@@ -23,7 +24,7 @@ export function AccountScreen() {
 
   useEffect(() => {
     if (!bridgeUp) return;
-    void store.bridge.client['account.get']({}).then((a) => {
+    ignorePromise(store.bridge.client['account.get']({}).then((a) => {
       // The stored account arrives asynchronously: never overwrite what the agent already started typing.
       setForm((f) => ({
         ...f,
@@ -31,7 +32,7 @@ export function AccountScreen() {
         authUser: dirty.current.has('authUser') ? f.authUser : a.authUser, displayName: dirty.current.has('displayName') ? f.displayName : a.displayName,
       }));
       setHasPassword(a.hasPassword);
-    }).catch(() => undefined);
+    }));
   }, [bridgeUp, store]);
 
   const parsed = parseAccount(form);
@@ -98,7 +99,7 @@ export function AccountScreen() {
           <button type="submit" data-testid="account-save">{t('account.save')}</button>
           <button type="button" data-testid="account-test" onClick={() => void runTest()} disabled={test.running}>{t('account.test')}</button>
           <button type="button" data-testid="account-register" onClick={() => void store.bridge.client['phone.register']({}).catch((err: unknown) => setStatus(t(`error.${err instanceof ContractError ? err.code : 'internal'}`)))}>{t('account.register')}</button>
-          <button type="button" data-testid="account-unregister" onClick={() => void store.bridge.client['phone.unregister']({}).catch(() => undefined)}>{t('account.unregister')}</button>
+          <button type="button" data-testid="account-unregister" onClick={() => ignorePromise(store.bridge.client['phone.unregister']({}))}>{t('account.unregister')}</button>
         </div>
         <p className="status" role="status" aria-live="polite" data-testid="account-status">{status}</p>
       </form>

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { choiceOf, pickDevice, type DeviceChoice } from '../media/device-choice';
 import { useApp, useAppStore } from './context';
+import { ignorePromise } from '@common/ignore-promise';
 
 type Key = 'audio.microphone' | 'audio.speaker' | 'audio.ringer';
 type Device = Pick<MediaDeviceInfo, 'deviceId' | 'label' | 'kind'>;
@@ -14,7 +15,7 @@ function useDevices(): Device[] | undefined {
     const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
     if (!md?.enumerateDevices) return undefined;
     let live = true;
-    const list = () => void md.enumerateDevices().then((d) => { if (live) setDevices(d.map(({ deviceId, label, kind }) => ({ deviceId, label, kind }))); }).catch(() => undefined);
+    const list = () => ignorePromise(md.enumerateDevices().then((d) => { if (live) setDevices(d.map(({ deviceId, label, kind }) => ({ deviceId, label, kind }))); }));
     list();
     md.addEventListener?.('devicechange', list);
     return () => { live = false; md.removeEventListener?.('devicechange', list); };
@@ -34,7 +35,7 @@ function DevicePicker({ settingKey, kind, devices }: { settingKey: Key; kind: Me
   const value = choice ? (present ?? `${MISSING}${choice.id}`) : '';
   const save = (deviceId: string) => {
     if (deviceId.startsWith(MISSING)) return;
-    void store.bridge.client['settings.set']({ key: settingKey, value: choiceOf(ofKind, kind, deviceId) }).catch(() => undefined);
+    ignorePromise(store.bridge.client['settings.set']({ key: settingKey, value: choiceOf(ofKind, kind, deviceId) }));
   };
   const name = settingKey.slice('audio.'.length);
   return (
@@ -67,7 +68,7 @@ export function AudioDevices() {
         <DevicePicker settingKey="audio.ringer" kind="audiooutput" devices={devices} />
         <label className="ring-on-speakers">
           <input type="checkbox" data-testid="device-ring-on-speakers" checked={Boolean(ringOnSpeakers?.value)} disabled={ringOnSpeakers?.locked ?? false}
-            onChange={(e) => { void store.bridge.client['settings.set']({ key: 'audio.ringOnSpeakers', value: e.target.checked }).catch(() => undefined); }} />
+            onChange={(e) => { ignorePromise(store.bridge.client['settings.set']({ key: 'audio.ringOnSpeakers', value: e.target.checked })); }} />
           {t('devices.ringOnSpeakers')}
         </label>
         {unnamed && <p className="hint">{t('devices.namesHint')}</p>}

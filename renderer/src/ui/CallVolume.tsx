@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useAppStore } from './context';
+import { ignorePromise } from '@common/ignore-promise';
 
 /** Call volume (the headset's volume buttons move the same setting); arrow keys step it like any range input. */
 export function CallVolume() {
@@ -15,7 +16,7 @@ export function CallVolume() {
       <label htmlFor={id}>{t('call.volume')}</label>
       <input id={id} type="range" min={0} max={100} step={10} value={value} disabled={locked} data-testid="call-volume"
         aria-valuetext={t('call.volumeValue', { value })}
-        onChange={(e) => { void store.bridge.client['settings.set']({ key: 'audio.callVolume', value: Number(e.target.value) }).catch(() => undefined); }} />
+        onChange={(e) => { ignorePromise(store.bridge.client['settings.set']({ key: 'audio.callVolume', value: Number(e.target.value) })); }} />
       <output htmlFor={id} data-testid="call-volume-value">{t('call.volumeValue', { value })}</output>
       {locked && <span className="locked">{t('error.locked-setting')}</span>}
     </div>

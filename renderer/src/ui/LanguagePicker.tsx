@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useApp, useAppStore } from './context';
+import { ignorePromise } from '@common/ignore-promise';
 
 export function LanguagePicker() {
   const { t } = useTranslation();
@@ -10,7 +11,7 @@ export function LanguagePicker() {
     <label className="lang">
       {t('lang.label')}
       <select data-testid="language-select" value={String(current?.value ?? 'auto')} disabled={locked}
-        onChange={(e) => { void store.bridge.client['settings.set']({ key: 'ui.language', value: e.target.value }).catch(() => undefined); }}>
+        onChange={(e) => { ignorePromise(store.bridge.client['settings.set']({ key: 'ui.language', value: e.target.value })); }}>
         {(['auto', 'es-MX', 'es-ES', 'en'] as const).map((l) => <option key={l} value={l}>{t(`lang.${l}`)}</option>)}
       </select>
     </label>

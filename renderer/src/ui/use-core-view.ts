@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CallName, CallResult, EventName, EventPayload } from '@common/contract/contract';
 import { useApp, useAppStore } from './context';
+import { ignorePromise } from '@common/ignore-promise';
 
 /** Events whose payload is the same view a call returns (`headset` for `headset.get`, …). */
 type SameViewEvent<C extends CallName> = { [E in EventName]: EventPayload<E> extends CallResult<C> ? E : never }[EventName];
@@ -16,7 +17,7 @@ export function useCoreView<C extends CallName>(call: C, event: SameViewEvent<C>
   useEffect(() => {
     if (!bridgeUp) return;
     const ask = store.bridge.client[call] as (args: object) => Promise<CallResult<C>>;
-    void ask({}).then(setView).catch(() => undefined);
+    ignorePromise(ask({}).then(setView));
     return store.bridge.on(event, (v) => setView(v as CallResult<C>));
   }, [bridgeUp, store, call, event]);
   return view;

@@ -6,6 +6,7 @@ import {
 import { hotkeyBindings, type HotkeyAction, type HotkeyBinding, type HotkeyProblem } from '@common/hotkeys/hotkeys';
 import { useAppStore } from './context';
 import { useSetting } from './use-setting';
+import { ignorePromise } from '@common/ignore-promise';
 
 /** macOS reads CommandOrControl as Command; everything else as Control. */
 export function currentPlatform(): Platform {
@@ -49,7 +50,7 @@ export function useCallHotkeys(): void {
       if (!hit) return;
       if (isTextEntry(e.target) && !hasCommandModifier(hit.accelerator)) return;
       e.preventDefault();
-      void store.bridge.client['call.action']({ action: hit.action }).catch(() => undefined);
+      ignorePromise(store.bridge.client['call.action']({ action: hit.action }));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
