@@ -128,7 +128,7 @@ copy(path.join(runtimeDir, 'package/LICENSE'), path.join(lib, 'bin/node.LICENSE'
 // The native modules must load with that runtime (their ABI is the one of the Node that ran `npm ci`).
 const probe = spawnSync(path.join(lib, 'bin/node'), ['-e', `
   const { createRequire } = require('node:module'); const r = createRequire(${JSON.stringify(path.join(lib, 'package.json'))});
-  new (r('better-sqlite3'))(':memory:').close(); r('node-hid').devices;
+  new (r('better-sqlite3'))(':memory:').close(); r('node-hid').devices();
   try { r('@vscode/policy-watcher'); } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e; }`], { encoding: 'utf8' });
 if (probe.status !== 0) fail(`the native modules do not load with the carried Node ${nodeRuntime.version}:\n${probe.stderr}`);
 
