@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Five projects, one per kind of test. `npm test` (test/run.mjs) runs them all; integration, e2e and package each
 // start a private SIP lab (test/support/lab-setup.ts). The package project installs the Debian package on this
-// machine, so it runs last, alone (`groupOrder`). Each project inherits the root's `resolve` (`extends: true`), so
+// machine, so it runs alone: `groupOrder: 1` puts it after unit and renderer, and vitest runs the files of projects
+// without file parallelism and without a groupOrder (integration, e2e) one at a time after every ordered group. Each project inherits the root's `resolve` (`extends: true`), so
 // the `@common/*` alias comes from the `paths` of tsconfig.base.json, as in tsc, esbuild and the renderer's Vite.
 export default defineConfig({
   resolve: { tsconfigPaths: true },
