@@ -1,8 +1,8 @@
 import { app, Notification } from 'electron';
 import type { AppUpdater } from 'electron-updater';
-import { systemClock, type Clock } from '../common/clock';
-import { ignorePromise } from '../common/ignore-promise';
-import type { Settings } from '../common/settings/schema';
+import { systemClock, type Clock } from '@common/clock';
+import { ignorePromise } from '@common/ignore-promise';
+import type { Settings } from '@common/settings/schema';
 import type { Logger } from '../node/log';
 import {
   UpdateController,

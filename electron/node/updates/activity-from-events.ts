@@ -1,6 +1,6 @@
-import { isLive } from '../../common/calls/call-state';
-import type { EventPayload, EventSink } from '../../common/contract/contract';
-import { Emitter } from '../../common/emitter';
+import { isLive } from '@common/calls/call-state';
+import type { EventPayload, EventSink } from '@common/contract/contract';
+import { Emitter } from '@common/emitter';
 import type { ActivitySignal, AgentActivity } from './update-policy';
 
 /**

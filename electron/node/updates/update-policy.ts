@@ -1,6 +1,6 @@
-import type { Clock } from '../../common/clock';
-import { ignorePromise } from '../../common/ignore-promise';
-import type { Settings } from '../../common/settings/schema';
+import type { Clock } from '@common/clock';
+import { ignorePromise } from '@common/ignore-promise';
+import type { Settings } from '@common/settings/schema';
 import type { Logger } from '../log';
 
 /**

@@ -21,8 +21,8 @@ import {
   wixPolicyInclude,
   type FuseName,
 } from '../../../build/electron-builder.config';
-import { policyLocations } from '../../../electron/common/settings/policy-locations';
-import { isSettingKey, settingsSchema } from '../../../electron/common/settings/schema';
+import { policyLocations } from '@common/settings/policy-locations';
+import { isSettingKey, settingsSchema } from '@common/settings/schema';
 
 // The installers cannot be built here (no Electron binary can be downloaded on these machines), so this checks
 // the configuration where it is decided: against electron-builder's own schema, and for what IT relies on.

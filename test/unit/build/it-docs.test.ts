@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { policyKeysTable, tableEnd, tableStart, withPolicyKeysTable } from '../../../build/it-docs-gen';
-import { settingsSchema } from '../../../electron/common/settings/schema';
+import { settingsSchema } from '@common/settings/schema';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

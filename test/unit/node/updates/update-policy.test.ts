@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CallView } from '../../../electron/common/contract/calls';
-import { settingsSchema } from '../../../electron/common/settings/schema';
-import { silentLogger } from '../../../electron/node/log';
-import { ActivityFromEvents } from '../../../electron/node/updates/activity-from-events';
+import type { CallView } from '@common/contract/calls';
+import { settingsSchema } from '@common/settings/schema';
+import { silentLogger } from '../../../../electron/node/log';
+import { ActivityFromEvents } from '../../../../electron/node/updates/activity-from-events';
 import {
   decideOnDownloaded,
   feedSetup,
@@ -11,8 +11,8 @@ import {
   type FeedSetup,
   type UpdateSettings,
   type UpdaterPort,
-} from '../../../electron/node/updates/update-policy';
-import { FakeClock } from '../../support/fake-clock';
+} from '../../../../electron/node/updates/update-policy';
+import { FakeClock } from '../../../support/fake-clock';
 
 const minute = 60_000;
 const idle = { callLive: false, acwRunning: false };
