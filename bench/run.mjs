@@ -8,15 +8,29 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const all = readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(path.join(here, d.name, 'run.ts'))).map((d) => d.name);
+const all = readdirSync(here, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(path.join(here, d.name, 'run.ts')))
+  .map((d) => d.name);
 const [first, ...rest] = process.argv.slice(2);
 const chosen = first && !first.startsWith('-') ? [first] : all;
 const args = first && !first.startsWith('-') ? rest : process.argv.slice(2);
-if (chosen.some((c) => !all.includes(c))) { console.error(`unknown benchmark; have: ${all.join(', ')}`); process.exit(2); }
+if (chosen.some((c) => !all.includes(c))) {
+  console.error(`unknown benchmark; have: ${all.join(', ')}`);
+  process.exit(2);
+}
 let failed = 0;
 for (const name of chosen) {
   const out = path.join(root, '.tmp', `bench-${name}.mjs`);
-  await build({ entryPoints: [path.join(here, name, 'run.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning', sourcemap: true });
+  await build({
+    entryPoints: [path.join(here, name, 'run.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+    sourcemap: true,
+  });
   console.log(`\n== bench/${name}`);
   const r = spawnSync(process.execPath, ['--enable-source-maps', out, ...args], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) failed++;

@@ -12,8 +12,12 @@ import { labAccount } from '../../test/support/lab-env';
  * `$TV(Sn)` in its log; `performance.timeOrigin + performance.now()` in the pages).
  */
 export interface BrowserCallSample {
-  inviteToRing: number; dialToRing: number;
-  agentFirstBytes: number; agentFirstLevel: number; callerFirstBytes: number; callerFirstLevel: number;
+  inviteToRing: number;
+  dialToRing: number;
+  agentFirstBytes: number;
+  agentFirstLevel: number;
+  callerFirstBytes: number;
+  callerFirstLevel: number;
 }
 
 // Observation only: every RTCPeerConnection the page makes is kept so the bench can poll its inbound audio.
@@ -67,10 +71,16 @@ const pcCount = (p: Page) => p.evaluate(() => (window as unknown as { __pcs: unk
 
 function inviteTimes(env: LabEnv): number[] {
   const log = readFileSync(path.join(env.logs, 'kamailio.log'), 'utf8');
-  return [...log.matchAll(/diadema-invite ci=\S+ t=(\d+)\.(\d+)/g)].map((m) => Number(m[1]) * 1000 + Number(m[2]!.padEnd(6, '0')) / 1000);
+  return [...log.matchAll(/diadema-invite ci=\S+ t=(\d+)\.(\d+)/g)].map(
+    (m) => Number(m[1]) * 1000 + Number(m[2]!.padEnd(6, '0')) / 1000,
+  );
 }
 
-export async function browserCalls(env: LabEnv, calls: number, onProgress: (i: number) => void): Promise<BrowserCallSample[]> {
+export async function browserCalls(
+  env: LabEnv,
+  calls: number,
+  onProgress: (i: number) => void,
+): Promise<BrowserCallSample[]> {
   // The browser host runs the built bundle: build what is in the tree now.
   const built = spawnSync(process.execPath, [path.resolve('build', 'bundle.mjs')], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('build failed');
@@ -78,9 +88,21 @@ export async function browserCalls(env: LabEnv, calls: number, onProgress: (i: n
   const agents: E2eAgent[] = [];
   const samples: BrowserCallSample[] = [];
   try {
-    const agent = await startE2eAgent({ server: env.ws, account: labAccount(env, 3), settings: noAcw, toneHz: 440, initScript: keepPeerConnections });
+    const agent = await startE2eAgent({
+      server: env.ws,
+      account: labAccount(env, 3),
+      settings: noAcw,
+      toneHz: 440,
+      initScript: keepPeerConnections,
+    });
     agents.push(agent);
-    const caller = await startE2eAgent({ server: env.ws, account: labAccount(env, 4), settings: noAcw, toneHz: 660, initScript: keepPeerConnections });
+    const caller = await startE2eAgent({
+      server: env.ws,
+      account: labAccount(env, 4),
+      settings: noAcw,
+      toneHz: 660,
+      initScript: keepPeerConnections,
+    });
     agents.push(caller);
     await watchRinging(agent.page);
     for (let i = 0; i < calls; i++) {
@@ -94,10 +116,15 @@ export async function browserCalls(env: LabEnv, calls: number, onProgress: (i: n
         input.form!.requestSubmit();
         return t;
       }, labAccount(env, 3).user);
-      await waitFor(async () => (await agent.page.evaluate(() => (window as unknown as { __ring: number[] }).__ring.length)) > i, 10_000, 'ringing');
-      const ringAt = (await agent.page.evaluate(() => (window as unknown as { __ring: number[] }).__ring.at(-1)!));
+      await waitFor(
+        async () => (await agent.page.evaluate(() => (window as unknown as { __ring: number[] }).__ring.length)) > i,
+        10_000,
+        'ringing',
+      );
+      const ringAt = await agent.page.evaluate(() => (window as unknown as { __ring: number[] }).__ring.at(-1)!);
       const invites = inviteTimes(env);
-      if (invites.length !== invitesBefore + 1) throw new Error(`expected one new INVITE in Kamailio's log, saw ${invites.length - invitesBefore}`);
+      if (invites.length !== invitesBefore + 1)
+        throw new Error(`expected one new INVITE in Kamailio's log, saw ${invites.length - invitesBefore}`);
       const agentAudio = firstAudio(agent.page, agentFrom);
       const callerAudio = firstAudio(caller.page, callerFrom);
       const answerAt = await agent.page.evaluate(() => {
@@ -106,14 +133,22 @@ export async function browserCalls(env: LabEnv, calls: number, onProgress: (i: n
         return t;
       });
       const [a, c] = await Promise.all([agentAudio, callerAudio]);
-      if (!a.bytesAt || !a.levelAt || !c.bytesAt || !c.levelAt) throw new Error(`call ${i + 1}: no audio (${JSON.stringify({ a, c })})`);
+      if (!a.bytesAt || !a.levelAt || !c.bytesAt || !c.levelAt)
+        throw new Error(`call ${i + 1}: no audio (${JSON.stringify({ a, c })})`);
       samples.push({
-        inviteToRing: ringAt - invites.at(-1)!, dialToRing: ringAt - dialAt,
-        agentFirstBytes: a.bytesAt - answerAt, agentFirstLevel: a.levelAt - answerAt,
-        callerFirstBytes: c.bytesAt - answerAt, callerFirstLevel: c.levelAt - answerAt,
+        inviteToRing: ringAt - invites.at(-1)!,
+        dialToRing: ringAt - dialAt,
+        agentFirstBytes: a.bytesAt - answerAt,
+        agentFirstLevel: a.levelAt - answerAt,
+        callerFirstBytes: c.bytesAt - answerAt,
+        callerFirstLevel: c.levelAt - answerAt,
       });
       await clickTestId(caller.page, 'call-hangup');
-      await waitFor(async () => /ended|none/.test(await callState(agent.page)) && /ended|none/.test(await callState(caller.page)), 10_000, 'hang-up');
+      await waitFor(
+        async () => /ended|none/.test(await callState(agent.page)) && /ended|none/.test(await callState(caller.page)),
+        10_000,
+        'hang-up',
+      );
       onProgress(i + 1);
     }
   } finally {

@@ -28,10 +28,30 @@ const browser = !args.includes('--no-browser');
 
 if (browser && !process.env.DIADEMA_IN_NETNS && process.platform === 'linux' && !process.env.DIADEMA_NO_NETNS) {
   const asRoot = process.getuid?.() === 0;
-  const r = spawnSync('unshare', [asRoot ? '-n' : '-rn', '--', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, ...process.execArgv, process.argv[1]!, ...args], {
-    stdio: 'inherit', env: { ...process.env, DIADEMA_IN_NETNS: '1', DIADEMA_ROOT: process.env.DIADEMA_ROOT ?? process.cwd() },
-  });
-  if (r.error || r.status === null) { console.error(`bench/call-setup: no private network namespace (${r.error?.message ?? r.signal}); run with --no-browser or DIADEMA_NO_NETNS=1`); process.exit(1); }
+  const r = spawnSync(
+    'unshare',
+    [
+      asRoot ? '-n' : '-rn',
+      '--',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$0" "$@"',
+      process.execPath,
+      ...process.execArgv,
+      process.argv[1]!,
+      ...args,
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, DIADEMA_IN_NETNS: '1', DIADEMA_ROOT: process.env.DIADEMA_ROOT ?? process.cwd() },
+    },
+  );
+  if (r.error || r.status === null) {
+    console.error(
+      `bench/call-setup: no private network namespace (${r.error?.message ?? r.signal}); run with --no-browser or DIADEMA_NO_NETNS=1`,
+    );
+    process.exit(1);
+  }
   process.exit(r.status);
 }
 
@@ -40,9 +60,13 @@ const lab = (await startLab({ dir, media: browser })) as { env: LabEnv; stop(): 
 try {
   await signallingOnly(lab.env);
   if (browser) {
-    const samples = await browserCalls(lab.env, calls, (i) => { if (i % 10 === 0) console.log(`  … ${i} calls in Chromium`); });
+    const samples = await browserCalls(lab.env, calls, (i) => {
+      if (i % 10 === 0) console.log(`  … ${i} calls in Chromium`);
+    });
     const col = (k: keyof (typeof samples)[number]) => summarise(samples.map((s) => s[k]));
-    console.log(`\nas agents see it: two agents in Chromium, WebRTC through Kamailio, ${samples.length} calls (ms; audio polled every 5 ms)`);
+    console.log(
+      `\nas agents see it: two agents in Chromium, WebRTC through Kamailio, ${samples.length} calls (ms; audio polled every 5 ms)`,
+    );
     console.log(formatRow('INVITE at Kamailio → ringing shown', col('inviteToRing'), 'ms'));
     console.log(formatRow('caller dials → ringing shown', col('dialToRing'), 'ms'));
     console.log(formatRow('answer → agent hears: first bytes', col('agentFirstBytes'), 'ms'));
@@ -68,12 +92,19 @@ async function signallingOnly(env: LabEnv): Promise<void> {
       const ringing = new Promise<{ at: number; id: string }>((resolve) => {
         const off = agent.core.calls.onChange((snap) => {
           const c = snap.calls.find((x) => x.state === 'ringing');
-          if (c) { off(); resolve({ at: performance.now(), id: c.id }); }
+          if (c) {
+            off();
+            resolve({ at: performance.now(), id: c.id });
+          }
         });
       });
       const t0 = performance.now();
       const inviter = far.call(a.uri, ['X-Account-Id: 1234']);
-      const established = new Promise<number>((resolve) => inviter.stateChange.addListener((st) => { if (st === SessionState.Established) resolve(performance.now()); }));
+      const established = new Promise<number>((resolve) =>
+        inviter.stateChange.addListener((st) => {
+          if (st === SessionState.Established) resolve(performance.now());
+        }),
+      );
       const { at: t1, id } = await ringing;
       await agent.core.handlers['call.answer']({ callId: id });
       const t2 = await established;
@@ -82,7 +113,9 @@ async function signallingOnly(env: LabEnv): Promise<void> {
       await inviter.bye();
       await until(() => agent.core.calls.snapshot().calls.every((c) => c.state === 'ended'), 5000, 'ended');
     }
-    console.log(`signalling only: core with fake media, SIP.js far end, through Kamailio on loopback, ${calls} calls (ms)`);
+    console.log(
+      `signalling only: core with fake media, SIP.js far end, through Kamailio on loopback, ${calls} calls (ms)`,
+    );
     console.log(formatRow('INVITE sent → ringing in core', summarise(offer), 'ms'));
     console.log(formatRow('answer → dialog established', summarise(answer), 'ms'));
   } finally {

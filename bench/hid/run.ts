@@ -11,7 +11,9 @@ import { formatRow, summarise } from '../support/stats';
  * mute pulse, release, hook up, plus one unknown-ID and one short report per cycle.
  */
 const rounds = process.argv.includes('--quick') ? 2_000 : 20_000;
-const devices = JSON.parse(readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'hid', 'headset-descriptors.json'), 'utf8')) as Array<{ product: string; descriptorHex: string }>;
+const devices = JSON.parse(
+  readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'hid', 'headset-descriptors.json'), 'utf8'),
+) as Array<{ product: string; descriptorHex: string }>;
 
 function reportsFor(m: TelephonyModel): Uint8Array[] {
   const make = (bits: Array<{ reportId: number; bitOffset: number } | undefined>) => {
@@ -21,8 +23,16 @@ function reportsFor(m: TelephonyModel): Uint8Array[] {
     for (const b of bits) if (b && b.reportId === id) payload[b.bitOffset >> 3]! |= 1 << (b.bitOffset & 7);
     return m.usesReportIds ? Uint8Array.from([id, ...payload]) : payload;
   };
-  const hook = m.inputs.hookSwitch, mute = m.inputs.phoneMute;
-  return [make([hook]), make([hook, mute]), make([hook]), make([]), Uint8Array.from([0x7e, 0, 0]), Uint8Array.from([m.inputs.hookSwitch?.reportId ?? 0])];
+  const hook = m.inputs.hookSwitch,
+    mute = m.inputs.phoneMute;
+  return [
+    make([hook]),
+    make([hook, mute]),
+    make([hook]),
+    make([]),
+    Uint8Array.from([0x7e, 0, 0]),
+    Uint8Array.from([m.inputs.hookSwitch?.reportId ?? 0]),
+  ];
 }
 
 console.log(`HID decode + dispatch per report (µs), ${rounds} cycles per device`);
@@ -32,7 +42,16 @@ for (const d of devices) {
   if (!m.channel || !m.inputs.hookSwitch) continue;
   let phase: 'ringing' | 'active' = 'ringing';
   const c = new HeadsetController(m, async () => undefined, {
-    answer: () => { phase = 'active'; }, hangUp: () => { phase = 'ringing'; }, reject: () => undefined, hold: () => undefined, setMute: () => undefined, changeVolume: () => undefined,
+    answer: () => {
+      phase = 'active';
+    },
+    hangUp: () => {
+      phase = 'ringing';
+    },
+    reject: () => undefined,
+    hold: () => undefined,
+    setMute: () => undefined,
+    changeVolume: () => undefined,
   });
   const reports = reportsFor(m);
   const samples: number[] = [];

@@ -18,7 +18,9 @@ import { formatRow, percentile, summarise } from '../support/stats';
  *   --fts-file PATH: keep the generated database there and reuse it next time (generation takes minutes at 1 000 000)
  */
 const arg = (name: string, full: number, quick: number) => {
-  const v = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (process.argv.indexOf(`--${name}`) > 0 ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+  const v =
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ??
+    (process.argv.indexOf(`--${name}`) > 0 ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
   return Number(v ?? (process.argv.includes('--quick') ? quick : full));
 };
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1];
@@ -28,45 +30,112 @@ const nSaves = arg('saves', 2_000, 300);
 const nKills = arg('kills', 1_000, 20);
 const ftsFile = process.argv.find((a) => a.startsWith('--fts-file='))?.split('=')[1];
 
-const built = await bundleEntries({ 'store-worker': 'electron/node/store/store-worker.ts', 'notes-typist': 'test/support/notes-typist.ts' });
+const built = await bundleEntries({
+  'store-worker': 'electron/node/store/store-worker.ts',
+  'notes-typist': 'test/support/notes-typist.ts',
+});
 const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-notes-'));
 const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
 
 // A Spanish-looking vocabulary with accents, ñ and a few emoji; 3 000 words so a word is in ~1 % of the notes.
 let seed = 42;
-const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
-const syll = ['ca', 'lle', 'ño', 'ción', 'ta', 'ri', 'fa', 'pé', 'rez', 'mó', 'vil', 'fac', 'tu', 'ra', 'co', 'bro', 'lí', 'nea', 'ser', 'vi', 'cio', 'ba', 'ja', 'al', 'ta'];
-const vocab = Array.from({ length: 3_000 }, (_, i) => (i % 500 === 7 ? '😀' : '') + Array.from({ length: 2 + (i % 3) }, () => syll[Math.floor(rnd() * syll.length)]).join('') + (i % 97));
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+};
+const syll = [
+  'ca',
+  'lle',
+  'ño',
+  'ción',
+  'ta',
+  'ri',
+  'fa',
+  'pé',
+  'rez',
+  'mó',
+  'vil',
+  'fac',
+  'tu',
+  'ra',
+  'co',
+  'bro',
+  'lí',
+  'nea',
+  'ser',
+  'vi',
+  'cio',
+  'ba',
+  'ja',
+  'al',
+  'ta',
+];
+const vocab = Array.from(
+  { length: 3_000 },
+  (_, i) =>
+    (i % 500 === 7 ? '😀' : '') +
+    Array.from({ length: 2 + (i % 3) }, () => syll[Math.floor(rnd() * syll.length)]).join('') +
+    (i % 97),
+);
 const word = () => vocab[Math.floor(rnd() * vocab.length)]!;
 const sentence = (n: number) => Array.from({ length: n }, word).join(' ');
 
 if (want('autosave')) {
-  console.log(`\nautosave: ${nSaves} saves of a growing draft (300 ms debounce cadence compressed), quality samples for 4 calls every 20 ms`);
-  const notes = new NotesService({ file: path.join(dir, 'autosave.sqlite'), workerUrl: built.urls['store-worker'], log: silentLogger, settings: () => ({ requiredFields: [], editWindowMin: 30, syncUrl: '' }) });
+  console.log(
+    `\nautosave: ${nSaves} saves of a growing draft (300 ms debounce cadence compressed), quality samples for 4 calls every 20 ms`,
+  );
+  const notes = new NotesService({
+    file: path.join(dir, 'autosave.sqlite'),
+    workerUrl: built.urls['store-worker'],
+    log: silentLogger,
+    settings: () => ({ requiredFields: [], editWindowMin: 30, syncUrl: '' }),
+  });
   await notes.start();
-  const live = ['q1', 'q2', 'q3', 'q4'].map((id) => { const c = callEvents(id); notes.onCallEvent(c.ring()); notes.onCallEvent(c.answer(Date.now())); return c; });
-  const c = callEvents('typed'); notes.onCallEvent(c.ring()); notes.onCallEvent(c.answer(Date.now()));
+  const live = ['q1', 'q2', 'q3', 'q4'].map((id) => {
+    const c = callEvents(id);
+    notes.onCallEvent(c.ring());
+    notes.onCallEvent(c.answer(Date.now()));
+    return c;
+  });
+  const c = callEvents('typed');
+  notes.onCallEvent(c.ring());
+  notes.onCallEvent(c.answer(Date.now()));
   // The main loop keeps serving: quality samples and a 1 ms ticker that measures its own lateness.
-  const quality = setInterval(() => { for (const q of live) notes.onCallEvent(q.quality(Date.now(), 4.1)); }, 20);
-  const lag = monitorEventLoopDelay({ resolution: 1 }); lag.enable();
+  const quality = setInterval(() => {
+    for (const q of live) notes.onCallEvent(q.quality(Date.now(), 4.1));
+  }, 20);
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   const tickLate: number[] = [];
   let last = performance.now();
-  const ticker = setInterval(() => { const now = performance.now(); tickLate.push(Math.max(0, now - last - 1)); last = now; }, 1);
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    tickLate.push(Math.max(0, now - last - 1));
+    last = now;
+  }, 1);
   const lat: number[] = [];
   let text = '';
   for (let i = 0; i < nSaves; i++) {
     text += `${word()} `;
     if (text.length > 4000) text = text.slice(-1000);
     const t = process.hrtime.bigint();
-    const r = await notes.save({ callId: 'typed', fields: { identifica: 'Sra. Núñez', ayuda: text.slice(0, 200) }, text });
+    const r = await notes.save({
+      callId: 'typed',
+      fields: { identifica: 'Sra. Núñez', ayuda: text.slice(0, 200) },
+      text,
+    });
     lat.push(ms(t));
     if (!r.durable) throw new Error('a save was not durable');
     await new Promise((r2) => setTimeout(r2, 2));
   }
-  clearInterval(quality); clearInterval(ticker); lag.disable();
+  clearInterval(quality);
+  clearInterval(ticker);
+  lag.disable();
   console.log(formatRow('autosave round trip (synchronous=FULL)', summarise(lat), 'ms'));
   console.log(formatRow('event-loop tick lateness during saves', summarise(tickLate), 'ms', 3));
-  console.log(`event-loop delay histogram: p50 ${(lag.percentile(50) / 1e6).toFixed(3)} ms  p99 ${(lag.percentile(99) / 1e6).toFixed(3)} ms  max ${(lag.max / 1e6).toFixed(3)} ms`);
+  console.log(
+    `event-loop delay histogram: p50 ${(lag.percentile(50) / 1e6).toFixed(3)} ms  p99 ${(lag.percentile(99) / 1e6).toFixed(3)} ms  max ${(lag.max / 1e6).toFixed(3)} ms`,
+  );
   await notes.stop();
 }
 
@@ -77,15 +146,36 @@ if (want('fts')) {
     console.log(`\nFTS: generating ${nNotes.toLocaleString('en')} calls with notes in one transaction`);
     const store = openStore(file, { synchronous: 'NORMAL' });
     const t0 = process.hrtime.bigint();
-    const insCall = store.db.prepare("INSERT INTO calls (id, direction, remote_name, remote_number, ring_at, answer_at, end_at, hold_ms, acw_ms, disposition) VALUES (?, 'inbound', ?, ?, ?, ?, ?, ?, ?, 'resolved')");
-    const insNote = store.db.prepare("INSERT INTO notes (call_id, status, template_id, fields, fields_text, text, disposition, created_at, updated_at, finished_at) VALUES (?, 'final', 'ida', ?, ?, ?, 'resolved', ?, ?, ?)");
+    const insCall = store.db.prepare(
+      "INSERT INTO calls (id, direction, remote_name, remote_number, ring_at, answer_at, end_at, hold_ms, acw_ms, disposition) VALUES (?, 'inbound', ?, ?, ?, ?, ?, ?, ?, 'resolved')",
+    );
+    const insNote = store.db.prepare(
+      "INSERT INTO notes (call_id, status, template_id, fields, fields_text, text, disposition, created_at, updated_at, finished_at) VALUES (?, 'final', 'ida', ?, ?, ?, 'resolved', ?, ?, ?)",
+    );
     store.db.transaction(() => {
       for (let i = 0; i < nNotes; i++) {
         const at = start + i * 30_000;
         const id = `g${i}`;
-        insCall.run(id, `Cliente ${i % 5000}`, `+52155${String(i).padStart(8, '0')}`, at, at + 5000, at + 200_000, i % 7 === 0 ? 15_000 : 0, 30_000);
+        insCall.run(
+          id,
+          `Cliente ${i % 5000}`,
+          `+52155${String(i).padStart(8, '0')}`,
+          at,
+          at + 5000,
+          at + 200_000,
+          i % 7 === 0 ? 15_000 : 0,
+          30_000,
+        );
         const f = { identifica: `${word()} ${word()}`, discúlpate: sentence(4), ayuda: sentence(6) };
-        insNote.run(id, JSON.stringify(f), Object.values(f).join('\n'), sentence(15 + Math.floor(rnd() * 30)), at + 210_000, at + 210_000, at + 210_000);
+        insNote.run(
+          id,
+          JSON.stringify(f),
+          Object.values(f).join('\n'),
+          sentence(15 + Math.floor(rnd() * 30)),
+          at + 210_000,
+          at + 210_000,
+          at + 210_000,
+        );
       }
     })();
     store.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -94,15 +184,19 @@ if (want('fts')) {
     console.log(`generated in ${genS.toFixed(1)} s`);
   }
   const bytes = statSync(file).size;
-  console.log(`file ${(bytes / 1e6).toFixed(1)} MB; ${(bytes / nNotes * 100_000 / 1e6).toFixed(1)} MB per 100 000 notes (calls + notes + FTS)`);
+  console.log(
+    `file ${(bytes / 1e6).toFixed(1)} MB; ${(((bytes / nNotes) * 100_000) / 1e6).toFixed(1)} MB per 100 000 notes (calls + notes + FTS)`,
+  );
   const client = await StoreClient.open({ file, workerUrl: built.urls['store-worker'] });
   const run = async (label: string, make: () => string, n: number, range: { from?: number; to?: number } = {}) => {
-    const lat: number[] = []; let hits = 0;
+    const lat: number[] = [];
+    let hits = 0;
     for (let i = 0; i < n; i++) {
       const q = make();
       const t = process.hrtime.bigint();
       const r = await client.call('history', { query: q, limit: 50, offset: 0, ...range });
-      lat.push(ms(t)); hits += r.total;
+      lat.push(ms(t));
+      hits += r.total;
     }
     console.log(`${formatRow(label, summarise(lat), 'ms')}  (avg ${Math.round(hits / n)} matches)`);
   };
@@ -112,7 +206,11 @@ if (want('fts')) {
   const end = start + nNotes * 30_000;
   await run('search: one word, last 30 days', () => word(), 200, { from: end - 30 * 86_400_000, to: end });
   const pageLat: number[] = [];
-  for (let i = 0; i < 200; i++) { const t = process.hrtime.bigint(); await client.call('history', { from: start + Math.floor(rnd() * nNotes) * 30_000, limit: 50, offset: 0 }); pageLat.push(ms(t)); }
+  for (let i = 0; i < 200; i++) {
+    const t = process.hrtime.bigint();
+    await client.call('history', { from: start + Math.floor(rnd() * nNotes) * 30_000, limit: 50, offset: 0 });
+    pageLat.push(ms(t));
+  }
   console.log(formatRow('history page by time (50 rows)', summarise(pageLat), 'ms'));
   await client.close();
   const t1 = process.hrtime.bigint();
@@ -121,24 +219,40 @@ if (want('fts')) {
 }
 
 if (want('kill')) {
-  console.log(`\nkill-loop: ${nKills} SIGKILLs of a child typing a draft (one keystroke / 10 ms, save ≤ 300 ms after the first unsaved keystroke)`);
+  console.log(
+    `\nkill-loop: ${nKills} SIGKILLs of a child typing a draft (one keystroke / 10 ms, save ≤ 300 ms after the first unsaved keystroke)`,
+  );
   const file = path.join(dir, 'kill.sqlite');
   const lostKeys: number[] = [];
-  let notPrefix = 0, lostConfirmed = 0, torn = 0, failed = 0;
+  let notPrefix = 0,
+    lostConfirmed = 0,
+    torn = 0,
+    failed = 0;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < nKills; i++) {
     try {
-      const r = await killTypistOnce({ typist: built.urls['notes-typist'], worker: built.urls['store-worker'], file, callId: `k${i}`, typeMs: 20 + Math.floor(rnd() * 600) });
+      const r = await killTypistOnce({
+        typist: built.urls['notes-typist'],
+        worker: built.urls['store-worker'],
+        file,
+        callId: `k${i}`,
+        typeMs: 20 + Math.floor(rnd() * 600),
+      });
       lostKeys.push(r.lost);
       if (!r.recoveredIsPrefix) notPrefix++;
       if (r.recovered < r.lastSaved) lostConfirmed++;
       if (!r.savings.includes(r.recovered)) torn++;
-    } catch (e) { failed++; console.log(`kill ${i}: ${String(e)}`); }
+    } catch (e) {
+      failed++;
+      console.log(`kill ${i}: ${String(e)}`);
+    }
     if ((i + 1) % 100 === 0) console.log(`  ${i + 1} kills …`);
   }
   console.log(formatRow('keystrokes lost per kill', summarise(lostKeys), 'keys', 0));
   console.log(formatRow('typing lost per kill (10 ms/key)', summarise(lostKeys.map((k) => k * 10)), 'ms', 0));
-  console.log(`kills ${nKills} in ${(ms(t0) / 1000).toFixed(0)} s: reopen failed ${failed}, draft not a prefix of what was typed ${notPrefix}, confirmed-durable text lost ${lostConfirmed}, torn (not one whole save) ${torn}, p99 lost ${percentile(lostKeys, 99)} keys`);
+  console.log(
+    `kills ${nKills} in ${(ms(t0) / 1000).toFixed(0)} s: reopen failed ${failed}, draft not a prefix of what was typed ${notPrefix}, confirmed-durable text lost ${lostConfirmed}, torn (not one whole save) ${torn}, p99 lost ${percentile(lostKeys, 99)} keys`,
+  );
 }
 
 built.dispose();

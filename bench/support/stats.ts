@@ -8,14 +8,25 @@ export function percentile(samples: readonly number[], p: number): number {
   return rankOf(Float64Array.from(samples).sort() as unknown as number[], p);
 }
 
-export interface Summary { n: number; median: number; p95: number; p99: number; min: number; max: number }
+export interface Summary {
+  n: number;
+  median: number;
+  p95: number;
+  p99: number;
+  min: number;
+  max: number;
+}
 /** One sort for every figure; works for millions of samples (no spreading into Math.min/max). */
 export function summarise(samples: readonly number[]): Summary {
   if (samples.length === 0) return { n: 0, median: NaN, p95: NaN, p99: NaN, min: NaN, max: NaN };
   const sorted = Float64Array.from(samples).sort() as unknown as number[];
   return {
-    n: samples.length, median: rankOf(sorted, 50), p95: rankOf(sorted, 95), p99: rankOf(sorted, 99),
-    min: sorted[0]!, max: sorted[sorted.length - 1]!,
+    n: samples.length,
+    median: rankOf(sorted, 50),
+    p95: rankOf(sorted, 95),
+    p99: rankOf(sorted, 99),
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
   };
 }
 

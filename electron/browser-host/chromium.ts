@@ -4,10 +4,21 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** Flags that keep Debian's Chromium quiet on a closed network and let WebRTC use loopback. */
-export function chromiumArgs(o: { url: string; headless: boolean; userDataDir: string; fakeMedia?: { audioFile?: string } }): string[] {
+export function chromiumArgs(o: {
+  url: string;
+  headless: boolean;
+  userDataDir: string;
+  fakeMedia?: { audioFile?: string };
+}): string[] {
   const args = [
-    `--user-data-dir=${o.userDataDir}`, '--no-first-run', '--no-default-browser-check', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', '--allow-loopback-in-peer-connection',
+    `--user-data-dir=${o.userDataDir}`,
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--allow-loopback-in-peer-connection',
     '--autoplay-policy=no-user-gesture-required',
   ];
   if (o.headless) args.push('--headless', '--disable-gpu');
@@ -20,9 +31,14 @@ export function chromiumArgs(o: { url: string; headless: boolean; userDataDir: s
   return args;
 }
 
-export function launchChromium(o: { executable: string; url: string; headless: boolean }): { child: ChildProcess; dispose(): void } {
+export function launchChromium(o: { executable: string; url: string; headless: boolean }): {
+  child: ChildProcess;
+  dispose(): void;
+} {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-chromium-'));
-  const child = spawn(o.executable, chromiumArgs({ url: o.url, headless: o.headless, userDataDir }), { stdio: 'ignore' });
+  const child = spawn(o.executable, chromiumArgs({ url: o.url, headless: o.headless, userDataDir }), {
+    stdio: 'ignore',
+  });
   return {
     child,
     dispose() {

@@ -18,65 +18,109 @@ const usage = `usage: npm run start:browser -- [--headless] [--settings FILE] [-
                    an "account.password" entry goes to the secrets file, never to settings.json
   --no-open        do not start Chromium; print the page URL (with its launch token) on stdout instead`;
 
-interface Args { headless: boolean; settings?: string; dataDir: string; port: number; open: boolean; chromium: string }
+interface Args {
+  headless: boolean;
+  settings?: string;
+  dataDir: string;
+  port: number;
+  open: boolean;
+  chromium: string;
+}
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {
-    headless: false, open: true, port: 0, chromium: process.env.DIADEMA_CHROMIUM ?? '/usr/bin/chromium',
-    dataDir: process.env.DIADEMA_DATA_DIR ?? path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'diadema-browser'),
+    headless: false,
+    open: true,
+    port: 0,
+    chromium: process.env.DIADEMA_CHROMIUM ?? '/usr/bin/chromium',
+    dataDir:
+      process.env.DIADEMA_DATA_DIR ??
+      path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'diadema-browser'),
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
-    const next = () => { const v = argv[++i]; if (v === undefined) throw new Error(`${k} needs a value`); return v; };
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${k} needs a value`);
+      return v;
+    };
     if (k === '--headless') a.headless = true;
     else if (k === '--no-open') a.open = false;
     else if (k === '--settings') a.settings = next();
     else if (k === '--data-dir') a.dataDir = next();
     else if (k === '--port') a.port = Number(next());
     else if (k === '--chromium') a.chromium = next();
-    else if (k === '--help' || k === '-h') { console.log(usage); process.exit(0); }
-    else throw new Error(`unknown option ${k}`);
+    else if (k === '--help' || k === '-h') {
+      console.log(usage);
+      process.exit(0);
+    } else throw new Error(`unknown option ${k}`);
   }
   return a;
 }
 
 async function main() {
   let args: Args;
-  try { args = parseArgs(process.argv.slice(2)); } catch (e) { console.error(`${(e as Error).message}\n${usage}`); process.exit(2); }
-  const log = createLogger((line) => process.stderr.write(`${line}\n`), process.env.DIADEMA_LOG === 'debug' ? 'debug' : 'info', 'browser-host');
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  const log = createLogger(
+    (line) => process.stderr.write(`${line}\n`),
+    process.env.DIADEMA_LOG === 'debug' ? 'debug' : 'info',
+    'browser-host',
+  );
   await fs.mkdir(args.dataDir, { recursive: true, mode: 0o700 });
   const secrets = new FileSecrets(path.join(args.dataDir, 'secrets.json'));
   // Headsets through node-hid; a machine where the native module cannot load simply has no headset support.
   const hid = await loadNodeHid();
   const core = createCore({
     ...(hid ? { hid } : {}),
-    shell: 'browser', version: process.env.npm_package_version ?? '0.1.0', dataDir: args.dataDir, secrets, log,
+    shell: 'browser',
+    version: process.env.npm_package_version ?? '0.1.0',
+    dataDir: args.dataDir,
+    secrets,
+    log,
     policy: platformPolicySource({ overrideFile: process.env.DIADEMA_POLICY_FILE }),
     profile: jsonFileLayer('profile', path.join(args.dataDir, 'profile.json'), { quarantineDamaged: true }),
   });
   await core.shell.settings.load();
   if (args.settings) {
     let seeded: Record<string, unknown>;
-    try { seeded = JSON.parse(await fs.readFile(args.settings, 'utf8')) as Record<string, unknown>; } catch (e) {
-      console.error(`cannot read --settings ${args.settings}: ${(e as Error).message}`); process.exit(2);
+    try {
+      seeded = JSON.parse(await fs.readFile(args.settings, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      console.error(`cannot read --settings ${args.settings}: ${(e as Error).message}`);
+      process.exit(2);
     }
     const { ['account.password']: password, ...rest } = seeded;
     const unknown = Object.keys(rest).filter((k) => !isSettingKey(k));
-    if (unknown.length) { console.error(`--settings: unknown keys ${unknown.join(', ')}`); process.exit(2); }
+    if (unknown.length) {
+      console.error(`--settings: unknown keys ${unknown.join(', ')}`);
+      process.exit(2);
+    }
     await core.shell.settings.set(rest);
     if (typeof password === 'string' && password) await secrets.set(sipPasswordSecret, password);
   }
   await core.start();
 
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const rendererDir = [path.resolve(here, '../renderer'), path.resolve(here, '../../dist/renderer')].find((d) => existsSync(path.join(d, 'index.html')));
-  if (!rendererDir) { console.error('the renderer is not built: run `npm run build` first'); process.exit(1); }
+  const rendererDir = [path.resolve(here, '../renderer'), path.resolve(here, '../../dist/renderer')].find((d) =>
+    existsSync(path.join(d, 'index.html')),
+  );
+  if (!rendererDir) {
+    console.error('the renderer is not built: run `npm run build` first');
+    process.exit(1);
+  }
   const host = await startBrowserHost({ core, rendererDir, log, port: args.port });
   log.info(`serving ${host.origin}`);
   let chromium: ReturnType<typeof launchChromium> | undefined;
   if (args.open) {
     chromium = launchChromium({ executable: args.chromium, url: host.url, headless: args.headless });
-    chromium.child.on('exit', () => { if (!args.headless) void shutdown(); });
+    chromium.child.on('exit', () => {
+      if (!args.headless) void shutdown();
+    });
   } else {
     process.stdout.write(`DIADEMA_URL=${host.url}\n`);
   }

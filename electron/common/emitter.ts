@@ -14,18 +14,28 @@ export class Emitter<T> {
     // Each subscription is its own entry, so one function subscribed twice is called twice and unsubscribed singly.
     const entry = { fn };
     this.listeners.add(entry);
-    return () => { this.listeners.delete(entry); };
+    return () => {
+      this.listeners.delete(entry);
+    };
   };
 
   emit(value: T): void {
     let failure: { err: unknown } | undefined;
     for (const entry of [...this.listeners]) {
-      try { entry.fn(value); } catch (err) { failure ??= { err }; }
+      try {
+        entry.fn(value);
+      } catch (err) {
+        failure ??= { err };
+      }
     }
     if (failure) throw failure.err;
   }
 
-  get size(): number { return this.listeners.size; }
+  get size(): number {
+    return this.listeners.size;
+  }
 
-  clear(): void { this.listeners.clear(); }
+  clear(): void {
+    this.listeners.clear();
+  }
 }

@@ -4,5 +4,7 @@
  * unhandled rejection. The lint rule `no-floating-promises` accepts `void` only; use this to say *why* it is fine.
  */
 export function ignorePromise(p: Promise<unknown> | undefined, onError?: (err: unknown) => void): void {
-  void p?.then(undefined, (err: unknown) => { onError?.(err); });
+  void p?.then(undefined, (err: unknown) => {
+    onError?.(err);
+  });
 }

@@ -34,7 +34,9 @@ export function createLogger(write: (line: string) => void, minLevel: LogLevel =
   const emit = (level: LogLevel) => (msg: string, data?: Record<string, unknown>) => {
     if (order[level] < order[minLevel]) return;
     const safe = redactData(data);
-    write(`${new Date().toISOString()} ${level.padEnd(5)} [${scope}] ${redact(msg)}${safe ? ` ${JSON.stringify(safe)}` : ''}`);
+    write(
+      `${new Date().toISOString()} ${level.padEnd(5)} [${scope}] ${redact(msg)}${safe ? ` ${JSON.stringify(safe)}` : ''}`,
+    );
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -7,14 +7,25 @@ import type { PreloadApi } from '@common/contract/preload-api';
 const api: Record<string, unknown> = {};
 for (const name of callNames) {
   api[name] = async (args: unknown) => {
-    const outcome = (await ipcRenderer.invoke(name, args)) as { ok: boolean; value?: unknown; error?: { code: string; params?: Record<string, string> } };
+    const outcome = (await ipcRenderer.invoke(name, args)) as {
+      ok: boolean;
+      value?: unknown;
+      error?: { code: string; params?: Record<string, string> };
+    };
     if (outcome.ok) return outcome.value;
-    throw new ContractError((outcome.error?.code ?? 'internal') as ConstructorParameters<typeof ContractError>[0], outcome.error?.params);
+    throw new ContractError(
+      (outcome.error?.code ?? 'internal') as ConstructorParameters<typeof ContractError>[0],
+      outcome.error?.params,
+    );
   };
 }
 api.on = (name: EventName, listener: (payload: unknown) => void) => {
-  const handler = (_e: IpcRendererEvent, eventName: string, payload: unknown) => { if (eventName === name) listener(payload); };
+  const handler = (_e: IpcRendererEvent, eventName: string, payload: unknown) => {
+    if (eventName === name) listener(payload);
+  };
   ipcRenderer.on('diadema:event', handler);
-  return () => { ipcRenderer.removeListener('diadema:event', handler); };
+  return () => {
+    ipcRenderer.removeListener('diadema:event', handler);
+  };
 };
 contextBridge.exposeInMainWorld('diadema', api as unknown as PreloadApi);

@@ -16,7 +16,11 @@ import { ignorePromise } from '@common/ignore-promise';
 async function start() {
   const bridge = createBridge();
   const store = createAppStore(bridge);
-  const languageOf = () => resolveLanguage(store.getState().settings?.settings['ui.language']?.value as string | undefined, navigator.language);
+  const languageOf = () =>
+    resolveLanguage(
+      store.getState().settings?.settings['ui.language']?.value as string | undefined,
+      navigator.language,
+    );
   const i18n = await createI18n(languageOf());
   const applyLanguage = () => {
     const lng = languageOf();
@@ -28,22 +32,52 @@ async function start() {
 
   const setting = <T,>(key: string) => store.getState().settings?.settings[key]?.value as T;
   const media = new MediaHost({
-    client: bridge.client, on: bridge.on, doc: document,
-    prefs: () => ({ microphone: setting('audio.microphone') ?? null, speaker: setting('audio.speaker') ?? null, ringer: setting('audio.ringer') ?? null, ringOnSpeakers: Boolean(setting('audio.ringOnSpeakers')), volume: setting<number>('audio.callVolume') ?? 100 }),
+    client: bridge.client,
+    on: bridge.on,
+    doc: document,
+    prefs: () => ({
+      microphone: setting('audio.microphone') ?? null,
+      speaker: setting('audio.speaker') ?? null,
+      ringer: setting('audio.ringer') ?? null,
+      ringOnSpeakers: Boolean(setting('audio.ringOnSpeakers')),
+      volume: setting<number>('audio.callVolume') ?? 100,
+    }),
   });
   // The talking-while-muted analysis and the mute check's reports (renderer/src/media/README.md).
   const muteWatch = new MuteWatch({
-    client: bridge.client, on: bridge.on, doc: document, media, setting,
+    client: bridge.client,
+    on: bridge.on,
+    doc: document,
+    media,
+    setting,
     microphoneId: () => setting<{ id: string } | null>('audio.microphone')?.id,
-    speakerId: async () => pickDevice(await navigator.mediaDevices.enumerateDevices(), 'audiooutput', setting<DeviceChoice | null>('audio.speaker') ?? null),
+    speakerId: async () =>
+      pickDevice(
+        await navigator.mediaDevices.enumerateDevices(),
+        'audiooutput',
+        setting<DeviceChoice | null>('audio.speaker') ?? null,
+      ),
   });
   // Host media once connected, and again after every reconnect (the core re-negotiates live calls).
   let started = false;
-  const host = () => { if (started) ignorePromise(media.reattach()); else { started = true; void media.start().then(() => muteWatch.start()).catch(() => { started = false; }); } };
+  const host = () => {
+    if (started) ignorePromise(media.reattach());
+    else {
+      started = true;
+      void media
+        .start()
+        .then(() => muteWatch.start())
+        .catch(() => {
+          started = false;
+        });
+    }
+  };
   // The Electron shell's always-on-top mini bar shows the mute bar only and never hosts media.
   const miniBar = new URLSearchParams(location.search).get('view') === 'mini-bar';
   if (!miniBar) {
-    bridge.onStatus((s) => { if (s === 'connected') host(); });
+    bridge.onStatus((s) => {
+      if (s === 'connected') host();
+    });
     if (bridge.status() === 'connected') host();
   }
 

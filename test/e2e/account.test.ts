@@ -11,8 +11,12 @@ const lab = inject('lab');
 const a1 = labAccount(lab, 1);
 let browser: Awaited<ReturnType<typeof launchAgentBrowser>>;
 
-beforeAll(async () => { browser = await launchAgentBrowser(); });
-afterAll(async () => { await browser?.dispose(); });
+beforeAll(async () => {
+  browser = await launchAgentBrowser();
+});
+afterAll(async () => {
+  await browser?.dispose();
+});
 
 async function openAgent(): Promise<{ host: HostProcess; page: Page }> {
   const host = await startHostProcess();
@@ -31,7 +35,9 @@ describe('account screen in Chromium through the browser host', () => {
     await page.getByTestId('account-user').fill(a1.user);
     await page.getByTestId('account-password').fill(a1.password);
     await page.getByTestId('account-password').press('Enter');
-    await expect.poll(() => page.getByTestId('registration-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('registered');
+    await expect
+      .poll(() => page.getByTestId('registration-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('registered');
     expect(await page.getByTestId('secrets-note').textContent()).toMatch(/file|archivo/);
     await page.close();
     await host.stop();
@@ -46,7 +52,9 @@ describe('account screen in Chromium through the browser host', () => {
     await page.getByTestId('account-password').fill('contraseña-equivocada');
     await page.getByTestId('account-save').click();
     await page.getByTestId('account-register').click();
-    await expect.poll(() => page.getByTestId('registration-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('failed');
+    await expect
+      .poll(() => page.getByTestId('registration-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('failed');
     expect(await page.getByTestId('registration-reason').textContent()).toBe(esMX['reg.reason.credentials']);
     expect(await page.getByTestId('registration-state').textContent()).toContain(esMX['reg.state.failed']);
     await page.close();
@@ -59,7 +67,9 @@ describe('account screen in Chromium through the browser host', () => {
     await page.getByTestId('account-server').fill('ws://sip.example.org');
     await page.getByTestId('account-user').fill('');
     await page.getByTestId('account-save').click();
-    await expect.poll(() => page.getByTestId('error-server').textContent()).toBe((await import('../../renderer/src/i18n/es-ES')).esES['account.error.insecure-remote']);
+    await expect
+      .poll(() => page.getByTestId('error-server').textContent())
+      .toBe((await import('../../renderer/src/i18n/es-ES')).esES['account.error.insecure-remote']);
     expect(await page.getByTestId('error-user').textContent()).toContain('obligatorio');
     expect(await page.getByTestId('registration-state').getAttribute('data-state')).toBe('unregistered');
     await page.close();
@@ -74,8 +84,11 @@ describe('account screen in Chromium through the browser host', () => {
     await page.getByTestId('account-test').click();
     const steps = page.getByTestId('test-steps').locator('li');
     await expect.poll(() => steps.count(), { timeout: 10_000 }).toBe(7);
-    expect(await steps.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')}:${e.getAttribute('data-status')}`)))
-      .toEqual(['config:ok', 'dns:ok', 'connect:ok', 'websocket:ok', 'register:ok', 'challenge:ok', 'registered:ok']);
+    expect(
+      await steps.evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('data-step')}:${e.getAttribute('data-status')}`),
+      ),
+    ).toEqual(['config:ok', 'dns:ok', 'connect:ok', 'websocket:ok', 'register:ok', 'challenge:ok', 'registered:ok']);
     await page.close();
     await host.stop();
   });
@@ -84,11 +97,15 @@ describe('account screen in Chromium through the browser host', () => {
     const { host, page } = await openAgent();
     const other = await browser.context.newPage();
     await other.goto('about:blank');
-    const outcome = await other.evaluate(async (wsUrl) => new Promise<string>((resolve) => {
-      const ws = new WebSocket(wsUrl);
-      ws.onopen = () => resolve('open');
-      ws.onerror = () => resolve('refused');
-    }), `${host.origin.replace('http', 'ws')}/contract`);
+    const outcome = await other.evaluate(
+      async (wsUrl) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(wsUrl);
+          ws.onopen = () => resolve('open');
+          ws.onerror = () => resolve('refused');
+        }),
+      `${host.origin.replace('http', 'ws')}/contract`,
+    );
     expect(outcome).toBe('refused');
     await other.close();
     await page.close();

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { callQuality as quality, callState, clickTestId as click, startE2eAgent, type E2eAgent } from '../support/e2e-agent';
+import {
+  callQuality as quality,
+  callState,
+  clickTestId as click,
+  startE2eAgent,
+  type E2eAgent,
+} from '../support/e2e-agent';
 import { labAccount } from '../support/lab-env';
 
 // Two Diadema agents, each a browser host plus Chromium with a tone as its microphone, calling each other
@@ -24,7 +30,10 @@ beforeAll(async () => {
   agentA = await startE2eAgent({ server: lab.ws, account: a, toneHz: 440, settings: { 'acw.durationSec': 0 } });
   agentB = await startE2eAgent({ server: lab.ws, account: b, toneHz: 660, settings: { 'acw.durationSec': 0 } });
 }, 60_000);
-afterAll(async () => { await agentA?.dispose(); await agentB?.dispose(); });
+afterAll(async () => {
+  await agentA?.dispose();
+  await agentB?.dispose();
+});
 
 describe('calls with real audio in Chromium', () => {
   it('audio flows both ways, hold stops it, resume restarts it, a reload keeps the call', async () => {
@@ -64,10 +73,11 @@ describe('calls with real audio in Chromium', () => {
   it('the call hotkeys work from the keyboard: answer, mute (far end silent, source hotkey), hold, hang up', async () => {
     const pa = agentA.page;
     const pb = agentB.page;
-    const muteIndicator = (p: Page) => p.evaluate(() => {
-      const el = document.querySelector('[data-testid=mute-indicator]');
-      return `${el?.getAttribute('data-muted')}/${el?.getAttribute('data-source')}`;
-    });
+    const muteIndicator = (p: Page) =>
+      p.evaluate(() => {
+        const el = document.querySelector('[data-testid=mute-indicator]');
+        return `${el?.getAttribute('data-muted')}/${el?.getAttribute('data-source')}`;
+      });
     await pa.getByTestId('dial-input').fill(b.user);
     await pa.getByTestId('dial-input').press('Enter');
     await expect.poll(() => callState(pb), { timeout: 10_000 }).toBe('ringing');

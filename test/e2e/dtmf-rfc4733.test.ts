@@ -13,21 +13,36 @@ const caller = labAccount(lab, 6);
 let agent: E2eAgent;
 
 beforeAll(async () => {
-  agent = await startE2eAgent({ server: lab.ws, account: agentAccount, settings: { 'calls.dtmfMethod': 'rfc4733', 'acw.durationSec': 0 } });
+  agent = await startE2eAgent({
+    server: lab.ws,
+    account: agentAccount,
+    settings: { 'calls.dtmfMethod': 'rfc4733', 'acw.durationSec': 0 },
+  });
 }, 60_000);
-afterAll(async () => { await agent?.dispose(); });
+afterAll(async () => {
+  await agent?.dispose();
+});
 
 describe('DTMF as RFC 4733 telephone-events', () => {
   it('digits pressed by the agent arrive at the plain-RTP far end as telephone-events, in order', async () => {
     const rtp = await RtpListener.open();
-    const sipp = await runSipp({ lab, scenario: 'external-rtp-caller.xml', service: agentAccount.user, account: caller, pauseMs: 8000, keys: { rtp_port: String(rtp.port) } });
+    const sipp = await runSipp({
+      lab,
+      scenario: 'external-rtp-caller.xml',
+      service: agentAccount.user,
+      account: caller,
+      pauseMs: 8000,
+      keys: { rtp_port: String(rtp.port) },
+    });
     try {
       const { page } = agent;
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
       await clickTestId(page, 'call-answer');
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
       // The payload type the far end was told to expect, from the answer SIPp received (rtpengine's plain-RTP side).
-      const answer = sipMessages(sipp.messages()).find((m) => m.start.startsWith('SIP/2.0 200') && /m=audio/.test(m.text));
+      const answer = sipMessages(sipp.messages()).find(
+        (m) => m.start.startsWith('SIP/2.0 200') && /m=audio/.test(m.text),
+      );
       const pt = telephoneEventPt(answer?.text ?? '');
       expect(pt, answer?.text).toBeDefined();
       // Audio first (the agent's tone as PCMU), so the socket really is the call's media address.

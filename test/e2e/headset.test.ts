@@ -10,7 +10,15 @@ import { launchAgentBrowser } from '../support/chromium';
 import { FakeHid } from '../support/fake-hid';
 import { jabraDescriptor, jabraInfo } from '../support/shared-headsets';
 import { labAccount } from '../support/lab-env';
-import { callState, inboundLevel, observeMedia, openPage, startAgent, stopAgent, type Agent } from '../support/mute-agents';
+import {
+  callState,
+  inboundLevel,
+  observeMedia,
+  openPage,
+  startAgent,
+  stopAgent,
+  type Agent,
+} from '../support/mute-agents';
 
 // The headset end to end: agent A's core runs with a real Jabra report descriptor behind a node-hid stand-in
 // (no USB in this VM), serves its screen through the real browser host to Chromium with real WebRTC; agent B is
@@ -35,7 +43,11 @@ beforeAll(async () => {
   hid.plug(jabraInfo(hidPath), jabraDescriptor());
   coreA = await startAgentCore({ hid, account: { server: lab.ws, user: accA.user, password: accA.password } });
   coreA.media.detach(); // Chromium hosts A's media, not the Node stand-in.
-  hostA = await startBrowserHost({ core: coreA.core, rendererDir: path.join(root, 'dist', 'renderer'), log: silentLogger });
+  hostA = await startBrowserHost({
+    core: coreA.core,
+    rendererDir: path.join(root, 'dist', 'renderer'),
+    log: silentLogger,
+  });
   browserA = await launchAgentBrowser({ audioFile: toneWav(440) });
   pageA = await browserA.context.newPage();
   await pageA.addInitScript({ content: observeMedia });
@@ -53,12 +65,19 @@ afterAll(async () => {
 
 const handle = () => hid.handles.get(hidPath)!;
 const lastWrite = () => handle().writes.at(-1);
-const pressed = (p: Page) => p.evaluate(() => [...document.querySelectorAll('[data-testid=headset-events] li')].map((li) => li.getAttribute('data-usage')));
+const pressed = (p: Page) =>
+  p.evaluate(() =>
+    [...document.querySelectorAll('[data-testid=headset-events] li')].map((li) => li.getAttribute('data-usage')),
+  );
 const farEnd = () => inboundLevel(pageB);
 
 describe('headset buttons and lights with real calls and real audio', () => {
   it('rings, answers from the hook button, mutes from the headset (far end silent, Mute lit), unmutes, hangs up', async () => {
-    await expect.poll(() => pageA.evaluate(() => document.querySelector('[data-testid=headset-name]')?.textContent ?? ''), { timeout: 10_000 }).toContain('Jabra EVOLVE LINK MS');
+    await expect
+      .poll(() => pageA.evaluate(() => document.querySelector('[data-testid=headset-name]')?.textContent ?? ''), {
+        timeout: 10_000,
+      })
+      .toContain('Jabra EVOLVE LINK MS');
     await pageB.getByTestId('dial-input').fill(accA.user);
     await pageB.getByTestId('dial-input').press('Enter');
     await expect.poll(() => callState(pageA), { timeout: 15_000 }).toBe('ringing');
@@ -70,13 +89,22 @@ describe('headset buttons and lights with real calls and real audio', () => {
     await expect.poll(lastWrite, { timeout: 5000 }).toBe('020100'); // Off-Hook, Ring cleared
     await expect.poll(farEnd, { timeout: 15_000 }).toBeGreaterThan(0.01);
 
-    handle().send('020500'); handle().send('020100'); // mute pulse
-    await expect.poll(() => pageA.evaluate(() => document.querySelector('[data-testid=mute-indicator]')?.getAttribute('data-muted')), { timeout: 5000 }).toBe('true');
-    expect(await pageA.evaluate(() => document.querySelector('[data-testid=mute-indicator]')?.getAttribute('data-source'))).toBe('headset');
+    handle().send('020500');
+    handle().send('020100'); // mute pulse
+    await expect
+      .poll(
+        () => pageA.evaluate(() => document.querySelector('[data-testid=mute-indicator]')?.getAttribute('data-muted')),
+        { timeout: 5000 },
+      )
+      .toBe('true');
+    expect(
+      await pageA.evaluate(() => document.querySelector('[data-testid=mute-indicator]')?.getAttribute('data-source')),
+    ).toBe('headset');
     await expect.poll(lastWrite, { timeout: 5000 }).toBe('021300'); // Off-Hook + Mute + Microphone
     await expect.poll(farEnd, { timeout: 10_000 }).toBeLessThan(0.001);
 
-    handle().send('020500'); handle().send('020100'); // mute pulse again: unmute
+    handle().send('020500');
+    handle().send('020100'); // mute pulse again: unmute
     await expect.poll(lastWrite, { timeout: 5000 }).toBe('020100');
     await expect.poll(farEnd, { timeout: 15_000 }).toBeGreaterThan(0.01);
 
@@ -89,8 +117,13 @@ describe('headset buttons and lights with real calls and real audio', () => {
 
   it('a mute press while on hook changes nothing and the agent is told', async () => {
     await expect.poll(() => callState(pageA), { timeout: 10_000 }).toMatch(/ended|none/);
-    handle().send('020400'); handle().send('020000');
-    await expect.poll(() => pageA.evaluate(() => document.querySelector('[data-testid=mute-headset-on-hook]') !== null), { timeout: 5000 }).toBe(true);
+    handle().send('020400');
+    handle().send('020000');
+    await expect
+      .poll(() => pageA.evaluate(() => document.querySelector('[data-testid=mute-headset-on-hook]') !== null), {
+        timeout: 5000,
+      })
+      .toBe(true);
     expect(coreA.core.muteState.muted).toBe(false);
     expect(lastWrite()).toBe('020000');
   });

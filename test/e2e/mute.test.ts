@@ -3,7 +3,18 @@ import type { Page } from 'playwright-core';
 import { toneWav } from '../support/audio-files';
 import { labAccount } from '../support/lab-env';
 import {
-  attr, callState, click, connect, countAppearances, inboundLevel, openPage, present, senderEnabled, startAgent, stopAgent, type Agent,
+  attr,
+  callState,
+  click,
+  connect,
+  countAppearances,
+  inboundLevel,
+  openPage,
+  present,
+  senderEnabled,
+  startAgent,
+  stopAgent,
+  type Agent,
 } from '../support/mute-agents';
 import { clipSet } from '../support/voice-clips';
 
@@ -19,22 +30,35 @@ let agentA: Agent;
 let agentB: Agent;
 let pageB: Page;
 
-const poll = async (fn: () => Promise<string>, want: string) => { await expect.poll(fn, { timeout: 15_000 }).toBe(want); };
+const poll = async (fn: () => Promise<string>, want: string) => {
+  await expect.poll(fn, { timeout: 15_000 }).toBe(want);
+};
 const hangUp = async (a: Page) => {
   await click(a, 'call-hangup');
   await expect.poll(() => callState(a), { timeout: 10_000 }).toMatch(/ended|none/);
   await expect.poll(() => callState(pageB), { timeout: 10_000 }).toMatch(/ended|none/);
 };
 /** The far end hears A: its inbound level rises above silence. */
-const farEndHears = async () => { await expect.poll(() => inboundLevel(pageB), { timeout: 15_000 }).toBeGreaterThan(0.01); };
-const farEndSilent = async () => { await expect.poll(() => inboundLevel(pageB), { timeout: 10_000 }).toBeLessThan(0.001); };
+const farEndHears = async () => {
+  await expect.poll(() => inboundLevel(pageB), { timeout: 15_000 }).toBeGreaterThan(0.01);
+};
+const farEndSilent = async () => {
+  await expect.poll(() => inboundLevel(pageB), { timeout: 10_000 }).toBeLessThan(0.001);
+};
 
 beforeAll(async () => {
-  agentA = await startAgent(accA, lab.ws, { 'mute.longMuteSec': 5, 'mute.reminderEverySec': 5, 'mute.warningSound': true });
+  agentA = await startAgent(accA, lab.ws, {
+    'mute.longMuteSec': 5,
+    'mute.reminderEverySec': 5,
+    'mute.warningSound': true,
+  });
   agentB = await startAgent(accB, lab.ws);
   pageB = await openPage(agentB, toneWav(660));
 }, 60_000);
-afterAll(async () => { await stopAgent(agentA); await stopAgent(agentB); });
+afterAll(async () => {
+  await stopAgent(agentA);
+  await stopAgent(agentB);
+});
 // A test that fails mid-call must not leave the call up for the next one.
 afterEach(async () => {
   const a = agentA?.page?.page;
@@ -51,7 +75,9 @@ describe('talking while muted (fake microphone from generated clips)', () => {
       await expect.poll(() => attr(a, 'mute-indicator', 'data-muted'), { timeout: 5_000 }).toBe('true');
       await expect.poll(() => present(a, 'mute-warning-talking'), { timeout: 8_000 }).toBe(true);
       // The warning is in the agent's language and offers unmute; unmuting clears it and the far end hears again.
-      const text = await a.evaluate(() => document.querySelector('[data-testid=mute-warning-talking]')?.textContent ?? '');
+      const text = await a.evaluate(
+        () => document.querySelector('[data-testid=mute-warning-talking]')?.textContent ?? '',
+      );
       expect(text).toMatch(/muted|silenciad/i);
       expect(await a.evaluate(() => document.title)).toMatch(/^\[/);
       await click(a, 'mute-warning-unmute');
@@ -79,7 +105,7 @@ describe('talking while muted (fake microphone from generated clips)', () => {
 });
 
 describe('one verified mute state', () => {
-  it('mute from the screen silences the far end; a track re-enabled behind the core\'s back is found and corrected; a reload keeps mute', async () => {
+  it("mute from the screen silences the far end; a track re-enabled behind the core's back is found and corrected; a reload keeps mute", async () => {
     const a = await openPage(agentA, toneWav(440));
     await connect(a, pageB, accB.user, poll);
     await farEndHears();
@@ -104,7 +130,10 @@ describe('one verified mute state', () => {
     await expect.poll(() => callState(a), { timeout: 10_000 }).toBe('active');
     await expect.poll(() => senderEnabled(a), { timeout: 15_000 }).toBe(false);
     expect(await attr(a, 'mute-indicator', 'data-muted')).toBe('true');
-    for (let i = 0; i < 6; i++) { expect(await inboundLevel(pageB)).toBeLessThan(0.001); await a.waitForTimeout(400); }
+    for (let i = 0; i < 6; i++) {
+      expect(await inboundLevel(pageB)).toBeLessThan(0.001);
+      await a.waitForTimeout(400);
+    }
 
     // Hold and resume keep the mute; unmute brings the voice back.
     await click(a, 'call-hold');
@@ -159,8 +188,14 @@ describe('bad input', () => {
     await expect.poll(() => present(a, 'mute-warning-talking'), { timeout: 8_000 }).toBe(true);
     // The analysis microphone goes away as an unplugged device does (its track ends).
     await a.evaluate(() => {
-      for (const { stream, raw } of (window as unknown as { __diademaTest: { streams: Array<{ stream: MediaStream; raw: boolean }> } }).__diademaTest.streams) {
-        if (raw) for (const t of stream.getAudioTracks()) { t.stop(); t.dispatchEvent(new Event('ended')); }
+      for (const { stream, raw } of (
+        window as unknown as { __diademaTest: { streams: Array<{ stream: MediaStream; raw: boolean }> } }
+      ).__diademaTest.streams) {
+        if (raw)
+          for (const t of stream.getAudioTracks()) {
+            t.stop();
+            t.dispatchEvent(new Event('ended'));
+          }
       }
     });
     await expect.poll(() => attr(a, 'mute-analysis-failed', 'data-reason'), { timeout: 8_000 }).toBe('microphone-lost');
@@ -180,7 +215,10 @@ describe('call-start policy', () => {
       await connect(a, pageB, accB.user, poll);
       await expect.poll(() => attr(a, 'mute-indicator', 'data-source'), { timeout: 5_000 }).toBe('call-start');
       expect(await attr(a, 'mute-indicator', 'data-muted')).toBe('true');
-      for (let k = 0; k < 4; k++) { expect(await inboundLevel(pageB)).toBeLessThan(0.001); await a.waitForTimeout(500); }
+      for (let k = 0; k < 4; k++) {
+        expect(await inboundLevel(pageB)).toBeLessThan(0.001);
+        await a.waitForTimeout(500);
+      }
       await click(a, 'mute-toggle');
       await farEndHears();
       await hangUp(a);

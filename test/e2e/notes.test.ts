@@ -15,21 +15,38 @@ let agent: E2eAgent;
 let page: Page;
 
 beforeAll(async () => {
-  agent = await startE2eAgent({ server: lab.ws, account: agentAccount, settings: { 'acw.mode': 'mandatory-timed', 'acw.durationSec': 120 } });
+  agent = await startE2eAgent({
+    server: lab.ws,
+    account: agentAccount,
+    settings: { 'acw.mode': 'mandatory-timed', 'acw.durationSec': 120 },
+  });
   page = agent.page;
 }, 60_000);
-afterAll(async () => { await agent?.dispose(); });
+afterAll(async () => {
+  await agent?.dispose();
+});
 
-const attr = (testId: string, name: string) => page.evaluate(([id, a]) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(a!) ?? null, [testId, name]);
-const text = (testId: string) => page.evaluate((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? null, testId);
+const attr = (testId: string, name: string) =>
+  page.evaluate(([id, a]) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(a!) ?? null, [testId, name]);
+const text = (testId: string) =>
+  page.evaluate((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? null, testId);
 
 describe('notes and after-call work in Chromium', () => {
   it('answer, write the note, hang up, count down, Ready, then find the call in History', async () => {
-    const sipp = await runSipp({ lab, scenario: 'ivr-caller.xml', service: agentAccount.user, account: caller, pauseMs: 60_000, keys: { account_id: '777', ivr_path: 'notes' } });
+    const sipp = await runSipp({
+      lab,
+      scenario: 'ivr-caller.xml',
+      service: agentAccount.user,
+      account: caller,
+      pauseMs: 60_000,
+      keys: { account_id: '777', ivr_path: 'notes' },
+    });
     try {
       expect(await attr('agent-state', 'data-state')).toBe('available');
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
-      const callId = await page.evaluate(() => document.querySelector('[data-testid=call]')?.getAttribute('data-call-id') ?? '');
+      const callId = await page.evaluate(
+        () => document.querySelector('[data-testid=call]')?.getAttribute('data-call-id') ?? '',
+      );
       await clickTestId(page, 'call-answer');
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
 
@@ -50,8 +67,14 @@ describe('notes and after-call work in Chromium', () => {
       const first = Number(await attr('acw-countdown', 'data-seconds'));
       expect(first).toBeGreaterThan(100);
       expect(first).toBeLessThanOrEqual(120);
-      await expect.poll(async () => Number(await attr('acw-countdown', 'data-seconds')), { timeout: 5000 }).toBeLessThan(first);
-      expect(await page.evaluate(() => (document.querySelector('[data-testid=acw-ready]') as HTMLButtonElement | null)?.disabled)).toBe(false);
+      await expect
+        .poll(async () => Number(await attr('acw-countdown', 'data-seconds')), { timeout: 5000 })
+        .toBeLessThan(first);
+      expect(
+        await page.evaluate(
+          () => (document.querySelector('[data-testid=acw-ready]') as HTMLButtonElement | null)?.disabled,
+        ),
+      ).toBe(false);
 
       await clickTestId(page, 'acw-ready');
       await expect.poll(() => attr('agent-state', 'data-state'), { timeout: 5000 }).toBe('available');
@@ -60,14 +83,24 @@ describe('notes and after-call work in Chromium', () => {
       // History: full-text search over the note finds the call, with its after-call work time and the note.
       await page.getByTestId('history-query').fill('8812');
       await clickTestId(page, 'history-search');
-      await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('[data-testid=history-row]')].map((r) => r.getAttribute('data-call-id'))), { timeout: 5000 }).toEqual([callId]);
+      await expect
+        .poll(
+          () =>
+            page.evaluate(() =>
+              [...document.querySelectorAll('[data-testid=history-row]')].map((r) => r.getAttribute('data-call-id')),
+            ),
+          { timeout: 5000 },
+        )
+        .toEqual([callId]);
       expect(await text('history-snippet')).toContain('8812');
       await clickTestId(page, 'history-open');
       await expect.poll(() => attr('history-detail', 'data-call-id'), { timeout: 5000 }).toBe(callId);
       expect(await attr('history-note', 'data-status')).toBe('final');
       expect(await text('history-note-text')).toBe('مرحبا <b>not markup</b>');
       expect(await page.evaluate(() => document.querySelectorAll('[data-testid=history] b').length)).toBe(0);
-      const kinds = await page.evaluate(() => [...document.querySelectorAll('[data-testid=history-timeline] li')].map((li) => li.getAttribute('data-kind')));
+      const kinds = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid=history-timeline] li')].map((li) => li.getAttribute('data-kind')),
+      );
       expect(kinds).toEqual(expect.arrayContaining(['acw', 'agent']));
     } finally {
       sipp.kill();

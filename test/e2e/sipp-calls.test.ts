@@ -20,25 +20,37 @@ beforeAll(async () => {
   agent = await startE2eAgent({ server: lab.ws, account: agentAccount, settings: { 'acw.durationSec': 0 } });
   page = agent.page;
 }, 60_000);
-afterAll(async () => { await agent?.dispose(); });
+afterAll(async () => {
+  await agent?.dispose();
+});
 
 describe('SIPp callers through rtpengine into a WebRTC agent', () => {
-  it('pops the IVR data as text, carries the caller\'s audio to the agent, and ends when the caller hangs up', async () => {
+  it("pops the IVR data as text, carries the caller's audio to the agent, and ends when the caller hangs up", async () => {
     const ivrPath = 'menu>2>saldo<b>';
     const sipp = await runSipp({
-      lab, scenario: 'ivr-caller.xml', service: agentAccount.user, account: caller, pauseMs: 9000,
+      lab,
+      scenario: 'ivr-caller.xml',
+      service: agentAccount.user,
+      account: caller,
+      pauseMs: 9000,
       keys: { account_id: '4815-1623', ivr_path: ivrPath },
     });
     try {
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
-      const pop = await page.evaluate(() => [...document.querySelectorAll('[data-testid=screen-pop] [data-header]')].map((e) => ({
-        header: e.getAttribute('data-header'), value: e.querySelector('dd')?.textContent, elements: e.querySelector('dd')?.children.length,
-      })));
+      const pop = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid=screen-pop] [data-header]')].map((e) => ({
+          header: e.getAttribute('data-header'),
+          value: e.querySelector('dd')?.textContent,
+          elements: e.querySelector('dd')?.children.length,
+        })),
+      );
       expect(pop).toEqual([
         { header: 'X-Account-Id', value: '4815-1623', elements: 0 },
         { header: 'X-IVR-Path', value: ivrPath, elements: 0 },
       ]);
-      expect(await page.evaluate(() => document.querySelector('[data-testid=call-remote-number]')?.textContent)).toBe(caller.user);
+      expect(await page.evaluate(() => document.querySelector('[data-testid=call-remote-number]')?.textContent)).toBe(
+        caller.user,
+      );
 
       await clickTestId(page, 'call-answer');
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
@@ -59,8 +71,15 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
     }
   });
 
-  it('echoes the agent\'s audio back from SIPp, then transfers the call blind: SIPp gets the REFER, reports with NOTIFY, and the agent leaves the call', async () => {
-    const sipp = await runSipp({ lab, scenario: 'ivr-transferred.xml', service: agentAccount.user, account: caller, echo: true, keys: { account_id: '77', ivr_path: 'ventas' } });
+  it("echoes the agent's audio back from SIPp, then transfers the call blind: SIPp gets the REFER, reports with NOTIFY, and the agent leaves the call", async () => {
+    const sipp = await runSipp({
+      lab,
+      scenario: 'ivr-transferred.xml',
+      service: agentAccount.user,
+      account: caller,
+      echo: true,
+      keys: { account_id: '77', ivr_path: 'ventas' },
+    });
     try {
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
       await clickTestId(page, 'call-answer');
@@ -79,7 +98,9 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
       const starts = msgs.map((m) => m.start);
       expect(starts.filter((s) => s.startsWith('NOTIFY '))).toHaveLength(2);
       expect(starts.lastIndexOf('SIP/2.0 200 OK')).toBeGreaterThan(starts.findIndex((s) => s.startsWith('NOTIFY ')));
-      expect(starts.findIndex((s) => s.startsWith('BYE '))).toBeGreaterThan(starts.lastIndexOf(starts.filter((s) => s.startsWith('NOTIFY ')).at(-1)!));
+      expect(starts.findIndex((s) => s.startsWith('BYE '))).toBeGreaterThan(
+        starts.lastIndexOf(starts.filter((s) => s.startsWith('NOTIFY ')).at(-1)!),
+      );
       await expect.poll(() => callState(page), { timeout: 10_000 }).toMatch(/ended|none/);
     } finally {
       sipp.kill();
@@ -90,13 +111,28 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
     // Observe (not change) the page: which capture devices are opened and how often a sender's track is replaced.
     await page.evaluate(() => {
       const w = window as unknown as { gum: string[]; replaced: number };
-      w.gum = []; w.replaced = 0;
+      w.gum = [];
+      w.replaced = 0;
       const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = (c) => { w.gum.push(JSON.stringify(c?.audio ?? null)); return gum(c); };
+      navigator.mediaDevices.getUserMedia = (c) => {
+        w.gum.push(JSON.stringify(c?.audio ?? null));
+        return gum(c);
+      };
       const replace = RTCRtpSender.prototype.replaceTrack;
-      RTCRtpSender.prototype.replaceTrack = function (t) { w.replaced++; return replace.call(this, t); };
+      RTCRtpSender.prototype.replaceTrack = function (t) {
+        w.replaced++;
+        return replace.call(this, t);
+      };
     });
-    const options = (name: string) => page.evaluate((n) => [...document.querySelector<HTMLSelectElement>(`[data-testid="device-${n}"]`)!.options].map((o) => ({ value: o.value, text: o.textContent ?? '' })), name);
+    const options = (name: string) =>
+      page.evaluate(
+        (n) =>
+          [...document.querySelector<HTMLSelectElement>(`[data-testid="device-${n}"]`)!.options].map((o) => ({
+            value: o.value,
+            text: o.textContent ?? '',
+          })),
+        name,
+      );
     const outputs = (await options('ringer')).filter((o) => o.value !== '');
     const inputs = (await options('microphone')).filter((o) => o.value !== '');
     expect(outputs.length, 'Chromium lists fake outputs').toBeGreaterThan(0);
@@ -107,10 +143,22 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
     await expect.poll(() => page.getByTestId('device-ring-on-speakers').isChecked(), { timeout: 5000 }).toBe(true);
 
     const rtp = await RtpListener.open();
-    const sipp = await runSipp({ lab, scenario: 'external-rtp-caller.xml', service: agentAccount.user, account: caller, pauseMs: 9000, keys: { rtp_port: String(rtp.port) } });
+    const sipp = await runSipp({
+      lab,
+      scenario: 'external-rtp-caller.xml',
+      service: agentAccount.user,
+      account: caller,
+      pauseMs: 9000,
+      keys: { rtp_port: String(rtp.port) },
+    });
     try {
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('ringing');
-      const ringers = () => page.evaluate(() => [...document.querySelectorAll<HTMLAudioElement & { sinkId: string }>('audio[data-ringer]')].map((a) => a.sinkId));
+      const ringers = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLAudioElement & { sinkId: string }>('audio[data-ringer]')].map(
+            (a) => a.sinkId,
+          ),
+        );
       await expect.poll(ringers, { timeout: 5000 }).toEqual([outputs[0]!.value, '']);
       await clickTestId(page, 'call-answer');
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
@@ -120,8 +168,12 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
       // Pick another microphone in the middle of the call.
       const other = inputs.at(-1)!;
       await page.getByTestId('device-microphone').selectOption(other.value);
-      await expect.poll(() => page.evaluate(() => (window as unknown as { replaced: number }).replaced), { timeout: 5000 }).toBe(1);
-      expect(await page.evaluate(() => (window as unknown as { gum: string[] }).gum)).toContainEqual(JSON.stringify({ deviceId: { exact: other.value } }));
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { replaced: number }).replaced), { timeout: 5000 })
+        .toBe(1);
+      expect(await page.evaluate(() => (window as unknown as { gum: string[] }).gum)).toContainEqual(
+        JSON.stringify({ deviceId: { exact: other.value } }),
+      );
       // Audio keeps flowing from the new track to the far end.
       const before = rtp.count(0);
       await expect.poll(() => rtp.count(0) - before, { timeout: 5000 }).toBeGreaterThan(50);
@@ -129,7 +181,12 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
       // The far end saw one INVITE and no re-INVITE (SIPp would also fail the call on an unexpected request).
       const result = await sipp.done;
       expect(result.code, result.stdout).toBe(0);
-      expect(sipMessages(result.messages).filter((m) => m.start.startsWith('INVITE ') && !m.text.includes('CSeq: 1 INVITE') && !m.text.includes('CSeq: 2 INVITE'))).toEqual([]);
+      expect(
+        sipMessages(result.messages).filter(
+          (m) =>
+            m.start.startsWith('INVITE ') && !m.text.includes('CSeq: 1 INVITE') && !m.text.includes('CSeq: 2 INVITE'),
+        ),
+      ).toEqual([]);
     } finally {
       sipp.kill();
       rtp.close();

@@ -14,8 +14,13 @@ const here = existsSync(path.join(beside, 'kamailio.cfg.tpl')) ? beside : path.r
 
 /** Test accounts: extension → password. 1900 is the supervisor. */
 export const accounts = [
-  ['1001', 'lab-1001-Ana'], ['1002', 'lab-1002-Beto'], ['1003', 'lab-1003-Caro'],
-  ['1004', 'lab-1004-Dani'], ['1005', 'lab-1005-Eva'], ['1006', 'lab-1006-Fer'], ['1900', 'lab-1900-Sup'],
+  ['1001', 'lab-1001-Ana'],
+  ['1002', 'lab-1002-Beto'],
+  ['1003', 'lab-1003-Caro'],
+  ['1004', 'lab-1004-Dani'],
+  ['1005', 'lab-1005-Eva'],
+  ['1006', 'lab-1006-Fer'],
+  ['1900', 'lab-1900-Sup'],
 ];
 
 /**
@@ -28,27 +33,48 @@ function freePort(kind) {
     if (kind === 'udp') {
       const s = createSocket('udp4');
       s.once('error', reject);
-      s.bind(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+      s.bind(0, '127.0.0.1', () => {
+        const { port } = s.address();
+        s.close(() => resolve(port));
+      });
     } else {
       const s = net.createServer();
       s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => { const { port } = /** @type {net.AddressInfo} */ (s.address()); s.close(() => resolve(port)); });
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = /** @type {net.AddressInfo} */ (s.address());
+        s.close(() => resolve(port));
+      });
     }
   });
 }
 
 function modulesDir() {
-  for (const d of ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules']) {
+  for (const d of [
+    '/usr/lib/x86_64-linux-gnu/kamailio/modules',
+    '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+    '/usr/lib/kamailio/modules',
+  ]) {
     if (existsSync(path.join(d, 'websocket.so'))) return d;
   }
   throw new Error('Kamailio modules not found: apt-get install kamailio kamailio-websocket-modules');
 }
 
-function alive(pid) { try { process.kill(pid, 0); return true; } catch { return false; } }
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function tail(file, lines = 15) {
-  try { return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 async function waitTcp(port, host, ms, proc, log) {
@@ -56,7 +82,10 @@ async function waitTcp(port, host, ms, proc, log) {
   while (Date.now() - start < ms) {
     if (proc.exitCode !== null) throw new Error(`${proc.spawnargs[0]} exited with ${proc.exitCode}:\n${tail(log)}`);
     const ok = await new Promise((resolve) => {
-      const s = net.connect(port, host, () => { s.destroy(); resolve(true); });
+      const s = net.connect(port, host, () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;
@@ -72,7 +101,11 @@ async function waitRtpengine(port, host, ms, proc, log) {
     if (proc.exitCode !== null) throw new Error(`rtpengine exited with ${proc.exitCode}:\n${tail(log)}`);
     const ok = await new Promise((resolve) => {
       const s = createSocket('udp4');
-      const done = (v) => { clearTimeout(t); s.close(); resolve(v); };
+      const done = (v) => {
+        clearTimeout(t);
+        s.close();
+        resolve(v);
+      };
       const t = setTimeout(() => done(false), 200);
       s.on('message', (m) => done(m.toString().includes('pong')));
       s.on('error', () => done(false));
@@ -101,21 +134,36 @@ export async function startLab(o) {
   const dir = path.resolve(o.dir);
   const logs = path.join(dir, 'logs');
   mkdirSync(logs, { recursive: true });
-  const wsPort = o.ports?.wsPort ?? await freePort('tcp');
-  const udpPort = o.ports?.udpPort ?? await freePort('udp');
-  const ngPort = o.ports?.ngPort ?? await freePort('udp');
+  const wsPort = o.ports?.wsPort ?? (await freePort('tcp'));
+  const udpPort = o.ports?.udpPort ?? (await freePort('udp'));
+  const ngPort = o.ports?.ngPort ?? (await freePort('udp'));
   const rtpMin = o.ports?.rtpMin ?? 30000 + 2 * Math.floor(Math.random() * 10000);
   const rtpMax = rtpMin + 199;
   const accountLines = accounts.map(([u, p]) => `\t$sht(users=>${u}) = "${p}";`).join('\n');
   const cfg = readFileSync(path.join(here, 'kamailio.cfg.tpl'), 'utf8')
-    .replaceAll('@HOST@', host).replaceAll('@UDP_PORT@', String(udpPort)).replaceAll('@WS_PORT@', String(wsPort))
-    .replaceAll('@NG_PORT@', String(ngPort)).replaceAll('@MODULES@', modulesDir()).replace('@ACCOUNTS@', accountLines);
+    .replaceAll('@HOST@', host)
+    .replaceAll('@UDP_PORT@', String(udpPort))
+    .replaceAll('@WS_PORT@', String(wsPort))
+    .replaceAll('@NG_PORT@', String(ngPort))
+    .replaceAll('@MODULES@', modulesDir())
+    .replace('@ACCOUNTS@', accountLines);
   const cfgFile = path.join(dir, 'kamailio.cfg');
   writeFileSync(cfgFile, cfg);
-  writeFileSync(path.join(dir, 'rtpengine.conf'), [
-    '[rtpengine]', 'table = -1', `interface = ${host}`, `listen-ng = ${host}:${ngPort}`, `port-min = ${rtpMin}`,
-    `port-max = ${rtpMax}`, 'log-level = 5', 'log-stderr = true', 'delete-delay = 0', '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'rtpengine.conf'),
+    [
+      '[rtpengine]',
+      'table = -1',
+      `interface = ${host}`,
+      `listen-ng = ${host}:${ngPort}`,
+      `port-min = ${rtpMin}`,
+      `port-max = ${rtpMax}`,
+      'log-level = 5',
+      'log-stderr = true',
+      'delete-delay = 0',
+      '',
+    ].join('\n'),
+  );
 
   const kamLog = path.join(logs, 'kamailio.log');
   const rtpLog = path.join(logs, 'rtpengine.log');
@@ -124,7 +172,11 @@ export async function startLab(o) {
 
   const startKamailio = async () => {
     // -DD: stay in the foreground; -E: log to stderr (the log file). The pid file is Kamailio's own.
-    kam = startProcess('kamailio', ['-DD', '-E', '-f', cfgFile, '-P', path.join(dir, 'kamailio.pid'), '-Y', dir, '-m', '64', '-M', '8'], kamLog);
+    kam = startProcess(
+      'kamailio',
+      ['-DD', '-E', '-f', cfgFile, '-P', path.join(dir, 'kamailio.pid'), '-Y', dir, '-m', '64', '-M', '8'],
+      kamLog,
+    );
     await waitTcp(wsPort, host, 8000, kam, kamLog);
     writeFileSync(path.join(dir, 'kamailio.ownpid'), String(kam.pid));
   };
@@ -135,10 +187,16 @@ export async function startLab(o) {
     if (p.exitCode === null) p.kill('SIGKILL');
     for (let i = 0; i < 40 && p.exitCode === null; i++) await sleep(25);
   };
-  const stopKamailio = async () => { await stopProc(kam); };
+  const stopKamailio = async () => {
+    await stopProc(kam);
+  };
 
   if (o.media !== false) {
-    rtp = startProcess('rtpengine', ['--config-file', path.join(dir, 'rtpengine.conf'), '--foreground', '--pidfile', path.join(dir, 'rtpengine.pid')], rtpLog);
+    rtp = startProcess(
+      'rtpengine',
+      ['--config-file', path.join(dir, 'rtpengine.conf'), '--foreground', '--pidfile', path.join(dir, 'rtpengine.pid')],
+      rtpLog,
+    );
     writeFileSync(path.join(dir, 'rtpengine.ownpid'), String(rtp.pid));
     await waitRtpengine(ngPort, host, 8000, rtp, rtpLog);
   }
@@ -150,20 +208,48 @@ export async function startLab(o) {
   }
   /** @type {LabEnv} */
   const env = {
-    ws: `ws://${host}:${wsPort}`, udp: `${host}:${udpPort}`, host, domain: host, wsPort, udpPort, ngPort, rtpMin, rtpMax, dir, logs,
+    ws: `ws://${host}:${wsPort}`,
+    udp: `${host}:${udpPort}`,
+    host,
+    domain: host,
+    wsPort,
+    udpPort,
+    ngPort,
+    rtpMin,
+    rtpMax,
+    dir,
+    logs,
     accounts: accounts.map(([user, password]) => ({ user, password })),
   };
   writeFileSync(path.join(dir, 'env.json'), JSON.stringify(env, null, 2));
-  return { env, stopKamailio, startKamailio, stop: async () => { await stopProc(kam); await stopProc(rtp); } };
+  return {
+    env,
+    stopKamailio,
+    startKamailio,
+    stop: async () => {
+      await stopProc(kam);
+      await stopProc(rtp);
+    },
+  };
 }
 
 /** Status of a lab started by `lab.mjs` (a separate process): which of its processes are alive. */
 export function labStatus(dir) {
-  const read = (f) => { try { return Number(readFileSync(path.join(dir, f), 'utf8')); } catch { return 0; } };
+  const read = (f) => {
+    try {
+      return Number(readFileSync(path.join(dir, f), 'utf8'));
+    } catch {
+      return 0;
+    }
+  };
   const kam = read('kamailio.ownpid');
   const rtp = read('rtpengine.ownpid');
   let env;
-  try { env = JSON.parse(readFileSync(path.join(dir, 'env.json'), 'utf8')); } catch { env = undefined; }
+  try {
+    env = JSON.parse(readFileSync(path.join(dir, 'env.json'), 'utf8'));
+  } catch {
+    env = undefined;
+  }
   return { kamailio: kam > 0 && alive(kam), rtpengine: rtp > 0 && alive(rtp), env };
 }
 
@@ -171,7 +257,11 @@ export function labStatus(dir) {
 export async function stopLab(dir) {
   for (const f of ['kamailio.ownpid', 'rtpengine.ownpid']) {
     let pid;
-    try { pid = Number(readFileSync(path.join(dir, f), 'utf8')); } catch { continue; }
+    try {
+      pid = Number(readFileSync(path.join(dir, f), 'utf8'));
+    } catch {
+      continue;
+    }
     if (pid > 0 && alive(pid)) {
       process.kill(pid, 'SIGTERM');
       for (let i = 0; i < 60 && alive(pid); i++) await sleep(50);
@@ -183,8 +273,13 @@ export async function stopLab(dir) {
 /** Shell variables for scripts (`eval "$(npm run -s lab -- env)"`). */
 export function envLines(env) {
   const lines = [
-    `DIADEMA_LAB_WS=${env.ws}`, `DIADEMA_LAB_UDP=${env.udp}`, `DIADEMA_LAB_DOMAIN=${env.domain}`, `DIADEMA_LAB_LOGS=${env.logs}`,
+    `DIADEMA_LAB_WS=${env.ws}`,
+    `DIADEMA_LAB_UDP=${env.udp}`,
+    `DIADEMA_LAB_DOMAIN=${env.domain}`,
+    `DIADEMA_LAB_LOGS=${env.logs}`,
   ];
-  env.accounts.forEach((a, i) => { lines.push(`DIADEMA_LAB_USER_${i + 1}=${a.user}`, `DIADEMA_LAB_PASS_${i + 1}=${a.password}`); });
+  env.accounts.forEach((a, i) => {
+    lines.push(`DIADEMA_LAB_USER_${i + 1}=${a.user}`, `DIADEMA_LAB_PASS_${i + 1}=${a.password}`);
+  });
   return lines.map((l) => `export ${l}`);
 }

@@ -9,16 +9,25 @@ import { envLines, labStatus, startLab, stopLab } from './lab-core.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(here, '..', '..', '.lab');
 const [command, ...rest] = process.argv.slice(2);
-const opt = (name) => { const i = rest.indexOf(name); return i >= 0 ? Number(rest[i + 1]) : undefined; };
+const opt = (name) => {
+  const i = rest.indexOf(name);
+  return i >= 0 ? Number(rest[i + 1]) : undefined;
+};
 
 async function main() {
   switch (command) {
     case 'start': {
-      if (labStatus(dir).kamailio) { console.error(`the lab is already running (logs in ${path.join(dir, 'logs')})`); return 1; }
+      if (labStatus(dir).kamailio) {
+        console.error(`the lab is already running (logs in ${path.join(dir, 'logs')})`);
+        return 1;
+      }
       mkdirSync(dir, { recursive: true });
       // The lab outlives this command: run it in a detached keeper process.
       const out = openSync(path.join(dir, 'keeper.log'), 'a');
-      const keeper = spawn(process.execPath, [fileURLToPath(import.meta.url), '__keep', ...rest], { detached: true, stdio: ['ignore', out, out] });
+      const keeper = spawn(process.execPath, [fileURLToPath(import.meta.url), '__keep', ...rest], {
+        detached: true,
+        stdio: ['ignore', out, out],
+      });
       keeper.unref();
       for (let i = 0; i < 200; i++) {
         await new Promise((r) => setTimeout(r, 50));
@@ -33,22 +42,41 @@ async function main() {
       return 1;
     }
     case '__keep': {
-      const lab = await startLab({ dir, ports: { wsPort: opt('--ws-port') ?? 8088, udpPort: opt('--udp-port') ?? 5070, ngPort: opt('--ng-port') ?? 22222, rtpMin: 31000 } });
-      const stop = async () => { await lab.stop(); process.exit(0); };
+      const lab = await startLab({
+        dir,
+        ports: {
+          wsPort: opt('--ws-port') ?? 8088,
+          udpPort: opt('--udp-port') ?? 5070,
+          ngPort: opt('--ng-port') ?? 22222,
+          rtpMin: 31000,
+        },
+      });
+      const stop = async () => {
+        await lab.stop();
+        process.exit(0);
+      };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
       setInterval(() => {}, 1 << 30);
       return undefined;
     }
-    case 'stop': await stopLab(dir); console.log('lab stopped'); return 0;
+    case 'stop':
+      await stopLab(dir);
+      console.log('lab stopped');
+      return 0;
     case 'status': {
       const s = labStatus(dir);
-      console.log(`kamailio: ${s.kamailio ? 'running' : 'stopped'}; rtpengine: ${s.rtpengine ? 'running' : 'stopped'}${s.env ? `; ${s.env.ws}` : ''}`);
+      console.log(
+        `kamailio: ${s.kamailio ? 'running' : 'stopped'}; rtpengine: ${s.rtpengine ? 'running' : 'stopped'}${s.env ? `; ${s.env.ws}` : ''}`,
+      );
       return s.kamailio ? 0 : 3;
     }
     case 'env': {
       const s = labStatus(dir);
-      if (!s.env || !s.kamailio) { console.error('the lab is not running: npm run lab -- start'); return 1; }
+      if (!s.env || !s.kamailio) {
+        console.error('the lab is not running: npm run lab -- start');
+        return 1;
+      }
       console.log(envLines(s.env).join('\n'));
       return 0;
     }
@@ -58,5 +86,8 @@ async function main() {
   }
 }
 
-const code = await main().catch((e) => { console.error(`lab: ${e.message}`); return 1; });
+const code = await main().catch((e) => {
+  console.error(`lab: ${e.message}`);
+  return 1;
+});
 if (code !== undefined) process.exit(code);

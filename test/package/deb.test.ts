@@ -12,22 +12,33 @@ import { labAccount } from '../support/lab-env';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pkgName = 'diadema-browser';
 const installedPaths = [
-  '/usr/lib/diadema', '/usr/bin/diadema', '/usr/bin/diadema-browser', '/etc/diadema',
-  '/usr/share/applications/diadema-browser.desktop', '/lib/udev/rules.d/70-diadema-headsets.rules',
-  '/usr/share/doc/diadema-browser', '/usr/share/man/man1/diadema.1.gz', '/usr/share/man/man1/diadema-browser.1.gz',
+  '/usr/lib/diadema',
+  '/usr/bin/diadema',
+  '/usr/bin/diadema-browser',
+  '/etc/diadema',
+  '/usr/share/applications/diadema-browser.desktop',
+  '/lib/udev/rules.d/70-diadema-headsets.rules',
+  '/usr/share/doc/diadema-browser',
+  '/usr/share/man/man1/diadema.1.gz',
+  '/usr/share/man/man1/diadema-browser.1.gz',
   '/usr/share/lintian/overrides/diadema-browser',
 ];
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const skipReason = process.getuid?.() !== 0 ? 'installing a package needs root'
-  : !['apt-get', 'dpkg-deb', 'dpkg-shlibdeps', 'lintian'].every(has)
-    ? 'apt-get, dpkg-dev and lintian are needed (sudo apt-get install dpkg-dev lintian)'
-    : undefined;
+const skipReason =
+  process.getuid?.() !== 0
+    ? 'installing a package needs root'
+    : !['apt-get', 'dpkg-deb', 'dpkg-shlibdeps', 'lintian'].every(has)
+      ? 'apt-get, dpkg-dev and lintian are needed (sudo apt-get install dpkg-dev lintian)'
+      : undefined;
 if (skipReason) console.warn(`test/package/deb: skipped: ${skipReason}`);
 
 function run(cmd: string, args: string[], timeout = 120_000): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
-    cwd: root, encoding: 'utf8', timeout, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    cwd: root,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
 }
 const apt = (...args: string[]) => run('apt-get', ['-y', '-q', '-o', 'DPkg::Lock::Timeout=120', ...args], 300_000);
@@ -35,7 +46,11 @@ const output = (r: SpawnSyncReturns<string>) => `${r.stdout}${r.stderr}${r.error
 /** Whether the process `pid` ended within `ms`. */
 async function gone(pid: number, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-    try { process.kill(pid, 0); } catch { return true; }
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
   }
   return false;
 }
@@ -53,8 +68,10 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
     const r = run(process.execPath, [path.join(root, 'build/deb/dist-deb.mjs')], 600_000);
     buildOutput = output(r);
     if (r.status !== 0) throw new Error(`dist-deb failed:\n${buildOutput}`);
-    deb = readdirSync(path.join(root, 'dist')).map((f) => path.join(root, 'dist', f))
-      .find((f) => /diadema-browser_[^_]+_amd64\.deb$/.test(f)) ?? '';
+    deb =
+      readdirSync(path.join(root, 'dist'))
+        .map((f) => path.join(root, 'dist', f))
+        .find((f) => /diadema-browser_[^_]+_amd64\.deb$/.test(f)) ?? '';
     console.log(`${buildOutput.trim()}; built in ${Math.round((Date.now() - started) / 1000)} s`);
   }, 600_000);
 
@@ -79,7 +96,11 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
 
   it('runs the installed `diadema doctor` against the lab: registered, exit 0', () => {
     const a = labAccount(lab, 5);
-    const r = run('/usr/bin/diadema', ['doctor', '--server', lab.ws, '--user', a.user, '--password', a.password], 60_000);
+    const r = run(
+      '/usr/bin/diadema',
+      ['doctor', '--server', lab.ws, '--user', a.user, '--password', a.password],
+      60_000,
+    );
     expect(r.status, output(r)).toBe(0);
     expect(r.stdout).toMatch(/^registered:/m);
   }, 60_000);
@@ -89,18 +110,31 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-package-agent-'));
     try {
       const settings = path.join(dataDir, 'seed.json');
-      writeFileSync(settings, JSON.stringify({ 'account.server': lab.ws, 'account.user': a.user, 'account.password': a.password }));
+      writeFileSync(
+        settings,
+        JSON.stringify({ 'account.server': lab.ws, 'account.user': a.user, 'account.password': a.password }),
+      );
       // The installed host exactly as the desktop entry starts it, plus the scripted-agent options; Chromium headless.
       const child = spawn('/usr/bin/diadema-browser', ['--headless', '--settings', settings, '--data-dir', dataDir], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let err = '';
-      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       const registered = await new Promise<boolean>((resolve) => {
         const t = setTimeout(() => resolve(false), 30_000);
-        child.stderr.on('data', () => { if (/\bregistered\b/.test(err) && !/registration failed/.test(err)) { clearTimeout(t); resolve(true); } });
-        void exited.then(() => { clearTimeout(t); resolve(false); });
+        child.stderr.on('data', () => {
+          if (/\bregistered\b/.test(err) && !/registration failed/.test(err)) {
+            clearTimeout(t);
+            resolve(true);
+          }
+        });
+        void exited.then(() => {
+          clearTimeout(t);
+          resolve(false);
+        });
       });
       expect(registered, err).toBe(true);
       expect(err).toContain(`sip:${a.user}@${lab.domain}`);
@@ -109,7 +143,10 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
       expect(chromium).toMatch(/chromium.*--headless.*http:\/\/127\.0\.0\.1:\d+\//);
       const chromiumPid = Number(/^(\d+) .*chromium/m.exec(chromium)?.[1]);
       child.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 10_000))]);
+      const code = await Promise.race([
+        exited,
+        new Promise<string>((r) => setTimeout(() => r('still running'), 10_000)),
+      ]);
       if (code === 'still running') child.kill('SIGKILL');
       expect(code, err).toBe(0);
       expect(await gone(chromiumPid, 5000), 'Chromium outlives the host').toBe(true);

@@ -12,15 +12,37 @@ import { FakeMediaRenderer } from './fake-media';
  * test can observe one directly (the shells only get the contract and the shell port).
  */
 export type TestCore = Core & CoreServices;
-export interface AgentCore { core: TestCore; media: FakeMediaRenderer; dir: string; logLines: string[]; dispose(): Promise<void> }
+export interface AgentCore {
+  core: TestCore;
+  media: FakeMediaRenderer;
+  dir: string;
+  logLines: string[];
+  dispose(): Promise<void>;
+}
 
-export async function startAgentCore(o: Partial<CoreOptions> & { account?: { server: string; user: string; password: string; authUser?: string }; settings?: Record<string, unknown>; register?: boolean } = {}): Promise<AgentCore> {
+export async function startAgentCore(
+  o: Partial<CoreOptions> & {
+    account?: { server: string; user: string; password: string; authUser?: string };
+    settings?: Record<string, unknown>;
+    register?: boolean;
+  } = {},
+): Promise<AgentCore> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-agent-'));
   const logLines: string[] = [];
-  const log: Logger = process.env.DIADEMA_TEST_LOG ? createLogger((l) => { logLines.push(l); process.stderr.write(`${l}\n`); }, 'debug') : createLogger((l) => logLines.push(l), 'debug');
+  const log: Logger = process.env.DIADEMA_TEST_LOG
+    ? createLogger((l) => {
+        logLines.push(l);
+        process.stderr.write(`${l}\n`);
+      }, 'debug')
+    : createLogger((l) => logLines.push(l), 'debug');
   const composed = composeCore({
-    shell: 'browser', version: 'test', dataDir: dir, secrets: new FileSecrets(path.join(dir, 'secrets.json')), log: log ?? silentLogger,
-    phone: { registerTimeoutMs: 5000, backoffBaseMs: 200, backoffCapMs: 2000 }, ...o,
+    shell: 'browser',
+    version: 'test',
+    dataDir: dir,
+    secrets: new FileSecrets(path.join(dir, 'secrets.json')),
+    log: log ?? silentLogger,
+    phone: { registerTimeoutMs: 5000, backoffBaseMs: 200, backoffCapMs: 2000 },
+    ...o,
   });
   const core: TestCore = { ...composed.services, ...composed.core };
   await core.start();
@@ -29,12 +51,25 @@ export async function startAgentCore(o: Partial<CoreOptions> & { account?: { ser
   const media = new FakeMediaRenderer(core);
   await media.attach();
   if (o.account) {
-    const saved = await core.handlers['account.save']({ server: o.account.server, user: o.account.user, authUser: o.account.authUser ?? '', displayName: '', password: o.account.password });
+    const saved = await core.handlers['account.save']({
+      server: o.account.server,
+      user: o.account.user,
+      authUser: o.account.authUser ?? '',
+      displayName: '',
+      password: o.account.password,
+    });
     if (!saved.ok) throw new Error(`account rejected: ${JSON.stringify(saved.errors)}`);
     if (o.register !== false) await core.handlers['phone.register']({});
   }
   return {
-    core, media, dir, logLines,
-    async dispose() { media.detach(); await core.stop(); rmSync(dir, { recursive: true, force: true }); },
+    core,
+    media,
+    dir,
+    logLines,
+    async dispose() {
+      media.detach();
+      await core.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

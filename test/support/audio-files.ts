@@ -12,7 +12,23 @@ const dir = path.join(os.tmpdir(), 'diadema-audio-fixtures');
 export function toneWav(freq = 440, seconds = 20, rate = 48000): string {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `tone-${freq}-${seconds}-${rate}.wav`);
-  if (!existsSync(file)) execFileSync('sox', ['-n', '-r', String(rate), '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', String(freq), 'vol', '0.5']);
+  if (!existsSync(file))
+    execFileSync('sox', [
+      '-n',
+      '-r',
+      String(rate),
+      '-c',
+      '1',
+      '-b',
+      '16',
+      file,
+      'synth',
+      String(seconds),
+      'sine',
+      String(freq),
+      'vol',
+      '0.5',
+    ]);
   return file;
 }
 
@@ -20,6 +36,7 @@ export function toneWav(freq = 440, seconds = 20, rate = 48000): string {
 export function silenceWav(seconds = 20, rate = 48000): string {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `silence-${seconds}-${rate}.wav`);
-  if (!existsSync(file)) execFileSync('sox', ['-n', '-r', String(rate), '-c', '1', '-b', '16', file, 'trim', '0', String(seconds)]);
+  if (!existsSync(file))
+    execFileSync('sox', ['-n', '-r', String(rate), '-c', '1', '-b', '16', file, 'trim', '0', String(seconds)]);
   return file;
 }

@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 const root = process.env.DIADEMA_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The built browser host (`dist/node/browser-host.mjs`) as a child process, exactly as `npm run start:browser` runs it. */
-export interface HostProcess { url: string; origin: string; dataDir: string; child: ChildProcess; stderr: () => string; stop(): Promise<void> }
+export interface HostProcess {
+  url: string;
+  origin: string;
+  dataDir: string;
+  child: ChildProcess;
+  stderr: () => string;
+  stop(): Promise<void>;
+}
 
 export async function startHostProcess(o: { settings?: Record<string, unknown> } = {}): Promise<HostProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-e2e-agent-'));
@@ -18,25 +25,49 @@ export async function startHostProcess(o: { settings?: Record<string, unknown> }
     writeFileSync(file, JSON.stringify(o.settings));
     args.push('--settings', file);
   }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DIADEMA_POLICY_FILE: path.join(dataDir, 'no-policy.json') } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DIADEMA_POLICY_FILE: path.join(dataDir, 'no-policy.json') },
+  });
   let err = '';
-  child.stderr!.on('data', (d) => { err += d.toString(); });
+  child.stderr!.on('data', (d) => {
+    err += d.toString();
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const t = setTimeout(() => reject(new Error(`browser host did not start:\n${err}`)), 15_000);
     child.stdout!.on('data', (d) => {
       out += d.toString();
       const m = /DIADEMA_URL=(\S+)/.exec(out);
-      if (m) { clearTimeout(t); resolve(m[1]!); }
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
     });
-    child.once('exit', (code) => { clearTimeout(t); reject(new Error(`browser host exited with ${code}:\n${err}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`browser host exited with ${code}:\n${err}`));
+    });
   });
   return {
-    url, origin: new URL(url).origin, dataDir, child, stderr: () => err,
+    url,
+    origin: new URL(url).origin,
+    dataDir,
+    child,
+    stderr: () => err,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
-        await new Promise((r) => { const t = setTimeout(() => { child.kill('SIGKILL'); r(undefined); }, 5000); child.once('exit', () => { clearTimeout(t); r(undefined); }); });
+        await new Promise((r) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            r(undefined);
+          }, 5000);
+          child.once('exit', () => {
+            clearTimeout(t);
+            r(undefined);
+          });
+        });
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

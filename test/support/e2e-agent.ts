@@ -4,21 +4,38 @@ import { startHostProcess, type HostProcess } from './browser-host-process';
 import { launchAgentBrowser } from './chromium';
 
 /** One Diadema agent for end-to-end tests: a browser host process and Chromium with a tone as its microphone. */
-export interface E2eAgent { host: HostProcess; browser: Awaited<ReturnType<typeof launchAgentBrowser>>; page: Page; dispose(): Promise<void> }
+export interface E2eAgent {
+  host: HostProcess;
+  browser: Awaited<ReturnType<typeof launchAgentBrowser>>;
+  page: Page;
+  dispose(): Promise<void>;
+}
 
 export async function startE2eAgent(o: {
-  server: string; account: { user: string; password: string }; settings?: Record<string, unknown>; toneHz?: number;
+  server: string;
+  account: { user: string; password: string };
+  settings?: Record<string, unknown>;
+  toneHz?: number;
   /** A script run in the page before the app loads (benchmarks use it to observe peer connections). */
   initScript?: string;
 }): Promise<E2eAgent> {
-  const host = await startHostProcess({ settings: { 'account.server': o.server, 'account.user': o.account.user, 'account.password': o.account.password, ...o.settings } });
+  const host = await startHostProcess({
+    settings: {
+      'account.server': o.server,
+      'account.user': o.account.user,
+      'account.password': o.account.password,
+      ...o.settings,
+    },
+  });
   const browser = await launchAgentBrowser({ audioFile: toneWav(o.toneHz ?? 440) });
   const page = await browser.context.newPage();
   if (o.initScript) await page.addInitScript(o.initScript);
   await page.goto(host.url);
   await page.locator('[data-testid=registration-state][data-state=registered]').waitFor({ timeout: 10_000 });
   return {
-    host, browser, page,
+    host,
+    browser,
+    page,
     async dispose() {
       if (process.env.DIADEMA_TEST_LOG) console.log(host.stderr());
       await browser.dispose();
@@ -29,10 +46,15 @@ export async function startE2eAgent(o: {
 
 // DOM reads through evaluate: the call card re-renders every second with fresh stats, and a snapshot is what
 // assertions need.
-export const callState = (p: Page): Promise<string> => p.evaluate(() => document.querySelector('[data-testid=call]')?.getAttribute('data-state') ?? 'none');
-export const callQuality = (p: Page): Promise<{ inBytes: number; inLevel: number; outBytes: number }> => p.evaluate(() => {
-  const q = document.querySelector('[data-testid=call-quality]');
-  const n = (a: string) => Number(q?.getAttribute(a) ?? 0);
-  return { inBytes: n('data-inbound-bytes'), inLevel: n('data-inbound-level'), outBytes: n('data-outbound-bytes') };
-});
-export const clickTestId = (p: Page, testId: string): Promise<void> => p.evaluate((id) => { (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.click(); }, testId);
+export const callState = (p: Page): Promise<string> =>
+  p.evaluate(() => document.querySelector('[data-testid=call]')?.getAttribute('data-state') ?? 'none');
+export const callQuality = (p: Page): Promise<{ inBytes: number; inLevel: number; outBytes: number }> =>
+  p.evaluate(() => {
+    const q = document.querySelector('[data-testid=call-quality]');
+    const n = (a: string) => Number(q?.getAttribute(a) ?? 0);
+    return { inBytes: n('data-inbound-bytes'), inLevel: n('data-inbound-level'), outBytes: n('data-outbound-bytes') };
+  });
+export const clickTestId = (p: Page, testId: string): Promise<void> =>
+  p.evaluate((id) => {
+    (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.click();
+  }, testId);

@@ -13,8 +13,12 @@ export class FakeAgentNotes implements AgentNotesPort {
   write(callId: string, note: { disposition?: string | null; fields?: Record<string, string> }): void {
     this.notes.set(callId, { disposition: note.disposition ?? null, final: false, fields: note.fields ?? {} });
   }
-  acwStarted(callId: string, at: number): void { this.reports.push({ kind: 'started', callId, at }); }
-  acwEnded(callId: string, at: number): void { this.reports.push({ kind: 'ended', callId, at }); }
+  acwStarted(callId: string, at: number): void {
+    this.reports.push({ kind: 'started', callId, at });
+  }
+  acwEnded(callId: string, at: number): void {
+    this.reports.push({ kind: 'ended', callId, at });
+  }
   async note(callId: string) {
     const n = this.notes.get(callId);
     return n ? { disposition: n.disposition, final: n.final } : null;

@@ -11,10 +11,19 @@ import { fakeHandlers } from './fake-handlers';
  * it follows an emitted `calls` or `agent` with `notes.current` when the current note changes (same rule, the
  * core's own `currentNoteOf`), so a test that answers a call sees its note open.
  */
-export function fakeBridge(overrides: Partial<ContractHandlers> = {}): Bridge & { emit<N extends EventName>(name: N, payload: EventPayload<N>): void; calls: string[] } {
+export function fakeBridge(
+  overrides: Partial<ContractHandlers> = {},
+): Bridge & { emit<N extends EventName>(name: N, payload: EventPayload<N>): void; calls: string[] } {
   const handlers = fakeHandlers(overrides);
   const emitters = new Map<EventName, Emitter<unknown>>();
-  const emitter = (name: EventName) => { let e = emitters.get(name); if (!e) { e = new Emitter<unknown>(); emitters.set(name, e); } return e; };
+  const emitter = (name: EventName) => {
+    let e = emitters.get(name);
+    if (!e) {
+      e = new Emitter<unknown>();
+      emitters.set(name, e);
+    }
+    return e;
+  };
   const calls: string[] = [];
   let lastCalls: CallsSnapshot = { calls: [] };
   let lastAgent: AgentView = { state: 'available', since: 0, degraded: false };
@@ -25,16 +34,29 @@ export function fakeBridge(overrides: Partial<ContractHandlers> = {}): Bridge & 
     current = next;
     emitters.get('notes.current')?.emit({ callId: next });
   };
-  const client = new Proxy({}, {
-    get: (_t, name: string) => async (args: unknown) => { calls.push(name); return (handlers as unknown as Record<string, (a: unknown) => Promise<unknown>>)[name]!(args); },
-  }) as ContractClient;
+  const client = new Proxy(
+    {},
+    {
+      get: (_t, name: string) => async (args: unknown) => {
+        calls.push(name);
+        return (handlers as unknown as Record<string, (a: unknown) => Promise<unknown>>)[name]!(args);
+      },
+    },
+  ) as ContractClient;
   return {
-    client, calls,
+    client,
+    calls,
     on: (name, l) => emitter(name).on(l as (p: unknown) => void),
     emit: (name, payload) => {
       emitters.get(name)?.emit(payload);
-      if (name === 'calls') { lastCalls = payload as CallsSnapshot; followCurrentNote(); }
-      if (name === 'agent') { lastAgent = payload as AgentView; followCurrentNote(); }
+      if (name === 'calls') {
+        lastCalls = payload as CallsSnapshot;
+        followCurrentNote();
+      }
+      if (name === 'agent') {
+        lastAgent = payload as AgentView;
+        followCurrentNote();
+      }
     },
     status: (): BridgeStatus => 'connected',
     onStatus: () => () => undefined,

@@ -5,10 +5,20 @@ export class FakeClock implements Clock {
   private t = 0;
   private seq = 0;
   private timers = new Map<number, { at: number; fn: () => void }>();
-  now() { return this.t; }
-  setTimeout(fn: () => void, ms: number) { const id = ++this.seq; this.timers.set(id, { at: this.t + ms, fn }); return id; }
-  clearTimeout(h: unknown) { this.timers.delete(h as number); }
-  pending(): number[] { return [...this.timers.values()].map((x) => x.at - this.t).sort((a, b) => a - b); }
+  now() {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number) {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.t + ms, fn });
+    return id;
+  }
+  clearTimeout(h: unknown) {
+    this.timers.delete(h as number);
+  }
+  pending(): number[] {
+    return [...this.timers.values()].map((x) => x.at - this.t).sort((a, b) => a - b);
+  }
   /** Moves time on without reaching any pending timer (use fireNext to run one). */
   skip(ms: number): void {
     if (this.pending().some((d) => d <= ms)) throw new Error('skip would pass a pending timer');

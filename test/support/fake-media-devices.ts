@@ -4,30 +4,52 @@
  * their device, RTP senders that record replaceTrack, `setSinkId` on media elements, and a minimal AudioContext.
  * `install()` puts them on the window; `uninstall()` restores what was there.
  */
-export interface FakeDevice { deviceId: string; label: string; kind: MediaDeviceKind; groupId: string }
+export interface FakeDevice {
+  deviceId: string;
+  label: string;
+  kind: MediaDeviceKind;
+  groupId: string;
+}
 
 export class FakeTrack extends EventTarget {
   readonly kind = 'audio';
   readonly id = `track-${Math.random().toString(36).slice(2, 8)}`;
   enabled = true;
   readyState: MediaStreamTrackState = 'live';
-  constructor(readonly deviceId: string) { super(); }
-  getSettings(): MediaTrackSettings { return { deviceId: this.deviceId }; }
-  stop(): void { this.readyState = 'ended'; }
+  constructor(readonly deviceId: string) {
+    super();
+  }
+  getSettings(): MediaTrackSettings {
+    return { deviceId: this.deviceId };
+  }
+  stop(): void {
+    this.readyState = 'ended';
+  }
 }
 
 export class FakeStream {
   constructor(private tracks: FakeTrack[]) {}
-  getAudioTracks(): FakeTrack[] { return [...this.tracks]; }
-  getTracks(): FakeTrack[] { return [...this.tracks]; }
-  addTrack(t: FakeTrack): void { this.tracks.push(t); }
-  removeTrack(t: FakeTrack): void { this.tracks = this.tracks.filter((x) => x !== t); }
+  getAudioTracks(): FakeTrack[] {
+    return [...this.tracks];
+  }
+  getTracks(): FakeTrack[] {
+    return [...this.tracks];
+  }
+  addTrack(t: FakeTrack): void {
+    this.tracks.push(t);
+  }
+  removeTrack(t: FakeTrack): void {
+    this.tracks = this.tracks.filter((x) => x !== t);
+  }
 }
 
 export class FakeSender {
   readonly replaced: FakeTrack[] = [];
   constructor(public track: FakeTrack | null) {}
-  async replaceTrack(t: FakeTrack | null): Promise<void> { if (t) this.replaced.push(t); this.track = t; }
+  async replaceTrack(t: FakeTrack | null): Promise<void> {
+    if (t) this.replaced.push(t);
+    this.track = t;
+  }
 }
 
 export class FakeMediaDevices extends EventTarget {
@@ -41,7 +63,8 @@ export class FakeMediaDevices extends EventTarget {
 
   async getUserMedia(c: MediaStreamConstraints): Promise<MediaStream> {
     this.constraints.push(c);
-    const wanted = typeof c.audio === 'object' ? (c.audio.deviceId as { exact?: string; ideal?: string } | undefined) : undefined;
+    const wanted =
+      typeof c.audio === 'object' ? (c.audio.deviceId as { exact?: string; ideal?: string } | undefined) : undefined;
     const inputs = this.devices.filter((d) => d.kind === 'audioinput');
     const id = wanted?.exact ?? wanted?.ideal;
     const device = inputs.find((d) => d.deviceId === id) ?? (wanted?.exact ? undefined : inputs[0]);
@@ -66,21 +89,48 @@ export class FakeMediaDevices extends EventTarget {
 /** What setSinkId was asked, per element (in order). */
 export const sinkCalls = new WeakMap<HTMLMediaElement, string[]>();
 
-class FakeAudioParam { value = 0; setValueAtTime(v: number): void { this.value = v; } }
-class FakeNode { connect(): void { /* graph not modelled */ } }
+class FakeAudioParam {
+  value = 0;
+  setValueAtTime(v: number): void {
+    this.value = v;
+  }
+}
+class FakeNode {
+  connect(): void {
+    /* graph not modelled */
+  }
+}
 export class FakeAudioContext {
   static created = 0;
   static closed = 0;
   currentTime = 0;
-  constructor() { FakeAudioContext.created++; }
-  createGain() { return Object.assign(new FakeNode(), { gain: new FakeAudioParam() }); }
-  createOscillator() { return Object.assign(new FakeNode(), { frequency: new FakeAudioParam(), start() { /* silent */ } }); }
+  constructor() {
+    FakeAudioContext.created++;
+  }
+  createGain() {
+    return Object.assign(new FakeNode(), { gain: new FakeAudioParam() });
+  }
+  createOscillator() {
+    return Object.assign(new FakeNode(), {
+      frequency: new FakeAudioParam(),
+      start() {
+        /* silent */
+      },
+    });
+  }
   // A real (happy-dom) MediaStream: media elements refuse anything else as srcObject.
-  createMediaStreamDestination() { return { stream: new MediaStream() }; }
-  async close(): Promise<void> { FakeAudioContext.closed++; }
+  createMediaStreamDestination() {
+    return { stream: new MediaStream() };
+  }
+  async close(): Promise<void> {
+    FakeAudioContext.closed++;
+  }
 }
 
-export function installFakeMedia(win: Window & typeof globalThis = window): { devices: FakeMediaDevices; uninstall(): void } {
+export function installFakeMedia(win: Window & typeof globalThis = window): {
+  devices: FakeMediaDevices;
+  uninstall(): void;
+} {
   const devices = new FakeMediaDevices();
   const nav = win.navigator as Navigator & { mediaDevices?: MediaDevices };
   const before = Object.getOwnPropertyDescriptor(nav, 'mediaDevices');
@@ -90,7 +140,8 @@ export function installFakeMedia(win: Window & typeof globalThis = window): { de
   Object.defineProperty(proto, 'setSinkId', {
     configurable: true,
     value: async function setSinkId(this: HTMLMediaElement & { sinkId?: string }, id: string) {
-      if (id !== '' && !devices.devices.some((d) => d.kind === 'audiooutput' && d.deviceId === id)) throw Object.assign(new Error('not found'), { name: 'NotFoundError' });
+      if (id !== '' && !devices.devices.some((d) => d.kind === 'audiooutput' && d.deviceId === id))
+        throw Object.assign(new Error('not found'), { name: 'NotFoundError' });
       sinkCalls.set(this, [...(sinkCalls.get(this) ?? []), id]);
       Object.defineProperty(this, 'sinkId', { configurable: true, value: id });
     },
@@ -102,8 +153,10 @@ export function installFakeMedia(win: Window & typeof globalThis = window): { de
   return {
     devices,
     uninstall() {
-      if (before) Object.defineProperty(nav, 'mediaDevices', before); else Reflect.deleteProperty(nav, 'mediaDevices');
-      if (hadSink) Object.defineProperty(proto, 'setSinkId', hadSink); else Reflect.deleteProperty(proto, 'setSinkId');
+      if (before) Object.defineProperty(nav, 'mediaDevices', before);
+      else Reflect.deleteProperty(nav, 'mediaDevices');
+      if (hadSink) Object.defineProperty(proto, 'setSinkId', hadSink);
+      else Reflect.deleteProperty(proto, 'setSinkId');
       if (hadPlay) Object.defineProperty(proto, 'play', hadPlay);
       (win as { AudioContext?: unknown }).AudioContext = ctxBefore;
     },

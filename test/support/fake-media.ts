@@ -1,4 +1,9 @@
-import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerFactory, SessionDescriptionHandlerOptions } from 'sip.js';
+import type {
+  BodyAndContentType,
+  SessionDescriptionHandler,
+  SessionDescriptionHandlerFactory,
+  SessionDescriptionHandlerOptions,
+} from 'sip.js';
 import type { Connection } from '@common/contract/contract';
 import type { MediaRequest } from '@common/contract/calls';
 import type { Core } from '../../electron/node/core/core';
@@ -19,16 +24,31 @@ export class FakeSessionDescriptionHandler implements SessionDescriptionHandler 
     this.hold = (options as { hold?: boolean } | undefined)?.hold ?? false;
     return { body: fakeSdp({ direction: this.hold ? 'sendonly' : 'sendrecv' }), contentType: 'application/sdp' };
   }
-  async setDescription(sdp: string): Promise<void> { this.remoteSdps.push(sdp); }
-  hasDescription(contentType: string): boolean { return contentType === 'application/sdp'; }
-  sendDtmf(tones: string): boolean { this.dtmf.push(tones); return true; }
-  close(): void { this.closed = true; }
+  async setDescription(sdp: string): Promise<void> {
+    this.remoteSdps.push(sdp);
+  }
+  hasDescription(contentType: string): boolean {
+    return contentType === 'application/sdp';
+  }
+  sendDtmf(tones: string): boolean {
+    this.dtmf.push(tones);
+    return true;
+  }
+  close(): void {
+    this.closed = true;
+  }
   /** Direction the far end asked for in its latest SDP. */
-  remoteDirection(): string { return sdpDirection(this.remoteSdps.at(-1)); }
+  remoteDirection(): string {
+    return sdpDirection(this.remoteSdps.at(-1));
+  }
 }
 
 export function fakeSdhFactory(created: FakeSessionDescriptionHandler[] = []): SessionDescriptionHandlerFactory {
-  return () => { const h = new FakeSessionDescriptionHandler(); created.push(h); return h; };
+  return () => {
+    const h = new FakeSessionDescriptionHandler();
+    created.push(h);
+    return h;
+  };
 }
 
 export class FakeMediaRenderer {
@@ -45,17 +65,35 @@ export class FakeMediaRenderer {
     });
   }
 
-  async attach(): Promise<void> { await this.core.handlers['media.attach']({}, this.connection); }
-  detach(): void { this.connection.close(); }
-  requestsFor(callId: string, op?: MediaRequest['op']): MediaRequest[] { return this.requests.filter((r) => r.callId === callId && (!op || r.op === op)); }
+  async attach(): Promise<void> {
+    await this.core.handlers['media.attach']({}, this.connection);
+  }
+  detach(): void {
+    this.connection.close();
+  }
+  requestsFor(callId: string, op?: MediaRequest['op']): MediaRequest[] {
+    return this.requests.filter((r) => r.callId === callId && (!op || r.op === op));
+  }
 
   private async answer(r: MediaRequest): Promise<void> {
     this.requests.push(r);
     this.onRequest?.(r);
     const respond = (x: { ok: boolean; body?: string; contentType?: string; error?: string }) =>
       this.core.handlers['media.respond']({ reqId: r.reqId, ...x }, this.connection);
-    if (r.op === 'getDescription' && this.failNext) { const error = this.failNext; this.failNext = undefined; await respond({ ok: false, error }); return; }
-    if (r.op === 'getDescription') { await respond({ ok: true, body: fakeSdp({ direction: r.options?.hold ? 'sendonly' : 'sendrecv' }), contentType: 'application/sdp' }); return; }
+    if (r.op === 'getDescription' && this.failNext) {
+      const error = this.failNext;
+      this.failNext = undefined;
+      await respond({ ok: false, error });
+      return;
+    }
+    if (r.op === 'getDescription') {
+      await respond({
+        ok: true,
+        body: fakeSdp({ direction: r.options?.hold ? 'sendonly' : 'sendrecv' }),
+        contentType: 'application/sdp',
+      });
+      return;
+    }
     await respond({ ok: true });
   }
 }

@@ -20,12 +20,18 @@ export class ScriptedRegistrar {
     if (!next.ok) return { ok: false, reason: next.reason, detail: `scripted ${next.reason}`, ms: 1 };
     const listeners = new Set<(s: string) => void>();
     const registerer = {
-      stateChange: { addListener: (l: (s: string) => void) => listeners.add(l), removeListener: (l: (s: string) => void) => listeners.delete(l) },
-      unregister: async () => undefined, dispose: async () => undefined,
+      stateChange: {
+        addListener: (l: (s: string) => void) => listeners.add(l),
+        removeListener: (l: (s: string) => void) => listeners.delete(l),
+      },
+      unregister: async () => undefined,
+      dispose: async () => undefined,
     } as unknown as Registerer;
     const ua = { stop: async () => undefined, isConnected: () => true } as unknown as UserAgent;
     return { ok: true, ua, registerer, ms: 1 };
   };
   /** The server went away under a registered phone. */
-  dropTransport() { this.delegate?.onDisconnect?.(new Error('WebSocket closed 1006')); }
+  dropTransport() {
+    this.delegate?.onDisconnect?.(new Error('WebSocket closed 1006'));
+  }
 }

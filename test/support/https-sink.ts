@@ -11,12 +11,62 @@ export function makeTestCerts(): { ca: string; key: string; cert: string } {
   const f = (n: string) => path.join(dir, n);
   const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   try {
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Diadema test CA');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost');
-    writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
-    ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('ext.cnf'));
-    return { ca: readFileSync(f('ca.pem'), 'utf8'), key: readFileSync(f('server.key'), 'utf8'), cert: readFileSync(f('server.pem'), 'utf8') };
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Diadema test CA',
+    );
+    ssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f('server.key'),
+      '-out',
+      f('server.csr'),
+      '-subj',
+      '/CN=localhost',
+    );
+    writeFileSync(
+      f('ext.cnf'),
+      'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
+    );
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      f('server.csr'),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f('server.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      f('ext.cnf'),
+    );
+    return {
+      ca: readFileSync(f('ca.pem'), 'utf8'),
+      key: readFileSync(f('server.key'), 'utf8'),
+      cert: readFileSync(f('server.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export type SinkMode = 'ok' | 'status-500' | 'hang' | 'garbage' | 'ok-then-reset' | 'trickle';
@@ -36,7 +86,9 @@ export class HttpsSink {
 
   constructor(private readonly tls: { key: string; cert: string }) {}
 
-  get url(): string { return `https://127.0.0.1:${this.port}/notes`; }
+  get url(): string {
+    return `https://127.0.0.1:${this.port}/notes`;
+  }
 
   async start(port = 0): Promise<void> {
     const server = https.createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {
@@ -47,23 +99,41 @@ export class HttpsSink {
         const mode = this.mode;
         this.requests.push({ key, mode });
         if (mode === 'hang') return; // never answers: the client must time out
-        if (mode === 'trickle') { // answers one byte every 100 ms, forever: the socket is never idle
+        if (mode === 'trickle') {
+          // answers one byte every 100 ms, forever: the socket is never idle
           res.writeHead(200, { 'content-type': 'application/json' });
           const t = setInterval(() => res.write(' '), 100);
           res.on('close', () => clearInterval(t));
           return;
         }
-        if (mode === 'garbage') { req.socket.end('\u0000\u00ffnot http at all\r\n\r\n'); return; }
-        if (mode === 'status-500') { res.writeHead(500).end('boom'); return; }
+        if (mode === 'garbage') {
+          req.socket.end('\u0000\u00ffnot http at all\r\n\r\n');
+          return;
+        }
+        if (mode === 'status-500') {
+          res.writeHead(500).end('boom');
+          return;
+        }
         const prior = this.accepted.get(key);
         if (prior) prior.times++;
-        else this.accepted.set(key, { headerKey: key, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown, times: 1 });
+        else
+          this.accepted.set(key, {
+            headerKey: key,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown,
+            times: 1,
+          });
         // ok-then-reset: the endpoint keeps the delivery but the answer never arrives (the client must retry; the key dedups).
-        if (mode === 'ok-then-reset') { req.socket.destroy(); return; }
+        if (mode === 'ok-then-reset') {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(201, { 'content-type': 'application/json' }).end('{"stored":true}');
       });
     });
-    server.on('secureConnection', (s: Socket) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    server.on('secureConnection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.port = (server.address() as AddressInfo).port;
     this.server = server;

@@ -4,7 +4,10 @@ import { StoreClient } from '../../electron/node/store/store-client';
 import { typedText } from './typist-text';
 
 export interface KillOutcome {
-  typed: number; lastSaving: number; lastSaved: number; recovered: number;
+  typed: number;
+  lastSaving: number;
+  lastSaved: number;
+  recovered: number;
   /** Starts of saves: the draft on disk must be exactly one of these snapshots. */
   savings: number[];
   recoveredIsPrefix: boolean;
@@ -16,13 +19,30 @@ export interface KillOutcome {
  * Starts the typist (a bundled notes-typist.mjs), lets it type for `typeMs` after its first durable save, kills
  * it with SIGKILL, reopens the database through the store worker and reports what survived.
  */
-export async function killTypistOnce(o: { typist: URL; worker: URL; file: string; callId: string; typeMs: number; everyMs?: number }): Promise<KillOutcome> {
-  const child = spawn(process.execPath, [fileURLToPath(o.typist), o.file, o.callId, String(o.everyMs ?? 10)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let typed = 0, lastSaving = 0, lastSaved = 0, buf = '', err = '';
+export async function killTypistOnce(o: {
+  typist: URL;
+  worker: URL;
+  file: string;
+  callId: string;
+  typeMs: number;
+  everyMs?: number;
+}): Promise<KillOutcome> {
+  const child = spawn(process.execPath, [fileURLToPath(o.typist), o.file, o.callId, String(o.everyMs ?? 10)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let typed = 0,
+    lastSaving = 0,
+    lastSaved = 0,
+    buf = '',
+    err = '';
   const savings: number[] = [];
   let firstSaved: (() => void) | undefined;
-  const saved = new Promise<void>((r) => { firstSaved = r; });
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const saved = new Promise<void>((r) => {
+    firstSaved = r;
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   child.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
     const lines = buf.split('\n');
@@ -30,11 +50,22 @@ export async function killTypistOnce(o: { typist: URL; worker: URL; file: string
     for (const l of lines) {
       const [k, v] = l.split(' ');
       if (k === 'typed') typed = Number(v);
-      else if (k === 'saving') { lastSaving = Number(v); savings.push(lastSaving); } else if (k === 'saved') { lastSaved = Number(v); firstSaved?.(); }
+      else if (k === 'saving') {
+        lastSaving = Number(v);
+        savings.push(lastSaving);
+      } else if (k === 'saved') {
+        lastSaved = Number(v);
+        firstSaved?.();
+      }
     }
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await Promise.race([saved, exited.then(() => { throw new Error(`typist exited early: ${err}`); })]);
+  await Promise.race([
+    saved,
+    exited.then(() => {
+      throw new Error(`typist exited early: ${err}`);
+    }),
+  ]);
   await new Promise((r) => setTimeout(r, o.typeMs));
   child.kill('SIGKILL');
   await exited;
@@ -42,6 +73,16 @@ export async function killTypistOnce(o: { typist: URL; worker: URL; file: string
   try {
     const note = await store.call('getNote', { callId: o.callId });
     const text = note?.text ?? '';
-    return { typed, lastSaving, lastSaved, recovered: text.length, savings, recoveredIsPrefix: typedText(typed).startsWith(text), lost: typed - text.length };
-  } finally { await store.close(); }
+    return {
+      typed,
+      lastSaving,
+      lastSaved,
+      recovered: text.length,
+      savings,
+      recoveredIsPrefix: typedText(typed).startsWith(text),
+      lost: typed - text.length,
+    };
+  } finally {
+    await store.close();
+  }
 }

@@ -2,13 +2,24 @@ import 'vitest';
 
 /** The lab as tests see it (see test/lab/lab-core.mjs). */
 export interface LabEnv {
-  ws: string; udp: string; host: string; domain: string; wsPort: number; udpPort: number; ngPort: number;
-  rtpMin: number; rtpMax: number; dir: string; logs: string;
+  ws: string;
+  udp: string;
+  host: string;
+  domain: string;
+  wsPort: number;
+  udpPort: number;
+  ngPort: number;
+  rtpMin: number;
+  rtpMax: number;
+  dir: string;
+  logs: string;
   accounts: Array<{ user: string; password: string }>;
 }
 
 declare module 'vitest' {
-  export interface ProvidedContext { lab: LabEnv }
+  export interface ProvidedContext {
+    lab: LabEnv;
+  }
 }
 
 /** Account n (1-based; 7 is the supervisor 1900) with its SIP address on the lab's domain. */

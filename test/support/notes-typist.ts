@@ -8,12 +8,15 @@ import { NotesService } from '../../electron/node/notes/notes-service';
 import { callEvents } from './call-events';
 import { TYPIST_DEBOUNCE_MS, typedText } from './typist-text';
 
-
 async function main() {
   const [file, callId, every] = process.argv.slice(2);
   if (!file || !callId) throw new Error('usage: notes-typist FILE CALL-ID [EVERY-MS]');
   const everyMs = Number(every ?? 10);
-  const notes = new NotesService({ file, log: silentLogger, settings: () => ({ requiredFields: [], editWindowMin: 30, syncUrl: '' }) });
+  const notes = new NotesService({
+    file,
+    log: silentLogger,
+    settings: () => ({ requiredFields: [], editWindowMin: 30, syncUrl: '' }),
+  });
   await notes.start();
   const c = callEvents(callId, { at: Date.now() });
   notes.onCallEvent(c.ring());
@@ -25,13 +28,19 @@ async function main() {
   let savedUpTo = 0;
   const save = async () => {
     timer = undefined;
-    if (inFlight) { timer = setTimeout(() => void save(), TYPIST_DEBOUNCE_MS); return; }
+    if (inFlight) {
+      timer = setTimeout(() => void save(), TYPIST_DEBOUNCE_MS);
+      return;
+    }
     inFlight = true;
     const n = typed;
     out(`saving ${n}`);
     const r = await notes.save({ callId, fields: {}, text: typedText(n) });
     inFlight = false;
-    if (r.durable) { savedUpTo = n; out(`saved ${n}`); }
+    if (r.durable) {
+      savedUpTo = n;
+      out(`saved ${n}`);
+    }
     if (typed > savedUpTo && !timer) timer = setTimeout(() => void save(), TYPIST_DEBOUNCE_MS);
   };
   out('ready');
@@ -42,4 +51,7 @@ async function main() {
   }, everyMs);
 }
 
-main().catch((e: unknown) => { process.stderr.write(`typist: ${String(e)}\n`); process.exit(1); });
+main().catch((e: unknown) => {
+  process.stderr.write(`typist: ${String(e)}\n`);
+  process.exit(1);
+});

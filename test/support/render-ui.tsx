@@ -13,13 +13,20 @@ import { StoreContext } from '../../renderer/src/ui/context';
  * Renders a piece of the UI as the app does (app store over the given bridge, i18next in `language`) into a fresh
  * element in happy-dom, and lets the first loads settle. `q` finds an element by its data-testid.
  */
-export async function renderUi(ui: ReactNode, o: { bridge: Bridge; language: 'en' | 'es-MX' | 'es-ES'; settleMs?: number }): Promise<{ el: HTMLDivElement; store: AppStore; q: (testId: string) => Element | null }> {
+export async function renderUi(
+  ui: ReactNode,
+  o: { bridge: Bridge; language: 'en' | 'es-MX' | 'es-ES'; settleMs?: number },
+): Promise<{ el: HTMLDivElement; store: AppStore; q: (testId: string) => Element | null }> {
   const store = createAppStore(o.bridge);
   const i18n = await createI18n(o.language);
   const el = document.createElement('div');
   document.body.appendChild(el);
   await act(async () => {
-    createRoot(el).render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}>{ui}</StoreContext.Provider></I18nextProvider>);
+    createRoot(el).render(
+      <I18nextProvider i18n={i18n}>
+        <StoreContext.Provider value={store}>{ui}</StoreContext.Provider>
+      </I18nextProvider>,
+    );
     await new Promise((r) => setTimeout(r, o.settleMs ?? 10));
   });
   return { el, store, q: (testId) => el.querySelector(`[data-testid="${testId}"]`) };

@@ -1,7 +1,19 @@
 import { createSocket, type Socket } from 'node:dgram';
 
-export interface RtpPacket { pt: number; seq: number; timestamp: number; marker: boolean; payload: Buffer; at: number }
-export interface TelephoneEvent { event: number; end: boolean; volume: number; duration: number }
+export interface RtpPacket {
+  pt: number;
+  seq: number;
+  timestamp: number;
+  marker: boolean;
+  payload: Buffer;
+  at: number;
+}
+export interface TelephoneEvent {
+  event: number;
+  end: boolean;
+  volume: number;
+  duration: number;
+}
 
 /** RFC 3550 fixed header (CSRCs and a header extension skipped); undefined when it is not RTP version 2. */
 export function parseRtp(buf: Buffer, at = 0): RtpPacket | undefined {
@@ -15,13 +27,25 @@ export function parseRtp(buf: Buffer, at = 0): RtpPacket | undefined {
   let end = buf.length;
   if (buf[0]! & 0x20) end -= buf[buf.length - 1]!;
   if (offset > end) return undefined;
-  return { pt: buf[1]! & 0x7f, marker: Boolean(buf[1]! & 0x80), seq: buf.readUInt16BE(2), timestamp: buf.readUInt32BE(4), payload: buf.subarray(offset, end), at };
+  return {
+    pt: buf[1]! & 0x7f,
+    marker: Boolean(buf[1]! & 0x80),
+    seq: buf.readUInt16BE(2),
+    timestamp: buf.readUInt32BE(4),
+    payload: buf.subarray(offset, end),
+    at,
+  };
 }
 
 /** RFC 4733 §2.3 named-event payload. */
 export function parseTelephoneEvent(payload: Buffer): TelephoneEvent | undefined {
   if (payload.length < 4) return undefined;
-  return { event: payload[0]!, end: Boolean(payload[1]! & 0x80), volume: payload[1]! & 0x3f, duration: payload.readUInt16BE(2) };
+  return {
+    event: payload[0]!,
+    end: Boolean(payload[1]! & 0x80),
+    volume: payload[1]! & 0x3f,
+    duration: payload.readUInt16BE(2),
+  };
 }
 
 const DIGITS = '0123456789*#ABCD';
@@ -44,8 +68,14 @@ export function decodeDigits(packets: readonly RtpPacket[], pt: number): string 
 /** A plain-RTP endpoint for tests: a UDP socket on loopback that keeps every RTP packet it receives. */
 export class RtpListener {
   readonly packets: RtpPacket[] = [];
-  private constructor(private readonly socket: Socket, readonly port: number) {
-    socket.on('message', (m) => { const p = parseRtp(m, Date.now()); if (p) this.packets.push(p); });
+  private constructor(
+    private readonly socket: Socket,
+    readonly port: number,
+  ) {
+    socket.on('message', (m) => {
+      const p = parseRtp(m, Date.now());
+      if (p) this.packets.push(p);
+    });
   }
 
   static open(): Promise<RtpListener> {
@@ -56,8 +86,12 @@ export class RtpListener {
     });
   }
 
-  count(pt?: number): number { return pt === undefined ? this.packets.length : this.packets.filter((p) => p.pt === pt).length; }
-  close(): void { this.socket.close(); }
+  count(pt?: number): number {
+    return pt === undefined ? this.packets.length : this.packets.filter((p) => p.pt === pt).length;
+  }
+  close(): void {
+    this.socket.close();
+  }
 }
 
 /** The payload type an SDP gives to telephone-event/8000, if any. */

@@ -1,4 +1,13 @@
-import { Inviter, Registerer, RegistererState, SessionState, SIPExtension, UserAgent, type Invitation, type Session } from 'sip.js';
+import {
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  SIPExtension,
+  UserAgent,
+  type Invitation,
+  type Session,
+} from 'sip.js';
 import { installWebSocketGlobal } from '../../electron/node/phone/sip-websocket';
 import { fakeSdhFactory, type FakeSessionDescriptionHandler } from './fake-media';
 
@@ -26,8 +35,14 @@ export class SipParty {
     const uri = UserAgent.makeURI(o.aor);
     if (!uri) throw new Error(`bad aor ${o.aor}`);
     this.ua = new UserAgent({
-      uri, authorizationUsername: o.user, authorizationPassword: o.password, displayName: o.displayName,
-      transportOptions: { server: o.server }, logLevel: process.env.DIADEMA_TEST_LOG ? 'debug' : 'error', logBuiltinEnabled: Boolean(process.env.DIADEMA_TEST_LOG), sipExtensionReplaces: SIPExtension.Supported,
+      uri,
+      authorizationUsername: o.user,
+      authorizationPassword: o.password,
+      displayName: o.displayName,
+      transportOptions: { server: o.server },
+      logLevel: process.env.DIADEMA_TEST_LOG ? 'debug' : 'error',
+      logBuiltinEnabled: Boolean(process.env.DIADEMA_TEST_LOG),
+      sipExtensionReplaces: SIPExtension.Supported,
       sessionDescriptionHandlerFactory: fakeSdhFactory(this.handlers),
       delegate: {
         onInvite: (inv) => {
@@ -46,7 +61,12 @@ export class SipParty {
     this.registerer = new Registerer(this.ua, { expires: 120 });
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('far end did not register')), 10_000);
-      this.registerer!.stateChange.addListener((s) => { if (s === RegistererState.Registered) { clearTimeout(t); resolve(); } });
+      this.registerer!.stateChange.addListener((s) => {
+        if (s === RegistererState.Registered) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
       void this.registerer!.register();
     });
     return this;
@@ -62,18 +82,34 @@ export class SipParty {
     if (!uri) throw new Error(`bad target ${target}`);
     const inviter = new Inviter(this.ua, uri, { extraHeaders });
     this.track(inviter);
-    void inviter.invite({ requestDelegate: { onReject: (r) => { this.rejections.push(r.message.statusCode ?? 0); } } });
+    void inviter.invite({
+      requestDelegate: {
+        onReject: (r) => {
+          this.rejections.push(r.message.statusCode ?? 0);
+        },
+      },
+    });
     return inviter;
   }
 
-  lastSession(): Session | undefined { return this.sessions.at(-1); }
-  established(): Session[] { return this.sessions.filter((s) => s.state === SessionState.Established); }
+  lastSession(): Session | undefined {
+    return this.sessions.at(-1);
+  }
+  established(): Session[] {
+    return this.sessions.filter((s) => s.state === SessionState.Established);
+  }
 
   private track(s: Session): void {
     this.sessions.push(s);
     s.delegate = {
-      onInfo: (info) => { this.infos.push(info.request.body ?? ''); void info.accept(); },
-      onBye: (bye) => { this.byes.push(Date.now()); void bye.accept(); },
+      onInfo: (info) => {
+        this.infos.push(info.request.body ?? '');
+        void info.accept();
+      },
+      onBye: (bye) => {
+        this.byes.push(Date.now());
+        void bye.accept();
+      },
       onRefer: (referral) => {
         this.refers.push(referral.referTo.toString());
         void referral.accept().then(() => {

@@ -16,15 +16,26 @@ const root = (() => {
  * folder under the repository's `.tmp/` (so `better-sqlite3` resolves from node_modules), the way build/bundle.mjs
  * does for dist/node. Returns each entry's file URL.
  */
-export async function bundleEntries<K extends string>(entries: Record<K, string>): Promise<{ urls: Record<K, URL>; dir: string; dispose(): void }> {
+export async function bundleEntries<K extends string>(
+  entries: Record<K, string>,
+): Promise<{ urls: Record<K, URL>; dir: string; dispose(): void }> {
   mkdirSync(path.join(root, '.tmp'), { recursive: true });
   const dir = mkdtempSync(path.join(root, '.tmp', 'store-build-'));
   await build({
     entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, path.join(root, v as string)])),
-    outdir: dir, outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    packages: 'external', sourcemap: true, logLevel: 'warning',
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
   });
-  const urls = Object.fromEntries(Object.keys(entries).map((k) => [k, pathToFileURL(path.join(dir, `${k}.mjs`))])) as Record<K, URL>;
+  const urls = Object.fromEntries(
+    Object.keys(entries).map((k) => [k, pathToFileURL(path.join(dir, `${k}.mjs`))]),
+  ) as Record<K, URL>;
   return { urls, dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

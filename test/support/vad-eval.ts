@@ -21,8 +21,17 @@ export function scoreClip(clip: Clip, sensitivity: VadSensitivity = 'medium'): C
   let first: number | undefined;
   for (let i = 0; i + block <= samples.length; i += block) {
     for (const f of vad.push(samples.subarray(i, i + block))) {
-      if (f.speech) { flagged.add(Math.floor(f.atMs / 1000)); first ??= f.atMs; }
+      if (f.speech) {
+        flagged.add(Math.floor(f.atMs / 1000));
+        first ??= f.atMs;
+      }
     }
   }
-  return { clip: clip.name, speech: clip.speech, flaggedWindows: [...flagged].filter((w) => w < windows).length, windows, firstDetectionMs: first };
+  return {
+    clip: clip.name,
+    speech: clip.speech,
+    flaggedWindows: [...flagged].filter((w) => w < windows).length,
+    windows,
+    firstDetectionMs: first,
+  };
 }

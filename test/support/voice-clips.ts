@@ -11,7 +11,12 @@ import path from 'node:path';
 const dir = path.join(os.tmpdir(), 'diadema-voice-clips');
 const RATE = 48000;
 
-export interface Clip { name: string; file: string; speech: boolean; note: string }
+export interface Clip {
+  name: string;
+  file: string;
+  speech: boolean;
+  note: string;
+}
 
 const en = [
   'Good morning, thank you for calling. How can I help you today?',
@@ -43,28 +48,68 @@ export function speechClip(voice: string, text: string[], seconds = 12, gainDb =
   return once(`speech-${tag}-${seconds}-${gainDb}`, (file) => {
     const raw = `${file}.espeak.wav`;
     execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', raw, text.join(' ')]);
-    sox(raw, ...fmt, file, 'gain', '-n', String(gainDb), 'pad', '0.3', '0.5', 'repeat', '5', 'trim', '0', String(seconds));
+    sox(
+      raw,
+      ...fmt,
+      file,
+      'gain',
+      '-n',
+      String(gainDb),
+      'pad',
+      '0.3',
+      '0.5',
+      'repeat',
+      '5',
+      'trim',
+      '0',
+      String(seconds),
+    );
   });
 }
 
 export function silenceClip(seconds = 12): string {
   // Not digital zero: a real quiet microphone has a little hiss (-70 dBFS).
-  return once(`silence-${seconds}`, (file) => sox('-n', ...fmt, file, 'synth', String(seconds), 'whitenoise', 'vol', '0.0003'));
+  return once(`silence-${seconds}`, (file) =>
+    sox('-n', ...fmt, file, 'synth', String(seconds), 'whitenoise', 'vol', '0.0003'),
+  );
 }
 
 export function pinkNoiseClip(seconds = 12, vol = 0.15): string {
-  return once(`pink-${seconds}-${vol}`, (file) => sox('-n', ...fmt, file, 'synth', String(seconds), 'pinknoise', 'vol', String(vol)));
+  return once(`pink-${seconds}-${vol}`, (file) =>
+    sox('-n', ...fmt, file, 'synth', String(seconds), 'pinknoise', 'vol', String(vol)),
+  );
 }
 
 /** Breathing: band-limited noise swelling and fading at 0.3 Hz (in, out). */
 export function breathingClip(seconds = 12): string {
-  return once(`breathing-${seconds}`, (file) => sox('-n', ...fmt, file, 'synth', String(seconds), 'pinknoise', 'band', '800', '1200', 'tremolo', '0.3', '100', 'gain', '-n', '-20'));
+  return once(`breathing-${seconds}`, (file) =>
+    sox(
+      '-n',
+      ...fmt,
+      file,
+      'synth',
+      String(seconds),
+      'pinknoise',
+      'band',
+      '800',
+      '1200',
+      'tremolo',
+      '0.3',
+      '100',
+      'gain',
+      '-n',
+      '-20',
+    ),
+  );
 }
 
 /** Seeded PRNG so that every run makes the same clicks. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 /**
@@ -115,27 +160,62 @@ export function clipSet(seconds = 12): Clip[] {
   const pink = pinkNoiseClip(seconds, 0.03);
   return [
     { name: 'speech-en', file: speechClip('en-us', en, seconds), speech: true, note: 'espeak-ng en-us' },
-    { name: 'speech-en-quiet', file: speechClip('en', en, seconds, -26, 'en-q'), speech: true, note: 'espeak-ng en, peak -26 dBFS' },
+    {
+      name: 'speech-en-quiet',
+      file: speechClip('en', en, seconds, -26, 'en-q'),
+      speech: true,
+      note: 'espeak-ng en, peak -26 dBFS',
+    },
     { name: 'speech-es-mx', file: speechClip('es-419', es, seconds), speech: true, note: 'espeak-ng es-419' },
-    { name: 'speech-es-es', file: speechClip('es', es, seconds, -12), speech: true, note: 'espeak-ng es, peak -12 dBFS' },
-    { name: 'speech-es-over-noise', file: mixClip(speechClip('es', es, seconds, -12), pink, `es-pink-${seconds}`), speech: true, note: 'es over pink noise' },
-    { name: 'speech-en-over-typing', file: mixClip(speechClip('en-us', en, seconds), typingClip(seconds, 11, 0.2), `en-typing-${seconds}`), speech: true, note: 'en over typing' },
+    {
+      name: 'speech-es-es',
+      file: speechClip('es', es, seconds, -12),
+      speech: true,
+      note: 'espeak-ng es, peak -12 dBFS',
+    },
+    {
+      name: 'speech-es-over-noise',
+      file: mixClip(speechClip('es', es, seconds, -12), pink, `es-pink-${seconds}`),
+      speech: true,
+      note: 'es over pink noise',
+    },
+    {
+      name: 'speech-en-over-typing',
+      file: mixClip(speechClip('en-us', en, seconds), typingClip(seconds, 11, 0.2), `en-typing-${seconds}`),
+      speech: true,
+      note: 'en over typing',
+    },
     { name: 'silence', file: silenceClip(seconds), speech: false, note: 'sox white noise at -70 dBFS' },
     { name: 'pink-noise', file: pinkNoiseClip(seconds), speech: false, note: 'sox pinknoise vol 0.15' },
     { name: 'pink-noise-quiet', file: pink, speech: false, note: 'sox pinknoise vol 0.03' },
     { name: 'breathing', file: breathingClip(seconds), speech: false, note: 'band noise, 0.3 Hz swell' },
     { name: 'typing', file: typingClip(seconds), speech: false, note: 'click trains 4–12 keys/s' },
     { name: 'typing-loud', file: typingClip(seconds, 3, 0.9), speech: false, note: 'click trains, peak 0.9' },
-    { name: 'typing-thock', file: typingClip(seconds, 5, 0.7, [300, 900]), speech: false, note: 'click trains, 300–900 Hz body' },
+    {
+      name: 'typing-thock',
+      file: typingClip(seconds, 5, 0.7, [300, 900]),
+      speech: false,
+      note: 'click trains, 300–900 Hz body',
+    },
   ];
 }
 
 export function writeWav(file: string, pcm: ArrayLike<number>, rate: number): void {
   const n = pcm.length;
   const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0); b.writeUInt32LE(36 + n * 2, 4); b.write('WAVE', 8); b.write('fmt ', 12);
-  b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28); b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34); b.write('data', 36); b.writeUInt32LE(n * 2, 40);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + n * 2, 4);
+  b.write('WAVE', 8);
+  b.write('fmt ', 12);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(n * 2, 40);
   for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(Math.max(-1, Math.min(1, pcm[i]!)) * 32767), 44 + i * 2);
   writeFileSync(file, b);
 }
@@ -143,14 +223,22 @@ export function writeWav(file: string, pcm: ArrayLike<number>, rate: number): vo
 /** Decodes a PCM WAV (16-bit integer or 32-bit float, first channel) into Float32 samples. */
 export function readWav(file: string): { rate: number; samples: Float32Array } {
   const b = readFileSync(file);
-  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${file}: not a WAV file`);
-  let off = 12, rate = 0, channels = 1, bits = 16, format = 1;
+  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE')
+    throw new Error(`${file}: not a WAV file`);
+  let off = 12,
+    rate = 0,
+    channels = 1,
+    bits = 16,
+    format = 1;
   while (off + 8 <= b.length) {
     const id = b.toString('ascii', off, off + 4);
     const size = b.readUInt32LE(off + 4);
     const body = off + 8;
     if (id === 'fmt ') {
-      format = b.readUInt16LE(body); channels = b.readUInt16LE(body + 2); rate = b.readUInt32LE(body + 4); bits = b.readUInt16LE(body + 14);
+      format = b.readUInt16LE(body);
+      channels = b.readUInt16LE(body + 2);
+      rate = b.readUInt32LE(body + 4);
+      bits = b.readUInt16LE(body + 14);
       if (format === 0xfffe) format = b.readUInt16LE(body + 24);
     } else if (id === 'data') {
       const frame = (bits / 8) * channels;

@@ -3,7 +3,13 @@ import { stepReport } from './registration';
 
 /** Field-level validation codes; the renderer translates them (i18n keys `account.error.<code>`). */
 export const accountFieldError = z.enum([
-  'required', 'bad-url', 'bad-scheme', 'insecure-remote', 'bad-user', 'too-long', 'bad-characters',
+  'required',
+  'bad-url',
+  'bad-scheme',
+  'insecure-remote',
+  'bad-user',
+  'too-long',
+  'bad-characters',
 ]);
 export type AccountFieldError = z.infer<typeof accountFieldError>;
 
@@ -19,9 +25,19 @@ export type AccountForm = z.infer<typeof accountForm>;
 export type AccountFieldErrors = Partial<Record<keyof AccountForm, AccountFieldError>>;
 
 /** The stored account as the settings screen shows it; the password itself never leaves the core. */
-export const accountView = z.object({ server: z.string(), user: z.string(), authUser: z.string(), displayName: z.string(), hasPassword: z.boolean() });
+export const accountView = z.object({
+  server: z.string(),
+  user: z.string(),
+  authUser: z.string(),
+  displayName: z.string(),
+  hasPassword: z.boolean(),
+});
 export type AccountView = z.infer<typeof accountView>;
-export const accountSaveResult = z.object({ ok: z.boolean(), errors: z.record(z.string(), accountFieldError).optional(), hasPassword: z.boolean() });
+export const accountSaveResult = z.object({
+  ok: z.boolean(),
+  errors: z.record(z.string(), accountFieldError).optional(),
+  hasPassword: z.boolean(),
+});
 export type AccountSaveResult = z.infer<typeof accountSaveResult>;
 export const connectionTestResult = z.object({ registered: z.boolean(), steps: z.array(stepReport) });
 export type ConnectionTestResult = z.infer<typeof connectionTestResult>;
@@ -55,29 +71,41 @@ const loopbackHost = (host: string) =>
 
 // User part of a SIP URI: unreserved and a few user-unreserved marks (RFC 3261 §25.1), no escapes needed here.
 const userPartRe = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/]{1,128}$/;
-const domainRe = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*)(?::\d{1,5})?$/;
+const domainRe =
+  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*)(?::\d{1,5})?$/;
 // Control characters and quotes would let a display name break out of its SIP header.
 const controlOrQuote = /[\u0000-\u001f\u007f"\\]/;
 
-interface ServerUrl { href: string; hostname: string; secure: boolean }
+interface ServerUrl {
+  href: string;
+  hostname: string;
+  secure: boolean;
+}
 
 // The WHATWG URL class is not part of the pure runtime this folder targets, and a WebSocket URL is simple enough
 // to check exactly: scheme, host (name, IPv4 or bracketed IPv6), optional port, optional path.
-const serverUrlRe = /^(wss?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)(?::(\d{1,5}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?$/i;
+const serverUrlRe =
+  /^(wss?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)(?::(\d{1,5}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?$/i;
 export function parseServerUrl(text: string): ServerUrl | undefined {
   const m = serverUrlRe.exec(text);
   if (!m) return undefined;
   const [, scheme, host, port, path] = m as unknown as [string, string, string, string | undefined, string | undefined];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return undefined;
   const hostname = host.toLowerCase();
-  return { href: `${scheme.toLowerCase()}://${hostname}${port ? `:${port}` : ''}${path ?? ''}`, hostname, secure: scheme.toLowerCase() === 'wss' };
+  return {
+    href: `${scheme.toLowerCase()}://${hostname}${port ? `:${port}` : ''}${path ?? ''}`,
+    hostname,
+    secure: scheme.toLowerCase() === 'wss',
+  };
 }
 
 /**
  * Validates the account fields the way the agent typed them. `--user` / the SIP address field takes either a full
  * SIP address (`sip:1001@example.org`, `1001@example.org`) or an extension, whose domain is the server's host.
  */
-export function parseAccount(form: Omit<AccountForm, 'password'>): { ok: true; account: ParsedAccount } | { ok: false; errors: AccountFieldErrors } {
+export function parseAccount(
+  form: Omit<AccountForm, 'password'>,
+): { ok: true; account: ParsedAccount } | { ok: false; errors: AccountFieldErrors } {
   const errors: AccountFieldErrors = {};
   const serverText = form.server.trim();
   let url: ServerUrl | undefined;
@@ -107,8 +135,14 @@ export function parseAccount(form: Omit<AccountForm, 'password'>): { ok: true; a
   return {
     ok: true,
     account: {
-      server: url.href, host: url.hostname, secure: url.secure,
-      aor: `sip:${userPart}@${domain}`, userPart, domain, authUser: authUser || userPart, displayName,
+      server: url.href,
+      host: url.hostname,
+      secure: url.secure,
+      aor: `sip:${userPart}@${domain}`,
+      userPart,
+      domain,
+      authUser: authUser || userPart,
+      displayName,
     },
   };
 }

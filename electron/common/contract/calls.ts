@@ -4,12 +4,28 @@ import { z } from 'zod';
 export const callState = z.enum(['ringing', 'dialing', 'early', 'active', 'held', 'ended']);
 export type CallStateName = z.infer<typeof callState>;
 
-export const endReason = z.enum(['local-hangup', 'remote-hangup', 'rejected', 'cancelled', 'remote-cancelled', 'busy', 'failed', 'transferred', 'not-ready']);
+export const endReason = z.enum([
+  'local-hangup',
+  'remote-hangup',
+  'rejected',
+  'cancelled',
+  'remote-cancelled',
+  'busy',
+  'failed',
+  'transferred',
+  'not-ready',
+]);
 export type EndReason = z.infer<typeof endReason>;
 
 export const quality = z.object({
-  jitterMs: z.number(), lossPct: z.number(), rttMs: z.number(), mos: z.number(),
-  inboundBytes: z.number(), outboundBytes: z.number(), inboundLevel: z.number(), outboundLevel: z.number(),
+  jitterMs: z.number(),
+  lossPct: z.number(),
+  rttMs: z.number(),
+  mos: z.number(),
+  inboundBytes: z.number(),
+  outboundBytes: z.number(),
+  inboundLevel: z.number(),
+  outboundLevel: z.number(),
 });
 export type QualitySample = z.infer<typeof quality>;
 
@@ -42,9 +58,22 @@ export type CallsSnapshot = z.infer<typeof callsSnapshot>;
 /** Something the agent must be told about a call action that failed; the renderer translates `code`. */
 export const callNotice = z.object({
   callId: z.string().max(64).optional(),
-  code: z.enum(['invalid-number', 'no-such-call', 'hold-failed', 'resume-failed', 'transfer-failed', 'transfer-done',
-    'dial-failed', 'not-registered', 'no-supervisor', 'media-failed', 'dtmf-failed', 'call-rejected-not-ready',
-    'hotkey-unavailable', 'mute-on-hook']),
+  code: z.enum([
+    'invalid-number',
+    'no-such-call',
+    'hold-failed',
+    'resume-failed',
+    'transfer-failed',
+    'transfer-done',
+    'dial-failed',
+    'not-registered',
+    'no-supervisor',
+    'media-failed',
+    'dtmf-failed',
+    'call-rejected-not-ready',
+    'hotkey-unavailable',
+    'mute-on-hook',
+  ]),
   detail: z.string().max(200).optional(),
 });
 export type CallNotice = z.infer<typeof callNotice>;
@@ -55,10 +84,12 @@ export const callId = z.string().min(1).max(64);
 
 /** Media requests from the core's proxy session-description handler to the renderer's WebRTC handler. */
 export const mediaOp = z.enum(['getDescription', 'setDescription', 'rollback', 'sendDtmf', 'close']);
-export const mediaOptions = z.object({
-  hold: z.boolean().optional(),
-  iceRestart: z.boolean().optional(),
-}).strict();
+export const mediaOptions = z
+  .object({
+    hold: z.boolean().optional(),
+    iceRestart: z.boolean().optional(),
+  })
+  .strict();
 export const mediaRequest = z.object({
   reqId: z.number().int().nonnegative(),
   callId,
@@ -68,13 +99,15 @@ export const mediaRequest = z.object({
   options: mediaOptions.optional(),
 });
 export type MediaRequest = z.infer<typeof mediaRequest>;
-export const mediaResponse = z.object({
-  reqId: z.number().int().nonnegative(),
-  ok: z.boolean(),
-  body: z.string().max(65536).optional(),
-  contentType: z.string().max(64).optional(),
-  error: z.string().max(300).optional(),
-}).strict();
+export const mediaResponse = z
+  .object({
+    reqId: z.number().int().nonnegative(),
+    ok: z.boolean(),
+    body: z.string().max(65536).optional(),
+    contentType: z.string().max(64).optional(),
+    error: z.string().max(300).optional(),
+  })
+  .strict();
 export type MediaResponse = z.infer<typeof mediaResponse>;
 
 export const mediaStats = z.object({ callId, sample: quality }).strict();
@@ -86,7 +119,10 @@ export const callCalls = {
   'call.hangup': { args: z.object({ callId }).strict(), result: z.object({}) },
   'call.hold': { args: z.object({ callId, on: z.boolean() }).strict(), result: z.object({ held: z.boolean() }) },
   'call.mute': { args: z.object({ muted: z.boolean() }).strict(), result: z.object({ muted: z.boolean() }) },
-  'call.dtmf': { args: z.object({ callId, digits: z.string().regex(/^[0-9*#A-Da-d]{1,32}$/) }).strict(), result: z.object({}) },
+  'call.dtmf': {
+    args: z.object({ callId, digits: z.string().regex(/^[0-9*#A-Da-d]{1,32}$/) }).strict(),
+    result: z.object({}),
+  },
   'call.transferBlind': { args: z.object({ callId, target: dialTarget }).strict(), result: z.object({}) },
   'call.transferAttended': { args: z.object({ callId, consultCallId: callId }).strict(), result: z.object({}) },
   'call.consultSupervisor': { args: z.object({ callId }).strict(), result: z.object({ callId: z.string() }) },
@@ -96,7 +132,12 @@ export const callCalls = {
    */
   'call.action': {
     args: z.object({ action: z.enum(['answer', 'hangup', 'toggleMute', 'toggleHold', 'holdInsteadOfMute']) }).strict(),
-    result: z.object({ done: z.boolean(), callId: z.string().optional(), muted: z.boolean().optional(), held: z.boolean().optional() }),
+    result: z.object({
+      done: z.boolean(),
+      callId: z.string().optional(),
+      muted: z.boolean().optional(),
+      held: z.boolean().optional(),
+    }),
   },
   'calls.get': { args: z.object({}).strict(), result: callsSnapshot },
   'media.attach': { args: z.object({}).strict(), result: z.object({ calls: z.array(z.string()) }) },

@@ -46,16 +46,23 @@ export type CallArgs<N extends CallName> = z.input<(typeof calls)[N]['args']>;
 export type CallResult<N extends CallName> = z.infer<(typeof calls)[N]['result']>;
 export type EventPayload<N extends EventName> = z.infer<(typeof events)[N]>;
 export const callNames = Object.keys(calls) as CallName[];
-export const isCallName = (n: unknown): n is CallName => typeof n === 'string' && Object.prototype.hasOwnProperty.call(calls, n);
-export const isEventName = (n: unknown): n is EventName => typeof n === 'string' && Object.prototype.hasOwnProperty.call(events, n);
+export const isCallName = (n: unknown): n is CallName =>
+  typeof n === 'string' && Object.prototype.hasOwnProperty.call(calls, n);
+export const isEventName = (n: unknown): n is EventName =>
+  typeof n === 'string' && Object.prototype.hasOwnProperty.call(events, n);
 
 /**
  * Who is calling: one renderer connection (a browser-host WebSocket or an Electron webContents). The core uses it
  * to send media requests to the one renderer that hosts the calls' media, not to every window.
  */
-export interface Connection { readonly id: string; send: EventSink }
+export interface Connection {
+  readonly id: string;
+  send: EventSink;
+}
 /** What the core implements and what a shell dispatches to. */
-export type ContractHandlers = { [N in CallName]: (args: z.infer<(typeof calls)[N]['args']>, from?: Connection) => Promise<CallResult<N>> };
+export type ContractHandlers = {
+  [N in CallName]: (args: z.infer<(typeof calls)[N]['args']>, from?: Connection) => Promise<CallResult<N>>;
+};
 /** What a renderer sees: the same calls, plus a typed event subscription. */
 export type ContractClient = { [N in CallName]: (args: CallArgs<N>) => Promise<CallResult<N>> };
 export type EventSink = <N extends EventName>(name: N, payload: EventPayload<N>) => void;

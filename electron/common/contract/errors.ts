@@ -5,8 +5,16 @@ import { z } from 'zod';
  * `params` fill placeholders in the translated message.
  */
 export const contractErrorCode = z.enum([
-  'invalid-arguments', 'unknown-call', 'forbidden', 'invalid-setting', 'locked-setting', 'invalid-account',
-  'secrets-unavailable', 'not-registered', 'refused', 'internal',
+  'invalid-arguments',
+  'unknown-call',
+  'forbidden',
+  'invalid-setting',
+  'locked-setting',
+  'invalid-account',
+  'secrets-unavailable',
+  'not-registered',
+  'refused',
+  'internal',
 ]);
 export type ContractErrorCode = z.infer<typeof contractErrorCode>;
 export const contractError = z.object({
@@ -16,11 +24,16 @@ export const contractError = z.object({
 export type ContractErrorShape = z.infer<typeof contractError>;
 
 export class ContractError extends Error {
-  constructor(readonly code: ContractErrorCode, readonly params?: Record<string, string>) {
+  constructor(
+    readonly code: ContractErrorCode,
+    readonly params?: Record<string, string>,
+  ) {
     super(params ? `${code}: ${JSON.stringify(params)}` : code);
     this.name = 'ContractError';
   }
-  toJSON(): ContractErrorShape { return this.params ? { code: this.code, params: this.params } : { code: this.code }; }
+  toJSON(): ContractErrorShape {
+    return this.params ? { code: this.code, params: this.params } : { code: this.code };
+  }
 }
 
 /**
@@ -75,7 +88,11 @@ export function contractErrorFromMessage(message: string): ContractErrorShape {
   const code = contractErrorCode.safeParse(m?.[1]);
   if (!m || !code.success) return { code: 'internal' };
   let params: unknown;
-  try { params = m[2] ? JSON.parse(m[2]) : undefined; } catch { params = undefined; }
+  try {
+    params = m[2] ? JSON.parse(m[2]) : undefined;
+  } catch {
+    params = undefined;
+  }
   const parsed = contractError.shape.params.safeParse(params);
   return parsed.success && parsed.data ? { code: code.data, params: parsed.data } : { code: code.data };
 }

@@ -4,20 +4,30 @@ import { outputNames } from '../hid/telephony-model';
 /** Whether the open headset can be driven: a failed LED write or a stream of garbage reports makes it unusable. */
 export const headsetStatus = z.union([
   z.object({ usable: z.literal(true) }),
-  z.object({ usable: z.literal(false), reason: z.enum(['write-failed', 'garbage-reports']), detail: z.string().max(300) }),
+  z.object({
+    usable: z.literal(false),
+    reason: z.enum(['write-failed', 'garbage-reports']),
+    detail: z.string().max(300),
+  }),
 ]);
 export type HeadsetStatus = z.infer<typeof headsetStatus>;
 
 /** A device that looks like a headset but cannot be used, and why (shown on the headset check screen). */
 export const headsetProblem = z.object({
-  path: z.string().max(256), product: z.string().max(128).optional(), reason: z.enum(['descriptor', 'no-access']), detail: z.string().max(300),
+  path: z.string().max(256),
+  product: z.string().max(128).optional(),
+  reason: z.enum(['descriptor', 'no-access']),
+  detail: z.string().max(300),
 });
 export type HeadsetProblem = z.infer<typeof headsetProblem>;
 
 export const headsetView = z.object({
-  connected: z.boolean(), product: z.string().max(128).optional(), path: z.string().max(256).optional(),
+  connected: z.boolean(),
+  product: z.string().max(128).optional(),
+  path: z.string().max(256).optional(),
   status: headsetStatus,
-  buttons: z.array(z.string().max(32)), lights: z.array(z.string().max(32)),
+  buttons: z.array(z.string().max(32)),
+  lights: z.array(z.string().max(32)),
   /** No headset support in this process (node-hid could not load). */
   unsupported: z.boolean().optional(),
   problems: z.array(headsetProblem).max(16).optional(),

@@ -10,7 +10,15 @@ const action = z.enum(hotkeyActions);
 export const hotkeysStatus = z.object({
   global: z.boolean(),
   registered: z.array(z.object({ action, accelerator: z.string().max(64) })).max(8),
-  unavailable: z.array(z.object({ action, accelerator: z.string().max(64), reason: z.enum(['taken', 'duplicate', 'no-modifier', 'invalid']) })).max(8),
+  unavailable: z
+    .array(
+      z.object({
+        action,
+        accelerator: z.string().max(64),
+        reason: z.enum(['taken', 'duplicate', 'no-modifier', 'invalid']),
+      }),
+    )
+    .max(8),
 });
 export type HotkeysStatus = z.infer<typeof hotkeysStatus>;
 

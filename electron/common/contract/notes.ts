@@ -65,16 +65,24 @@ export const notesStatus = z.object({
 });
 export type NotesStatus = z.infer<typeof notesStatus>;
 
-export const noteDraft = z.object({ callId: z.string(), remoteName: z.string(), remoteNumber: z.string(), updatedAt: z.number(), preview: z.string() });
+export const noteDraft = z.object({
+  callId: z.string(),
+  remoteName: z.string(),
+  remoteNumber: z.string(),
+  updatedAt: z.number(),
+  preview: z.string(),
+});
 export type NoteDraft = z.infer<typeof noteDraft>;
 
-export const noteSaveArgs = z.object({
-  callId,
-  templateId: z.string().max(64).nullable().optional(),
-  fields: z.record(fieldId, noteText).refine((f) => Object.keys(f).length <= 32, 'too many fields'),
-  text: noteText,
-  disposition: disposition.nullable().optional(),
-}).strict();
+export const noteSaveArgs = z
+  .object({
+    callId,
+    templateId: z.string().max(64).nullable().optional(),
+    fields: z.record(fieldId, noteText).refine((f) => Object.keys(f).length <= 32, 'too many fields'),
+    text: noteText,
+    disposition: disposition.nullable().optional(),
+  })
+  .strict();
 export type NoteSaveArgs = z.infer<typeof noteSaveArgs>;
 
 export const exportFormat = z.enum(['csv', 'json']);
@@ -84,7 +92,10 @@ export const currentNote = z.object({ callId: z.string().nullable() });
 export type CurrentNote = z.infer<typeof currentNote>;
 
 export const notesCalls = {
-  'notes.get': { args: z.object({ callId }).strict(), result: z.object({ note: noteView.nullable(), editable: z.boolean() }) },
+  'notes.get': {
+    args: z.object({ callId }).strict(),
+    result: z.object({ note: noteView.nullable(), editable: z.boolean() }),
+  },
   'notes.save': { args: noteSaveArgs, result: z.object({ savedAt: z.number(), durable: z.boolean() }) },
   'notes.finish': {
     args: z.object({ callId, disposition }).strict(),
@@ -92,15 +103,25 @@ export const notesCalls = {
   },
   /** Newest first (by ring time; with a query, by when the note was opened). `total` counts every match. */
   'notes.history': {
-    args: z.object({
-      from: z.number().optional(), to: z.number().optional(), query: z.string().max(256).optional(),
-      limit: z.number().int().min(1).max(200), offset: z.number().int().nonnegative(),
-    }).strict(),
+    args: z
+      .object({
+        from: z.number().optional(),
+        to: z.number().optional(),
+        query: z.string().max(256).optional(),
+        limit: z.number().int().min(1).max(200),
+        offset: z.number().int().nonnegative(),
+      })
+      .strict(),
     result: z.object({ calls: z.array(callSummary), total: z.number().int().nonnegative() }),
   },
   'notes.detail': {
     args: z.object({ callId }).strict(),
-    result: z.object({ call: callSummary, timeline: z.array(timelineEntry), note: noteView.nullable(), editable: z.boolean() }),
+    result: z.object({
+      call: callSummary,
+      timeline: z.array(timelineEntry),
+      note: noteView.nullable(),
+      editable: z.boolean(),
+    }),
   },
   'notes.drafts': { args: z.object({}).strict(), result: z.object({ drafts: z.array(noteDraft) }) },
   'notes.export': {

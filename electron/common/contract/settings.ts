@@ -5,7 +5,10 @@ import { z } from 'zod';
  * locks it, plus the problems met while reading the layers (a damaged file, a value a layer may not carry).
  */
 export const settingLayer = z.enum(['default', 'profile', 'user', 'policy']);
-export const resolvedSettings = z.record(z.string(), z.object({ value: z.unknown(), layer: settingLayer, locked: z.boolean() }));
+export const resolvedSettings = z.record(
+  z.string(),
+  z.object({ value: z.unknown(), layer: settingLayer, locked: z.boolean() }),
+);
 export const settingsIssue = z.object({ layer: z.string(), key: z.string(), code: z.string(), detail: z.string() });
 export type SettingsIssue = z.infer<typeof settingsIssue>;
 export const settingsView = z.object({

@@ -31,7 +31,10 @@ export function decodeReport(model: TelephonyModel, report: Uint8Array): Decoded
   return { ok: true, reportId, values };
 }
 
-export interface ControlEvent { usage: InputName; value: number }
+export interface ControlEvent {
+  usage: InputName;
+  value: number;
+}
 
 /**
  * Turns successive decoded reports into events. Absolute controls (hook) are levels: an event when the level
@@ -59,7 +62,11 @@ export class EventDecoder {
  * Output reports for a set of lights. Every report that carries one of the device's lights is rebuilt whole
  * from the full state, so switching one light never clears another in a packed report.
  */
-export function encodeLeds(model: TelephonyModel, on: ReadonlySet<OutputName>, only?: ReadonlySet<number>): Array<{ reportId: number; bytes: Uint8Array }> {
+export function encodeLeds(
+  model: TelephonyModel,
+  on: ReadonlySet<OutputName>,
+  only?: ReadonlySet<number>,
+): Array<{ reportId: number; bytes: Uint8Array }> {
   const byReport = new Map<number, Array<[OutputName, ControlBit]>>();
   for (const [name, bit] of Object.entries(model.outputs) as Array<[OutputName, ControlBit]>) {
     const list = byReport.get(bit.reportId) ?? [];

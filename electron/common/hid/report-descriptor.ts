@@ -5,8 +5,18 @@
  * "Programmable Button then Usage Page (Button)" case reads as Button 7.
  */
 export type FieldKind = 'input' | 'output' | 'feature';
-export interface FieldFlags { constant: boolean; variable: boolean; relative: boolean; nullState: boolean; preferred: boolean }
-export interface CollectionRef { usagePage: number; usage: number; type: number }
+export interface FieldFlags {
+  constant: boolean;
+  variable: boolean;
+  relative: boolean;
+  nullState: boolean;
+  preferred: boolean;
+}
+export interface CollectionRef {
+  usagePage: number;
+  usage: number;
+  type: number;
+}
 export interface ReportField {
   kind: FieldKind;
   reportId: number;
@@ -24,16 +34,30 @@ export interface ReportField {
   /** Application collection at the top, innermost last. */
   collections: CollectionRef[];
 }
-export interface ParsedDescriptor { fields: ReportField[]; usesReportIds: boolean; topLevel: CollectionRef[] }
+export interface ParsedDescriptor {
+  fields: ReportField[];
+  usesReportIds: boolean;
+  topLevel: CollectionRef[];
+}
 
 export class DescriptorError extends Error {
-  constructor(readonly code: 'truncated' | 'unbalanced' | 'bad-item' | 'empty' | 'too-large', readonly offset: number) {
+  constructor(
+    readonly code: 'truncated' | 'unbalanced' | 'bad-item' | 'empty' | 'too-large',
+    readonly offset: number,
+  ) {
     super(`report descriptor ${code} at byte ${offset}`);
     this.name = 'DescriptorError';
   }
 }
 
-interface Globals { usagePage: number; logicalMin: number; logicalMax: number; reportSize: number; reportCount: number; reportId: number }
+interface Globals {
+  usagePage: number;
+  logicalMin: number;
+  logicalMax: number;
+  reportSize: number;
+  reportCount: number;
+  reportId: number;
+}
 
 const signed = (v: number, size: number) => (size === 1 ? (v << 24) >> 24 : size === 2 ? (v << 16) >> 16 : v | 0);
 
@@ -50,8 +74,13 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
   const collections: CollectionRef[] = [];
   const offsets = new Map<string, number>();
   let usesReportIds = false;
-  const resetLocals = () => { usages = []; usageMin = undefined; usageMax = undefined; };
-  const full = (u: { value: number; extended: boolean }) => (u.extended ? u.value >>> 0 : ((g.usagePage << 16) | (u.value & 0xffff)) >>> 0);
+  const resetLocals = () => {
+    usages = [];
+    usageMin = undefined;
+    usageMax = undefined;
+  };
+  const full = (u: { value: number; extended: boolean }) =>
+    u.extended ? u.value >>> 0 : ((g.usagePage << 16) | (u.value & 0xffff)) >>> 0;
 
   let i = 0;
   while (i < bytes.length) {
@@ -77,7 +106,13 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
     if (type === 0) {
       if (tag === 8 || tag === 9 || tag === 11) {
         const kind: FieldKind = tag === 8 ? 'input' : tag === 9 ? 'output' : 'feature';
-        const flags: FieldFlags = { constant: (data & 1) !== 0, variable: (data & 2) !== 0, relative: (data & 4) !== 0, preferred: (data & 0x20) === 0, nullState: (data & 0x40) !== 0 };
+        const flags: FieldFlags = {
+          constant: (data & 1) !== 0,
+          variable: (data & 2) !== 0,
+          relative: (data & 4) !== 0,
+          preferred: (data & 0x20) === 0,
+          nullState: (data & 0x40) !== 0,
+        };
         const key = `${kind}:${g.reportId}`;
         const bitOffset = offsets.get(key) ?? 0;
         const bits = g.reportSize * g.reportCount;
@@ -85,13 +120,23 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
         offsets.set(key, bitOffset + bits);
         const list = usages.map(full);
         if (usageMin && usageMax && flags.variable) {
-          const lo = full(usageMin), hi = full(usageMax);
+          const lo = full(usageMin),
+            hi = full(usageMax);
           for (let u = lo; u <= hi && list.length < 4096; u++) list.push(u);
         }
         fields.push({
-          kind, reportId: g.reportId, bitOffset, bitSize: g.reportSize, count: g.reportCount, flags, usages: list,
-          ...(usageMin ? { usageMin: full(usageMin) } : {}), ...(usageMax ? { usageMax: full(usageMax) } : {}),
-          logicalMin: g.logicalMin, logicalMax: g.logicalMax, collections: [...collections],
+          kind,
+          reportId: g.reportId,
+          bitOffset,
+          bitSize: g.reportSize,
+          count: g.reportCount,
+          flags,
+          usages: list,
+          ...(usageMin ? { usageMin: full(usageMin) } : {}),
+          ...(usageMax ? { usageMax: full(usageMax) } : {}),
+          logicalMin: g.logicalMin,
+          logicalMax: g.logicalMax,
+          collections: [...collections],
         });
         resetLocals();
       } else if (tag === 10) {
@@ -109,17 +154,37 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
       }
     } else if (type === 1) {
       switch (tag) {
-        case 0: g.usagePage = data & 0xffff; break;
-        case 1: g.logicalMin = signed(data, size); break;
-        case 2: g.logicalMax = g.logicalMin < 0 ? signed(data, size) : data; break;
-        case 7: g.reportSize = data; break;
+        case 0:
+          g.usagePage = data & 0xffff;
+          break;
+        case 1:
+          g.logicalMin = signed(data, size);
+          break;
+        case 2:
+          g.logicalMax = g.logicalMin < 0 ? signed(data, size) : data;
+          break;
+        case 7:
+          g.reportSize = data;
+          break;
         case 8:
           if (data === 0 || data > 255) throw new DescriptorError('bad-item', at);
-          g.reportId = data; usesReportIds = true; break;
-        case 9: g.reportCount = data; break;
-        case 10: stack.push({ ...g }); break;
-        case 11: { const top = stack.pop(); if (!top) throw new DescriptorError('unbalanced', at); g = top; break; }
-        default: break; // physical range, unit, unit exponent: not needed for telephony
+          g.reportId = data;
+          usesReportIds = true;
+          break;
+        case 9:
+          g.reportCount = data;
+          break;
+        case 10:
+          stack.push({ ...g });
+          break;
+        case 11: {
+          const top = stack.pop();
+          if (!top) throw new DescriptorError('unbalanced', at);
+          g = top;
+          break;
+        }
+        default:
+          break; // physical range, unit, unit exponent: not needed for telephony
       }
     } else if (type === 2) {
       const u = { value: data, extended: size === 4 };

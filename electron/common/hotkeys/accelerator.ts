@@ -16,24 +16,48 @@ export interface Accelerator {
 
 const modifierOrder: Modifier[] = ['CommandOrControl', 'Control', 'Alt', 'Shift', 'Super'];
 const modifierNames: Record<string, Modifier> = {
-  CommandOrControl: 'CommandOrControl', Control: 'Control', Ctrl: 'Control', Alt: 'Alt', Shift: 'Shift', Super: 'Super', Meta: 'Super',
+  CommandOrControl: 'CommandOrControl',
+  Control: 'Control',
+  Ctrl: 'Control',
+  Alt: 'Alt',
+  Shift: 'Shift',
+  Super: 'Super',
+  Meta: 'Super',
 };
 
 /** Named keys: accelerator name → [KeyboardEvent.key values, KeyboardEvent.code values]. */
 const namedKeys: Record<string, [string[], string[]]> = {
-  Space: [[' '], ['Space']], Tab: [['Tab'], ['Tab']], Enter: [['Enter'], ['Enter', 'NumpadEnter']],
-  Escape: [['Escape', 'Esc'], ['Escape']], Backspace: [['Backspace'], ['Backspace']], Delete: [['Delete', 'Del'], ['Delete']],
-  Insert: [['Insert'], ['Insert']], Home: [['Home'], ['Home']], End: [['End'], ['End']],
-  PageUp: [['PageUp'], ['PageUp']], PageDown: [['PageDown'], ['PageDown']],
-  Up: [['ArrowUp', 'Up'], ['ArrowUp']], Down: [['ArrowDown', 'Down'], ['ArrowDown']],
-  Left: [['ArrowLeft', 'Left'], ['ArrowLeft']], Right: [['ArrowRight', 'Right'], ['ArrowRight']],
+  Space: [[' '], ['Space']],
+  Tab: [['Tab'], ['Tab']],
+  Enter: [['Enter'], ['Enter', 'NumpadEnter']],
+  Escape: [['Escape', 'Esc'], ['Escape']],
+  Backspace: [['Backspace'], ['Backspace']],
+  Delete: [['Delete', 'Del'], ['Delete']],
+  Insert: [['Insert'], ['Insert']],
+  Home: [['Home'], ['Home']],
+  End: [['End'], ['End']],
+  PageUp: [['PageUp'], ['PageUp']],
+  PageDown: [['PageDown'], ['PageDown']],
+  Up: [['ArrowUp', 'Up'], ['ArrowUp']],
+  Down: [['ArrowDown', 'Down'], ['ArrowDown']],
+  Left: [['ArrowLeft', 'Left'], ['ArrowLeft']],
+  Right: [['ArrowRight', 'Right'], ['ArrowRight']],
   Plus: [['+'], ['Equal', 'NumpadAdd']],
 };
 const keyAliases: Record<string, string> = { Return: 'Enter', Esc: 'Escape' };
 /** Punctuation keys (US layout) and their physical codes. */
 const punctuation: Record<string, string> = {
-  ',': 'Comma', '.': 'Period', '/': 'Slash', ';': 'Semicolon', "'": 'Quote', '[': 'BracketLeft', ']': 'BracketRight',
-  '\\': 'Backslash', '-': 'Minus', '=': 'Equal', '`': 'Backquote',
+  ',': 'Comma',
+  '.': 'Period',
+  '/': 'Slash',
+  ';': 'Semicolon',
+  "'": 'Quote',
+  '[': 'BracketLeft',
+  ']': 'BracketRight',
+  '\\': 'Backslash',
+  '-': 'Minus',
+  '=': 'Equal',
+  '`': 'Backquote',
 };
 
 const canonicalKey = (raw: string): string | undefined => {
@@ -45,10 +69,13 @@ const canonicalKey = (raw: string): string | undefined => {
   return undefined;
 };
 
-export type AcceleratorError = 'empty-part' | 'unknown-modifier' | 'unknown-key' | 'no-key' | 'duplicate-modifier' | 'too-long';
+export type AcceleratorError =
+  'empty-part' | 'unknown-modifier' | 'unknown-key' | 'no-key' | 'duplicate-modifier' | 'too-long';
 
 /** Parse an accelerator; the empty string is "off" (null). Errors say what is wrong, for the settings screen. */
-export function parseAccelerator(text: string): { ok: true; accelerator: Accelerator | null } | { ok: false; error: AcceleratorError } {
+export function parseAccelerator(
+  text: string,
+): { ok: true; accelerator: Accelerator | null } | { ok: false; error: AcceleratorError } {
   if (text === '') return { ok: true, accelerator: null };
   if (text.length > 64) return { ok: false, error: 'too-long' };
   // '+' is a separator; the plus key itself is spelt 'Plus'.
@@ -80,7 +107,14 @@ export function hasCommandModifier(a: Accelerator): boolean {
 export const isFunctionKey = (a: Accelerator): boolean => /^F\d+$/.test(a.key);
 
 /** The subset of a KeyboardEvent the matcher needs (works with DOM events and plain objects in tests). */
-export interface KeyPress { key: string; code: string; ctrlKey: boolean; shiftKey: boolean; altKey: boolean; metaKey: boolean }
+export interface KeyPress {
+  key: string;
+  code: string;
+  ctrlKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+}
 
 const wants = (a: Accelerator, platform: Platform) => {
   const has = (m: Modifier) => a.modifiers.includes(m);
@@ -132,8 +166,12 @@ export function ariaKeyShortcut(a: Accelerator, platform: Platform): string {
 /** How the shortcut is shown to the agent on this platform ("Ctrl+Shift+M", "⌘⇧M" is not used: words read better). */
 export function displayAccelerator(a: Accelerator, platform: Platform): string {
   const w = wants(a, platform);
-  const mods = [w.ctrl && 'Ctrl', w.alt && (platform === 'mac' ? 'Option' : 'Alt'), w.shift && 'Shift',
-    w.meta && (platform === 'mac' ? 'Cmd' : 'Super')].filter(Boolean) as string[];
+  const mods = [
+    w.ctrl && 'Ctrl',
+    w.alt && (platform === 'mac' ? 'Option' : 'Alt'),
+    w.shift && 'Shift',
+    w.meta && (platform === 'mac' ? 'Cmd' : 'Super'),
+  ].filter(Boolean) as string[];
   return [...mods, a.key].join('+');
 }
 

@@ -7,11 +7,19 @@
 export const NOTE_TEXT_FIELD = 'text';
 
 /** What the rules look at in a note (a `NoteView`, a store row mapped to it, the renderer's draft). */
-export interface NoteContent { text: string; fields: Readonly<Record<string, string>> }
-export interface NoteFinish { status: 'draft' | 'final'; finishedAt?: number | null }
+export interface NoteContent {
+  text: string;
+  fields: Readonly<Record<string, string>>;
+}
+export interface NoteFinish {
+  status: 'draft' | 'final';
+  finishedAt?: number | null;
+}
 
 /** `notes.editWindowMin` in milliseconds. */
-export function editWindowMs(editWindowMin: number): number { return editWindowMin * 60_000; }
+export function editWindowMs(editWindowMin: number): number {
+  return editWindowMin * 60_000;
+}
 
 /**
  * A note may still be changed: there is none yet, it is a draft, or it was finished no longer than the edit window
@@ -23,7 +31,7 @@ export function isNoteEditable(note: NoteFinish | null | undefined, windowMs: nu
 
 /** The required fields (in their given order) a note leaves empty or blank; no note leaves them all empty. */
 export function missingRequiredFields(required: readonly string[], note: NoteContent | null | undefined): string[] {
-  return required.filter((f) => (f === NOTE_TEXT_FIELD ? note?.text ?? '' : note?.fields[f] ?? '').trim() === '');
+  return required.filter((f) => (f === NOTE_TEXT_FIELD ? (note?.text ?? '') : (note?.fields[f] ?? '')).trim() === '');
 }
 
 /** The required ids that are template fields (the free text has its own box). */

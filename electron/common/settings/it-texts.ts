@@ -17,7 +17,8 @@ export const spanishDescriptions: Record<SettingKey, string> = {
   'audio.microphone': 'Micrófono, recordado por identificador y nombre',
   'audio.speaker': 'Altavoz o salida de los auriculares',
   'audio.ringer': 'Dispositivo que suena con las llamadas entrantes',
-  'audio.callVolume': 'Volumen de la llamada en porcentaje; los botones de volumen de los auriculares lo mueven de 10 en 10',
+  'audio.callVolume':
+    'Volumen de la llamada en porcentaje; los botones de volumen de los auriculares lo mueven de 10 en 10',
   'audio.ringOnSpeakers': 'Sonar también por los altavoces predeterminados, además del dispositivo de timbre',
   'calls.rejectCode': 'Respuesta SIP que se envía cuando el agente rechaza una llamada',
   'calls.autoAnswer': 'Contestar automáticamente las llamadas entrantes',
@@ -46,7 +47,8 @@ export const spanishDescriptions: Record<SettingKey, string> = {
   'notes.requiredFields': 'Campos de la nota que se deben rellenar',
   'notes.editWindowMin': 'Minutos durante los que una nota terminada se puede editar',
   'notes.syncUrl': 'Dirección HTTPS que recibe las llamadas terminadas y sus notas',
-  'updates.mode': 'Actualizaciones de la aplicación: desactivadas, avisar (se ofrecen al agente) o automáticas (se instalan sin llamada en curso)',
+  'updates.mode':
+    'Actualizaciones de la aplicación: desactivadas, avisar (se ofrecen al agente) o automáticas (se instalan sin llamada en curso)',
   'updates.url': 'Dirección HTTPS del canal de actualizaciones (un espejo interno); vacío: el canal del fabricante',
 };
 
@@ -63,7 +65,10 @@ export const choiceLabels: Record<string, Record<string, Record<ItLanguage, stri
     603: { 'en-US': '603 Decline', 'es-ES': '603 Rechazada (Decline)' },
   },
   'acw.notReadyRejectCode': {
-    480: { 'en-US': '480 Temporarily Unavailable', 'es-ES': '480 No disponible temporalmente (Temporarily Unavailable)' },
+    480: {
+      'en-US': '480 Temporarily Unavailable',
+      'es-ES': '480 No disponible temporalmente (Temporarily Unavailable)',
+    },
     486: { 'en-US': '486 Busy Here', 'es-ES': '486 Ocupado (Busy Here)' },
     603: { 'en-US': '603 Decline', 'es-ES': '603 Rechazada (Decline)' },
   },
@@ -94,15 +99,29 @@ export const choiceLabels: Record<string, Record<string, Record<ItLanguage, stri
 };
 
 /** The phrases around the values in explanations, labels and hints. */
-export const itPhrases: Record<ItLanguage, {
-  setting: (key: string) => string; locked: string; range: (min: number, max: number) => string;
-  byDefault: (value: string) => string; boolean: string; value: string; choice: string; oneALine: string;
-  jsonList: (example: string) => string; maxItems: (n: number) => string; maxLength: (n: number) => string;
-  emptyText: string; category: string; supported: string;
-}> = {
+export const itPhrases: Record<
+  ItLanguage,
+  {
+    setting: (key: string) => string;
+    locked: string;
+    range: (min: number, max: number) => string;
+    byDefault: (value: string) => string;
+    boolean: string;
+    value: string;
+    choice: string;
+    oneALine: string;
+    jsonList: (example: string) => string;
+    maxItems: (n: number) => string;
+    maxLength: (n: number) => string;
+    emptyText: string;
+    category: string;
+    supported: string;
+  }
+> = {
   'en-US': {
     setting: (key) => `Setting ${key}.`,
-    locked: 'When this policy is enabled the agent cannot change the value; when it is not configured the agent chooses.',
+    locked:
+      'When this policy is enabled the agent cannot change the value; when it is not configured the agent chooses.',
     range: (min, max) => `Allowed: ${min} to ${max}.`,
     byDefault: (value) => `Default: ${value}.`,
     boolean: 'Enabled: on. Disabled: off.',
@@ -118,7 +137,8 @@ export const itPhrases: Record<ItLanguage, {
   },
   'es-ES': {
     setting: (key) => `Ajuste ${key}.`,
-    locked: 'Con esta directiva habilitada el agente no puede cambiar el valor; si no está configurada, el agente elige.',
+    locked:
+      'Con esta directiva habilitada el agente no puede cambiar el valor; si no está configurada, el agente elige.',
     range: (min, max) => `Valores permitidos: de ${min} a ${max}.`,
     byDefault: (value) => `Valor predeterminado: ${value}.`,
     boolean: 'Habilitada: sí. Deshabilitada: no.',

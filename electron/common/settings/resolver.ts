@@ -37,9 +37,16 @@ export function resolveSettings(layers: Partial<Record<Exclude<Layer, 'default'>
     const values = layers[layer];
     if (!values) continue;
     for (const [key, raw] of Object.entries(values)) {
-      if (!isSettingKey(key)) { issues.push({ layer, key, code: 'unknown-key', detail: 'no such setting' }); continue; }
+      if (!isSettingKey(key)) {
+        issues.push({ layer, key, code: 'unknown-key', detail: 'no such setting' });
+        continue;
+      }
       const def = settingsSchema[key];
-      if ((layer === 'profile' && !def.profile) || (layer === 'policy' && !def.policy) || (layer === 'user' && !def.user)) {
+      if (
+        (layer === 'profile' && !def.profile) ||
+        (layer === 'policy' && !def.policy) ||
+        (layer === 'user' && !def.user)
+      ) {
         issues.push({ layer, key, code: 'not-allowed-in-layer', detail: `${key} cannot be set by ${layer}` });
         continue;
       }
@@ -47,7 +54,12 @@ export function resolveSettings(layers: Partial<Record<Exclude<Layer, 'default'>
       if (out[key].locked) continue;
       const parsed = def.schema.safeParse(raw);
       if (!parsed.success) {
-        issues.push({ layer, key, code: 'invalid-value', detail: parsed.error.issues.map((i) => i.message).join('; ') });
+        issues.push({
+          layer,
+          key,
+          code: 'invalid-value',
+          detail: parsed.error.issues.map((i) => i.message).join('; '),
+        });
         continue;
       }
       out[key] = { value: parsed.data as Settings[typeof key], layer, locked: layer === 'policy' };

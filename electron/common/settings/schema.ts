@@ -20,9 +20,19 @@ export interface SettingDef<T extends z.ZodType = z.ZodType> {
   description: string;
 }
 
-const def = <T extends z.ZodType>(schema: T, dflt: z.infer<T>, description: string,
-  opts: { profile?: boolean; policy?: boolean; user?: boolean } = {}): SettingDef<T> =>
-  ({ schema, default: dflt, description, profile: opts.profile ?? true, policy: opts.policy ?? true, user: opts.user ?? true });
+const def = <T extends z.ZodType>(
+  schema: T,
+  dflt: z.infer<T>,
+  description: string,
+  opts: { profile?: boolean; policy?: boolean; user?: boolean } = {},
+): SettingDef<T> => ({
+  schema,
+  default: dflt,
+  description,
+  profile: opts.profile ?? true,
+  policy: opts.policy ?? true,
+  user: opts.user ?? true,
+});
 
 const deviceChoice = z.object({ id: z.string().max(512), label: z.string().max(512) }).nullable();
 const sipCode = <const C extends readonly [number, ...number[]]>(codes: C) => z.literal(codes);
@@ -30,12 +40,17 @@ const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 // A modifier given twice (Ctrl and Control, Meta and Super are the same modifier), as a lookahead over '+' parts.
 const modifierAliases = ['CommandOrControl', 'Control|Ctrl', 'Alt', 'Shift', 'Super|Meta'];
 export const noRepeatedModifier = new RegExp(
-  `^${modifierAliases.map((m) => `(?!(?:.*\\+)?(?:${m})\\+(?:.*\\+)?(?:${m})\\+)`).join('')}`);
+  `^${modifierAliases.map((m) => `(?!(?:.*\\+)?(?:${m})\\+(?:.*\\+)?(?:${m})\\+)`).join('')}`,
+);
 // An Electron accelerator (modifiers + one key, e.g. CommandOrControl+Shift+M) or '' for off. The patterns travel
 // into the IT artefacts; the refinement (hotkeys/accelerator.ts) is the app's own rule.
-const accelerator = z.string().max(64)
-  .regex(/^$|^(?:(?:CommandOrControl|Control|Ctrl|Alt|Shift|Super|Meta)\+){0,5}(?:[A-Za-z0-9]|F(?:[1-9]|1[0-9]|2[0-4])|Space|Tab|Enter|Return|Escape|Esc|Backspace|Delete|Insert|Home|End|PageUp|PageDown|Up|Down|Left|Right|Plus|[,./;'[\]\\`=-])$/,
-    'not a keyboard shortcut: modifiers (CommandOrControl, Control, Alt, Shift, Super) and one key, joined by +')
+const accelerator = z
+  .string()
+  .max(64)
+  .regex(
+    /^$|^(?:(?:CommandOrControl|Control|Ctrl|Alt|Shift|Super|Meta)\+){0,5}(?:[A-Za-z0-9]|F(?:[1-9]|1[0-9]|2[0-4])|Space|Tab|Enter|Return|Escape|Esc|Backspace|Delete|Insert|Home|End|PageUp|PageDown|Up|Down|Left|Right|Plus|[,./;'[\]\\`=-])$/,
+    'not a keyboard shortcut: modifiers (CommandOrControl, Control, Alt, Shift, Super) and one key, joined by +',
+  )
   // The same rule as a pattern, so that the generated JSON Schemas refuse it too (a test keeps both in step).
   .regex(noRepeatedModifier, 'not a keyboard shortcut: a modifier is given twice')
   .refine(isAcceleratorOrEmpty, 'not a keyboard shortcut: a modifier is given twice');
@@ -44,14 +59,18 @@ const accelerator = z.string().max(64)
 // The refinement is the app's own parser; the pattern carries the same rule into the JSON Schemas.
 const loopback = String.raw`(?:[Ll][Oo][Cc][Aa][Ll][Hh][Oo][Ss][Tt]|127(?:\.\d{1,3}){3}|\[::1\])`;
 const serverTail = String.raw`(?::\d{1,5})?(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?`;
-export const serverPattern = new RegExp(String.raw`^$|^[Ww][Ss][Ss]://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)`
-  + `${serverTail}$|^[Ww][Ss]://${loopback}${serverTail}$`);
+export const serverPattern = new RegExp(
+  String.raw`^$|^[Ww][Ss][Ss]://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)` +
+    `${serverTail}$|^[Ww][Ss]://${loopback}${serverTail}$`,
+);
 const isAcceptedServer = (s: string) => {
   if (s === '') return true;
   const parsed = parseAccount({ server: s, user: 'probe', authUser: '', displayName: '' });
   return parsed.ok || parsed.errors.server === undefined;
 };
-const serverUrl = z.string().max(2048)
+const serverUrl = z
+  .string()
+  .max(2048)
   .regex(serverPattern, 'not a SIP WebSocket server: wss://host[:port][/path], or ws:// to this machine only')
   .refine(isAcceptedServer, 'not a SIP WebSocket server: wss://host[:port][/path], or ws:// to this machine only');
 // An https URL or '' (the built-in choice), for endpoints the app calls with agent data or for updates.
@@ -61,48 +80,97 @@ const httpsUrl = z.string().max(2048).regex(httpsUrlPattern, 'not an https:// UR
 export const settingsSchema = {
   'account.server': def(serverUrl, '', 'SIP WebSocket server URL (wss://, or ws:// on loopback only)'),
   'account.user': def(z.string().max(256), '', 'SIP address or extension', { profile: false }),
-  'account.authUser': def(z.string().max(256), '', 'Authorisation user, when it differs from the user part', { profile: false }),
+  'account.authUser': def(z.string().max(256), '', 'Authorisation user, when it differs from the user part', {
+    profile: false,
+  }),
   'account.displayName': def(z.string().max(128), '', 'Display name sent with calls', { profile: false }),
   'ui.language': def(z.enum(['auto', 'es-MX', 'es-ES', 'en']), 'auto', 'User interface language'),
-  'audio.microphone': def(deviceChoice, null, 'Microphone, remembered by id and label', { profile: false, policy: false }),
+  'audio.microphone': def(deviceChoice, null, 'Microphone, remembered by id and label', {
+    profile: false,
+    policy: false,
+  }),
   'audio.speaker': def(deviceChoice, null, 'Speaker or headset output', { profile: false, policy: false }),
   'audio.ringer': def(deviceChoice, null, 'Device that rings for incoming calls', { profile: false, policy: false }),
-  'audio.callVolume': def(z.number().int().min(0).max(100), 80, 'Call audio volume in percent; the headset volume buttons move it in steps of 10'),
+  'audio.callVolume': def(
+    z.number().int().min(0).max(100),
+    80,
+    'Call audio volume in percent; the headset volume buttons move it in steps of 10',
+  ),
   'audio.ringOnSpeakers': def(z.boolean(), false, 'Ring on the default speakers as well as the ringer device'),
   'calls.rejectCode': def(sipCode([486, 603]), 486, 'SIP response used when the agent rejects a call'),
   'calls.autoAnswer': def(z.boolean(), false, 'Answer incoming calls automatically'),
   'calls.autoAnswerDelaySec': def(z.number().int().min(0).max(60), 0, 'Seconds before auto-answer'),
   'calls.dtmfMethod': def(z.enum(['rfc4733', 'info']), 'rfc4733', 'How key presses are sent during a call'),
   'calls.supervisorExtension': def(z.string().max(64), '', 'Extension reached by Consult supervisor'),
-  'calls.screenPopHeaders': def(z.array(headerName).max(32), ['X-Account-Id', 'X-IVR-Path'], 'SIP headers shown when a call rings'),
+  'calls.screenPopHeaders': def(
+    z.array(headerName).max(32),
+    ['X-Account-Id', 'X-IVR-Path'],
+    'SIP headers shown when a call rings',
+  ),
   'headset.enabled': def(z.boolean(), true, 'Use USB headset buttons and lights'),
   // Nothing acts on it yet, so IT and team leads are not offered it; kept so stored user choices stay valid.
   'headset.ring': def(z.boolean(), true, 'Ring on the headset', { profile: false, policy: false }),
-  'hotkeys.answer': def(accelerator, 'CommandOrControl+Shift+A', 'Keyboard shortcut that answers the ringing call (empty: none)'),
-  'hotkeys.hangup': def(accelerator, 'CommandOrControl+Shift+H', 'Keyboard shortcut that hangs up the current call (empty: none)'),
-  'hotkeys.mute': def(accelerator, 'CommandOrControl+Shift+M', 'Keyboard shortcut that mutes or unmutes the microphone (empty: none)'),
-  'hotkeys.hold': def(accelerator, 'CommandOrControl+Shift+K', 'Keyboard shortcut that puts the current call on hold or resumes it (empty: none)'),
+  'hotkeys.answer': def(
+    accelerator,
+    'CommandOrControl+Shift+A',
+    'Keyboard shortcut that answers the ringing call (empty: none)',
+  ),
+  'hotkeys.hangup': def(
+    accelerator,
+    'CommandOrControl+Shift+H',
+    'Keyboard shortcut that hangs up the current call (empty: none)',
+  ),
+  'hotkeys.mute': def(
+    accelerator,
+    'CommandOrControl+Shift+M',
+    'Keyboard shortcut that mutes or unmutes the microphone (empty: none)',
+  ),
+  'hotkeys.hold': def(
+    accelerator,
+    'CommandOrControl+Shift+K',
+    'Keyboard shortcut that puts the current call on hold or resumes it (empty: none)',
+  ),
   'hotkeys.global': def(z.boolean(), true, 'Keyboard shortcuts work while another program has the focus (desktop app)'),
   'mute.onCallStart': def(z.enum(['unmuted', 'muted']), 'unmuted', 'Mute state every call starts in'),
   'mute.longMuteSec': def(z.number().int().min(5).max(600), 20, 'Seconds muted before the agent is reminded'),
   'mute.reminderEverySec': def(z.number().int().min(5).max(600), 15, 'Interval between escalating long-mute reminders'),
-  'mute.warningSound': def(z.boolean(), false, 'Soft tone in the agent\'s ear with mute warnings'),
+  'mute.warningSound': def(z.boolean(), false, "Soft tone in the agent's ear with mute warnings"),
   'mute.vadSensitivity': def(z.enum(['low', 'medium', 'high']), 'medium', 'Talking-while-muted detector sensitivity'),
-  'acw.mode': def(z.enum(['optional', 'mandatory-manual', 'mandatory-timed', 'timed-no-early-exit']), 'optional', 'After-call work mode'),
+  'acw.mode': def(
+    z.enum(['optional', 'mandatory-manual', 'mandatory-timed', 'timed-no-early-exit']),
+    'optional',
+    'After-call work mode',
+  ),
   'acw.durationSec': def(z.number().int().min(0).max(3600), 60, 'After-call work time box in seconds'),
   'acw.defaultDisposition': def(z.string().max(64), 'resolved', 'Disposition applied when after-call work times out'),
   'acw.notReadyRejectCode': def(sipCode([480, 486, 603]), 486, 'SIP response to calls offered while not ready'),
-  'notes.templates': def(z.array(z.object({ id: z.string().max(64), label: z.string().max(128), fields: z.array(z.string().max(64)).max(16) })).max(32),
-    [{ id: 'iaa', label: 'identifica / discúlpate / ayuda', fields: ['identify', 'apologise', 'assist'] }], 'Note templates'),
-  'notes.dispositions': def(z.array(z.string().min(1).max(64)).max(64), ['resolved', 'follow-up', 'escalated', 'no-action'], 'Dispositions offered in notes'),
+  'notes.templates': def(
+    z
+      .array(
+        z.object({ id: z.string().max(64), label: z.string().max(128), fields: z.array(z.string().max(64)).max(16) }),
+      )
+      .max(32),
+    [{ id: 'iaa', label: 'identifica / discúlpate / ayuda', fields: ['identify', 'apologise', 'assist'] }],
+    'Note templates',
+  ),
+  'notes.dispositions': def(
+    z.array(z.string().min(1).max(64)).max(64),
+    ['resolved', 'follow-up', 'escalated', 'no-action'],
+    'Dispositions offered in notes',
+  ),
   'notes.requiredFields': def(z.array(z.string().max(64)).max(16), [], 'Note fields that must be filled'),
   'notes.editWindowMin': def(z.number().int().min(0).max(10080), 30, 'Minutes a finished note stays editable'),
   'notes.syncUrl': def(z.string().max(2048), '', 'HTTPS endpoint that receives finished calls and notes'),
-  'updates.mode': def(z.enum(['off', 'notify', 'auto']), 'off',
+  'updates.mode': def(
+    z.enum(['off', 'notify', 'auto']),
+    'off',
     'Application updates: off, notify (offer them to the agent) or auto (install when no call is in progress)',
-    { profile: false, user: false }),
-  'updates.url': def(httpsUrl, '', 'HTTPS address of the update feed (an internal mirror); empty: the vendor feed',
-    { profile: false, user: false }),
+    { profile: false, user: false },
+  ),
+  'updates.url': def(httpsUrl, '', 'HTTPS address of the update feed (an internal mirror); empty: the vendor feed', {
+    profile: false,
+    user: false,
+  }),
 } as const;
 
 export type SettingKey = keyof typeof settingsSchema;

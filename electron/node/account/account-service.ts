@@ -27,13 +27,17 @@ export class AccountService {
   constructor(private readonly o: AccountServiceOptions) {}
 
   /** The account's domain once a valid account is applied (dial targets without one are completed with it). */
-  domain(): string | undefined { return this.domainName; }
+  domain(): string | undefined {
+    return this.domainName;
+  }
 
   fields(): AccountFields {
     const s = this.o.settings;
     return {
-      server: s.get('account.server'), user: s.get('account.user'),
-      authUser: s.get('account.authUser'), displayName: s.get('account.displayName'),
+      server: s.get('account.server'),
+      user: s.get('account.user'),
+      authUser: s.get('account.authUser'),
+      displayName: s.get('account.displayName'),
     };
   }
 
@@ -49,8 +53,10 @@ export class AccountService {
       return { ok: false, errors, hasPassword: Boolean(await this.password()) };
     }
     await this.o.settings.set({
-      'account.server': form.server.trim(), 'account.user': form.user.trim(),
-      'account.authUser': form.authUser.trim(), 'account.displayName': form.displayName.trim(),
+      'account.server': form.server.trim(),
+      'account.user': form.user.trim(),
+      'account.authUser': form.authUser.trim(),
+      'account.displayName': form.displayName.trim(),
     });
     if (form.password) await this.o.secrets.set(sipPasswordSecret, form.password);
     const { password } = await this.apply();
@@ -69,11 +75,18 @@ export class AccountService {
 
   /** *Test connection*: a separate, throw-away registration that reports each step as it finishes. */
   async testConnection(onStep: (s: StepReport) => void): Promise<CallResult<'account.testConnection'>> {
-    const result = await checkConnection({ ...this.fields(), password: await this.password() }, {
-      log: this.o.log, onStep, userAgentString: this.o.userAgentString,
-    });
+    const result = await checkConnection(
+      { ...this.fields(), password: await this.password() },
+      {
+        log: this.o.log,
+        onStep,
+        userAgentString: this.o.userAgentString,
+      },
+    );
     return { registered: result.registered, steps: result.steps };
   }
 
-  private async password(): Promise<string> { return (await this.o.secrets.get(sipPasswordSecret)) ?? ''; }
+  private async password(): Promise<string> {
+    return (await this.o.secrets.get(sipPasswordSecret)) ?? '';
+  }
 }

@@ -8,7 +8,10 @@ import type { Settings } from '@common/settings/schema';
 import type { Logger } from '../log';
 import type { CallEvent, OfferGate } from '../phone/call-manager';
 
-export type AgentSettings = Pick<Settings, 'acw.mode' | 'acw.durationSec' | 'acw.defaultDisposition' | 'acw.notReadyRejectCode'>;
+export type AgentSettings = Pick<
+  Settings,
+  'acw.mode' | 'acw.durationSec' | 'acw.defaultDisposition' | 'acw.notReadyRejectCode'
+>;
 
 /** What the agent service needs from the notes service (the store engineer's `electron/node/notes`). */
 export interface AgentNotesPort {
@@ -21,7 +24,12 @@ export interface AgentNotesPort {
 
 export type TransitionCause = 'agent' | 'call-ended' | 'time-box' | 'registration-lost' | 'registration-back';
 export interface AgentTransition {
-  from: AgentStateName; to: AgentStateName; reason?: AgentReason; callId?: string; at: number; cause: TransitionCause;
+  from: AgentStateName;
+  to: AgentStateName;
+  reason?: AgentReason;
+  callId?: string;
+  at: number;
+  cause: TransitionCause;
 }
 
 export interface AgentServiceOptions {
@@ -31,7 +39,10 @@ export interface AgentServiceOptions {
   clock?: Clock;
 }
 
-interface Acw { view: AcwView; timer?: unknown }
+interface Acw {
+  view: AcwView;
+  timer?: unknown;
+}
 /** A state the agent chose, to go back to after after-call work or degraded registration. */
 type Resume = { state: 'available' } | { state: 'break' } | { state: 'not-ready'; reason: AgentReason };
 
@@ -65,7 +76,9 @@ export class AgentService {
 
   view(): AgentView {
     return {
-      state: this.state, since: this.since, degraded: this.degraded,
+      state: this.state,
+      since: this.since,
+      degraded: this.degraded,
       ...(this.reason ? { reason: this.reason } : {}),
       ...(this.acw ? { acw: { ...this.acw.view } } : {}),
     };
@@ -73,14 +86,20 @@ export class AgentService {
   readonly onChange = this.changes.on;
   readonly onTransition = this.transitioned.on;
   /** Every transition so far, oldest first (bounded). */
-  transitions(): AgentTransition[] { return [...this.history]; }
+  transitions(): AgentTransition[] {
+    return [...this.history];
+  }
 
   /** The call manager's gate: only an Available agent is offered calls. */
-  readonly gate: OfferGate = () => (this.state === 'available' ? { offer: true } : { offer: false, sipCode: this.o.settings()['acw.notReadyRejectCode'] });
+  readonly gate: OfferGate = () =>
+    this.state === 'available'
+      ? { offer: true }
+      : { offer: false, sipCode: this.o.settings()['acw.notReadyRejectCode'] };
 
   /** The agent asks for a state. `available` during after-call work is *Ready*. */
   async set(args: AgentSetArgs): Promise<AgentView> {
-    const target: Resume = args.state === 'not-ready' ? { state: 'not-ready', reason: args.reason } : { state: args.state };
+    const target: Resume =
+      args.state === 'not-ready' ? { state: 'not-ready', reason: args.reason } : { state: args.state };
     if (this.acw) {
       const acw = this.acw;
       if (!acw.view.canEnd) throw new RefusedError('acw-time-box');
@@ -96,14 +115,20 @@ export class AgentService {
       return this.view();
     }
     this.resume = target;
-    this.apply(this.degraded && target.state === 'available' ? { state: 'not-ready', reason: 'degraded' } : target, 'agent');
+    this.apply(
+      this.degraded && target.state === 'available' ? { state: 'not-ready', reason: 'degraded' } : target,
+      'agent',
+    );
     return this.view();
   }
 
   /** Feed every call-manager event here. */
   onCallEvent(e: CallEvent): void {
     if (this.disposed) return;
-    if (e.type === 'answered') { this.live.add(e.call.id); return; }
+    if (e.type === 'answered') {
+      this.live.add(e.call.id);
+      return;
+    }
     if (e.type !== 'ended') return;
     const wasLive = this.live.delete(e.call.id);
     if (wasLive && e.call.answeredAt !== undefined && isCustomerLeg(e.call)) this.pendingAcw = e.call.id;
@@ -149,7 +174,10 @@ export class AgentService {
     // back to what they had chosen (`resume`: Available, or the Break / Not ready they called out from).
     if (this.acw) this.endAcw(this.resume, 'call-ended', false);
     const view: AcwView = {
-      callId, mode, startedAt: at, canEnd: mode !== 'timed-no-early-exit',
+      callId,
+      mode,
+      startedAt: at,
+      canEnd: mode !== 'timed-no-early-exit',
       needsFinishedNote: mode === 'mandatory-manual' || mode === 'mandatory-timed',
       ...(timed ? { endsAt: at + durationMs } : {}),
       ...(mode === 'timed-no-early-exit' ? { blockedBy: 'time-box' as const } : {}),
@@ -158,7 +186,12 @@ export class AgentService {
     this.acw = acw;
     if (timed) {
       const token = ++this.seq;
-      acw.timer = this.clock.setTimeout(() => { void this.timeBoxOver(acw, token); }, Math.max(0, at + durationMs - this.clock.now()));
+      acw.timer = this.clock.setTimeout(
+        () => {
+          void this.timeBoxOver(acw, token);
+        },
+        Math.max(0, at + durationMs - this.clock.now()),
+      );
     }
     this.o.notes?.acwStarted(callId, at);
     this.apply({ state: 'acw' }, 'call-ended', callId);
@@ -186,7 +219,8 @@ export class AgentService {
       if (!disposition) return;
       const r = await notes.finish(callId, disposition);
       // Required fields still empty: the note stays a draft and is offered back later; the agent is not kept.
-      if (!r.ok) this.o.log.warn('after-call work ended with an unfinished note', { callId, missing: r.missing.join(',') });
+      if (!r.ok)
+        this.o.log.warn('after-call work ended with an unfinished note', { callId, missing: r.missing.join(',') });
     } catch (err) {
       this.o.log.warn('could not finish the note at the end of after-call work', { callId, error: String(err) });
     }
@@ -200,16 +234,31 @@ export class AgentService {
     this.seq++;
     this.o.notes?.acwEnded(acw.view.callId, this.clock.now());
     this.resume = next;
-    if (apply) this.apply(this.degraded && next.state === 'available' ? { state: 'not-ready', reason: 'degraded' } : next, cause, acw.view.callId);
+    if (apply)
+      this.apply(
+        this.degraded && next.state === 'available' ? { state: 'not-ready', reason: 'degraded' } : next,
+        cause,
+        acw.view.callId,
+      );
   }
 
   // ---- state ---------------------------------------------------------------------------------------------
 
   private apply(next: { state: AgentStateName; reason?: AgentReason }, cause: TransitionCause, callId?: string): void {
     const reason = next.state === 'not-ready' ? next.reason : undefined;
-    if (next.state === this.state && reason === this.reason && next.state !== 'acw') { this.changed(); return; }
+    if (next.state === this.state && reason === this.reason && next.state !== 'acw') {
+      this.changed();
+      return;
+    }
     const at = this.clock.now();
-    const t: AgentTransition = { from: this.state, to: next.state, at, cause, ...(reason ? { reason } : {}), ...(callId ? { callId } : {}) };
+    const t: AgentTransition = {
+      from: this.state,
+      to: next.state,
+      at,
+      cause,
+      ...(reason ? { reason } : {}),
+      ...(callId ? { callId } : {}),
+    };
     this.state = next.state;
     this.reason = reason;
     this.since = at;
@@ -220,5 +269,7 @@ export class AgentService {
     this.changed();
   }
 
-  private changed(): void { this.changes.emit(this.view()); }
+  private changed(): void {
+    this.changes.emit(this.view());
+  }
 }

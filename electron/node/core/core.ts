@@ -108,13 +108,18 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   const hub = new EventHub((connectionId) => bridge.detach(connectionId));
   const userFile = path.join(o.dataDir, 'settings.json');
   const settings = new SettingsService({
-    userFile, user: jsonFileLayer('user', userFile, { quarantineDamaged: true }),
-    profile: o.profile, policy: o.policy, log: o.log,
+    userFile,
+    user: jsonFileLayer('user', userFile, { quarantineDamaged: true }),
+    profile: o.profile,
+    policy: o.policy,
+    log: o.log,
   });
   const notes = new NotesService({
-    file: path.join(o.dataDir, 'notes.sqlite'), log: o.log,
+    file: path.join(o.dataDir, 'notes.sqlite'),
+    log: o.log,
     settings: () => ({
-      requiredFields: settings.get('notes.requiredFields'), editWindowMin: settings.get('notes.editWindowMin'),
+      requiredFields: settings.get('notes.requiredFields'),
+      editWindowMin: settings.get('notes.editWindowMin'),
       syncUrl: settings.get('notes.syncUrl'),
     }),
     ...o.notes,
@@ -124,40 +129,56 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   // The one cycle: SIP.js's UserAgent (phone) takes the call manager as its delegate, and the call manager places
   // calls through that UserAgent. The call manager asks for it when it needs it.
   const calls: CallManager = new CallManager({
-    log: o.log, bridge, userAgent: () => phone.userAgent(), domain: () => account.domain(),
-    settings: () => settings.values(), gate: o.gate ?? agent.gate, mute: muteState,
+    log: o.log,
+    bridge,
+    userAgent: () => phone.userAgent(),
+    domain: () => account.domain(),
+    settings: () => settings.values(),
+    gate: o.gate ?? agent.gate,
+    mute: muteState,
   });
   const phone = new RegistrationService({
-    log: o.log, userAgentString,
+    log: o.log,
+    userAgentString,
     userAgentDelegate: () => ({ onInvite: calls.onInvite }),
-    extraUserAgentOptions: () => ({ sessionDescriptionHandlerFactory: calls.sdhFactory, sipExtensionReplaces: SIPExtension.Supported }),
+    extraUserAgentOptions: () => ({
+      sessionDescriptionHandlerFactory: calls.sdhFactory,
+      sipExtensionReplaces: SIPExtension.Supported,
+    }),
     liveCalls: () => calls.snapshot().calls.some(isLive),
     ...o.phone,
   });
   const account = new AccountService({ settings, secrets: o.secrets, phone, log: o.log, userAgentString });
   const mute = new MuteMonitor({
-    settings: () => ({ longMuteSec: settings.get('mute.longMuteSec'), reminderEverySec: settings.get('mute.reminderEverySec') }),
+    settings: () => ({
+      longMuteSec: settings.get('mute.longMuteSec'),
+      reminderEverySec: settings.get('mute.reminderEverySec'),
+    }),
     // A mismatch: send the mute status again, and the renderer applies it to the sender track again.
     reapply: () => hub.emit('mute', mute.snapshot()),
   });
   // Headset buttons and keyboard shortcuts are id-less requests; CallActions finds the call they mean.
   const actions = new CallActions(calls, muteState);
   const headsetMute = new HeadsetMute({
-    inConversation: () => calls.snapshot().calls.some(isInConversation), mute: muteState,
+    inConversation: () => calls.snapshot().calls.some(isInConversation),
+    mute: muteState,
     notice: (n) => hub.emit('call.notice', n),
   });
   const stepVolume = callVolumeControl(settings, o.log);
-  const headset = o.hid ? new HeadsetDevices({
-    hid: o.hid, log: o.log,
-    port: {
-      answer: () => ignorePromise(actions.answer()),
-      hangUp: () => ignorePromise(actions.hangUp()),
-      reject: () => ignorePromise(actions.reject()),
-      hold: (on) => ignorePromise(actions.hold(on)),
-      setMute: (m) => headsetMute.request(m),
-      changeVolume: (step) => ignorePromise(stepVolume(step)),
-    },
-  }) : undefined;
+  const headset = o.hid
+    ? new HeadsetDevices({
+        hid: o.hid,
+        log: o.log,
+        port: {
+          answer: () => ignorePromise(actions.answer()),
+          hangUp: () => ignorePromise(actions.hangUp()),
+          reject: () => ignorePromise(actions.reject()),
+          hold: (on) => ignorePromise(actions.hold(on)),
+          setMute: (m) => headsetMute.request(m),
+          changeVolume: (step) => ignorePromise(stepVolume(step)),
+        },
+      })
+    : undefined;
   const hotkeys = new HotkeyStatus(hub.emit);
   const currentNote = new CurrentNoteTracker({ calls: () => calls.snapshot(), agent: () => agent.view() });
 
@@ -185,7 +206,10 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     muteState.onChange(lights);
     headset.onChange((v) => emit('headset', v));
     headset.onChange(headsetOnTimeline(notes, () => calls.snapshot()));
-    headset.onButton((e) => { headsetMute.pressed(e); emit('headset.button', e); });
+    headset.onButton((e) => {
+      headsetMute.pressed(e);
+      emit('headset.button', e);
+    });
   }
 
   // ---- the contract ---------------------------------------------------------------------------------------

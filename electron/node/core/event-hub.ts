@@ -17,6 +17,13 @@ export class EventHub {
   connect(sink: EventSink): Connection & { close(): void } {
     const id = `c${++this.seq}`;
     this.sinks.add(sink);
-    return { id, send: sink, close: () => { this.sinks.delete(sink); this.onClose(id); } };
+    return {
+      id,
+      send: sink,
+      close: () => {
+        this.sinks.delete(sink);
+        this.onClose(id);
+      },
+    };
   }
 }

@@ -14,7 +14,11 @@ type Snapshot = () => CallsSnapshot;
 export function agentOnTimeline(notes: Timeline, calls: Snapshot): (t: AgentTransition) => void {
   return (t) => {
     const data = { from: t.from, to: t.to, cause: t.cause, ...(t.reason ? { reason: t.reason } : {}) };
-    const ids = t.callId ? [t.callId] : calls().calls.filter(isLive).map((c) => c.id);
+    const ids = t.callId
+      ? [t.callId]
+      : calls()
+          .calls.filter(isLive)
+          .map((c) => c.id);
     for (const id of ids) notes.timeline(id, 'agent', data, t.at);
   };
 }

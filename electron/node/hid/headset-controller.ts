@@ -13,7 +13,10 @@ export interface HeadsetCallPort {
   setMute(muted: boolean): void;
   changeVolume(step: 1 | -1): void;
 }
-export interface HeadsetCallState { phase: 'idle' | 'ringing' | 'active' | 'held'; muted: boolean }
+export interface HeadsetCallState {
+  phase: 'idle' | 'ringing' | 'active' | 'held';
+  muted: boolean;
+}
 
 /**
  * The host side of a headset. The host owns hook, mute and ring: a button press is a request, and a report
@@ -31,12 +34,18 @@ export class HeadsetController {
   private readonly decoded = new Emitter<ControlEvent>();
   private testLights: Set<OutputName> | undefined;
 
-  constructor(private readonly model: TelephonyModel, private readonly write: (report: Uint8Array) => Promise<void>, private readonly port: HeadsetCallPort) {
+  constructor(
+    private readonly model: TelephonyModel,
+    private readonly write: (report: Uint8Array) => Promise<void>,
+    private readonly port: HeadsetCallPort,
+  ) {
     this.decoder = new EventDecoder(model);
   }
 
   readonly onStatus = this.statusChanged.on;
-  getStatus(): HeadsetStatus { return this.status; }
+  getStatus(): HeadsetStatus {
+    return this.status;
+  }
   /** Every decoded button event, acted on or not (the headset check screen shows them live). */
   readonly onEvent = this.decoded.on;
 
@@ -53,7 +62,12 @@ export class HeadsetController {
   onReport(report: Uint8Array): ControlEvent[] {
     const { events, ignored } = this.decoder.push(report);
     if (ignored) {
-      if (++this.garbage === 20) this.setStatus({ usable: false, reason: 'garbage-reports', detail: `${ignored.reason} (report ${bytesToHex(report.subarray(0, 8))})` });
+      if (++this.garbage === 20)
+        this.setStatus({
+          usable: false,
+          reason: 'garbage-reports',
+          detail: `${ignored.reason} (report ${bytesToHex(report.subarray(0, 8))})`,
+        });
       return [];
     }
     const acted: ControlEvent[] = [];
@@ -64,7 +78,9 @@ export class HeadsetController {
     return acted;
   }
 
-  private offHook(): boolean { return this.state.phase === 'active' || this.state.phase === 'held'; }
+  private offHook(): boolean {
+    return this.state.phase === 'active' || this.state.phase === 'held';
+  }
 
   private act(e: ControlEvent): boolean {
     const relative = this.model.inputs[e.usage]?.relative ?? false;
@@ -73,8 +89,14 @@ export class HeadsetController {
         // A level equal to what the host holds is an echo or a repeat; a pulse toggles.
         const wantOffHook = relative ? !this.offHook() : e.value !== 0;
         if (wantOffHook === this.offHook() && !(this.state.phase === 'ringing' && wantOffHook)) return false;
-        if (wantOffHook && this.state.phase === 'ringing') { this.port.answer(); return true; }
-        if (!wantOffHook && this.offHook()) { this.port.hangUp(); return true; }
+        if (wantOffHook && this.state.phase === 'ringing') {
+          this.port.answer();
+          return true;
+        }
+        if (!wantOffHook && this.offHook()) {
+          this.port.hangUp();
+          return true;
+        }
         return false;
       }
       case 'phoneMute': {
@@ -86,14 +108,21 @@ export class HeadsetController {
         return true;
       }
       case 'drop':
-        if (this.state.phase === 'ringing') { this.port.reject(); return true; }
-        if (this.offHook()) { this.port.hangUp(); return true; }
+        if (this.state.phase === 'ringing') {
+          this.port.reject();
+          return true;
+        }
+        if (this.offHook()) {
+          this.port.hangUp();
+          return true;
+        }
         return false;
       case 'flash':
         if (!this.offHook()) return false;
         this.port.hold(this.state.phase === 'active');
         return true;
-      case 'volumeUp': case 'volumeDown':
+      case 'volumeUp':
+      case 'volumeDown':
         if (e.value === 0) return false;
         this.port.changeVolume(e.usage === 'volumeUp' ? 1 : -1);
         return true;
@@ -111,16 +140,28 @@ export class HeadsetController {
   }
 
   /** After a reconnect: write every report again, whatever was cached. */
-  async restore(): Promise<string[]> { this.written.clear(); return this.writeLeds(); }
+  async restore(): Promise<string[]> {
+    this.written.clear();
+    return this.writeLeds();
+  }
 
   private leds(): Set<OutputName> {
     if (this.testLights) return new Set(this.testLights);
     const on = new Set<OutputName>();
     const s = this.state;
-    if (s.phase === 'ringing') { on.add('ring'); on.add('ringer'); }
-    if (s.phase === 'active' || s.phase === 'held') { on.add('offHook'); on.add('onLine'); }
+    if (s.phase === 'ringing') {
+      on.add('ring');
+      on.add('ringer');
+    }
+    if (s.phase === 'active' || s.phase === 'held') {
+      on.add('offHook');
+      on.add('onLine');
+    }
     if (s.phase === 'held') on.add('hold');
-    if ((s.phase === 'active' || s.phase === 'held') && s.muted) { on.add('mute'); on.add('microphone'); }
+    if ((s.phase === 'active' || s.phase === 'held') && s.muted) {
+      on.add('mute');
+      on.add('microphone');
+    }
     return on;
   }
 
@@ -136,7 +177,11 @@ export class HeadsetController {
         out.push(hex);
       } catch (err) {
         // The device vanished mid-write: say so once; the call is not affected.
-        this.setStatus({ usable: false, reason: 'write-failed', detail: String((err as Error)?.message ?? err).slice(0, 200) });
+        this.setStatus({
+          usable: false,
+          reason: 'write-failed',
+          detail: String((err as Error)?.message ?? err).slice(0, 200),
+        });
         break;
       }
     }

@@ -9,7 +9,14 @@ import type { Logger } from '../log';
 import { HeadsetController, type HeadsetCallPort, type HeadsetCallState } from './headset-controller';
 
 /** The slice of node-hid this module uses, so tests pass a fake (test/support/fake-hid.ts). */
-export interface HidDeviceInfo { path?: string; vendorId: number; productId: number; product?: string; usagePage?: number; usage?: number }
+export interface HidDeviceInfo {
+  path?: string;
+  vendorId: number;
+  productId: number;
+  product?: string;
+  usagePage?: number;
+  usage?: number;
+}
 export interface HidHandle {
   on(event: 'data', listener: (data: Buffer) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
@@ -24,10 +31,17 @@ export interface HidLibrary {
 }
 
 /** On Linux the descriptor is in sysfs, readable without root. Elsewhere node-hid cannot give it (see README). */
-export async function linuxDescriptor(devicePath: string, sysfs = '/sys/class/hidraw'): Promise<Uint8Array | undefined> {
+export async function linuxDescriptor(
+  devicePath: string,
+  sysfs = '/sys/class/hidraw',
+): Promise<Uint8Array | undefined> {
   const node = /\/dev\/(hidraw\d+)$/.exec(devicePath)?.[1];
   if (!node) return undefined;
-  try { return new Uint8Array(await fs.readFile(path.join(sysfs, node, 'device', 'report_descriptor'))); } catch { return undefined; }
+  try {
+    return new Uint8Array(await fs.readFile(path.join(sysfs, node, 'device', 'report_descriptor')));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -35,7 +49,9 @@ export async function linuxDescriptor(devicePath: string, sysfs = '/sys/class/hi
  * and unplug by polling the device list, and restores the lights on reconnect.
  */
 export class HeadsetDevices {
-  private current: { path: string; handle: HidHandle; controller: HeadsetController; model: TelephonyModel; product?: string } | undefined;
+  private current:
+    | { path: string; handle: HidHandle; controller: HeadsetController; model: TelephonyModel; product?: string }
+    | undefined;
   private callState: HeadsetCallState = { phase: 'idle', muted: false };
   private timer: ReturnType<typeof setInterval> | undefined;
   private scanning = false;
@@ -44,7 +60,15 @@ export class HeadsetDevices {
   private readonly changes = new Emitter<HeadsetView>();
   private readonly buttons = new Emitter<ControlEvent>();
 
-  constructor(private readonly o: { hid: HidLibrary; port: HeadsetCallPort; log: Logger; readDescriptor?: (p: string) => Promise<Uint8Array | undefined>; pollMs?: number }) {}
+  constructor(
+    private readonly o: {
+      hid: HidLibrary;
+      port: HeadsetCallPort;
+      log: Logger;
+      readDescriptor?: (p: string) => Promise<Uint8Array | undefined>;
+      pollMs?: number;
+    },
+  ) {}
 
   start(): void {
     void this.scan();
@@ -66,7 +90,15 @@ export class HeadsetDevices {
     const c = this.current;
     const problems = this.problems.size ? { problems: [...this.problems.values()].slice(0, 16) } : {};
     if (!c) return { connected: false, status: { usable: true }, buttons: [], lights: [], ...problems };
-    return { connected: true, path: c.path, status: c.controller.getStatus(), buttons: Object.keys(c.model.inputs), lights: Object.keys(c.model.outputs), ...(c.product ? { product: c.product } : {}), ...problems };
+    return {
+      connected: true,
+      path: c.path,
+      status: c.controller.getStatus(),
+      buttons: Object.keys(c.model.inputs),
+      lights: Object.keys(c.model.outputs),
+      ...(c.product ? { product: c.product } : {}),
+      ...problems,
+    };
   }
 
   async setCallState(s: HeadsetCallState): Promise<void> {
@@ -80,7 +112,10 @@ export class HeadsetDevices {
     this.scanning = true;
     try {
       const list = await this.o.hid.devicesAsync().catch(() => [] as HidDeviceInfo[]);
-      if (this.current && !list.some((d) => d.path === this.current!.path)) { this.o.log.info('headset unplugged', { path: this.current.path }); await this.drop(); }
+      if (this.current && !list.some((d) => d.path === this.current!.path)) {
+        this.o.log.info('headset unplugged', { path: this.current.path });
+        await this.drop();
+      }
       // A device unplugged is forgotten with its problem: plugged again, it gets a fresh look.
       const before = this.problems.size;
       for (const p of [...this.problems.keys()]) if (!list.some((d) => d.path === p)) this.problems.delete(p);
@@ -92,10 +127,16 @@ export class HeadsetDevices {
       for (const d of candidates) {
         if (!d.path || seen.has(d.path) || this.problems.get(d.path)?.reason === 'descriptor') continue;
         seen.add(d.path);
-        const raw = await (this.o.readDescriptor ?? this.o.hid.getReportDescriptor?.bind(this.o.hid) ?? ((p: string) => linuxDescriptor(p)))(d.path);
+        const raw = await (
+          this.o.readDescriptor ??
+          this.o.hid.getReportDescriptor?.bind(this.o.hid) ??
+          ((p: string) => linuxDescriptor(p))
+        )(d.path);
         if (!raw) continue;
         let model: TelephonyModel;
-        try { model = buildTelephonyModel(parseReportDescriptor(raw)); } catch (e) {
+        try {
+          model = buildTelephonyModel(parseReportDescriptor(raw));
+        } catch (e) {
           this.problem(d, 'descriptor', (e as Error).message);
           continue;
         }
@@ -112,24 +153,45 @@ export class HeadsetDevices {
     const devicePath = d.path!;
     const known = this.problems.get(devicePath);
     if (known?.reason === reason && known.detail === detail) return;
-    this.problems.set(devicePath, { path: devicePath, reason, detail: detail.slice(0, 300), ...(d.product ? { product: d.product.slice(0, 128) } : {}) });
-    this.o.log.warn(reason === 'descriptor' ? 'headset descriptor unusable' : 'headset could not be opened (permissions, or another app holds it)', { path: devicePath, detail });
+    this.problems.set(devicePath, {
+      path: devicePath,
+      reason,
+      detail: detail.slice(0, 300),
+      ...(d.product ? { product: d.product.slice(0, 128) } : {}),
+    });
+    this.o.log.warn(
+      reason === 'descriptor'
+        ? 'headset descriptor unusable'
+        : 'headset could not be opened (permissions, or another app holds it)',
+      { path: devicePath, detail },
+    );
     this.changed();
   }
 
   private async open(d: HidDeviceInfo, model: TelephonyModel): Promise<boolean> {
     let handle: HidHandle;
-    try { handle = await this.o.hid.HIDAsync.open(d.path!, { nonExclusive: true }); } catch (e) {
+    try {
+      handle = await this.o.hid.HIDAsync.open(d.path!, { nonExclusive: true });
+    } catch (e) {
       this.problem(d, 'no-access', (e as Error).message);
       return false;
     }
     if (this.problems.delete(d.path!)) this.o.log.info('headset can be opened now', { path: d.path });
-    const controller = new HeadsetController(model, async (bytes) => { await handle.write(Buffer.from(bytes)); }, this.o.port);
+    const controller = new HeadsetController(
+      model,
+      async (bytes) => {
+        await handle.write(Buffer.from(bytes));
+      },
+      this.o.port,
+    );
     this.current = { path: d.path!, handle, controller, model, ...(d.product ? { product: d.product } : {}) };
     controller.onStatus(() => this.changed());
     controller.onEvent((e) => this.buttons.emit(e));
     handle.on('data', (data) => controller.onReport(new Uint8Array(data)));
-    handle.on('error', (err) => { this.o.log.warn('headset read error', { detail: err.message }); void this.drop(); });
+    handle.on('error', (err) => {
+      this.o.log.warn('headset read error', { detail: err.message });
+      void this.drop();
+    });
     this.o.log.info('headset connected', { product: d.product, path: d.path, channel: model.channel?.kind });
     await controller.onCallState(this.callState);
     await controller.restore();
@@ -142,9 +204,15 @@ export class HeadsetDevices {
     this.current = undefined;
     if (!c) return;
     // A device unplugged mid-call cannot always be closed cleanly; it is gone either way.
-    try { await c.handle.close(); } catch { /* already gone */ }
+    try {
+      await c.handle.close();
+    } catch {
+      /* already gone */
+    }
     this.changed();
   }
 
-  private changed(): void { this.changes.emit(this.view()); }
+  private changed(): void {
+    this.changes.emit(this.view());
+  }
 }

@@ -11,11 +11,14 @@ export class HotkeyStatus {
 
   constructor(private readonly emit: EventSink) {}
 
-  get(): HotkeysStatus { return this.status; }
+  get(): HotkeysStatus {
+    return this.status;
+  }
 
   report(status: HotkeysStatus, newProblems: readonly HotkeyProblem[]): void {
     this.status = status;
     this.emit('hotkeys', status);
-    for (const p of newProblems) this.emit('call.notice', { code: 'hotkey-unavailable', detail: `${p.accelerator} (${p.reason})` });
+    for (const p of newProblems)
+      this.emit('call.notice', { code: 'hotkey-unavailable', detail: `${p.accelerator} (${p.reason})` });
   }
 }

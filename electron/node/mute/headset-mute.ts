@@ -30,7 +30,10 @@ export class HeadsetMute {
 
   /** The headset asks for a mute state (its call port's `setMute`). */
   request(muted: boolean): void {
-    if (!this.o.inConversation()) { this.refuse(); return; }
+    if (!this.o.inConversation()) {
+      this.refuse();
+      return;
+    }
     this.o.mute.set(muted, 'headset');
   }
 

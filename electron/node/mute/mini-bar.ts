@@ -1,6 +1,11 @@
 import type { MuteStatus } from '@common/contract/mute';
 
-export interface MiniBarPlacement { x: number; y: number; width: number; height: number }
+export interface MiniBarPlacement {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 /**
  * When the Electron shell shows the always-on-top mute mini bar: during a call, whenever the main window is not

@@ -31,17 +31,36 @@ export class MuteMonitor {
 
   constructor(private readonly o: MuteMonitorOptions) {
     this.clock = o.clock ?? systemClock;
-    this.status = { muted: false, source: 'call-start', since: this.clock.now(), inCall: false, verification: 'unknown', reapplied: 0, talkingWhileMuted: false, analysisFailed: false };
+    this.status = {
+      muted: false,
+      source: 'call-start',
+      since: this.clock.now(),
+      inCall: false,
+      verification: 'unknown',
+      reapplied: 0,
+      talkingWhileMuted: false,
+      analysisFailed: false,
+    };
   }
 
-  snapshot(): MuteStatus { return { ...this.status }; }
+  snapshot(): MuteStatus {
+    return { ...this.status };
+  }
   readonly onChange = this.changes.on;
 
   /** Feed every call-manager event here. */
   onCallEvent(e: CallEvent): void {
     switch (e.type) {
       case 'mute':
-        this.set({ muted: e.muted, source: e.source, since: e.at, verification: 'unknown', mismatch: undefined, talkingWhileMuted: false, longMute: undefined });
+        this.set({
+          muted: e.muted,
+          source: e.source,
+          since: e.at,
+          verification: 'unknown',
+          mismatch: undefined,
+          talkingWhileMuted: false,
+          longMute: undefined,
+        });
         this.schedule();
         break;
       case 'answered':
@@ -50,17 +69,29 @@ export class MuteMonitor {
         this.set({ inCall: true, reapplied: 0, lastMismatch: undefined });
         this.schedule();
         break;
-      case 'held': case 'resumed':
-        if (e.call.id === this.activeCall) { this.held = e.type === 'held'; this.set({ longMute: undefined }); this.schedule(); }
+      case 'held':
+      case 'resumed':
+        if (e.call.id === this.activeCall) {
+          this.held = e.type === 'held';
+          this.set({ longMute: undefined });
+          this.schedule();
+        }
         break;
       case 'ended':
         if (e.call.id === this.activeCall) {
           this.activeCall = undefined;
           this.cancel();
-          this.set({ inCall: false, verification: 'unknown', mismatch: undefined, talkingWhileMuted: false, longMute: undefined });
+          this.set({
+            inCall: false,
+            verification: 'unknown',
+            mismatch: undefined,
+            talkingWhileMuted: false,
+            longMute: undefined,
+          });
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -76,16 +107,19 @@ export class MuteMonitor {
       if (muted && r.trackEnabled) mismatch = 'track-enabled-while-muted';
       else if (muted && settled && r.outboundLevel > leakLevel) mismatch = 'audio-leaking-while-muted';
       else if (!muted && !r.trackEnabled) mismatch = 'track-disabled-while-unmuted';
-      else if (!muted && settled && r.speech && r.micLevel > leakLevel && r.outboundLevel < silentLevel) mismatch = 'silent-while-unmuted';
+      else if (!muted && settled && r.speech && r.micLevel > leakLevel && r.outboundLevel < silentLevel)
+        mismatch = 'silent-while-unmuted';
     }
     const reapplied = mismatch ? this.status.reapplied + 1 : this.status.reapplied;
     const failed = r.analysisFailed ?? false;
     this.set({
       verification: !this.status.inCall ? 'unknown' : mismatch ? 'mismatch' : current ? 'ok' : this.status.verification,
-      mismatch: current ? mismatch : this.status.mismatch, reapplied,
+      mismatch: current ? mismatch : this.status.mismatch,
+      reapplied,
       ...(mismatch ? { lastMismatch: { kind: mismatch, at: this.clock.now() } } : {}),
       talkingWhileMuted: muted && this.status.inCall && r.speech && !failed,
-      analysisFailed: failed, analysisError: failed ? (r.analysisError ?? 'error') : undefined,
+      analysisFailed: failed,
+      analysisError: failed ? (r.analysisError ?? 'error') : undefined,
     });
     if (mismatch) this.o.reapply();
     return mismatch;
@@ -105,7 +139,10 @@ export class MuteMonitor {
   }
 
   private cancel(): void {
-    if (this.reminder !== undefined) { this.clock.clearTimeout(this.reminder); this.reminder = undefined; }
+    if (this.reminder !== undefined) {
+      this.clock.clearTimeout(this.reminder);
+      this.reminder = undefined;
+    }
   }
 
   private set(patch: Partial<MuteStatus>): void {

@@ -6,7 +6,11 @@ import { Emitter } from '@common/emitter';
 export type { MuteSource };
 
 /** One change of the mute state: what it is now, who asked, when. */
-export interface MuteChange { muted: boolean; source: MuteSource; at: number }
+export interface MuteChange {
+  muted: boolean;
+  source: MuteSource;
+  at: number;
+}
 
 export interface MuteStateOptions {
   /** `mute.onCallStart`: the state every call starts in. */
@@ -29,7 +33,9 @@ export class MuteState {
   }
 
   readonly onChange = this.changed.on;
-  get muted(): boolean { return this.state; }
+  get muted(): boolean {
+    return this.state;
+  }
 
   /** The one mute command; returns the state now. Setting the state it already has changes nothing. */
   set(muted: boolean, source: MuteSource): boolean {
@@ -59,5 +65,7 @@ export class MuteState {
     if (this.state) this.set(false, 'call-start');
   }
 
-  private startsMuted(): boolean { return this.o.onCallStart() === 'muted'; }
+  private startsMuted(): boolean {
+    return this.o.onCallStart() === 'muted';
+  }
 }

@@ -30,15 +30,22 @@ export class CallRecorder {
   readonly onCallEvent = (e: CallEvent): void => {
     const w = this.o.writes;
     switch (e.type) {
-      case 'offered': case 'dialing': {
+      case 'offered':
+      case 'dialing': {
         const c = e.call;
         w.enqueue('callStarted', {
-          callId: c.id, direction: c.direction, remoteName: c.remote.name, remoteNumber: c.remote.number,
+          callId: c.id,
+          direction: c.direction,
+          remoteName: c.remote.name,
+          remoteNumber: c.remote.number,
           at: c.startedAt,
         });
         return;
       }
-      case 'answered': case 'held': case 'resumed': case 'ended': {
+      case 'answered':
+      case 'held':
+      case 'resumed':
+      case 'ended': {
         const endReason = e.type === 'ended' ? e.call.endReason : undefined;
         w.enqueue('callState', { callId: e.call.id, at: e.at, state: e.type, ...(endReason ? { endReason } : {}) });
         if (e.type === 'ended') this.lastQualityAt.delete(e.call.id);

@@ -22,7 +22,9 @@ export class CurrentNoteTracker {
 
   constructor(private readonly read: { calls: () => CallsSnapshot; agent: () => AgentView }) {}
 
-  get(): CurrentNote { return this.current; }
+  get(): CurrentNote {
+    return this.current;
+  }
 
   /** Call after any change of the calls or the agent state. */
   update(): void {

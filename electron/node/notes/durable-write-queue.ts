@@ -57,8 +57,12 @@ export class DurableWriteQueue {
 
   constructor(private readonly o: DurableWriteQueueOptions) {}
 
-  get length(): number { return this.queue.length; }
-  get blocked(): boolean { return this.refused; }
+  get length(): number {
+    return this.queue.length;
+  }
+  get blocked(): boolean {
+    return this.refused;
+  }
 
   /** Queues a write; resolves true once on disk, false as soon as the disk refused it (it stays queued, retried). */
   write<M extends StoreMethod>(method: M, args: StoreArgs<M>, w: WriteOptions = {}): Promise<boolean> {
@@ -66,7 +70,9 @@ export class DurableWriteQueue {
   }
 
   /** Queues a write nobody waits for (a call's timeline); a write refused for good is logged. */
-  enqueue<M extends StoreMethod>(method: M, args: StoreArgs<M>): void { this.add(method, args, {}, undefined); }
+  enqueue<M extends StoreMethod>(method: M, args: StoreArgs<M>): void {
+    this.add(method, args, {}, undefined);
+  }
 
   private add(method: StoreMethod, args: unknown, w: WriteOptions, waiter: Waiter | undefined): void {
     const { key, onDone } = w;
@@ -78,13 +84,20 @@ export class DurableWriteQueue {
     if (last && last.method === method && method === 'saveNote') {
       last.args = args;
       last.onDone = onDone;
-      if (this.refused) waiter?.resolve(false); else if (waiter) last.waiters.push(waiter);
+      if (this.refused) waiter?.resolve(false);
+      else if (waiter) last.waiters.push(waiter);
       return;
     }
-    if (!key && this.o.noDatabase()) { waiter?.resolve(false); return; } // no database this session: no timeline
+    if (!key && this.o.noDatabase()) {
+      waiter?.resolve(false);
+      return;
+    } // no database this session: no timeline
     const job: Job = { method, args, ...(key ? { key } : {}), ...(onDone ? { onDone } : {}), waiters: [] };
     // While the disk refuses writes, the caller learns at once that this one is only in memory.
-    if (this.refused) { job.told = true; waiter?.resolve(false); } else if (waiter) job.waiters.push(waiter);
+    if (this.refused) {
+      job.told = true;
+      waiter?.resolve(false);
+    } else if (waiter) job.waiters.push(waiter);
     this.queue.push(job);
     if (this.queue.length > MAX_QUEUED) {
       const i = this.queue.findIndex((j, k) => k > 0 && !j.key);
@@ -129,7 +142,10 @@ export class DurableWriteQueue {
       this.queue.shift();
       job.onDone?.();
       job.waiters.forEach((w) => w.resolve(true));
-      if (this.refused) { this.refused = false; this.o.onAccepted(); }
+      if (this.refused) {
+        this.refused = false;
+        this.o.onAccepted();
+      }
     } catch (e) {
       if (!retryable(e)) {
         this.queue.shift();
@@ -139,7 +155,10 @@ export class DurableWriteQueue {
         return true;
       }
       // The worker died: its owner reopens it and pumps again; until then nothing more is sent.
-      if (e.code === 'worker-exited') { this.o.onWorkerExited(store, e); return false; }
+      if (e.code === 'worker-exited') {
+        this.o.onWorkerExited(store, e);
+        return false;
+      }
       if (!this.refused) {
         this.refused = true;
         const { code, message } = e;
@@ -149,7 +168,10 @@ export class DurableWriteQueue {
       this.tell(job);
       // After stop() nothing is armed: the final flush tries each write once and shutdown goes on.
       if (!this.stopping) {
-        const retry = () => { this.retryTimer = undefined; this.pump(); };
+        const retry = () => {
+          this.retryTimer = undefined;
+          this.pump();
+        };
         this.retryTimer ??= this.o.clock.setTimeout(retry, this.o.retryMs ?? 2_000);
       }
       return false;
@@ -164,7 +186,9 @@ export class DurableWriteQueue {
     job.waiters = [];
   }
 
-  private tellAll(): void { for (const j of this.queue) this.tell(j); }
+  private tellAll(): void {
+    for (const j of this.queue) this.tell(j);
+  }
 
   /**
    * Resolves once the newest queued write has gone to the worker, so a read sees the writes queued before it.
@@ -173,12 +197,17 @@ export class DurableWriteQueue {
   async caughtUp(): Promise<void> {
     const last = this.queue.at(-1);
     if (!last || this.refused || last.told || !this.o.store()) return;
-    await new Promise<void>((done) => { last.waiters.push({ resolve: () => done(), reject: () => done() }); });
+    await new Promise<void>((done) => {
+      last.waiters.push({ resolve: () => done(), reject: () => done() });
+    });
   }
 
   /** Resolves once the writes queued so far have been tried: the pump has stopped (drained, refused, or no store). */
   async flush(): Promise<void> {
-    while (this.pumping) await new Promise<void>((idle) => { this.idleWaiters.push(idle); });
+    while (this.pumping)
+      await new Promise<void>((idle) => {
+        this.idleWaiters.push(idle);
+      });
   }
 
   /** No retry is armed from now on; a pump under way finishes (see `flush`). */

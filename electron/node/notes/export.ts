@@ -16,20 +16,62 @@ export function csvCell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(safe) || /^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function exportNotes(rows: readonly ExportRow[], format: ExportFormat, range: { from: number; to: number }): string {
+export function exportNotes(
+  rows: readonly ExportRow[],
+  format: ExportFormat,
+  range: { from: number; to: number },
+): string {
   if (format === 'json') {
     return `${JSON.stringify({ from: iso(range.from), to: iso(range.to), calls: rows.map((r) => ({ ...r, ringAtIso: iso(r.ringAt), endAtIso: iso(r.endAt) })) }, null, 2)}\n`;
   }
   const fieldIds = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))].sort();
-  const header = ['call_id', 'direction', 'remote_name', 'remote_number', 'ring_at', 'answer_at', 'end_at', 'end_reason', 'handle_s', 'hold_s', 'acw_s',
-    'disposition', 'mos', 'note_status', 'template', ...fieldIds.map((f) => `field:${f}`), 'text', 'finished_at'];
+  const header = [
+    'call_id',
+    'direction',
+    'remote_name',
+    'remote_number',
+    'ring_at',
+    'answer_at',
+    'end_at',
+    'end_reason',
+    'handle_s',
+    'hold_s',
+    'acw_s',
+    'disposition',
+    'mos',
+    'note_status',
+    'template',
+    ...fieldIds.map((f) => `field:${f}`),
+    'text',
+    'finished_at',
+  ];
   const sec = (ms: number) => Math.round(ms / 100) / 10;
   const lines = [header.map(csvCell).join(',')];
   for (const r of rows) {
-    lines.push([
-      r.callId, r.direction, r.remoteName, r.remoteNumber, iso(r.ringAt), iso(r.answerAt), iso(r.endAt), r.endReason, sec(r.handleMs), sec(r.holdMs), sec(r.acwMs),
-      r.disposition, r.mos ?? null, r.noteStatus, r.templateId, ...fieldIds.map((f) => r.fields[f] ?? ''), r.text, iso(r.finishedAt),
-    ].map(csvCell).join(','));
+    lines.push(
+      [
+        r.callId,
+        r.direction,
+        r.remoteName,
+        r.remoteNumber,
+        iso(r.ringAt),
+        iso(r.answerAt),
+        iso(r.endAt),
+        r.endReason,
+        sec(r.handleMs),
+        sec(r.holdMs),
+        sec(r.acwMs),
+        r.disposition,
+        r.mos ?? null,
+        r.noteStatus,
+        r.templateId,
+        ...fieldIds.map((f) => r.fields[f] ?? ''),
+        r.text,
+        iso(r.finishedAt),
+      ]
+        .map(csvCell)
+        .join(','),
+    );
   }
   // A byte-order mark so spreadsheet programs read the accents as UTF-8.
   return `\uFEFF${lines.join('\r\n')}\r\n`;

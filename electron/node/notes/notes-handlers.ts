@@ -4,7 +4,18 @@ import { StoreError } from '../store/store-api';
 import type { CurrentNoteTracker } from './current-note';
 import type { NotesService } from './notes-service';
 
-export type NotesHandlers = Pick<ContractHandlers, 'notes.get' | 'notes.save' | 'notes.finish' | 'notes.history' | 'notes.detail' | 'notes.drafts' | 'notes.export' | 'notes.status' | 'notes.current'>;
+export type NotesHandlers = Pick<
+  ContractHandlers,
+  | 'notes.get'
+  | 'notes.save'
+  | 'notes.finish'
+  | 'notes.history'
+  | 'notes.detail'
+  | 'notes.drafts'
+  | 'notes.export'
+  | 'notes.status'
+  | 'notes.current'
+>;
 
 /** Store errors as the contract's codes; the reason travels as a parameter the renderer can translate. */
 function contractError(e: unknown): unknown {
@@ -13,9 +24,15 @@ function contractError(e: unknown): unknown {
   if (e.code === 'no-such-call') return new RefusedError('no-such-call');
   return new ContractError('internal', { reason: e.code });
 }
-const mapped = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-  try { return await fn(...a); } catch (e) { throw contractError(e); }
-};
+const mapped =
+  <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+  async (...a: A): Promise<R> => {
+    try {
+      return await fn(...a);
+    } catch (e) {
+      throw contractError(e);
+    }
+  };
 
 /** The `notes.*` contract calls, answered by the notes service. */
 export function notesHandlers(notes: NotesService, current: Pick<CurrentNoteTracker, 'get'>): NotesHandlers {

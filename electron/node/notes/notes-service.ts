@@ -1,6 +1,11 @@
 import type https from 'node:https';
 import type {
-  CallSummary, NoteDraft, NoteSaveArgs, NoteView, NotesStatus, TimelineEntry,
+  CallSummary,
+  NoteDraft,
+  NoteSaveArgs,
+  NoteView,
+  NotesStatus,
+  TimelineEntry,
 } from '@common/contract/notes';
 import { systemClock, type Clock } from '@common/clock';
 import { Emitter } from '@common/emitter';
@@ -16,17 +21,31 @@ import { exportNotes, type ExportFormat } from './export';
 import { OutboxSender } from './outbox-sender';
 import { StoreSupervisor } from './store-supervisor';
 
-export interface NotesSettings { requiredFields: readonly string[]; editWindowMin: number; syncUrl: string }
+export interface NotesSettings {
+  requiredFields: readonly string[];
+  editWindowMin: number;
+  syncUrl: string;
+}
 
-export interface NoteDetail { call: CallSummary; timeline: TimelineEntry[]; note: NoteView | null; editable: boolean }
+export interface NoteDetail {
+  call: CallSummary;
+  timeline: TimelineEntry[];
+  note: NoteView | null;
+  editable: boolean;
+}
 
 type NoteWrite = 'saveNote' | 'finishNote';
 /** A draft only in memory, as the drafts list shows it (the call's names are on disk, if anywhere). */
 /** How long stop() waits for the queued writes before closing the store anyway. */
 const stopFlushMs = 5000;
 
-const draftOf = (n: NoteView): NoteDraft =>
-  ({ callId: n.callId, remoteName: '', remoteNumber: '', updatedAt: n.updatedAt, preview: n.text.slice(0, 200) });
+const draftOf = (n: NoteView): NoteDraft => ({
+  callId: n.callId,
+  remoteName: '',
+  remoteNumber: '',
+  updatedAt: n.updatedAt,
+  preview: n.text.slice(0, 200),
+});
 
 export interface NotesServiceOptions {
   /** The database file (`<dataDir>/notes.sqlite`). */
@@ -41,7 +60,11 @@ export interface NotesServiceOptions {
   /** At most one quality sample per call per this many ms goes to the timeline (every one counts in the summary). */
   qualityEveryMs?: number;
   sync?: {
-    agent?: https.Agent; timeoutMs?: number; deadlineMs?: number; baseDelayMs?: number; maxDelayMs?: number;
+    agent?: https.Agent;
+    timeoutMs?: number;
+    deadlineMs?: number;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
     random?: () => number;
   };
 }
@@ -74,28 +97,50 @@ export class NotesService {
     const clock = (this.clock = o.clock ?? systemClock);
     const { log, retryMs } = o;
     this.supervisor = new StoreSupervisor({
-      file: o.file, ...(o.workerUrl ? { workerUrl: o.workerUrl } : {}), log, clock,
+      file: o.file,
+      ...(o.workerUrl ? { workerUrl: o.workerUrl } : {}),
+      log,
+      clock,
       ...(retryMs !== undefined ? { retryMs } : {}),
       open: (x) => StoreClient.open(x),
       writes: () => this.queue.length,
       changed: () => this.changed(),
       onLost: () => this.queue.workerLost(),
-      onReopened: () => { this.queue.pump(); this.sender.kick(); },
+      onReopened: () => {
+        this.queue.pump();
+        this.sender.kick();
+      },
     });
     this.queue = new DurableWriteQueue({
-      store: () => this.supervisor.client(), noDatabase: () => this.supervisor.noDatabase, clock, log,
+      store: () => this.supervisor.client(),
+      noDatabase: () => this.supervisor.noDatabase,
+      clock,
+      log,
       ...(retryMs !== undefined ? { retryMs } : {}),
-      onRefused: (err) => { this.supervisor.writesRefused(err); this.changed(); },
-      onAccepted: () => { this.supervisor.writesAccepted(); this.changed(); },
+      onRefused: (err) => {
+        this.supervisor.writesRefused(err);
+        this.changed();
+      },
+      onAccepted: () => {
+        this.supervisor.writesAccepted();
+        this.changed();
+      },
       onWorkerExited: (store, err) => this.supervisor.lost(store, err),
     });
     this.sender = new OutboxSender({
-      store: () => this.supervisor.client(), url: () => o.settings().syncUrl, log, changed: () => this.changed(), clock,
+      store: () => this.supervisor.client(),
+      url: () => o.settings().syncUrl,
+      log,
+      changed: () => this.changed(),
+      clock,
       ...o.sync,
     });
     this.recorder = new CallRecorder({
-      writes: this.queue, clock, ...(o.qualityEveryMs !== undefined ? { qualityEveryMs: o.qualityEveryMs } : {}),
-      syncUsable: () => this.sender.usable(), deliverAfterQueue: () => this.deliverAfterQueue(),
+      writes: this.queue,
+      clock,
+      ...(o.qualityEveryMs !== undefined ? { qualityEveryMs: o.qualityEveryMs } : {}),
+      syncUsable: () => this.sender.usable(),
+      deliverAfterQueue: () => this.deliverAfterQueue(),
     });
     this.onCallEvent = this.recorder.onCallEvent;
   }
@@ -128,7 +173,8 @@ export class NotesService {
     }
     if (this.queue.length) {
       this.o.log.error('notes writes still refused by the disk at shutdown; they are lost', {
-        writes: this.queue.length, notes: this.unsaved.size,
+        writes: this.queue.length,
+        notes: this.unsaved.size,
       });
     }
     await this.supervisor.close();
@@ -136,7 +182,9 @@ export class NotesService {
 
   private async drainedWithin(ms: number): Promise<boolean> {
     let timer: unknown;
-    const timedOut = new Promise<false>((resolve) => { timer = this.clock.setTimeout(() => resolve(false), ms); });
+    const timedOut = new Promise<false>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve(false), ms);
+    });
     const drained = await Promise.race([this.queue.flush().then(() => true as const), timedOut]);
     this.clock.clearTimeout(timer);
     return drained;
@@ -149,21 +197,26 @@ export class NotesService {
   }
 
   /** The store client once open (diagnostics, benchmarks, tests). */
-  storeClient(): StoreClient | undefined { return this.supervisor.client(); }
+  storeClient(): StoreClient | undefined {
+    return this.supervisor.client();
+  }
 
   status(): NotesStatus {
     const s = this.sender;
     return {
       ...this.supervisor.storeState(),
       outbox: {
-        pending: s.pending, endpoint: s.endpoint(),
+        pending: s.pending,
+        endpoint: s.endpoint(),
         ...(s.lastError ? { lastError: s.lastError.slice(0, 300) } : {}),
         ...(s.nextAttemptAt !== undefined ? { nextAttemptAt: s.nextAttemptAt } : {}),
       },
     };
   }
 
-  private changed(): void { this.statusEmitter.emit(this.status()); }
+  private changed(): void {
+    this.statusEmitter.emit(this.status());
+  }
 
   // ---- recording calls (see CallRecorder) -------------------------------------------------------------------
 
@@ -172,8 +225,12 @@ export class NotesService {
     this.recorder.timeline(callId, kind, data, at);
   }
 
-  acwStarted(callId: string, at: number): void { this.recorder.acwStarted(callId, at); }
-  acwEnded(callId: string, at: number): void { this.recorder.acwEnded(callId, at); }
+  acwStarted(callId: string, at: number): void {
+    this.recorder.acwStarted(callId, at);
+  }
+  acwEnded(callId: string, at: number): void {
+    this.recorder.acwEnded(callId, at);
+  }
 
   // ---- the contract -----------------------------------------------------------------------------------------
 
@@ -188,18 +245,29 @@ export class NotesService {
     const known = this.unsaved.get(a.callId) ?? (await this.read('getNote', { callId: a.callId }, null));
     if (!this.editable(known)) throw new StoreError('not-editable', 'the note is final and its edit window has passed');
     const version = this.keep(a.callId, {
-      callId: a.callId, templateId: a.templateId === undefined ? known?.templateId ?? null : a.templateId,
-      fields: a.fields, text: a.text,
-      disposition: a.disposition === undefined ? known?.disposition ?? null : a.disposition,
-      status: known?.status ?? 'draft', updatedAt: at,
+      callId: a.callId,
+      templateId: a.templateId === undefined ? (known?.templateId ?? null) : a.templateId,
+      fields: a.fields,
+      text: a.text,
+      disposition: a.disposition === undefined ? (known?.disposition ?? null) : a.disposition,
+      status: known?.status ?? 'draft',
+      updatedAt: at,
       ...(known?.finishedAt !== undefined ? { finishedAt: known.finishedAt } : {}),
     });
-    const durable = await this.writeNote('saveNote', {
-      callId: a.callId, at, fields: a.fields, text: a.text, editWindowMs: this.windowMs(),
-      enqueueUpdate: this.sender.usable(),
-      ...(a.templateId !== undefined ? { templateId: a.templateId } : {}),
-      ...(a.disposition !== undefined ? { disposition: a.disposition } : {}),
-    }, version);
+    const durable = await this.writeNote(
+      'saveNote',
+      {
+        callId: a.callId,
+        at,
+        fields: a.fields,
+        text: a.text,
+        editWindowMs: this.windowMs(),
+        enqueueUpdate: this.sender.usable(),
+        ...(a.templateId !== undefined ? { templateId: a.templateId } : {}),
+        ...(a.disposition !== undefined ? { disposition: a.disposition } : {}),
+      },
+      version,
+    );
     if (known?.status === 'final') this.deliverAfterQueue();
     return { savedAt: at, durable };
   }
@@ -265,12 +333,17 @@ export class NotesService {
   private writeNote<M extends NoteWrite>(method: M, args: StoreArgs<M>, version?: number): Promise<boolean> {
     const { callId } = args;
     return this.queue.write(method, args, {
-      key: `note:${callId}`, ...(version !== undefined ? { onDone: () => this.settled(callId, version) } : {}),
+      key: `note:${callId}`,
+      ...(version !== undefined ? { onDone: () => this.settled(callId, version) } : {}),
     });
   }
 
-  private windowMs(): number { return editWindowMs(this.o.settings().editWindowMin); }
-  private editable(note: NoteView | null): boolean { return isNoteEditable(note, this.windowMs(), this.clock.now()); }
+  private windowMs(): number {
+    return editWindowMs(this.o.settings().editWindowMin);
+  }
+  private editable(note: NoteView | null): boolean {
+    return isNoteEditable(note, this.windowMs(), this.clock.now());
+  }
 
   /** Reads see the writes queued before them (an after-call-work end, a hold, a finish just made). */
   private async read<M extends StoreMethod>(method: M, args: StoreArgs<M>, fallback: StoreResult<M>) {

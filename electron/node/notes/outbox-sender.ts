@@ -25,7 +25,11 @@ export interface OutboxSenderOptions {
 export type SyncUrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 export function checkSyncUrl(raw: string): SyncUrlCheck {
   let u: URL;
-  try { u = new URL(raw); } catch { return { ok: false, reason: 'the sync URL is not a valid URL' }; }
+  try {
+    u = new URL(raw);
+  } catch {
+    return { ok: false, reason: 'the sync URL is not a valid URL' };
+  }
   if (u.protocol !== 'https:') return { ok: false, reason: 'the sync URL must start with https://' };
   return { ok: true, url: u };
 }
@@ -45,20 +49,34 @@ export class OutboxSender {
   pending = 0;
   nextAttemptAt: number | undefined;
 
-  constructor(private readonly o: OutboxSenderOptions) { this.clock = o.clock ?? systemClock; }
+  constructor(private readonly o: OutboxSenderOptions) {
+    this.clock = o.clock ?? systemClock;
+  }
 
-  endpoint(): boolean { return this.o.url().trim() !== ''; }
+  endpoint(): boolean {
+    return this.o.url().trim() !== '';
+  }
   /** Deliveries are queued only when a usable endpoint is configured. */
-  usable(): boolean { return this.endpoint() && checkSyncUrl(this.o.url().trim()).ok; }
+  usable(): boolean {
+    return this.endpoint() && checkSyncUrl(this.o.url().trim()).ok;
+  }
 
   /** Look at the outbox now (after a finish, at start, when the network comes back). */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
-    this.running = this.run().catch((e: unknown) => this.o.log.warn('outbox run failed', { error: String(e) })).finally(() => {
-      this.running = undefined;
-      if (this.again) { this.again = false; this.kick(); }
-    });
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.run()
+      .catch((e: unknown) => this.o.log.warn('outbox run failed', { error: String(e) }))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
   }
 
   async stop(): Promise<void> {
@@ -68,12 +86,17 @@ export class OutboxSender {
   }
 
   /** Resolves when nothing is running (tests, shutdown). */
-  async idle(): Promise<void> { while (this.running) await this.running; }
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
 
   private async run(): Promise<void> {
     const store = this.o.store();
     if (!store) return;
-    if (this.timer !== undefined) { this.clock.clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const raw = this.o.url().trim();
     const check = raw ? checkSyncUrl(raw) : undefined;
     if (check && !check.ok) this.lastError = check.reason;
@@ -90,7 +113,13 @@ export class OutboxSender {
             this.lastError = undefined;
           } else {
             this.lastError = res.error;
-            await store.call('outboxResult', { id: item.id, at, delivered: false, error: res.error, nextAttemptAt: at + this.delay(item.attempts + 1) });
+            await store.call('outboxResult', {
+              id: item.id,
+              at,
+              delivered: false,
+              error: res.error,
+              nextAttemptAt: at + this.delay(item.attempts + 1),
+            });
             failed = true;
             break; // the endpoint is unwell: everything else waits for its own back-off
           }
@@ -104,13 +133,20 @@ export class OutboxSender {
     if (!check?.ok && stats.pending === 0) this.lastError = check && !check.ok ? check.reason : undefined;
     this.o.changed();
     if (check?.ok && stats.nextAttemptAt !== undefined && !this.stopped) {
-      this.timer = this.clock.setTimeout(() => { this.timer = undefined; this.kick(); }, Math.max(0, stats.nextAttemptAt - this.clock.now()));
+      this.timer = this.clock.setTimeout(
+        () => {
+          this.timer = undefined;
+          this.kick();
+        },
+        Math.max(0, stats.nextAttemptAt - this.clock.now()),
+      );
     }
   }
 
   /** Exponential back-off with jitter: base·2^(n-1), capped, then a random point in its upper half. */
   delay(attempt: number): number {
-    const base = this.o.baseDelayMs ?? 5_000, max = this.o.maxDelayMs ?? 10 * 60_000;
+    const base = this.o.baseDelayMs ?? 5_000,
+      max = this.o.maxDelayMs ?? 10 * 60_000;
     const d = Math.min(max, base * 2 ** Math.min(30, attempt - 1));
     return Math.round(d / 2 + (this.o.random ?? Math.random)() * (d / 2));
   }
@@ -119,21 +155,42 @@ export class OutboxSender {
     const body = Buffer.from(item.payload, 'utf8');
     return new Promise((resolve) => {
       let settled = false;
-      const done = (r: { ok: true } | { ok: false; error: string }) => { if (!settled) { settled = true; clearTimeout(deadline); resolve(r); } };
+      const done = (r: { ok: true } | { ok: false; error: string }) => {
+        if (!settled) {
+          settled = true;
+          clearTimeout(deadline);
+          resolve(r);
+        }
+      };
       const deadlineMs = this.o.deadlineMs ?? 60_000;
-      const deadline = setTimeout(() => { done({ ok: false, error: `no complete answer within ${deadlineMs} ms` }); req.destroy(); }, deadlineMs);
-      const req = https.request(url, {
-        method: 'POST', timeout: this.o.timeoutMs ?? 15_000, ...(this.o.agent ? { agent: this.o.agent } : {}),
-        headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'idempotency-key': item.key },
-      }, (res) => {
-        res.resume();
-        res.on('error', (e) => done({ ok: false, error: `answer broken: ${e.message}` }));
-        res.on('end', () => {
-          const s = res.statusCode ?? 0;
-          done(s >= 200 && s < 300 ? { ok: true } : { ok: false, error: `HTTP ${s}` });
-        });
+      const deadline = setTimeout(() => {
+        done({ ok: false, error: `no complete answer within ${deadlineMs} ms` });
+        req.destroy();
+      }, deadlineMs);
+      const req = https.request(
+        url,
+        {
+          method: 'POST',
+          timeout: this.o.timeoutMs ?? 15_000,
+          ...(this.o.agent ? { agent: this.o.agent } : {}),
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': body.length,
+            'idempotency-key': item.key,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('error', (e) => done({ ok: false, error: `answer broken: ${e.message}` }));
+          res.on('end', () => {
+            const s = res.statusCode ?? 0;
+            done(s >= 200 && s < 300 ? { ok: true } : { ok: false, error: `HTTP ${s}` });
+          });
+        },
+      );
+      req.on('timeout', () => {
+        req.destroy(new Error('timed out'));
       });
-      req.on('timeout', () => { req.destroy(new Error('timed out')); });
       req.on('error', (e) => done({ ok: false, error: e.message.slice(0, 200) }));
       req.end(body);
     });

@@ -56,10 +56,16 @@ export class StoreSupervisor<S extends SupervisedStore> {
   constructor(private readonly o: StoreSupervisorOptions<S>) {}
 
   /** The open client, if any. */
-  client(): S | undefined { return this.store; }
+  client(): S | undefined {
+    return this.store;
+  }
   /** The open at start failed: no database this session. */
-  get noDatabase(): boolean { return this.failedOpen; }
-  storeState(): StoreState { return this.state; }
+  get noDatabase(): boolean {
+    return this.failedOpen;
+  }
+  storeState(): StoreState {
+    return this.state;
+  }
 
   /**
    * Opens the store and runs `prepare` on it; a failure of either leaves no database for this session, shown as
@@ -83,7 +89,9 @@ export class StoreSupervisor<S extends SupervisedStore> {
   }
 
   /** Writes go through again: the state the open left is shown again. */
-  writesAccepted(): void { this.state = this.openState; }
+  writesAccepted(): void {
+    this.state = this.openState;
+  }
 
   /** Opens the store's worker on the file and watches it: a worker that dies is replaced (`revive`). */
   private async openClient(): Promise<S> {
@@ -93,7 +101,8 @@ export class StoreSupervisor<S extends SupervisedStore> {
     this.openState = { store: 'ok' };
     if (moved) {
       this.o.log.warn('notes database was corrupt; moved aside and started fresh', {
-        movedTo: moved.movedTo, reason: moved.reason,
+        movedTo: moved.movedTo,
+        reason: moved.reason,
       });
       this.openState = { store: 'recovered', detail: detailOf(moved.reason), movedTo: moved.movedTo };
     }
@@ -112,7 +121,8 @@ export class StoreSupervisor<S extends SupervisedStore> {
     this.store = undefined;
     this.o.onLost();
     this.o.log.error('notes store worker died; drafts kept in memory, reopening', {
-      error: e.message, writes: this.o.writes(),
+      error: e.message,
+      writes: this.o.writes(),
     });
     this.reviveAttempt = 0;
     this.scheduleRevive(e.message);
@@ -125,10 +135,15 @@ export class StoreSupervisor<S extends SupervisedStore> {
     this.state = { store: 'failed', detail: detailOf(`worker-exited: ${why}; reopening${when} (attempt ${attempt})`) };
     this.o.changed();
     let done!: () => void;
-    this.reviveAttemptDone = new Promise<void>((r) => { done = r; });
+    this.reviveAttemptDone = new Promise<void>((r) => {
+      done = r;
+    });
     this.reviveTimer = this.o.clock.setTimeout(() => {
       this.reviveTimer = undefined;
-      this.reviving = this.revive().finally(() => { this.reviving = undefined; done(); });
+      this.reviving = this.revive().finally(() => {
+        this.reviving = undefined;
+        done();
+      });
     }, delay);
     this.endReviveWait = done;
   }
@@ -140,7 +155,9 @@ export class StoreSupervisor<S extends SupervisedStore> {
       if (this.stopping) return;
       const err = e instanceof StoreError ? e : new StoreError('internal', String(e));
       this.o.log.warn('notes store could not be reopened; trying again', {
-        code: err.code, error: err.message, attempt: this.reviveAttempt,
+        code: err.code,
+        error: err.message,
+        attempt: this.reviveAttempt,
       });
       this.scheduleRevive(`${err.code}: ${err.message}`);
       return;
@@ -160,7 +177,9 @@ export class StoreSupervisor<S extends SupervisedStore> {
       if (!this.store && (this.reviveTimer !== undefined || this.reviving)) await this.reviveAttemptDone;
       const store = this.store;
       if (!store) return fallback;
-      try { return await store.call(method, args); } catch (e) {
+      try {
+        return await store.call(method, args);
+      } catch (e) {
         if (tries > 0 || !(e instanceof StoreError && e.code === 'worker-exited')) throw e;
       }
     }

@@ -11,7 +11,10 @@ type Calls = Pick<CallManager, 'snapshot' | 'answer' | 'hangup' | 'reject' | 'ho
  * there was nothing to act on (no ringing call to answer, no call to hang up).
  */
 export class CallActions {
-  constructor(private readonly calls: Calls, private readonly mute: Pick<MuteState, 'set' | 'muted'>) {}
+  constructor(
+    private readonly calls: Calls,
+    private readonly mute: Pick<MuteState, 'set' | 'muted'>,
+  ) {}
 
   private find(...states: CallView['state'][]): CallView | undefined {
     return this.calls.snapshot().calls.find((c) => states.includes(c.state));
@@ -61,8 +64,12 @@ export class CallActions {
     return { ...(r.callId ? { callId: r.callId } : {}), held: r.ok, muted: this.mute.muted };
   }
 
-  setMute(muted: boolean, source: MuteSource): boolean { return this.mute.set(muted, source); }
+  setMute(muted: boolean, source: MuteSource): boolean {
+    return this.mute.set(muted, source);
+  }
 
   /** Flip the mute state; the source ('headset', 'hotkey', 'ui') is recorded with the change. */
-  toggleMute(source: MuteSource): boolean { return this.mute.set(!this.mute.muted, source); }
+  toggleMute(source: MuteSource): boolean {
+    return this.mute.set(!this.mute.muted, source);
+  }
 }

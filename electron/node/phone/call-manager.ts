@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  Inviter, SessionState, UserAgent,
-  type Core, type Invitation, type Session, type SessionDescriptionHandlerFactory, type URI,
+  Inviter,
+  SessionState,
+  UserAgent,
+  type Core,
+  type Invitation,
+  type Session,
+  type SessionDescriptionHandlerFactory,
+  type URI,
 } from 'sip.js';
 import { isCustomerLeg, isInConversation, isLive } from '@common/calls/call-state';
 import { systemClock, type Clock } from '@common/clock';
@@ -23,8 +29,16 @@ import { refer, reinvite, sendInfoDtmf } from './session-ops';
 
 export type { CallPhase, MuteSource };
 
-export type CallSettings = Pick<Settings, 'calls.rejectCode' | 'calls.autoAnswer' | 'calls.autoAnswerDelaySec'
-  | 'calls.dtmfMethod' | 'calls.supervisorExtension' | 'calls.screenPopHeaders' | 'mute.onCallStart'>;
+export type CallSettings = Pick<
+  Settings,
+  | 'calls.rejectCode'
+  | 'calls.autoAnswer'
+  | 'calls.autoAnswerDelaySec'
+  | 'calls.dtmfMethod'
+  | 'calls.supervisorExtension'
+  | 'calls.screenPopHeaders'
+  | 'mute.onCallStart'
+>;
 
 /** May a new call be presented to the agent now? (Agent state: Not ready, after-call work, break.) */
 export type OfferGate = () => { offer: true } | { offer: false; sipCode: 480 | 486 | 603 };
@@ -92,11 +106,16 @@ export class CallManager {
   /** The factory SIP.js uses for every session: a proxy to the renderer's WebRTC handler. */
   readonly sdhFactory: SessionDescriptionHandlerFactory = (session) => {
     let id = this.sessionIds.get(session);
-    if (!id) { id = randomUUID(); this.sessionIds.set(session, id); }
+    if (!id) {
+      id = randomUUID();
+      this.sessionIds.set(session, id);
+    }
     return new ProxySessionDescriptionHandler(id, this.o.bridge);
   };
 
-  snapshot(): CallsSnapshot { return { calls: [...this.calls.values()].map((c) => ({ ...c.view })) }; }
+  snapshot(): CallsSnapshot {
+    return { calls: [...this.calls.values()].map((c) => ({ ...c.view })) };
+  }
   readonly onChange = this.changes.on;
   readonly onNotice = this.notices.on;
   readonly onEvent = this.events.on;
@@ -122,9 +141,14 @@ export class CallManager {
     this.sessionIds.set(invitation, id);
     const s = this.o.settings();
     const view: CallView = {
-      id, direction: 'inbound', state: 'ringing', remote: callerIdentity(invitation.request),
-      screenPop: screenPop(invitation.request, s['calls.screenPopHeaders']), startedAt: this.clock.now(),
-      held: false, earlyMedia: false,
+      id,
+      direction: 'inbound',
+      state: 'ringing',
+      remote: callerIdentity(invitation.request),
+      screenPop: screenPop(invitation.request, s['calls.screenPopHeaders']),
+      startedAt: this.clock.now(),
+      held: false,
+      earlyMedia: false,
     };
     const rec = this.track(view, invitation, 'offered');
     const autoAfter = autoAnswerDelaySec(invitation.request.getHeader('Call-Info'), s);
@@ -168,7 +192,10 @@ export class CallManager {
   async dial(target: string, consultFor?: string): Promise<string> {
     const ua = this.o.userAgent();
     const domain = this.o.domain();
-    if (!ua || !domain) { this.notice({ code: 'not-registered' }); throw new ContractError('not-registered'); }
+    if (!ua || !domain) {
+      this.notice({ code: 'not-registered' });
+      throw new ContractError('not-registered');
+    }
     const uri = this.targetUri(target, domain);
     if (!uri) {
       this.notice({ code: 'invalid-number', detail: plainText(target, 64) });
@@ -178,34 +205,43 @@ export class CallManager {
     const id = randomUUID();
     this.sessionIds.set(inviter, id);
     const view: CallView = {
-      id, direction: 'outbound', state: 'dialing', remote: { name: '', number: plainText(uri.user ?? target, 128) },
-      screenPop: [], startedAt: this.clock.now(), held: false, earlyMedia: false, ...(consultFor ? { consultFor } : {}),
+      id,
+      direction: 'outbound',
+      state: 'dialing',
+      remote: { name: '', number: plainText(uri.user ?? target, 128) },
+      screenPop: [],
+      startedAt: this.clock.now(),
+      held: false,
+      earlyMedia: false,
+      ...(consultFor ? { consultFor } : {}),
     };
     const rec = this.track(view, inviter, 'placing');
     this.callStarting(rec);
     this.changed();
     this.events.emit({ type: 'dialing', call: { ...view }, at: this.clock.now() });
-    inviter.invite({
-      requestDelegate: {
-        onProgress: (response: Core.IncomingResponse) => {
-          const code = response.message.statusCode ?? 0;
-          if (rec.view.state === 'dialing' || rec.view.state === 'early') {
-            rec.view.state = 'early';
-            rec.view.earlyMedia = rec.view.earlyMedia || (code === 183 && Boolean(response.message.body));
-            this.changed();
-          }
+    inviter
+      .invite({
+        requestDelegate: {
+          onProgress: (response: Core.IncomingResponse) => {
+            const code = response.message.statusCode ?? 0;
+            if (rec.view.state === 'dialing' || rec.view.state === 'early') {
+              rec.view.state = 'early';
+              rec.view.earlyMedia = rec.view.earlyMedia || (code === 183 && Boolean(response.message.body));
+              this.changed();
+            }
+          },
+          onReject: (response: Core.IncomingResponse) => {
+            const code = response.message.statusCode ?? 0;
+            rec.view.endReason = code === 486 || code === 600 ? 'busy' : code === 487 ? 'cancelled' : 'failed';
+            rec.view.endDetail = plainText(`${code} ${response.message.reasonPhrase ?? ''}`, 200);
+          },
         },
-        onReject: (response: Core.IncomingResponse) => {
-          const code = response.message.statusCode ?? 0;
-          rec.view.endReason = code === 486 || code === 600 ? 'busy' : code === 487 ? 'cancelled' : 'failed';
-          rec.view.endDetail = plainText(`${code} ${response.message.reasonPhrase ?? ''}`, 200);
-        },
-      },
-    }).catch((err: unknown) => {
-      rec.view.endReason = 'failed';
-      rec.view.endDetail = plainText(String((err as Error)?.message ?? err), 200);
-      this.notice({ callId: id, code: 'dial-failed', detail: rec.view.endDetail });
-    });
+      })
+      .catch((err: unknown) => {
+        rec.view.endReason = 'failed';
+        rec.view.endDetail = plainText(String((err as Error)?.message ?? err), 200);
+        this.notice({ callId: id, code: 'dial-failed', detail: rec.view.endDetail });
+      });
     return id;
   }
 
@@ -249,7 +285,10 @@ export class CallManager {
   async dtmf(callId: string, digits: string): Promise<void> {
     const rec = this.require(callId);
     if (rec.view.state !== 'active') throw new RefusedError('wrong-state');
-    if (this.o.settings()['calls.dtmfMethod'] === 'info') { await sendInfoDtmf(rec.session, digits); return; }
+    if (this.o.settings()['calls.dtmfMethod'] === 'info') {
+      await sendInfoDtmf(rec.session, digits);
+      return;
+    }
     const sdh = rec.session.sessionDescriptionHandler;
     if (!sdh || !sdh.sendDtmf(digits)) {
       this.notice({ callId, code: 'dtmf-failed' });
@@ -278,7 +317,10 @@ export class CallManager {
   /** Consult the supervisor in one action: hold this call, call the supervisor extension from settings. */
   async consultSupervisor(callId: string): Promise<string> {
     const ext = this.o.settings()['calls.supervisorExtension'];
-    if (!ext) { this.notice({ callId, code: 'no-supervisor' }); throw new RefusedError('no-supervisor'); }
+    if (!ext) {
+      this.notice({ callId, code: 'no-supervisor' });
+      throw new RefusedError('no-supervisor');
+    }
     this.require(callId);
     if (!(await this.hold(callId, true))) throw new RefusedError('hold-failed');
     return this.dial(ext, callId);
@@ -301,7 +343,11 @@ export class CallManager {
   /** Ends every call (quit). */
   async dispose(): Promise<void> {
     for (const rec of this.calls.values()) {
-      try { await this.hangup(rec.view.id); } catch { /* ended meanwhile: nothing left to end */ }
+      try {
+        await this.hangup(rec.view.id);
+      } catch {
+        /* ended meanwhile: nothing left to end */
+      }
     }
   }
 
@@ -313,9 +359,16 @@ export class CallManager {
     session.delegate = {
       ...session.delegate,
       // RFC 3261 §14.2: a UAS must not re-INVITE before the ACK of its 2xx.
-      onAck: () => { if (rec.phase === 'offered' || rec.phase === 'awaiting-ack') this.setPhase(rec, 'established'); },
-      onBye: (bye) => { ignorePromise(bye.accept()); if (!rec.view.endReason) rec.view.endReason = 'remote-hangup'; },
-      onCancel: () => { this.setPhase(rec, 'caller-cancelled'); },
+      onAck: () => {
+        if (rec.phase === 'offered' || rec.phase === 'awaiting-ack') this.setPhase(rec, 'established');
+      },
+      onBye: (bye) => {
+        ignorePromise(bye.accept());
+        if (!rec.view.endReason) rec.view.endReason = 'remote-hangup';
+      },
+      onCancel: () => {
+        this.setPhase(rec, 'caller-cancelled');
+      },
     };
     session.stateChange.addListener((state) => {
       const beforeAnswer = rec.view.state === 'ringing' || rec.view.state === 'dialing' || rec.view.state === 'early';
@@ -366,7 +419,10 @@ export class CallManager {
     rec.view.held = false;
     this.changed();
     this.events.emit({ type: 'ended', call: { ...rec.view }, at: this.clock.now() });
-    this.clock.setTimeout(() => { this.calls.delete(rec.view.id); this.changed(); }, this.o.lingerMs ?? 3000);
+    this.clock.setTimeout(() => {
+      this.calls.delete(rec.view.id);
+      this.changed();
+    }, this.o.lingerMs ?? 3000);
     if (![...this.calls.values()].some((c) => !hasEnded(c))) this.mute.lastCallEnded();
   }
 
@@ -389,7 +445,12 @@ export class CallManager {
   private leftPhase(rec: CallRecord, phase: CallPhase): Promise<void> {
     if (rec.phase !== phase) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const off = rec.phaseChanged.on((p) => { if (p !== phase) { off(); resolve(); } });
+      const off = rec.phaseChanged.on((p) => {
+        if (p !== phase) {
+          off();
+          resolve();
+        }
+      });
     });
   }
 
@@ -400,7 +461,10 @@ export class CallManager {
       targetAnswered: () => {
         rec.view.endReason = 'transferred';
         this.notice({ callId: rec.view.id, code: 'transfer-done' });
-        if (rec.session.state === SessionState.Established) { this.hangingUp(rec); ignorePromise(rec.session.bye()); }
+        if (rec.session.state === SessionState.Established) {
+          this.hangingUp(rec);
+          ignorePromise(rec.session.bye());
+        }
       },
     });
   }
@@ -442,6 +506,10 @@ export class CallManager {
     return rec;
   }
 
-  private notice(n: CallNotice): void { this.notices.emit(n); }
-  private changed(): void { this.changes.emit(this.snapshot()); }
+  private notice(n: CallNotice): void {
+    this.notices.emit(n);
+  }
+  private changed(): void {
+    this.changes.emit(this.snapshot());
+  }
 }

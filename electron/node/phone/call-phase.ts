@@ -5,12 +5,12 @@ import type { CallView, EndReason } from '@common/contract/calls';
  * sees). The transitions are in README.md.
  */
 export type CallPhase =
-  | 'offered'            // inbound INVITE presented, not answered yet
-  | 'placing'            // outbound INVITE sent, no final answer yet
-  | 'awaiting-ack'       // inbound call answered, our 200 sent, the caller's ACK not here yet: no re-INVITE
-  | 'established'        // in the dialog
-  | 'hanging-up'         // we asked to end it (BYE, CANCEL, reject)
-  | 'caller-cancelled'   // the caller sent CANCEL while it rang
+  | 'offered' // inbound INVITE presented, not answered yet
+  | 'placing' // outbound INVITE sent, no final answer yet
+  | 'awaiting-ack' // inbound call answered, our 200 sent, the caller's ACK not here yet: no re-INVITE
+  | 'established' // in the dialog
+  | 'hanging-up' // we asked to end it (BYE, CANCEL, reject)
+  | 'caller-cancelled' // the caller sent CANCEL while it rang
   | 'ended';
 
 /**

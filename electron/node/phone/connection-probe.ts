@@ -9,8 +9,17 @@ import type { ConnectionStep, FailureReason, StepReport } from '@common/contract
  * that a failure can be named precisely. SIP.js only says "the transport failed"; IT and agents need to know
  * which layer to fix.
  */
-export interface ProbeTarget { server: string; host: string; secure: boolean }
-export interface ProbeOutcome { ok: boolean; steps: StepReport[]; reason?: FailureReason; detail?: string }
+export interface ProbeTarget {
+  server: string;
+  host: string;
+  secure: boolean;
+}
+export interface ProbeOutcome {
+  ok: boolean;
+  steps: StepReport[];
+  reason?: FailureReason;
+  detail?: string;
+}
 
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH|ALTNAME/i;
 
@@ -28,7 +37,10 @@ function portOf(server: string, secure: boolean): number {
   return m ? Number(m[1]) : secure ? 443 : 80;
 }
 
-export async function probeServer(target: ProbeTarget, opts: { timeoutMs?: number; onStep?: (s: StepReport) => void } = {}): Promise<ProbeOutcome> {
+export async function probeServer(
+  target: ProbeTarget,
+  opts: { timeoutMs?: number; onStep?: (s: StepReport) => void } = {},
+): Promise<ProbeOutcome> {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const steps: StepReport[] = [];
   const report = (step: ConnectionStep, status: StepReport['status'], started: number, detail?: string) => {
@@ -75,7 +87,16 @@ export async function probeServer(target: ProbeTarget, opts: { timeoutMs?: numbe
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms);
-    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }
 
@@ -84,8 +105,16 @@ function connectOnce(address: string, port: number, servername: string | undefin
     const socket = servername
       ? tls.connect({ host: address, port, servername: net.isIP(servername) ? undefined : servername })
       : net.connect({ host: address, port });
-    const done = (err?: Error) => { socket.destroy(); clearTimeout(timer); if (err) reject(err); else resolve(); };
-    const timer = setTimeout(() => done(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+    const done = (err?: Error) => {
+      socket.destroy();
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(
+      () => done(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
     socket.once(servername ? 'secureConnect' : 'connect', () => done());
     socket.once('error', (e) => done(e));
   });
@@ -95,9 +124,17 @@ function upgradeOnce(server: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(server, 'sip', { handshakeTimeout: timeoutMs });
     ws.once('open', () => {
-      if (ws.protocol !== 'sip') { ws.terminate(); reject(new Error('server did not accept the "sip" WebSocket subprotocol')); return; }
-      ws.close(); resolve();
+      if (ws.protocol !== 'sip') {
+        ws.terminate();
+        reject(new Error('server did not accept the "sip" WebSocket subprotocol'));
+        return;
+      }
+      ws.close();
+      resolve();
     });
-    ws.once('error', (e) => { ws.terminate(); reject(/Opening handshake has timed out/i.test(e.message) ? Object.assign(e, { code: 'ETIMEDOUT' }) : e); });
+    ws.once('error', (e) => {
+      ws.terminate();
+      reject(/Opening handshake has timed out/i.test(e.message) ? Object.assign(e, { code: 'ETIMEDOUT' }) : e);
+    });
   });
 }

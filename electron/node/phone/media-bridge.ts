@@ -1,4 +1,9 @@
-import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerModifier, SessionDescriptionHandlerOptions } from 'sip.js';
+import type {
+  BodyAndContentType,
+  SessionDescriptionHandler,
+  SessionDescriptionHandlerModifier,
+  SessionDescriptionHandlerOptions,
+} from 'sip.js';
 import type { MediaRequest, MediaResponse } from '@common/contract/calls';
 import type { Connection } from '@common/contract/contract';
 import { Emitter } from '@common/emitter';
@@ -12,10 +17,16 @@ import type { Logger } from '../log';
 export class MediaBridge {
   private host: Connection | undefined;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (r: MediaResponse) => void; timer: ReturnType<typeof setTimeout>; connection: string }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: MediaResponse) => void; timer: ReturnType<typeof setTimeout>; connection: string }
+  >();
   private readonly attached = new Emitter<boolean>();
 
-  constructor(private readonly log: Logger, private readonly timeoutMs = 20_000) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly timeoutMs = 20_000,
+  ) {}
 
   /** A renderer offers to host media. The newest one wins: a reloaded or replaced renderer takes over. */
   attach(connection: Connection): void {
@@ -29,7 +40,9 @@ export class MediaBridge {
     this.host = undefined;
     this.failPending('renderer gone');
   }
-  hostId(): string | undefined { return this.host?.id; }
+  hostId(): string | undefined {
+    return this.host?.id;
+  }
   /** A renderer attached; `true` when it is the first host rather than a replacement. */
   readonly onAttach = this.attached.on;
 
@@ -59,7 +72,11 @@ export class MediaBridge {
   /** Fire-and-forget requests (DTMF, close) still go to the host but nobody waits. */
   notify(req: Omit<MediaRequest, 'reqId'>): boolean {
     if (!this.host) return false;
-    ignorePromise(this.request(req).then((r) => { if (!r.ok) this.log.warn('media request failed', { op: req.op, error: r.error }); }));
+    ignorePromise(
+      this.request(req).then((r) => {
+        if (!r.ok) this.log.warn('media request failed', { op: req.op, error: r.error });
+      }),
+    );
     return true;
   }
 
@@ -80,22 +97,36 @@ type HoldOptions = SessionDescriptionHandlerOptions & { hold?: boolean; offerOpt
  */
 export class ProxySessionDescriptionHandler implements SessionDescriptionHandler {
   private closed = false;
-  constructor(readonly callId: string, private readonly bridge: MediaBridge) {}
+  constructor(
+    readonly callId: string,
+    private readonly bridge: MediaBridge,
+  ) {}
 
-  async getDescription(options?: HoldOptions, _modifiers?: SessionDescriptionHandlerModifier[]): Promise<BodyAndContentType> {
+  async getDescription(
+    options?: HoldOptions,
+    _modifiers?: SessionDescriptionHandlerModifier[],
+  ): Promise<BodyAndContentType> {
     const r = await this.bridge.request({ callId: this.callId, op: 'getDescription', options: pick(options) });
     if (!r.ok || !r.body) throw new Error(r.error ?? 'no description');
     return { body: r.body, contentType: r.contentType ?? 'application/sdp' };
   }
-  async setDescription(sdp: string, options?: HoldOptions, _modifiers?: SessionDescriptionHandlerModifier[]): Promise<void> {
+  async setDescription(
+    sdp: string,
+    options?: HoldOptions,
+    _modifiers?: SessionDescriptionHandlerModifier[],
+  ): Promise<void> {
     const r = await this.bridge.request({ callId: this.callId, op: 'setDescription', sdp, options: pick(options) });
     if (!r.ok) throw new Error(r.error ?? 'setDescription failed');
   }
-  hasDescription(contentType: string): boolean { return contentType === 'application/sdp'; }
+  hasDescription(contentType: string): boolean {
+    return contentType === 'application/sdp';
+  }
   async rollbackDescription(): Promise<void> {
     await this.bridge.request({ callId: this.callId, op: 'rollback' });
   }
-  sendDtmf(tones: string): boolean { return this.bridge.notify({ callId: this.callId, op: 'sendDtmf', tones }); }
+  sendDtmf(tones: string): boolean {
+    return this.bridge.notify({ callId: this.callId, op: 'sendDtmf', tones });
+  }
   close(): void {
     if (this.closed) return;
     this.closed = true;

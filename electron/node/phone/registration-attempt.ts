@@ -40,13 +40,18 @@ export async function attemptRegistration(o: AttemptOptions): Promise<AttemptOut
     displayName: o.account.displayName || undefined,
     authorizationUsername: o.account.authUser,
     authorizationPassword: o.password,
-    transportOptions: { server: o.account.server, connectionTimeout: o.connectTimeoutSec ?? 5, traceSip: o.traceSip ?? false },
+    transportOptions: {
+      server: o.account.server,
+      connectionTimeout: o.connectTimeoutSec ?? 5,
+      traceSip: o.traceSip ?? false,
+    },
     userAgentString: o.userAgentString ?? 'Diadema',
     logBuiltinEnabled: false,
     logLevel: o.traceSip ? 'debug' : 'warn',
     logConnector: (level, category, _label, content) => {
       const line = `${category}: ${redact(content)}`;
-      if (level === 'error') o.log.warn(line); else o.log.debug(line);
+      if (level === 'error') o.log.warn(line);
+      else o.log.debug(line);
     },
     delegate: o.delegate,
     ...o.extraOptions,
@@ -59,7 +64,8 @@ export async function attemptRegistration(o: AttemptOptions): Promise<AttemptOut
     // SIP.js does not say why the socket failed; ask the network, layer by layer.
     const probe = await probeServer(o.account, { timeoutMs: 3000 });
     await stopQuietly();
-    if (!probe.ok) return { ok: false, reason: probe.reason ?? 'unreachable', detail: probe.detail ?? '', ms: Date.now() - started };
+    if (!probe.ok)
+      return { ok: false, reason: probe.reason ?? 'unreachable', detail: probe.detail ?? '', ms: Date.now() - started };
     const c = classifyNetworkError(err);
     return { ok: false, reason: c.reason, detail: c.detail || 'WebSocket transport failed', ms: Date.now() - started };
   }
@@ -89,28 +95,59 @@ export async function attemptRegistration(o: AttemptOptions): Promise<AttemptOut
   step({ step: 'register', status: 'ok', detail: `REGISTER ${o.account.aor}`, ms: Date.now() - started });
   const outcome = await new Promise<AttemptOutcome>((resolve) => {
     let settled = false;
-    const settle = (v: AttemptOutcome) => { if (!settled) { settled = true; clearTimeout(timer); sub.dispose(); resolve(v); } };
-    const timer = setTimeout(() => settle({ ok: false, reason: 'timeout', detail: `no final response to REGISTER within ${o.registerTimeoutMs} ms`, ms: Date.now() - started }), o.registerTimeoutMs);
+    const settle = (v: AttemptOutcome) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(v);
+      }
+    };
+    const timer = setTimeout(
+      () =>
+        settle({
+          ok: false,
+          reason: 'timeout',
+          detail: `no final response to REGISTER within ${o.registerTimeoutMs} ms`,
+          ms: Date.now() - started,
+        }),
+      o.registerTimeoutMs,
+    );
     const sub = { dispose: () => registerer.stateChange.removeListener(onState) };
     const onState = (s: RegistererState) => {
       if (s === RegistererState.Registered) settle({ ok: true, ua, registerer, ms: Date.now() - started });
     };
     registerer.stateChange.addListener(onState);
-    registerer.register({
-      requestDelegate: {
-        onReject: (response) => {
-          const code = response.message.statusCode ?? 0;
-          const text = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
-          const reason: FailureReason = code === 401 || code === 403 || code === 407 ? 'credentials' : code === 408 || code === 504 ? 'timeout' : 'rejected';
-          settle({ ok: false, reason, detail: text, ms: Date.now() - started });
+    registerer
+      .register({
+        requestDelegate: {
+          onReject: (response) => {
+            const code = response.message.statusCode ?? 0;
+            const text = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
+            const reason: FailureReason =
+              code === 401 || code === 403 || code === 407
+                ? 'credentials'
+                : code === 408 || code === 504
+                  ? 'timeout'
+                  : 'rejected';
+            settle({ ok: false, reason, detail: text, ms: Date.now() - started });
+          },
         },
-      },
-    }).catch((err: unknown) => settle({ ok: false, reason: 'unreachable', detail: String((err as Error)?.message ?? err), ms: Date.now() - started }));
+      })
+      .catch((err: unknown) =>
+        settle({
+          ok: false,
+          reason: 'unreachable',
+          detail: String((err as Error)?.message ?? err),
+          ms: Date.now() - started,
+        }),
+      );
   });
   if (outcome.ok) {
     step({ step: 'registered', status: 'ok', detail: '200 OK', ms: outcome.ms });
   } else {
-    if (outcome.reason === 'credentials' && !challenged) step({ step: 'challenge', status: 'failed', detail: outcome.detail, ms: outcome.ms });
+    if (outcome.reason === 'credentials' && !challenged)
+      step({ step: 'challenge', status: 'failed', detail: outcome.detail, ms: outcome.ms });
     step({ step: 'registered', status: 'failed', detail: outcome.detail, ms: outcome.ms });
     // A server that never answers would keep dispose() (which un-REGISTERs) waiting for ever.
     await bounded(registerer.dispose(), 1000);
@@ -123,6 +160,15 @@ export async function attemptRegistration(o: AttemptOptions): Promise<AttemptOut
 export function bounded(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    p.then(() => { clearTimeout(t); resolve(); }, () => { clearTimeout(t); resolve(); });
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+    );
   });
 }

@@ -58,10 +58,14 @@ export class RegistrationService {
     this.attempt = o.attempt ?? attemptRegistration;
   }
 
-  snapshot(): RegistrationSnapshot { return { ...this.state }; }
+  snapshot(): RegistrationSnapshot {
+    return { ...this.state };
+  }
   readonly onChange = this.changes.on;
   /** The current user agent while registered, for the call layer. */
-  userAgent(): UserAgent | undefined { return this.ua; }
+  userAgent(): UserAgent | undefined {
+    return this.ua;
+  }
 
   /** New account settings. A registered phone re-registers with them; an idle one stays idle. */
   async configure(account: ParsedAccount | undefined, password: string): Promise<void> {
@@ -89,13 +93,19 @@ export class RegistrationService {
   }
 
   /** Shell hook: the OS reported a network change. Old sockets may be dead without knowing it. */
-  networkChanged(): void { if (this.wanted) ignorePromise(this.healOnce('network change')); }
+  networkChanged(): void {
+    if (this.wanted) ignorePromise(this.healOnce('network change'));
+  }
   /** Shell hook: resumed from sleep. Registrations and NAT bindings have likely expired. */
-  resumed(): void { if (this.wanted) ignorePromise(this.healOnce('resume')); }
+  resumed(): void {
+    if (this.wanted) ignorePromise(this.healOnce('resume'));
+  }
 
   /** A resume usually comes with network changes: one healing at a time serves them all. */
   private healOnce(why: string): Promise<void> {
-    this.healing ??= this.heal(why).finally(() => { this.healing = undefined; });
+    this.healing ??= this.heal(why).finally(() => {
+      this.healing = undefined;
+    });
     return this.healing;
   }
 
@@ -106,21 +116,35 @@ export class RegistrationService {
   private async heal(why: string): Promise<void> {
     const ua = this.ua;
     const registerer = this.registerer;
-    if (!ua || !registerer || !this.o.liveCalls?.() || !ua.isConnected()) { await this.restart(); return; }
+    if (!ua || !registerer || !this.o.liveCalls?.() || !ua.isConnected()) {
+      await this.restart();
+      return;
+    }
     const gen = this.generation;
     const refreshed = await new Promise<boolean>((resolve) => {
       const timer = this.clock.setTimeout(() => resolve(false), this.o.registerTimeoutMs ?? 10_000);
-      const done = (ok: boolean) => { this.clock.clearTimeout(timer); resolve(ok); };
-      registerer.register({ requestDelegate: { onAccept: () => done(true), onReject: () => done(false) } }).catch(() => done(false));
+      const done = (ok: boolean) => {
+        this.clock.clearTimeout(timer);
+        resolve(ok);
+      };
+      registerer
+        .register({ requestDelegate: { onAccept: () => done(true), onReject: () => done(false) } })
+        .catch(() => done(false));
     });
     if (gen !== this.generation || !this.wanted) return;
-    if (refreshed) { this.o.log.info('registration refreshed in place; calls kept', { why }); return; }
+    if (refreshed) {
+      this.o.log.info('registration refreshed in place; calls kept', { why });
+      return;
+    }
     this.o.log.warn('in-place registration refresh failed; starting afresh', { why });
     await this.restart();
   }
 
   /** On quit: unregister so the server stops forking calls to a dead contact. */
-  async dispose(): Promise<void> { await this.unregister(); this.changes.clear(); }
+  async dispose(): Promise<void> {
+    await this.unregister();
+    this.changes.clear();
+  }
 
   private async restart(): Promise<void> {
     this.cancelRetry();
@@ -132,7 +156,9 @@ export class RegistrationService {
 
   private runAttempt(): Promise<RegistrationSnapshot> {
     if (this.inFlight) return this.inFlight;
-    const p = this.doAttempt().finally(() => { if (this.inFlight === p) this.inFlight = undefined; });
+    const p = this.doAttempt().finally(() => {
+      if (this.inFlight === p) this.inFlight = undefined;
+    });
     this.inFlight = p;
     return p;
   }
@@ -147,8 +173,11 @@ export class RegistrationService {
     const reconnecting = this.state.state === 'reconnecting' || (this.state.state === 'failed' && this.failures > 0);
     this.set({ state: reconnecting ? 'reconnecting' : 'registering', aor: this.account.aor });
     const outcome = await this.attempt({
-      account: this.account, password: this.password, log: this.o.log,
-      registerTimeoutMs: this.o.registerTimeoutMs ?? 10_000, userAgentString: this.o.userAgentString,
+      account: this.account,
+      password: this.password,
+      log: this.o.log,
+      registerTimeoutMs: this.o.registerTimeoutMs ?? 10_000,
+      userAgentString: this.o.userAgentString,
       traceSip: this.o.traceSip,
       delegate: { ...this.o.userAgentDelegate?.(), onDisconnect: (err) => this.onTransportLost(gen, err) },
       extraOptions: this.o.extraUserAgentOptions?.(),
@@ -164,7 +193,8 @@ export class RegistrationService {
       this.failures = 0;
       outcome.registerer.stateChange.addListener((s) => {
         // A refresh that fails un-registers us behind our back: say so and heal.
-        if (s === RegistererState.Unregistered && gen === this.generation && this.wanted) this.onTransportLost(gen, new Error('registration refresh failed'));
+        if (s === RegistererState.Unregistered && gen === this.generation && this.wanted)
+          this.onTransportLost(gen, new Error('registration refresh failed'));
       });
       this.set({ state: 'registered', aor: this.account.aor });
       this.o.log.info('registered', { aor: this.account.aor, ms: outcome.ms });
@@ -177,7 +207,13 @@ export class RegistrationService {
     } else {
       const retryAt = this.scheduleRetry();
       const wasUp = reconnecting;
-      this.set({ state: wasUp ? 'reconnecting' : 'failed', reason: outcome.reason, detail: outcome.detail, retryAt, aor: this.account.aor });
+      this.set({
+        state: wasUp ? 'reconnecting' : 'failed',
+        reason: outcome.reason,
+        detail: outcome.detail,
+        retryAt,
+        aor: this.account.aor,
+      });
     }
     return this.snapshot();
   }
@@ -188,20 +224,38 @@ export class RegistrationService {
     void this.teardown(false);
     this.generation++;
     const retryAt = this.scheduleRetry(true);
-    this.set({ state: 'reconnecting', reason: 'unreachable', detail: err.message.slice(0, 300), retryAt, ...(this.account ? { aor: this.account.aor } : {}) });
+    this.set({
+      state: 'reconnecting',
+      reason: 'unreachable',
+      detail: err.message.slice(0, 300),
+      retryAt,
+      ...(this.account ? { aor: this.account.aor } : {}),
+    });
   }
 
   private scheduleRetry(immediateFirst = false): number {
     this.cancelRetry();
-    const delay = immediateFirst && this.failures === 0 ? 250
-      : backoffDelay(this.failures - 1, { baseMs: this.o.backoffBaseMs ?? 1000, capMs: this.o.backoffCapMs ?? 30_000, random: this.random });
+    const delay =
+      immediateFirst && this.failures === 0
+        ? 250
+        : backoffDelay(this.failures - 1, {
+            baseMs: this.o.backoffBaseMs ?? 1000,
+            capMs: this.o.backoffCapMs ?? 30_000,
+            random: this.random,
+          });
     if (immediateFirst) this.failures++;
-    this.retryTimer = this.clock.setTimeout(() => { this.retryTimer = undefined; if (this.wanted) void this.runAttempt(); }, delay);
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.wanted) void this.runAttempt();
+    }, delay);
     return this.clock.now() + delay;
   }
 
   private cancelRetry(): void {
-    if (this.retryTimer !== undefined) { this.clock.clearTimeout(this.retryTimer); this.retryTimer = undefined; }
+    if (this.retryTimer !== undefined) {
+      this.clock.clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+    }
   }
 
   private async teardown(sendUnregister: boolean): Promise<void> {

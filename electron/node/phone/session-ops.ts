@@ -19,20 +19,25 @@ const glareWaitMs = (random: () => number): number => 150 + Math.floor(random() 
  */
 export async function reinvite(session: Session, o: { clock: Clock; random?: () => number }): Promise<number> {
   const random = o.random ?? Math.random;
-  const once = () => new Promise<{ status: number; retry: boolean }>((resolve) => {
-    session.invite({
-      requestDelegate: {
-        onAccept: () => resolve({ status: 200, retry: false }),
-        onReject: (r) => {
-          const status = r.message.statusCode ?? 500;
-          resolve({ status, retry: status === 491 || (status === 500 && r.message.hasHeader('Retry-After')) });
-        },
-      },
-    }).catch(() => resolve({ status: 0, retry: false }));
-  });
+  const once = () =>
+    new Promise<{ status: number; retry: boolean }>((resolve) => {
+      session
+        .invite({
+          requestDelegate: {
+            onAccept: () => resolve({ status: 200, retry: false }),
+            onReject: (r) => {
+              const status = r.message.statusCode ?? 500;
+              resolve({ status, retry: status === 491 || (status === 500 && r.message.hasHeader('Retry-After')) });
+            },
+          },
+        })
+        .catch(() => resolve({ status: 0, retry: false }));
+    });
   let { status, retry } = await once();
   for (let attempt = 0; retry && attempt < 2; attempt++) {
-    await new Promise<void>((resolve) => { o.clock.setTimeout(resolve, glareWaitMs(random)); });
+    await new Promise<void>((resolve) => {
+      o.clock.setTimeout(resolve, glareWaitMs(random));
+    });
     ({ status, retry } = await once());
   }
   return status;
@@ -51,26 +56,28 @@ export interface ReferOutcome {
  */
 export function refer(session: Session, target: Session | URI, outcome: ReferOutcome): Promise<void> {
   return new Promise<void>((resolve) => {
-    session.refer(target as never, {
-      requestDelegate: {
-        onAccept: () => resolve(),
-        onReject: (response: Core.IncomingResponse) => {
-          outcome.failed(plainText(`${response.message.statusCode} ${response.message.reasonPhrase}`, 200));
-          resolve();
+    session
+      .refer(target as never, {
+        requestDelegate: {
+          onAccept: () => resolve(),
+          onReject: (response: Core.IncomingResponse) => {
+            outcome.failed(plainText(`${response.message.statusCode} ${response.message.reasonPhrase}`, 200));
+            resolve();
+          },
         },
-      },
-      onNotify: (notification) => {
-        ignorePromise(notification.accept());
-        const status = /^SIP\/2\.0\s+(\d{3})/m.exec(notification.request.body ?? '')?.[1];
-        const code = Number(status ?? 0);
-        if (code >= 200 && code < 300) outcome.targetAnswered();
-        // The target failed: the original call stays up, the agent is told why.
-        else if (code >= 300) outcome.failed(plainText(notification.request.body?.trim().split(/\r?\n/)[0], 200));
-      },
-    }).catch((err: unknown) => {
-      outcome.failed(plainText(String((err as Error)?.message ?? err), 200));
-      resolve();
-    });
+        onNotify: (notification) => {
+          ignorePromise(notification.accept());
+          const status = /^SIP\/2\.0\s+(\d{3})/m.exec(notification.request.body ?? '')?.[1];
+          const code = Number(status ?? 0);
+          if (code >= 200 && code < 300) outcome.targetAnswered();
+          // The target failed: the original call stays up, the agent is told why.
+          else if (code >= 300) outcome.failed(plainText(notification.request.body?.trim().split(/\r?\n/)[0], 200));
+        },
+      })
+      .catch((err: unknown) => {
+        outcome.failed(plainText(String((err as Error)?.message ?? err), 200));
+        resolve();
+      });
   });
 }
 

@@ -12,21 +12,29 @@ export class FileSecrets implements SecretsPort {
 
   private async readAll(): Promise<Record<string, string>> {
     let text: string;
-    try { text = await fs.readFile(this.file, 'utf8'); } catch (e) {
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw e;
     }
     try {
       const parsed: unknown = JSON.parse(text);
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        return Object.fromEntries(
+          Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        );
       }
-    } catch { /* fall through */ }
+    } catch {
+      /* fall through */
+    }
     await quarantine(this.file);
     return {};
   }
 
-  async get(name: string) { return (await this.readAll())[name]; }
+  async get(name: string) {
+    return (await this.readAll())[name];
+  }
   async set(name: string, value: string) {
     const all = await this.readAll();
     all[name] = value;

@@ -5,8 +5,15 @@
  */
 export function contentSecurityPolicy(extraConnectSrc: readonly string[] = []): string {
   return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-    ['connect-src', "'self'", ...extraConnectSrc].join(' '), "media-src 'self' blob: mediastream:", "object-src 'none'",
-    "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    ['connect-src', "'self'", ...extraConnectSrc].join(' '),
+    "media-src 'self' blob: mediastream:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
   ].join('; ');
 }

@@ -20,8 +20,15 @@ export interface LayerRead {
   /** Single values the source could not turn into setting values: each is left out, the rest still applies. */
   valueProblems?: ValueProblem[];
 }
-export interface LayerProblem { code: 'unreadable' | 'not-json' | 'not-an-object'; detail: string; movedTo?: string }
-export interface ValueProblem { key: string; detail: string }
+export interface LayerProblem {
+  code: 'unreadable' | 'not-json' | 'not-an-object';
+  detail: string;
+  movedTo?: string;
+}
+export interface ValueProblem {
+  key: string;
+  detail: string;
+}
 
 /** How long a burst of file events (an editor's save, a configuration tool's replace) is left to settle. */
 export const watchSettleMs = 200;
@@ -32,21 +39,32 @@ export const watchSettleMs = 200;
  * IT-managed files such as /etc/diadema/policy.json, which the app must not touch. With `watch`, a change to the
  * file is reported so that it applies live.
  */
-export function jsonFileLayer(name: string, file: string, opts: { quarantineDamaged: boolean; watch?: boolean }): LayerSource {
+export function jsonFileLayer(
+  name: string,
+  file: string,
+  opts: { quarantineDamaged: boolean; watch?: boolean },
+): LayerSource {
   const moveAside = async () => (opts.quarantineDamaged ? await quarantine(file).catch(() => undefined) : undefined);
   const layer: LayerSource = {
     name,
     async read() {
       let text: string;
-      try { text = await fs.readFile(file, 'utf8'); } catch (e) {
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return { values: {} };
         return { values: {}, problem: { code: 'unreadable', detail: `${file}: ${code ?? String(e)}` } };
       }
       let parsed: unknown;
-      try { parsed = JSON.parse(text); } catch (e) {
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
         const movedTo = await moveAside();
-        return { values: {}, problem: { code: 'not-json', detail: `${file}: ${(e as Error).message}`, ...(movedTo ? { movedTo } : {}) } };
+        return {
+          values: {},
+          problem: { code: 'not-json', detail: `${file}: ${(e as Error).message}`, ...(movedTo ? { movedTo } : {}) },
+        };
       }
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         const movedTo = await moveAside();
@@ -67,7 +85,10 @@ export function watchPath(file: string, changed: () => void, settleMs = watchSet
   let timer: NodeJS.Timeout | undefined;
   const settle = () => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => { timer = undefined; changed(); }, settleMs);
+    timer = setTimeout(() => {
+      timer = undefined;
+      changed();
+    }, settleMs);
     timer.unref();
   };
   const base = path.basename(file);
@@ -79,7 +100,9 @@ export function watchPath(file: string, changed: () => void, settleMs = watchSet
       if (name === null || name === base) settle();
     });
     // A directory removed while watched: nothing more will come from it; the next read finds the file gone.
-    watcher.on('error', () => { settle(); });
+    watcher.on('error', () => {
+      settle();
+    });
   } catch {
     polling = true;
     watchFile(file, { persistent: false, interval: 2000 }, settle);

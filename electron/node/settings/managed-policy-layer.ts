@@ -29,10 +29,15 @@ export interface ManagedPolicyOptions {
 }
 
 /** What each key is declared as to the library: numbers also as text, for IT who types them as REG_SZ. */
-const declaredTypes = Object.fromEntries(nativePolicyKeys.map((k) => {
-  const kind = nativeKind(k);
-  return [k, { type: kind === 'number' ? (['number', 'string'] as const) : kind === 'boolean' ? 'boolean' : 'string' }];
-})) as Record<string, { type: PolicyTypeName | readonly [PolicyTypeName, ...PolicyTypeName[]] }>;
+const declaredTypes = Object.fromEntries(
+  nativePolicyKeys.map((k) => {
+    const kind = nativeKind(k);
+    return [
+      k,
+      { type: kind === 'number' ? (['number', 'string'] as const) : kind === 'boolean' ? 'boolean' : 'string' },
+    ];
+  }),
+) as Record<string, { type: PolicyTypeName | readonly [PolicyTypeName, ...PolicyTypeName[]] }>;
 
 /**
  * IT policy from the operating system's managed store, through `@vscode/policy-watcher`. The watcher starts at
@@ -45,26 +50,40 @@ export function managedPolicyLayer(o: ManagedPolicyOptions): LayerSource & { dis
   let watcher: { dispose(): void } | undefined;
   const changes = new Emitter<void>();
 
-  const start = () => started ??= (async () => {
-    const lib = await o.load();
-    await new Promise<void>((resolve, reject) => {
-      let first = true;
-      const timer = setTimeout(() => reject(new Error(`no answer from the policy store in ${o.firstReadMs ?? 5000} ms`)),
-        o.firstReadMs ?? 5000);
-      watcher = lib.createWatcher(o.productName, declaredTypes, (update) => {
-        // Each update lists every value that is set; one that is gone comes as undefined.
-        const next = { ...current, ...update };
-        for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k];
-        current = next;
-        if (first) { first = false; clearTimeout(timer); resolve(); } else changes.emit();
-      }, o.registryPath ? { registryPath: o.registryPath } : undefined);
-    });
-  })();
+  const start = () =>
+    (started ??= (async () => {
+      const lib = await o.load();
+      await new Promise<void>((resolve, reject) => {
+        let first = true;
+        const timer = setTimeout(
+          () => reject(new Error(`no answer from the policy store in ${o.firstReadMs ?? 5000} ms`)),
+          o.firstReadMs ?? 5000,
+        );
+        watcher = lib.createWatcher(
+          o.productName,
+          declaredTypes,
+          (update) => {
+            // Each update lists every value that is set; one that is gone comes as undefined.
+            const next = { ...current, ...update };
+            for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k];
+            current = next;
+            if (first) {
+              first = false;
+              clearTimeout(timer);
+              resolve();
+            } else changes.emit();
+          },
+          o.registryPath ? { registryPath: o.registryPath } : undefined,
+        );
+      });
+    })());
 
   return {
     name: o.name,
     async read(): Promise<LayerRead> {
-      try { await start(); } catch (e) {
+      try {
+        await start();
+      } catch (e) {
         // Try again on the next read: a library missing now stays missing, but a slow first answer may come.
         started = undefined;
         watcher?.dispose();
@@ -74,6 +93,10 @@ export function managedPolicyLayer(o: ManagedPolicyOptions): LayerSource & { dis
       return decodeNativePolicy(current);
     },
     watch: (changed) => changes.on(changed),
-    dispose() { watcher?.dispose(); watcher = undefined; started = undefined; },
+    dispose() {
+      watcher?.dispose();
+      watcher = undefined;
+      started = undefined;
+    },
   };
 }

@@ -30,13 +30,18 @@ export const nativePolicyKeys = settingKeys.filter((k) => settingsSchema[k].poli
  * cannot be decoded is left out with a reason for IT; a decoded value that breaks the schema is the resolver's
  * to report. Unknown keys are passed on so that the resolver reports them too.
  */
-export function decodeNativePolicy(raw: Readonly<Record<string, NativeValue | undefined>>):
-  { values: Record<string, unknown>; valueProblems: ValueProblem[] } {
+export function decodeNativePolicy(raw: Readonly<Record<string, NativeValue | undefined>>): {
+  values: Record<string, unknown>;
+  valueProblems: ValueProblem[];
+} {
   const values: Record<string, unknown> = {};
   const valueProblems: ValueProblem[] = [];
   for (const [key, v] of Object.entries(raw)) {
     if (v === undefined) continue;
-    if (!isSettingKey(key)) { values[key] = v; continue; }
+    if (!isSettingKey(key)) {
+      values[key] = v;
+      continue;
+    }
     const kind = nativeKind(key);
     if (kind === 'number' && typeof v === 'string') {
       if (/^\s*-?\d+\s*$/.test(v)) values[key] = Number(v);
@@ -44,11 +49,16 @@ export function decodeNativePolicy(raw: Readonly<Record<string, NativeValue | un
     } else if (kind === 'list' && typeof v === 'string') {
       const text = v.trim();
       if (text.startsWith('[') || text.startsWith('{')) {
-        try { values[key] = JSON.parse(text) as unknown; } catch (e) {
+        try {
+          values[key] = JSON.parse(text) as unknown;
+        } catch (e) {
           valueProblems.push({ key, detail: `not a JSON list: ${(e as Error).message}` });
         }
       } else {
-        values[key] = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+        values[key] = text
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter((l) => l !== '');
       }
     } else {
       values[key] = v;

@@ -14,15 +14,25 @@ const loadPolicyWatcher = async (): Promise<PolicyWatcherLibrary> => {
  * preferences on macOS, /etc/diadema/policy.json elsewhere. `overrideFile` (the browser host's
  * DIADEMA_POLICY_FILE, for thin-client images and tests) replaces it with a watched JSON file.
  */
-export function platformPolicySource(o: {
-  platform?: NodeJS.Platform; overrideFile?: string; load?: () => Promise<PolicyWatcherLibrary>;
-} = {}): LayerSource {
+export function platformPolicySource(
+  o: {
+    platform?: NodeJS.Platform;
+    overrideFile?: string;
+    load?: () => Promise<PolicyWatcherLibrary>;
+  } = {},
+): LayerSource {
   const platform = o.platform ?? process.platform;
   const load = o.load ?? loadPolicyWatcher;
   if (o.overrideFile) return jsonFileLayer('policy', o.overrideFile, { quarantineDamaged: false, watch: true });
   if (platform === 'win32') {
-    return managedPolicyLayer({ name: 'policy', productName: 'Diadema', registryPath: policyLocations.windowsRegistryKey, load });
+    return managedPolicyLayer({
+      name: 'policy',
+      productName: 'Diadema',
+      registryPath: policyLocations.windowsRegistryKey,
+      load,
+    });
   }
-  if (platform === 'darwin') return managedPolicyLayer({ name: 'policy', productName: policyLocations.macDomain, load });
+  if (platform === 'darwin')
+    return managedPolicyLayer({ name: 'policy', productName: policyLocations.macDomain, load });
   return jsonFileLayer('policy', policyLocations.linuxFile, { quarantineDamaged: false, watch: true });
 }

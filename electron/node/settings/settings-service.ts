@@ -41,7 +41,10 @@ export class SettingsService {
    */
   async load(): Promise<void> {
     const take = async (layer: WatchedLayer, src: LayerSource | undefined) => {
-      if (!src) { this.problems[layer] = []; return {}; }
+      if (!src) {
+        this.problems[layer] = [];
+        return {};
+      }
       return this.accept(layer, await src.read());
     };
     this.user = { ...(await take('user', this.o.user)) };
@@ -52,7 +55,11 @@ export class SettingsService {
       const src = this.o[layer];
       if (!src?.watch) return [];
       // Readings are applied one after another, so that a slow one never overwrites a newer one.
-      return [src.watch(() => { this.rereads = this.rereads.then(() => this.reread(layer, src)); })];
+      return [
+        src.watch(() => {
+          this.rereads = this.rereads.then(() => this.reread(layer, src));
+        }),
+      ];
     });
   }
 
@@ -63,11 +70,15 @@ export class SettingsService {
   }
 
   view(): SettingsView {
-    const read = [...this.problems.user ?? [], ...this.problems.profile ?? [], ...this.problems.policy ?? []];
+    const read = [...(this.problems.user ?? []), ...(this.problems.profile ?? []), ...(this.problems.policy ?? [])];
     return { settings: this.resolution.settings, issues: [...read, ...this.resolution.issues] };
   }
-  values(): Settings { return settingValues(this.resolution.settings); }
-  get<K extends SettingKey>(key: K): Settings[K] { return this.resolution.settings[key].value as Settings[K]; }
+  values(): Settings {
+    return settingValues(this.resolution.settings);
+  }
+  get<K extends SettingKey>(key: K): Settings[K] {
+    return this.resolution.settings[key].value as Settings[K];
+  }
   readonly onChange = this.changes.on;
 
   /** Writes the user layer. Unknown keys, invalid values and policy-locked keys are refused with a coded error. */
@@ -75,7 +86,8 @@ export class SettingsService {
     for (const [key, value] of Object.entries(entries)) {
       if (!isSettingKey(key)) throw new ContractError('invalid-setting', { key });
       // A key IT alone decides (update control) is as good as locked for the agent.
-      if (this.resolution.settings[key].locked || !settingsSchema[key].user) throw new ContractError('locked-setting', { key });
+      if (this.resolution.settings[key].locked || !settingsSchema[key].user)
+        throw new ContractError('locked-setting', { key });
       if (!settingsSchema[key].schema.safeParse(value).success) throw new ContractError('invalid-setting', { key });
     }
     const next = { ...this.user, ...entries };
@@ -90,7 +102,8 @@ export class SettingsService {
     if (this.stopWatching?.length === 0) return;
     try {
       const values = this.accept(layer, await src.read());
-      if (layer === 'policy') this.policy = values; else this.profile = values;
+      if (layer === 'policy') this.policy = values;
+      else this.profile = values;
       this.o.log.info('settings layer changed', { layer });
       this.recompute();
     } catch (e) {
@@ -114,7 +127,12 @@ export class SettingsService {
 
   private layerProblem(layer: string, p: LayerProblem): SettingsIssue {
     this.o.log.warn('settings layer damaged', { layer, code: p.code, detail: p.detail, movedTo: p.movedTo });
-    return { layer, key: '*', code: `layer-${p.code}`, detail: p.movedTo ? `${p.detail} (moved to ${p.movedTo})` : p.detail };
+    return {
+      layer,
+      key: '*',
+      code: `layer-${p.code}`,
+      detail: p.movedTo ? `${p.detail} (moved to ${p.movedTo})` : p.detail,
+    };
   }
 
   private recompute() {

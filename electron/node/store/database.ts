@@ -16,7 +16,10 @@ export interface OpenOptions {
   now?: () => number;
 }
 
-export interface Store extends StoreHandlers { readonly db: Database; close(): void }
+export interface Store extends StoreHandlers {
+  readonly db: Database;
+  close(): void;
+}
 
 /** Maps what SQLite (or the file system) answered to the store's error codes. */
 export function classifyError(err: unknown): StoreError {
@@ -24,11 +27,14 @@ export function classifyError(err: unknown): StoreError {
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : String(err);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || /ENOSPC|database or disk is full/i.test(message)) return new StoreError('disk-full', message);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || /ENOSPC|database or disk is full/i.test(message))
+    return new StoreError('disk-full', message);
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new StoreError('corrupt', message);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new StoreError('busy', message);
-  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES') return new StoreError('read-only', message);
-  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN' || code === 'EIO') return new StoreError('io', message);
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES')
+    return new StoreError('read-only', message);
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN' || code === 'EIO')
+    return new StoreError('io', message);
   return new StoreError('internal', message);
 }
 
@@ -54,7 +60,10 @@ export function openStore(file: string, o: OpenOptions = {}): Store {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
     migrate(db, o.targetVersion ?? latestVersion);
-  } catch (err) { db.close(); throw classifyError(err); }
+  } catch (err) {
+    db.close();
+    throw classifyError(err);
+  }
   return buildStore(db, file, now, recoveredFrom);
 }
 
@@ -64,13 +73,20 @@ function openChecked(file: string): Database {
     // The first read of the header: garbage there answers SQLITE_NOTADB.
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > latestVersion) {
-      throw new StoreError('newer-version', `the notes database is at schema version ${version}; this Diadema knows up to ${latestVersion}`, { found: version, supported: latestVersion });
+      throw new StoreError(
+        'newer-version',
+        `the notes database is at schema version ${version}; this Diadema knows up to ${latestVersion}`,
+        { found: version, supported: latestVersion },
+      );
     }
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new StoreError('corrupt', `quick_check: ${String(check)}`);
     db.pragma('journal_mode = WAL');
     return db;
-  } catch (err) { db.close(); throw classifyError(err); }
+  } catch (err) {
+    db.close();
+    throw classifyError(err);
+  }
 }
 
 /** Runs every migration above the database's version, each in its own transaction with the version bump. */
@@ -78,26 +94,54 @@ export function migrate(db: Database, target: number = latestVersion, list: read
   const current = db.pragma('user_version', { simple: true }) as number;
   for (const m of list) {
     if (m.version <= current || m.version > target) continue;
-    db.transaction(() => { m.up(db); db.pragma(`user_version = ${m.version}`); })();
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
   }
 }
 
 interface CallRow {
-  id: string; direction: 'inbound' | 'outbound'; remote_name: string; remote_number: string; ring_at: number; answer_at: number | null;
-  end_at: number | null; end_reason: string | null; hold_ms: number; hold_since: number | null; acw_ms: number; acw_since: number | null;
-  disposition: string | null; mos_sum: number; quality_samples: number;
+  id: string;
+  direction: 'inbound' | 'outbound';
+  remote_name: string;
+  remote_number: string;
+  ring_at: number;
+  answer_at: number | null;
+  end_at: number | null;
+  end_reason: string | null;
+  hold_ms: number;
+  hold_since: number | null;
+  acw_ms: number;
+  acw_since: number | null;
+  disposition: string | null;
+  mos_sum: number;
+  quality_samples: number;
 }
 interface NoteRow {
-  call_id: string; status: 'draft' | 'final'; template_id: string | null; fields: string; text: string; disposition: string | null;
-  updated_at: number; finished_at: number | null;
+  call_id: string;
+  status: 'draft' | 'final';
+  template_id: string | null;
+  fields: string;
+  text: string;
+  disposition: string | null;
+  updated_at: number;
+  finished_at: number | null;
 }
 
 export function summary(c: CallRow, snippet?: string | null): CallSummary {
   return {
-    callId: c.id, direction: c.direction, remoteName: c.remote_name, remoteNumber: c.remote_number, ringAt: c.ring_at,
-    ...(c.answer_at !== null ? { answerAt: c.answer_at } : {}), ...(c.end_at !== null ? { endAt: c.end_at } : {}),
+    callId: c.id,
+    direction: c.direction,
+    remoteName: c.remote_name,
+    remoteNumber: c.remote_number,
+    ringAt: c.ring_at,
+    ...(c.answer_at !== null ? { answerAt: c.answer_at } : {}),
+    ...(c.end_at !== null ? { endAt: c.end_at } : {}),
     handleMs: c.answer_at !== null && c.end_at !== null ? Math.max(0, c.end_at - c.answer_at) : 0,
-    holdMs: c.hold_ms, acwMs: c.acw_ms, disposition: c.disposition,
+    holdMs: c.hold_ms,
+    acwMs: c.acw_ms,
+    disposition: c.disposition,
     ...(c.quality_samples > 0 ? { mos: Math.round((c.mos_sum / c.quality_samples) * 100) / 100 } : {}),
     ...(snippet ? { snippet } : {}),
   };
@@ -106,14 +150,24 @@ export function summary(c: CallRow, snippet?: string | null): CallSummary {
 function parseFields(json: string): Record<string, string> {
   try {
     const v = JSON.parse(json) as unknown;
-    return v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string> : {};
-  } catch { return {}; }
+    return v && typeof v === 'object'
+      ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>)
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 function noteView(n: NoteRow): NoteView {
   return {
-    callId: n.call_id, templateId: n.template_id, fields: parseFields(n.fields), text: n.text, disposition: n.disposition,
-    status: n.status, updatedAt: n.updated_at, ...(n.finished_at !== null ? { finishedAt: n.finished_at } : {}),
+    callId: n.call_id,
+    templateId: n.template_id,
+    fields: parseFields(n.fields),
+    text: n.text,
+    disposition: n.disposition,
+    status: n.status,
+    updatedAt: n.updated_at,
+    ...(n.finished_at !== null ? { finishedAt: n.finished_at } : {}),
   };
 }
 
@@ -121,14 +175,20 @@ const wordChar = /[\p{L}\p{N}\p{So}\p{Sk}\p{Co}]/u;
 /** The agent's words as an FTS5 query: every word must appear (the last one as a prefix); no FTS syntax gets through. */
 export function ftsQuery(q: string): string | null {
   // Control characters separate words (a NUL would end the FTS5 string and fail the whole query).
-  const terms = q.normalize('NFC').replace(/\p{Cc}/gu, ' ').split(/\s+/).filter((t) => wordChar.test(t)).slice(0, 16);
+  const terms = q
+    .normalize('NFC')
+    .replace(/\p{Cc}/gu, ' ')
+    .split(/\s+/)
+    .filter((t) => wordChar.test(t))
+    .slice(0, 16);
   if (terms.length === 0) return null;
   return terms.map((t, i) => `"${t.replace(/"/g, '""')}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
 /** The main lookups, named so the migration tests can check their query plans. */
 export const lookups = {
-  historyByTime: 'SELECT * FROM calls c WHERE c.ring_at BETWEEN @from AND @to ORDER BY c.ring_at DESC LIMIT @limit OFFSET @offset',
+  historyByTime:
+    'SELECT * FROM calls c WHERE c.ring_at BETWEEN @from AND @to ORDER BY c.ring_at DESC LIMIT @limit OFFSET @offset',
   historyCount: 'SELECT count(*) AS n FROM calls WHERE ring_at BETWEEN @from AND @to',
   // Newest first by the note's rowid (notes are created at answer time), which FTS5 yields in order: no sort of every
   // match, and the snippet is only made for the rows returned.
@@ -142,7 +202,8 @@ export const lookups = {
   noteOfCall: 'SELECT * FROM notes WHERE call_id = ?',
   drafts: `SELECT n.call_id, n.updated_at, substr(n.text, 1, 200) AS preview, n.fields_text, c.remote_name, c.remote_number
     FROM notes n JOIN calls c ON c.id = n.call_id WHERE n.status = 'draft' ORDER BY n.updated_at DESC LIMIT ?`,
-  outboxDue: 'SELECT id, idem_key, call_id, attempts, payload FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
+  outboxDue:
+    'SELECT id, idem_key, call_id, attempts, payload FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
 } as const;
 
 const fieldsText = (fields: Record<string, string>) => Object.values(fields).join('\n');
@@ -151,7 +212,14 @@ const MAX_TIME = Number.MAX_SAFE_INTEGER;
 function buildStore(db: Database, file: string, now: () => number, recoveredFrom: StoreInfo['recoveredFrom']): Store {
   // Statements are prepared once, on first use (a migration test opens older schemas).
   const cache = new Map<string, BetterSqlite3.Statement>();
-  const p = (sql: string) => { let st = cache.get(sql); if (!st) { st = db.prepare(sql); cache.set(sql, st); } return st; };
+  const p = (sql: string) => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      cache.set(sql, st);
+    }
+    return st;
+  };
   const q = {
     call: 'SELECT * FROM calls WHERE id = ?',
     insertCall: `INSERT INTO calls (id, direction, remote_name, remote_number, ring_at) VALUES (@callId, @direction, @remoteName, @remoteNumber, @at)
@@ -167,7 +235,9 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
     if (!c) throw new StoreError('no-such-call', `no call ${id}`);
     return c;
   };
-  const addTimeline = (callId: string, at: number, kind: string, data: Record<string, unknown>) => { p(q.timeline).run(callId, at, kind, JSON.stringify(data)); };
+  const addTimeline = (callId: string, at: number, kind: string, data: Record<string, unknown>) => {
+    p(q.timeline).run(callId, at, kind, JSON.stringify(data));
+  };
   /** A delivery of the call's current state is queued unless one not yet attempted is already waiting. */
   const ensureQueued = (callId: string, at: number) => {
     const last = p(q.lastOutbox).get(callId) as { id: number; payload: string | null } | undefined;
@@ -188,26 +258,47 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
       } else if (state === 'held') {
         p('UPDATE calls SET hold_since = COALESCE(hold_since, ?) WHERE id = ?').run(at, callId);
       } else {
-        if (c.hold_since !== null) p('UPDATE calls SET hold_ms = hold_ms + MAX(0, ? - hold_since), hold_since = NULL WHERE id = ?').run(at, callId);
-        if (state === 'ended') p('UPDATE calls SET end_at = COALESCE(end_at, ?), end_reason = COALESCE(end_reason, ?) WHERE id = ?').run(at, endReason ?? null, callId);
+        if (c.hold_since !== null)
+          p('UPDATE calls SET hold_ms = hold_ms + MAX(0, ? - hold_since), hold_since = NULL WHERE id = ?').run(
+            at,
+            callId,
+          );
+        if (state === 'ended')
+          p('UPDATE calls SET end_at = COALESCE(end_at, ?), end_reason = COALESCE(end_reason, ?) WHERE id = ?').run(
+            at,
+            endReason ?? null,
+            callId,
+          );
       }
-      addTimeline(callId, at, state === 'held' || state === 'resumed' ? 'hold' : 'state', state === 'held' || state === 'resumed' ? { on: state === 'held' } : { state, ...(endReason ? { endReason } : {}) });
+      addTimeline(
+        callId,
+        at,
+        state === 'held' || state === 'resumed' ? 'hold' : 'state',
+        state === 'held' || state === 'resumed'
+          ? { on: state === 'held' }
+          : { state, ...(endReason ? { endReason } : {}) },
+      );
       if (state === 'ended' && endReason === 'transferred') addTimeline(callId, at, 'transfer', { done: true });
     }),
     acw: tx(({ callId, at, phase, enqueueUpdate }) => {
       const c = requireCall(callId);
       if (phase === 'start') p('UPDATE calls SET acw_since = COALESCE(acw_since, ?) WHERE id = ?').run(at, callId);
-      else if (c.acw_since !== null) p('UPDATE calls SET acw_ms = acw_ms + MAX(0, ? - acw_since), acw_since = NULL WHERE id = ?').run(at, callId);
+      else if (c.acw_since !== null)
+        p('UPDATE calls SET acw_ms = acw_ms + MAX(0, ? - acw_since), acw_since = NULL WHERE id = ?').run(at, callId);
       addTimeline(callId, at, 'acw', { phase });
       const n = p(q.note).get(callId) as NoteRow | undefined;
       if (phase === 'end' && enqueueUpdate && n?.status === 'final') ensureQueued(callId, at);
     }),
-    addTimeline: tx(({ callId, at, kind, data }) => { requireCall(callId); addTimeline(callId, at, kind, data); }),
+    addTimeline: tx(({ callId, at, kind, data }) => {
+      requireCall(callId);
+      addTimeline(callId, at, kind, data);
+    }),
     quality: tx(({ callId, at, mos, jitterMs, lossPct, rttMs, keep }) => {
       requireCall(callId);
       p(`UPDATE calls SET mos_sum = mos_sum + @mos, quality_samples = quality_samples + 1, mos_min = MIN(COALESCE(mos_min, @mos), @mos),
-        jitter_max = MAX(COALESCE(jitter_max, @jitterMs), @jitterMs), loss_max = MAX(COALESCE(loss_max, @lossPct), @lossPct) WHERE id = @callId`)
-        .run({ callId, mos, jitterMs, lossPct });
+        jitter_max = MAX(COALESCE(jitter_max, @jitterMs), @jitterMs), loss_max = MAX(COALESCE(loss_max, @lossPct), @lossPct) WHERE id = @callId`).run(
+        { callId, mos, jitterMs, lossPct },
+      );
       if (keep) addTimeline(callId, at, 'quality', { mos, jitterMs, lossPct, rttMs });
     }),
     saveNote: (a) => {
@@ -221,11 +312,19 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
           VALUES (@callId, 'draft', @templateId, @fields, @fieldsText, @text, @disposition, @at, @at)
           ON CONFLICT (call_id) DO UPDATE SET template_id = CASE WHEN @keepTemplate THEN template_id ELSE excluded.template_id END,
             fields = excluded.fields, fields_text = excluded.fields_text, text = excluded.text,
-            disposition = CASE WHEN @keepDisposition THEN disposition ELSE excluded.disposition END, updated_at = excluded.updated_at`).run({
-          callId: a.callId, at: a.at, fields: JSON.stringify(a.fields), fieldsText: fieldsText(a.fields), text: a.text,
-          templateId: a.templateId ?? null, keepTemplate: a.templateId === undefined ? 1 : 0,
-          disposition: a.disposition ?? null, keepDisposition: a.disposition === undefined ? 1 : 0,
-        });
+            disposition = CASE WHEN @keepDisposition THEN disposition ELSE excluded.disposition END, updated_at = excluded.updated_at`).run(
+          {
+            callId: a.callId,
+            at: a.at,
+            fields: JSON.stringify(a.fields),
+            fieldsText: fieldsText(a.fields),
+            text: a.text,
+            templateId: a.templateId ?? null,
+            keepTemplate: a.templateId === undefined ? 1 : 0,
+            disposition: a.disposition ?? null,
+            keepDisposition: a.disposition === undefined ? 1 : 0,
+          },
+        );
         if (n?.status === 'final') {
           if (a.disposition) p('UPDATE calls SET disposition = ? WHERE id = ?').run(a.disposition, a.callId);
           if (a.enqueueUpdate) ensureQueued(a.callId, a.at);
@@ -245,8 +344,13 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
         const n = p(q.note).get(a.callId) as NoteRow;
         const fields = parseFields(n.fields);
         const missing = missingRequiredFields(a.requiredFields, { text: n.text, fields });
-        if (missing.length) { result = { ok: false, missing }; return; }
-        p(`UPDATE notes SET status = 'final', disposition = ?, finished_at = COALESCE(finished_at, ?), updated_at = ? WHERE call_id = ?`).run(a.disposition, a.at, a.at, a.callId);
+        if (missing.length) {
+          result = { ok: false, missing };
+          return;
+        }
+        p(
+          `UPDATE notes SET status = 'final', disposition = ?, finished_at = COALESCE(finished_at, ?), updated_at = ? WHERE call_id = ?`,
+        ).run(a.disposition, a.at, a.at, a.callId);
         p('UPDATE calls SET disposition = ? WHERE id = ?').run(a.disposition, a.callId);
         if (a.enqueue) ensureQueued(a.callId, a.at);
       })();
@@ -258,7 +362,11 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
       if (query && !match) return { calls: [], total: 0 };
       if (match) {
         const rows = p(lookups.historySearch).all({ ...range, match }) as Array<CallRow & { snip: string }>;
-        const total = (from === undefined && to === undefined ? p(lookups.historySearchCountAll).get({ match }) : p(lookups.historySearchCount).get({ from: range.from, to: range.to, match })) as { n: number };
+        const total = (
+          from === undefined && to === undefined
+            ? p(lookups.historySearchCountAll).get({ match })
+            : p(lookups.historySearchCount).get({ from: range.from, to: range.to, match })
+        ) as { n: number };
         return { calls: rows.map((r) => summary(r, r.snip)), total: total.n };
       }
       const rows = p(lookups.historyByTime).all(range) as CallRow[];
@@ -268,47 +376,113 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
     detail: ({ callId }) => {
       const c = p(q.call).get(callId) as CallRow | undefined;
       if (!c) return null;
-      const timeline = (p(lookups.timelineOfCall).all(callId) as Array<{ at: number; kind: TimelineEntry['kind']; data: string }>)
-        .map((t) => ({ at: t.at, kind: t.kind, data: JSON.parse(t.data) as Record<string, unknown> }));
+      const timeline = (
+        p(lookups.timelineOfCall).all(callId) as Array<{ at: number; kind: TimelineEntry['kind']; data: string }>
+      ).map((t) => ({ at: t.at, kind: t.kind, data: JSON.parse(t.data) as Record<string, unknown> }));
       const n = p(q.note).get(callId) as NoteRow | undefined;
       return { call: summary(c), timeline, note: n ? noteView(n) : null };
     },
-    drafts: ({ limit }) => (p(lookups.drafts).all(limit) as Array<{ call_id: string; updated_at: number; preview: string; fields_text: string; remote_name: string; remote_number: string }>)
-      .map((r) => ({ callId: r.call_id, remoteName: r.remote_name, remoteNumber: r.remote_number, updatedAt: r.updated_at, preview: (r.preview || r.fields_text).slice(0, 200) })),
-    exportRows: ({ from, to }) => (p(`SELECT c.*, n.status AS note_status, n.template_id, n.fields, n.text, n.finished_at
-        FROM calls c LEFT JOIN notes n ON n.call_id = c.id WHERE c.ring_at BETWEEN ? AND ? ORDER BY c.ring_at`).all(from, to) as Array<CallRow & { note_status: 'draft' | 'final' | null; template_id: string | null; fields: string | null; text: string | null; finished_at: number | null }>)
-      .map((r): ExportRow => ({
-        ...summary(r), endReason: r.end_reason, templateId: r.template_id, fields: r.fields ? parseFields(r.fields) : {}, text: r.text ?? '',
-        noteStatus: r.note_status, finishedAt: r.finished_at,
+    drafts: ({ limit }) =>
+      (
+        p(lookups.drafts).all(limit) as Array<{
+          call_id: string;
+          updated_at: number;
+          preview: string;
+          fields_text: string;
+          remote_name: string;
+          remote_number: string;
+        }>
+      ).map((r) => ({
+        callId: r.call_id,
+        remoteName: r.remote_name,
+        remoteNumber: r.remote_number,
+        updatedAt: r.updated_at,
+        preview: (r.preview || r.fields_text).slice(0, 200),
+      })),
+    exportRows: ({ from, to }) =>
+      (
+        p(`SELECT c.*, n.status AS note_status, n.template_id, n.fields, n.text, n.finished_at
+        FROM calls c LEFT JOIN notes n ON n.call_id = c.id WHERE c.ring_at BETWEEN ? AND ? ORDER BY c.ring_at`).all(
+          from,
+          to,
+        ) as Array<
+          CallRow & {
+            note_status: 'draft' | 'final' | null;
+            template_id: string | null;
+            fields: string | null;
+            text: string | null;
+            finished_at: number | null;
+          }
+        >
+      ).map((r): ExportRow => ({
+        ...summary(r),
+        endReason: r.end_reason,
+        templateId: r.template_id,
+        fields: r.fields ? parseFields(r.fields) : {},
+        text: r.text ?? '',
+        noteStatus: r.note_status,
+        finishedAt: r.finished_at,
       })),
     outboxDue: ({ now: at, limit }) => {
-      const items: Array<{ id: number; idem_key: string; call_id: string; attempts: number; payload: string | null }> = [];
+      const items: Array<{ id: number; idem_key: string; call_id: string; attempts: number; payload: string | null }> =
+        [];
       db.transaction(() => {
-        items.push(...p(lookups.outboxDue).all(at, limit) as typeof items);
+        items.push(...(p(lookups.outboxDue).all(at, limit) as typeof items));
         for (const it of items) {
           if (it.payload !== null) continue;
           it.payload = JSON.stringify(deliveryPayload(db, it.idem_key, it.call_id));
           p('UPDATE outbox SET payload = ? WHERE id = ?').run(it.payload, it.id);
         }
       })();
-      return items.map((it) => ({ id: it.id, key: it.idem_key, callId: it.call_id, attempts: it.attempts, payload: it.payload! }));
+      return items.map((it) => ({
+        id: it.id,
+        key: it.idem_key,
+        callId: it.call_id,
+        attempts: it.attempts,
+        payload: it.payload!,
+      }));
     },
     outboxResult: ({ id, at, delivered, error, nextAttemptAt }) => {
-      if (delivered) p('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(at, id);
-      else p('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(error ?? 'failed', nextAttemptAt ?? at, id);
+      if (delivered)
+        p('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(at, id);
+      else
+        p('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(
+          error ?? 'failed',
+          nextAttemptAt ?? at,
+          id,
+        );
     },
     outboxStats: () => {
-      const s = p('SELECT count(*) AS pending, min(next_attempt_at) AS next FROM outbox WHERE delivered_at IS NULL').get() as { pending: number; next: number | null };
-      const last = p('SELECT last_error FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL ORDER BY attempts DESC, id DESC LIMIT 1').get() as { last_error: string } | undefined;
-      return { pending: s.pending, ...(s.next !== null ? { nextAttemptAt: s.next } : {}), ...(last ? { lastError: last.last_error } : {}) };
+      const s = p(
+        'SELECT count(*) AS pending, min(next_attempt_at) AS next FROM outbox WHERE delivered_at IS NULL',
+      ).get() as { pending: number; next: number | null };
+      const last = p(
+        'SELECT last_error FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL ORDER BY attempts DESC, id DESC LIMIT 1',
+      ).get() as { last_error: string } | undefined;
+      return {
+        pending: s.pending,
+        ...(s.next !== null ? { nextAttemptAt: s.next } : {}),
+        ...(last ? { lastError: last.last_error } : {}),
+      };
     },
     setPageLimit: ({ pages }) => {
       // SQLite never lowers max_page_count below the current size; a huge value lifts the cap.
       db.pragma(`max_page_count = ${pages === null ? 4294967294 : Math.max(1, Math.floor(pages))}`);
     },
-    info: () => ({ file, version: db.pragma('user_version', { simple: true }) as number, walMode: db.pragma('journal_mode', { simple: true }) === 'wal', ...(recoveredFrom ? { recoveredFrom } : {}) }),
+    info: () => ({
+      file,
+      version: db.pragma('user_version', { simple: true }) as number,
+      walMode: db.pragma('journal_mode', { simple: true }) === 'wal',
+      ...(recoveredFrom ? { recoveredFrom } : {}),
+    }),
   };
-  return { ...handlers, db, close: () => { if (db.open) db.close(); } };
+  return {
+    ...handlers,
+    db,
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
 }
 
 /** What the sync endpoint receives for one finished call. */
@@ -316,7 +490,8 @@ function deliveryPayload(db: Database, key: string, callId: string) {
   const c = db.prepare('SELECT * FROM calls WHERE id = ?').get(callId) as CallRow;
   const n = db.prepare('SELECT * FROM notes WHERE call_id = ?').get(callId) as NoteRow | undefined;
   return {
-    idempotencyKey: key, schema: 1,
+    idempotencyKey: key,
+    schema: 1,
     call: { ...summary(c), endReason: c.end_reason },
     note: n ? noteView(n) : null,
   };

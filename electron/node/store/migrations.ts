@@ -4,13 +4,18 @@ import type { Database } from 'better-sqlite3';
  * The schema's history: ONE ordered list. Migration N brings a database at `user_version` N-1 to N, inside a
  * transaction together with the `user_version` bump. Never edit a shipped migration; append a new one.
  */
-export interface Migration { version: number; name: string; up: (db: Database) => void }
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Database) => void;
+}
 
 export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'calls and their timeline',
-    up: (db) => db.exec(`
+    up: (db) =>
+      db.exec(`
       CREATE TABLE calls (
         id TEXT PRIMARY KEY,
         direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
@@ -45,7 +50,8 @@ export const migrations: readonly Migration[] = [
   {
     version: 2,
     name: 'notes with full-text search',
-    up: (db) => db.exec(`
+    up: (db) =>
+      db.exec(`
       CREATE TABLE notes (
         id INTEGER PRIMARY KEY,
         call_id TEXT NOT NULL UNIQUE REFERENCES calls (id) ON DELETE CASCADE,
@@ -80,7 +86,8 @@ export const migrations: readonly Migration[] = [
   {
     version: 3,
     name: 'outbox for upstream sync',
-    up: (db) => db.exec(`
+    up: (db) =>
+      db.exec(`
       CREATE TABLE outbox (
         id INTEGER PRIMARY KEY,
         idem_key TEXT NOT NULL UNIQUE,

@@ -7,19 +7,37 @@ import type { CallSummary, NoteDraft, NoteView, TimelineEntry, TimelineKind } fr
  */
 export interface StoreApi {
   /** Ringing (inbound) or dialing (outbound): the call row exists from here on. Idempotent. */
-  callStarted: { args: { callId: string; direction: 'inbound' | 'outbound'; remoteName: string; remoteNumber: string; at: number }; result: void };
+  callStarted: {
+    args: { callId: string; direction: 'inbound' | 'outbound'; remoteName: string; remoteNumber: string; at: number };
+    result: void;
+  };
   /** State change of a call; hold time and the timeline follow from it. `answered` also opens the draft note. */
-  callState: { args: { callId: string; at: number; state: 'answered' | 'held' | 'resumed' | 'ended'; endReason?: string }; result: void };
+  callState: {
+    args: { callId: string; at: number; state: 'answered' | 'held' | 'resumed' | 'ended'; endReason?: string };
+    result: void;
+  };
   /** After-call work of a call starts or ends; the calls table keeps the total. */
   acw: { args: { callId: string; at: number; phase: 'start' | 'end'; enqueueUpdate: boolean }; result: void };
-  addTimeline: { args: { callId: string; at: number; kind: TimelineKind; data: Record<string, unknown> }; result: void };
+  addTimeline: {
+    args: { callId: string; at: number; kind: TimelineKind; data: Record<string, unknown> };
+    result: void;
+  };
   /** Every quality sample updates the call's summary; `keep` also writes it to the timeline. */
-  quality: { args: { callId: string; at: number; mos: number; jitterMs: number; lossPct: number; rttMs: number; keep: boolean }; result: void };
+  quality: {
+    args: { callId: string; at: number; mos: number; jitterMs: number; lossPct: number; rttMs: number; keep: boolean };
+    result: void;
+  };
   saveNote: {
     args: {
-      callId: string; at: number; fields: Record<string, string>; text: string; editWindowMs: number; enqueueUpdate: boolean;
+      callId: string;
+      at: number;
+      fields: Record<string, string>;
+      text: string;
+      editWindowMs: number;
+      enqueueUpdate: boolean;
       /** Absent: keep what the note has; null: clear. */
-      templateId?: string | null; disposition?: string | null;
+      templateId?: string | null;
+      disposition?: string | null;
     };
     result: { savedAt: number };
   };
@@ -28,13 +46,22 @@ export interface StoreApi {
     args: { callId: string; at: number; disposition: string; requiredFields: string[]; enqueue: boolean };
     result: { ok: boolean; missing: string[] };
   };
-  history: { args: { from?: number; to?: number; query?: string; limit: number; offset: number }; result: { calls: CallSummary[]; total: number } };
-  detail: { args: { callId: string }; result: { call: CallSummary; timeline: TimelineEntry[]; note: NoteView | null } | null };
+  history: {
+    args: { from?: number; to?: number; query?: string; limit: number; offset: number };
+    result: { calls: CallSummary[]; total: number };
+  };
+  detail: {
+    args: { callId: string };
+    result: { call: CallSummary; timeline: TimelineEntry[]; note: NoteView | null } | null;
+  };
   drafts: { args: { limit: number }; result: NoteDraft[] };
   exportRows: { args: { from: number; to: number }; result: ExportRow[] };
   /** Undelivered outbox items due at `now`; freezes each item's payload at its first attempt. */
   outboxDue: { args: { now: number; limit: number }; result: OutboxItem[] };
-  outboxResult: { args: { id: number; at: number; delivered: boolean; error?: string; nextAttemptAt?: number }; result: void };
+  outboxResult: {
+    args: { id: number; at: number; delivered: boolean; error?: string; nextAttemptAt?: number };
+    result: void;
+  };
   outboxStats: { args: Record<string, never>; result: { pending: number; nextAttemptAt?: number; lastError?: string } };
   /** Diagnostics and tests: cap the database at this many pages (SQLite then answers SQLITE_FULL), or lift the cap. */
   setPageLimit: { args: { pages: number | null }; result: void };
@@ -48,16 +75,37 @@ export type StoreResult<M extends StoreMethod> = StoreApi[M]['result'];
 export type StoreHandlers = { [M in StoreMethod]: (args: StoreArgs<M>) => StoreResult<M> };
 
 export const storeMethods = [
-  'callStarted', 'callState', 'acw', 'addTimeline', 'quality', 'saveNote', 'getNote', 'finishNote', 'history', 'detail',
-  'drafts', 'exportRows', 'outboxDue', 'outboxResult', 'outboxStats', 'setPageLimit', 'info',
+  'callStarted',
+  'callState',
+  'acw',
+  'addTimeline',
+  'quality',
+  'saveNote',
+  'getNote',
+  'finishNote',
+  'history',
+  'detail',
+  'drafts',
+  'exportRows',
+  'outboxDue',
+  'outboxResult',
+  'outboxStats',
+  'setPageLimit',
+  'info',
 ] as const satisfies readonly StoreMethod[];
 // Every method of StoreApi is listed above (compile-time check).
 type Missing = Exclude<StoreMethod, (typeof storeMethods)[number]>;
 const everyMethodListed: Missing extends never ? true : never = true;
 void everyMethodListed;
-export const isStoreMethod = (m: unknown): m is StoreMethod => typeof m === 'string' && (storeMethods as readonly string[]).includes(m);
+export const isStoreMethod = (m: unknown): m is StoreMethod =>
+  typeof m === 'string' && (storeMethods as readonly string[]).includes(m);
 
-export interface StoreInfo { file: string; version: number; walMode: boolean; recoveredFrom?: { movedTo: string; reason: string } }
+export interface StoreInfo {
+  file: string;
+  version: number;
+  walMode: boolean;
+  recoveredFrom?: { movedTo: string; reason: string };
+}
 
 export interface ExportRow extends CallSummary {
   endReason: string | null;
@@ -68,14 +116,36 @@ export interface ExportRow extends CallSummary {
   finishedAt: number | null;
 }
 
-export interface OutboxItem { id: number; key: string; callId: string; attempts: number; payload: string }
+export interface OutboxItem {
+  id: number;
+  key: string;
+  callId: string;
+  attempts: number;
+  payload: string;
+}
 
 /** Errors as they cross the worker boundary: a code the core acts on, and a message for the log. */
-export const storeErrorCodes = ['disk-full', 'corrupt', 'newer-version', 'io', 'busy', 'read-only', 'no-such-call', 'not-editable', 'bad-request', 'worker-exited', 'internal'] as const;
+export const storeErrorCodes = [
+  'disk-full',
+  'corrupt',
+  'newer-version',
+  'io',
+  'busy',
+  'read-only',
+  'no-such-call',
+  'not-editable',
+  'bad-request',
+  'worker-exited',
+  'internal',
+] as const;
 export type StoreErrorCode = (typeof storeErrorCodes)[number];
 
 export class StoreError extends Error {
-  constructor(readonly code: StoreErrorCode, message: string, readonly details?: Record<string, string | number>) {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    readonly details?: Record<string, string | number>,
+  ) {
     super(message);
     this.name = 'StoreError';
   }
@@ -85,5 +155,11 @@ export class StoreError extends Error {
 export type StoreRequest = { id: number; method: StoreMethod; args: unknown };
 export type StoreReply =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { code: StoreErrorCode; message: string; details?: Record<string, string | number> } };
-export type StoreHello = { hello: 'ready'; info: StoreInfo } | { hello: 'failed'; error: { code: StoreErrorCode; message: string; details?: Record<string, string | number> } };
+  | {
+      id: number;
+      ok: false;
+      error: { code: StoreErrorCode; message: string; details?: Record<string, string | number> };
+    };
+export type StoreHello =
+  | { hello: 'ready'; info: StoreInfo }
+  | { hello: 'failed'; error: { code: StoreErrorCode; message: string; details?: Record<string, string | number> } };

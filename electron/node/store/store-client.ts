@@ -3,7 +3,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Emitter } from '@common/emitter';
-import { StoreError, type StoreArgs, type StoreHello, type StoreInfo, type StoreMethod, type StoreReply, type StoreResult } from './store-api';
+import {
+  StoreError,
+  type StoreArgs,
+  type StoreHello,
+  type StoreInfo,
+  type StoreMethod,
+  type StoreReply,
+  type StoreResult,
+} from './store-api';
 import type { StoreWorkerData } from './store-worker';
 
 /**
@@ -18,11 +26,19 @@ export function defaultStoreWorkerUrl(): URL {
   if (process.argv[1]) dirs.push(path.dirname(path.resolve(process.argv[1])));
   if (typeof __dirname === 'string') dirs.push(__dirname);
   const candidates = [
-    ...dirs.flatMap((d) => [path.join(d, 'store-worker.mjs'), path.join(d, '..', 'node', 'store-worker.mjs'), path.join(d, '..', 'dist', 'node', 'store-worker.mjs')]),
+    ...dirs.flatMap((d) => [
+      path.join(d, 'store-worker.mjs'),
+      path.join(d, '..', 'node', 'store-worker.mjs'),
+      path.join(d, '..', 'dist', 'node', 'store-worker.mjs'),
+    ]),
     path.join(process.cwd(), 'dist', 'node', 'store-worker.mjs'),
   ];
   const found = unpackedFirst(candidates).find((c) => existsSync(c));
-  if (!found) throw new StoreError('internal', `the store worker bundle was not found (looked at ${candidates.join(', ')}); run the build`);
+  if (!found)
+    throw new StoreError(
+      'internal',
+      `the store worker bundle was not found (looked at ${candidates.join(', ')}); run the build`,
+    );
   return pathToFileURL(found);
 }
 
@@ -32,7 +48,9 @@ export function unpackedFirst(candidates: readonly string[]): string[] {
   return candidates.flatMap((c) => (unpacked(c) === c ? [c] : [unpacked(c), c]));
 }
 
-export interface StoreClientOptions extends StoreWorkerData { workerUrl?: URL }
+export interface StoreClientOptions extends StoreWorkerData {
+  workerUrl?: URL;
+}
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: StoreError) => void };
 
@@ -44,7 +62,10 @@ export class StoreClient {
   private closing = false;
   private readonly exitEmitter = new Emitter<StoreError>();
 
-  private constructor(private readonly worker: Worker, readonly info: StoreInfo) {
+  private constructor(
+    private readonly worker: Worker,
+    readonly info: StoreInfo,
+  ) {
     worker.on('message', (m: StoreReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -65,16 +86,22 @@ export class StoreClient {
 
   /** Starts the worker and opens the database; rejects with the StoreError the worker met (newer-version, …). */
   static open(o: StoreClientOptions): Promise<StoreClient> {
-    const worker = new Worker(o.workerUrl ?? defaultStoreWorkerUrl(), { workerData: { file: o.file, options: o.options } satisfies StoreWorkerData });
+    const worker = new Worker(o.workerUrl ?? defaultStoreWorkerUrl(), {
+      workerData: { file: o.file, options: o.options } satisfies StoreWorkerData,
+    });
     return new Promise((resolve, reject) => {
-      const onExit = (code: number) => reject(new StoreError('worker-exited', `store worker exited while opening (${code})`));
+      const onExit = (code: number) =>
+        reject(new StoreError('worker-exited', `store worker exited while opening (${code})`));
       const onError = (e: Error) => reject(new StoreError('internal', `store worker failed to start: ${e.message}`));
       worker.once('exit', onExit);
       worker.once('error', onError);
       worker.once('message', (hello: StoreHello) => {
         worker.off('exit', onExit);
         worker.off('error', onError);
-        if (hello.hello === 'ready') { resolve(new StoreClient(worker, hello.info)); return; }
+        if (hello.hello === 'ready') {
+          resolve(new StoreClient(worker, hello.info));
+          return;
+        }
         void worker.terminate();
         reject(new StoreError(hello.error.code, hello.error.message, hello.error.details));
       });
@@ -97,7 +124,9 @@ export class StoreClient {
   readonly onExit = this.exitEmitter.on;
 
   /** Ends the worker thread at once, as a crash would (tests of the recovery; the listeners of `onExit` hear it). */
-  async terminate(): Promise<void> { await this.worker.terminate(); }
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
 
   /** Closes the database (checkpointing the WAL) and ends the worker. */
   async close(): Promise<void> {

@@ -6,7 +6,10 @@ import { isStoreMethod, type StoreHello, type StoreReply, type StoreRequest } fr
  * The store's worker thread: owns the one better-sqlite3 connection, so the core's event loop never waits on the
  * disk. Requests are answered in arrival order; errors travel back as codes (store-api.ts).
  */
-export interface StoreWorkerData { file: string; options?: Omit<OpenOptions, 'now'> }
+export interface StoreWorkerData {
+  file: string;
+  options?: Omit<OpenOptions, 'now'>;
+}
 
 const port = parentPort;
 if (port) {
@@ -17,10 +20,17 @@ if (port) {
     port.postMessage({ hello: 'ready', info: store.info({}) } satisfies StoreHello);
   } catch (err) {
     const e = classifyError(err);
-    port.postMessage({ hello: 'failed', error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } } satisfies StoreHello);
+    port.postMessage({
+      hello: 'failed',
+      error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+    } satisfies StoreHello);
   }
   port.on('message', (req: StoreRequest | 'close') => {
-    if (req === 'close') { store?.close(); port.close(); return; }
+    if (req === 'close') {
+      store?.close();
+      port.close();
+      return;
+    }
     let reply: StoreReply;
     try {
       if (!store) throw classifyError(new Error('the store is not open'));
@@ -29,7 +39,11 @@ if (port) {
       reply = { id: req.id, ok: true, value: fn(req.args) };
     } catch (err) {
       const e = classifyError(err);
-      reply = { id: req.id, ok: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } };
+      reply = {
+        id: req.id,
+        ok: false,
+        error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+      };
     }
     port.postMessage(reply);
   });

@@ -1,4 +1,10 @@
-import { calls as callSpecs, type CallName, type ContractClient, type EventName, type EventPayload } from '@common/contract/contract';
+import {
+  calls as callSpecs,
+  type CallName,
+  type ContractClient,
+  type EventName,
+  type EventPayload,
+} from '@common/contract/contract';
 import { parseEvent } from '@common/contract/dispatch';
 import { ContractError, contractErrorFromMessage } from '@common/contract/errors';
 import type { PreloadApi } from '@common/contract/preload-api';
@@ -15,7 +21,10 @@ export interface Bridge {
   onStatus(listener: (s: BridgeStatus) => void): () => void;
 }
 
-export function createBridge(win: Window & { diadema?: PreloadApi } = window, socketFactory?: (url: string) => WebSocket): Bridge {
+export function createBridge(
+  win: Window & { diadema?: PreloadApi } = window,
+  socketFactory?: (url: string) => WebSocket,
+): Bridge {
   if (win.diadema) return electronBridge(win.diadema);
   return websocketBridge(win, socketFactory ?? ((url) => new WebSocket(url)));
 }
@@ -24,7 +33,9 @@ function electronBridge(api: PreloadApi): Bridge {
   const client = {} as Record<CallName, (args: unknown) => Promise<unknown>>;
   for (const name of Object.keys(callSpecs) as CallName[]) {
     client[name] = async (args: unknown) => {
-      try { return await (api[name] as (a: unknown) => Promise<unknown>)(args); } catch (e) {
+      try {
+        return await (api[name] as (a: unknown) => Promise<unknown>)(args);
+      } catch (e) {
         // Errors cross the context bridge as plain Errors: code and params travel in the message.
         const { code, params } = contractErrorFromMessage(String((e as Error)?.message ?? ''));
         throw new ContractError(code, params);
@@ -33,8 +44,13 @@ function electronBridge(api: PreloadApi): Bridge {
   }
   return {
     client: client as unknown as ContractClient,
-    on: (name, listener) => api.on(name, (p) => { const ev = parseEvent(name, p); if (ev) listener(ev.payload as never); }),
-    status: () => 'connected', onStatus: () => () => undefined,
+    on: (name, listener) =>
+      api.on(name, (p) => {
+        const ev = parseEvent(name, p);
+        if (ev) listener(ev.payload as never);
+      }),
+    status: () => 'connected',
+    onStatus: () => () => undefined,
   };
 }
 
@@ -43,11 +59,19 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
   // so a reload (or a replaced renderer) reconnects and the core re-negotiates live calls.
   const fromHash = /(?:^#|&)token=([^&]+)/.exec(win.location.hash)?.[1];
   if (fromHash) {
-    try { win.sessionStorage.setItem('diadema.token', fromHash); } catch { /* storage disabled: no reload support */ }
+    try {
+      win.sessionStorage.setItem('diadema.token', fromHash);
+    } catch {
+      /* storage disabled: no reload support */
+    }
     win.history.replaceState(null, '', win.location.pathname + win.location.search);
   }
   let stored: string | null = null;
-  try { stored = win.sessionStorage.getItem('diadema.token'); } catch { /* storage disabled */ }
+  try {
+    stored = win.sessionStorage.getItem('diadema.token');
+  } catch {
+    /* storage disabled */
+  }
   const token = fromHash ?? stored ?? '';
   const url = `${win.location.protocol === 'https:' ? 'wss' : 'ws'}://${win.location.host}${contractPath}`;
   const eventEmitters = new Map<EventName, Emitter<unknown>>();
@@ -59,7 +83,10 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
   let seq = 0;
   let attempt = 0;
   let status: BridgeStatus = 'connecting';
-  const setStatus = (s: BridgeStatus) => { status = s; statusChanged.emit(s); };
+  const setStatus = (s: BridgeStatus) => {
+    status = s;
+    statusChanged.emit(s);
+  };
 
   const connect = () => {
     const sock = socketFactory(url);
@@ -68,7 +95,11 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
     sock.onopen = () => sock.send(JSON.stringify({ t: 'hello', token }));
     sock.onmessage = (ev) => {
       let msg;
-      try { msg = hostMessage.safeParse(JSON.parse(String(ev.data))); } catch { return; }
+      try {
+        msg = hostMessage.safeParse(JSON.parse(String(ev.data)));
+      } catch {
+        return;
+      }
       if (!msg.success) return;
       const m = msg.data;
       if (m.t === 'ready') {
@@ -80,7 +111,8 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
         const p = pending.get(m.id);
         if (!p) return;
         pending.delete(m.id);
-        if (m.ok) p.resolve(m.value); else p.reject(new ContractError(m.error.code, m.error.params));
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new ContractError(m.error.code, m.error.params));
       } else if (m.t === 'event') {
         const ev2 = parseEvent(m.name, m.payload);
         if (ev2) eventEmitters.get(ev2.name)?.emit(ev2.payload);
@@ -89,7 +121,10 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
     sock.onclose = (ev) => {
       for (const [, p] of pending) p.reject(new ContractError('internal'));
       pending.clear();
-      if (ev.code === closeCodes.badToken) { setStatus('refused'); return; }
+      if (ev.code === closeCodes.badToken) {
+        setStatus('refused');
+        return;
+      }
       setStatus('reconnecting');
       const delay = Math.min(5000, 250 * 2 ** attempt++);
       win.setTimeout(connect, delay);
@@ -99,18 +134,23 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
 
   const client = {} as Record<CallName, (args: unknown) => Promise<unknown>>;
   for (const name of Object.keys(callSpecs) as CallName[]) {
-    client[name] = (args: unknown) => new Promise((resolve, reject) => {
-      const id = ++seq;
-      pending.set(id, { resolve, reject });
-      const text = JSON.stringify({ t: 'call', id, name, args: args ?? {} });
-      if (ready && ws?.readyState === 1) ws.send(text); else queue.push(text);
-    });
+    client[name] = (args: unknown) =>
+      new Promise((resolve, reject) => {
+        const id = ++seq;
+        pending.set(id, { resolve, reject });
+        const text = JSON.stringify({ t: 'call', id, name, args: args ?? {} });
+        if (ready && ws?.readyState === 1) ws.send(text);
+        else queue.push(text);
+      });
   }
   return {
     client: client as unknown as ContractClient,
     on(name, listener) {
       let emitter = eventEmitters.get(name);
-      if (!emitter) { emitter = new Emitter<unknown>(); eventEmitters.set(name, emitter); }
+      if (!emitter) {
+        emitter = new Emitter<unknown>();
+        eventEmitters.set(name, emitter);
+      }
       return emitter.on(listener as (payload: unknown) => void);
     },
     status: () => status,

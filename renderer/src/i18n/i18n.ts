@@ -19,7 +19,10 @@ export function resolveLanguage(setting: string | undefined, navigatorLanguage: 
 export async function createI18n(language: UiLanguage): Promise<i18n> {
   const instance = i18next.createInstance();
   await instance.use(initReactI18next).init({
-    lng: language, fallbackLng: 'en', keySeparator: false, nsSeparator: false,
+    lng: language,
+    fallbackLng: 'en',
+    keySeparator: false,
+    nsSeparator: false,
     // React escapes text; i18next must not escape it a second time (names like "O'Brien" stay intact).
     interpolation: { escapeValue: false },
     resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, { translation: v }])),

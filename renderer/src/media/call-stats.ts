@@ -4,9 +4,19 @@ import type { QualitySample } from '@common/contract/calls';
  * Reads what the agent's PeerConnection says about a call. Chromium reports jitter in seconds, audio levels
  * as 0..1 and round-trip time in seconds; everything is normalised to ms, percent and 0..1 here.
  */
-export async function readCallStats(pc: RTCPeerConnection, previous?: { lost: number; received: number }): Promise<{ sample: Omit<QualitySample, 'mos'>; counters: { lost: number; received: number } }> {
+export async function readCallStats(
+  pc: RTCPeerConnection,
+  previous?: { lost: number; received: number },
+): Promise<{ sample: Omit<QualitySample, 'mos'>; counters: { lost: number; received: number } }> {
   const report = await pc.getStats();
-  let jitter = 0, lost = 0, received = 0, inboundBytes = 0, outboundBytes = 0, inboundLevel = 0, outboundLevel = 0, rtt = 0;
+  let jitter = 0,
+    lost = 0,
+    received = 0,
+    inboundBytes = 0,
+    outboundBytes = 0,
+    inboundLevel = 0,
+    outboundLevel = 0,
+    rtt = 0;
   report.forEach((s: Record<string, unknown>) => {
     const kind = s.kind ?? s.mediaType;
     if (s.type === 'inbound-rtp' && kind === 'audio') {
@@ -28,5 +38,8 @@ export async function readCallStats(pc: RTCPeerConnection, previous?: { lost: nu
   const dLost = Math.max(0, lost - (previous?.lost ?? 0));
   const dRecv = Math.max(0, received - (previous?.received ?? 0));
   const lossPct = dLost + dRecv > 0 ? (100 * dLost) / (dLost + dRecv) : 0;
-  return { sample: { jitterMs: jitter, lossPct, rttMs: rtt, inboundBytes, outboundBytes, inboundLevel, outboundLevel }, counters: { lost, received } };
+  return {
+    sample: { jitterMs: jitter, lossPct, rttMs: rtt, inboundBytes, outboundBytes, inboundLevel, outboundLevel },
+    counters: { lost, received },
+  };
 }

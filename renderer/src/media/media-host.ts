@@ -9,7 +9,13 @@ import type { DeviceChoice } from './device-choice';
 import { routeOutput, switchMicrophone } from './device-routing';
 import { Ringer } from './ringer';
 
-export interface AudioPrefs { microphone: DeviceChoice | null; speaker: DeviceChoice | null; ringer: DeviceChoice | null; ringOnSpeakers: boolean; /** Call volume, percent. */ volume: number }
+export interface AudioPrefs {
+  microphone: DeviceChoice | null;
+  speaker: DeviceChoice | null;
+  ringer: DeviceChoice | null;
+  ringOnSpeakers: boolean;
+  /** Call volume, percent. */ volume: number;
+}
 
 export interface MediaHostDeps {
   client: Pick<ContractClient, 'media.attach' | 'media.respond' | 'media.stats' | 'calls.get' | 'mute.status'>;
@@ -20,9 +26,17 @@ export interface MediaHostDeps {
 }
 
 const devicePrefsKey = (p: AudioPrefs): string => JSON.stringify([p.microphone, p.speaker, p.ringer, p.ringOnSpeakers]);
-const volumeOf = (p: AudioPrefs): number => Math.min(1, Math.max(0, (Number.isFinite(p.volume) ? p.volume : 100) / 100));
+const volumeOf = (p: AudioPrefs): number =>
+  Math.min(1, Math.max(0, (Number.isFinite(p.volume) ? p.volume : 100) / 100));
 
-interface CallMedia { sdh: Web.SessionDescriptionHandler; audio: HTMLAudioElement; held: boolean; heldBeforeOffer?: boolean; counters?: { lost: number; received: number }; last?: Omit<QualitySample, 'mos'> }
+interface CallMedia {
+  sdh: Web.SessionDescriptionHandler;
+  audio: HTMLAudioElement;
+  held: boolean;
+  heldBeforeOffer?: boolean;
+  counters?: { lost: number; received: number };
+  last?: Omit<QualitySample, 'mos'>;
+}
 
 /**
  * The renderer side of the media bridge: one SIP.js WebRTC handler per call, created when the core first asks
@@ -51,7 +65,12 @@ export class MediaHost {
     this.unsubscribe.push(this.d.on('calls', (s) => this.onCalls(s)));
     // Every mute status is applied again: after a mismatch the core re-sends it for exactly that.
     this.unsubscribe.push(this.d.on('mute', (m) => this.onMute(m)));
-    this.unsubscribe.push(this.d.on('settings', () => { this.applyVolume(); this.onDevicePrefs(); }));
+    this.unsubscribe.push(
+      this.d.on('settings', () => {
+        this.applyVolume();
+        this.onDevicePrefs();
+      }),
+    );
     this.devicePrefs = devicePrefsKey(this.d.prefs());
     // A new or reloaded renderer learns the mute state before it negotiates any media (never unmutes silently).
     const [calls, mute] = await Promise.all([this.d.client['calls.get']({}), this.d.client['mute.status']({})]);
@@ -62,7 +81,9 @@ export class MediaHost {
   }
 
   /** After the shell connection comes back, offer to host media again; the core re-negotiates if needed. */
-  async reattach(): Promise<void> { await this.d.client['media.attach']({}); }
+  async reattach(): Promise<void> {
+    await this.d.client['media.attach']({});
+  }
 
   stop(): void {
     for (const u of this.unsubscribe.splice(0)) u();
@@ -72,11 +93,15 @@ export class MediaHost {
   }
 
   /** The mute state last applied to the sender tracks. */
-  appliedMuted(): boolean { return this.muted; }
+  appliedMuted(): boolean {
+    return this.muted;
+  }
 
   /** The call whose sender the mute check judges: the active (else held) call that has media. */
   activeMedia(): { callId: string; pc: RTCPeerConnection; held: boolean } | undefined {
-    const live = this.snapshot.calls.filter(isInConversation).sort((a, b) => (a.state === 'active' ? -1 : 1) - (b.state === 'active' ? -1 : 1));
+    const live = this.snapshot.calls
+      .filter(isInConversation)
+      .sort((a, b) => (a.state === 'active' ? -1 : 1) - (b.state === 'active' ? -1 : 1));
     for (const c of live) {
       const m = this.calls.get(c.id);
       if (m?.sdh.peerConnection) return { callId: c.id, pc: m.sdh.peerConnection, held: m.held };
@@ -96,12 +121,18 @@ export class MediaHost {
 
   private async run(r: MediaRequest): Promise<MediaResponse> {
     const ok = (extra: Partial<MediaResponse> = {}): MediaResponse => ({ reqId: r.reqId, ok: true, ...extra });
-    if (r.op === 'close') { this.closeCall(r.callId); return ok(); }
-    const call = r.op === 'getDescription' || r.op === 'setDescription' ? await this.ensure(r.callId) : this.calls.get(r.callId);
+    if (r.op === 'close') {
+      this.closeCall(r.callId);
+      return ok();
+    }
+    const call =
+      r.op === 'getDescription' || r.op === 'setDescription' ? await this.ensure(r.callId) : this.calls.get(r.callId);
     if (!call) return { reqId: r.reqId, ok: false, error: 'no media for this call' };
     const hold = r.options?.hold ?? false;
     const options: Web.SessionDescriptionHandlerOptions = {
-      constraints: this.constraints(), hold, ...(r.options?.iceRestart ? { offerOptions: { iceRestart: true } } : {}),
+      constraints: this.constraints(),
+      hold,
+      ...(r.options?.iceRestart ? { offerOptions: { iceRestart: true } } : {}),
     };
     switch (r.op) {
       case 'getDescription': {
@@ -124,7 +155,9 @@ export class MediaHost {
         return ok();
       }
       case 'sendDtmf':
-        return call.sdh.sendDtmf(r.tones ?? '') ? ok() : { reqId: r.reqId, ok: false, error: 'DTMF sender unavailable' };
+        return call.sdh.sendDtmf(r.tones ?? '')
+          ? ok()
+          : { reqId: r.reqId, ok: false, error: 'DTMF sender unavailable' };
       default:
         return { reqId: r.reqId, ok: false, error: 'unknown op' };
     }
@@ -135,7 +168,8 @@ export class MediaHost {
     if (existing) return existing;
     const sdh = new Web.SessionDescriptionHandler(this.logger, Web.defaultMediaStreamFactory(), {
       // Loopback and LAN only: no public STUN server is ever contacted.
-      peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 1000,
+      peerConnectionConfiguration: { iceServers: [] },
+      iceGatheringTimeout: 1000,
     });
     const audio = this.d.doc.createElement('audio');
     audio.autoplay = true;
@@ -171,7 +205,11 @@ export class MediaHost {
     const call = this.calls.get(callId);
     if (!call) return;
     this.calls.delete(callId);
-    try { call.sdh.close(); } catch { /* already closed */ }
+    try {
+      call.sdh.close();
+    } catch {
+      /* already closed */
+    }
     call.audio.srcObject = null;
     call.audio.remove();
   }
@@ -182,7 +220,8 @@ export class MediaHost {
   }
 
   private applyMute(): void {
-    for (const call of this.calls.values()) if (call.sdh.peerConnection) call.sdh.enableSenderTracks(!call.held && !this.muted);
+    for (const call of this.calls.values())
+      if (call.sdh.peerConnection) call.sdh.enableSenderTracks(!call.held && !this.muted);
   }
 
   private onCalls(s: CallsSnapshot): void {
@@ -200,7 +239,7 @@ export class MediaHost {
   }
 
   private async routeAudio(el: HTMLAudioElement): Promise<void> {
-    const devices = await this.d.doc.defaultView?.navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
+    const devices = (await this.d.doc.defaultView?.navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
     await routeOutput(el, devices, this.d.prefs().speaker);
   }
 
@@ -231,8 +270,12 @@ export class MediaHost {
       await routeOutput(call.audio, devices, prefs.speaker);
       const sender = call.sdh.peerConnection?.getSenders().find((x) => x.track?.kind === 'audio');
       await switchMicrophone({
-        sender, local: call.sdh.localMediaStream, devices, choice: prefs.microphone,
-        getUserMedia: (c) => md.getUserMedia(c), enabled: !call.held && !this.muted,
+        sender,
+        local: call.sdh.localMediaStream,
+        devices,
+        choice: prefs.microphone,
+        getUserMedia: (c) => md.getUserMedia(c),
+        enabled: !call.held && !this.muted,
       }).catch(() => undefined);
     }
   }
@@ -241,7 +284,10 @@ export class MediaHost {
     for (const [callId, call] of this.calls) {
       const pc = call.sdh.peerConnection;
       if (!pc || pc.connectionState === 'closed') continue;
-      const { sample, counters } = await readCallStats(pc, call.counters).catch(() => ({ sample: undefined, counters: undefined }));
+      const { sample, counters } = await readCallStats(pc, call.counters).catch(() => ({
+        sample: undefined,
+        counters: undefined,
+      }));
       if (!sample || !counters) continue;
       call.counters = counters;
       call.last = sample;

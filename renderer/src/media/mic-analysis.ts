@@ -38,13 +38,19 @@ export class MicAnalysis {
 
   constructor(private readonly d: MicAnalysisDeps) {}
 
-  snapshot(): MicAnalysisState { return { ...this.state }; }
+  snapshot(): MicAnalysisState {
+    return { ...this.state };
+  }
   readonly onChange = this.changes.on;
-  get active(): boolean { return this.state.running || this.starting !== undefined; }
+  get active(): boolean {
+    return this.state.running || this.starting !== undefined;
+  }
 
   start(): Promise<void> {
     if (this.state.running) return Promise.resolve();
-    this.starting ??= this.open().finally(() => { this.starting = undefined; });
+    this.starting ??= this.open().finally(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 
@@ -57,32 +63,60 @@ export class MicAnalysis {
   private async open(): Promise<void> {
     const gen = ++this.generation;
     const md = this.d.mediaDevices;
-    if (!md?.getUserMedia || !this.d.createContext) { this.fail('unsupported'); return; }
+    if (!md?.getUserMedia || !this.d.createContext) {
+      this.fail('unsupported');
+      return;
+    }
     let stream: MediaStream;
     try {
       const id = this.d.deviceId();
       stream = await md.getUserMedia({
-        audio: { ...(id ? { deviceId: { ideal: id } } : {}), echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+        audio: {
+          ...(id ? { deviceId: { ideal: id } } : {}),
+          echoCancellation: false,
+          noiseSuppression: false,
+          autoGainControl: false,
+        },
         video: false,
       });
     } catch (err) {
       const name = (err as DOMException)?.name;
-      this.fail(name === 'NotAllowedError' || name === 'SecurityError' ? 'permission' : name === 'NotFoundError' || name === 'OverconstrainedError' ? 'no-microphone' : 'error');
+      this.fail(
+        name === 'NotAllowedError' || name === 'SecurityError'
+          ? 'permission'
+          : name === 'NotFoundError' || name === 'OverconstrainedError'
+            ? 'no-microphone'
+            : 'error',
+      );
       return;
     }
-    if (gen !== this.generation) { for (const t of stream.getTracks()) t.stop(); return; }
+    if (gen !== this.generation) {
+      for (const t of stream.getTracks()) t.stop();
+      return;
+    }
     const track = stream.getAudioTracks()[0];
-    if (!track) { this.fail('no-microphone'); return; }
+    if (!track) {
+      this.fail('no-microphone');
+      return;
+    }
     let created: AudioContext | undefined;
     try {
       const ctx = this.d.createContext();
       created = ctx;
       if (ctx.state === 'suspended') {
         // Still suspended: its clock stands still, so the poll finds no new samples and judges nothing.
-        try { await ctx.resume(); } catch { /* see above */ }
+        try {
+          await ctx.resume();
+        } catch {
+          /* see above */
+        }
       }
       // Stopped (the call ended) while the context resumed: nothing of this start may stay open.
-      if (gen !== this.generation) { for (const t of stream.getTracks()) t.stop(); ignorePromise(ctx.close()); return; }
+      if (gen !== this.generation) {
+        for (const t of stream.getTracks()) t.stop();
+        ignorePromise(ctx.close());
+        return;
+      }
       const source = ctx.createMediaStreamSource(stream);
       const analyser = ctx.createAnalyser();
       analyser.fftSize = 4096;
@@ -92,7 +126,12 @@ export class MicAnalysis {
       this.ctx = ctx;
       this.vad = new VoiceActivityDetector(ctx.sampleRate, this.d.sensitivity());
       // A microphone unplugged (or taken by the OS) ends the track: say so; the mute state itself is the core's.
-      track.addEventListener('ended', () => { if (gen === this.generation) { this.release(); this.fail('microphone-lost'); } });
+      track.addEventListener('ended', () => {
+        if (gen === this.generation) {
+          this.release();
+          this.fail('microphone-lost');
+        }
+      });
       const buf = new Float32Array(analyser.fftSize);
       let lastTime = ctx.currentTime;
       this.timer = setInterval(() => {

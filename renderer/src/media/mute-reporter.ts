@@ -2,7 +2,11 @@ import type { ContractClient } from '@common/contract/contract';
 import type { MuteReport } from '@common/contract/mute';
 import type { MicAnalysisState } from './mic-analysis';
 
-export interface ActiveMedia { callId: string; pc: RTCPeerConnection; held: boolean }
+export interface ActiveMedia {
+  callId: string;
+  pc: RTCPeerConnection;
+  held: boolean;
+}
 
 export interface MuteReporterDeps {
   client: Pick<ContractClient, 'mute.report'>;
@@ -14,10 +18,16 @@ export interface MuteReporterDeps {
   intervalMs?: number;
 }
 
-interface EnergyMark { energy: number; duration: number }
+interface EnergyMark {
+  energy: number;
+  duration: number;
+}
 
 /** What leaves towards the far end: the audio sender's track and the level getStats measures at its source. */
-export async function measureSender(pc: RTCPeerConnection, previous?: EnergyMark): Promise<{ trackEnabled: boolean; level: number; mark?: EnergyMark }> {
+export async function measureSender(
+  pc: RTCPeerConnection,
+  previous?: EnergyMark,
+): Promise<{ trackEnabled: boolean; level: number; mark?: EnergyMark }> {
   const sender = pc.getSenders().find((s) => s.track?.kind === 'audio');
   const track = sender?.track;
   const trackEnabled = Boolean(track && track.enabled && track.readyState === 'live');
@@ -27,7 +37,8 @@ export async function measureSender(pc: RTCPeerConnection, previous?: EnergyMark
   stats.forEach((s: Record<string, unknown>) => {
     if (s.type !== 'media-source' || (s.kind ?? 'audio') !== 'audio') return;
     if (typeof s.audioLevel === 'number') level = s.audioLevel;
-    if (typeof s.totalAudioEnergy === 'number' && typeof s.totalSamplesDuration === 'number') mark = { energy: s.totalAudioEnergy, duration: s.totalSamplesDuration };
+    if (typeof s.totalAudioEnergy === 'number' && typeof s.totalSamplesDuration === 'number')
+      mark = { energy: s.totalAudioEnergy, duration: s.totalSamplesDuration };
   });
   // Without audioLevel, the RMS over the interval from the energy counters (energy = Σ level² · duration).
   if (level === undefined && mark && previous && mark.duration > previous.duration) {
@@ -50,27 +61,44 @@ export class MuteReporter {
 
   constructor(private readonly d: MuteReporterDeps) {}
 
-  start(): void { this.timer ??= setInterval(() => void this.report(), this.d.intervalMs ?? 1000); }
-  stop(): void { if (this.timer) clearInterval(this.timer); this.timer = undefined; }
+  start(): void {
+    this.timer ??= setInterval(() => void this.report(), this.d.intervalMs ?? 1000);
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
 
   /** Report now (coalesced with one in flight). */
-  kick(): void { void this.report(); }
+  kick(): void {
+    void this.report();
+  }
 
   async report(): Promise<MuteReport | undefined> {
-    if (this.busy) { this.again = true; return undefined; }
+    if (this.busy) {
+      this.again = true;
+      return undefined;
+    }
     this.busy = true;
     try {
       const media = this.d.active();
       if (!media || media.pc.connectionState === 'closed') return undefined;
       const appliedMuted = this.d.appliedMuted();
-      if (this.markCall !== media.callId) { this.mark = undefined; this.markCall = media.callId; }
+      if (this.markCall !== media.callId) {
+        this.mark = undefined;
+        this.markCall = media.callId;
+      }
       const sender = await measureSender(media.pc, this.mark);
       this.mark = sender.mark;
       const a = this.d.analysis();
       const failed = !a.running && a.error !== undefined;
       const report: MuteReport = {
-        callId: media.callId, trackEnabled: sender.trackEnabled, outboundLevel: sender.level,
-        micLevel: Math.min(1, a.level), speech: a.running && a.speech, appliedMuted,
+        callId: media.callId,
+        trackEnabled: sender.trackEnabled,
+        outboundLevel: sender.level,
+        micLevel: Math.min(1, a.level),
+        speech: a.running && a.speech,
+        appliedMuted,
         ...(failed ? { analysisFailed: true, analysisError: a.error } : {}),
       };
       await this.d.client['mute.report'](report).catch(() => undefined);
@@ -79,7 +107,10 @@ export class MuteReporter {
       return undefined;
     } finally {
       this.busy = false;
-      if (this.again) { this.again = false; void this.report(); }
+      if (this.again) {
+        this.again = false;
+        void this.report();
+      }
     }
   }
 }

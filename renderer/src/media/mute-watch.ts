@@ -37,12 +37,17 @@ export class MuteWatch {
     const win = d.doc.defaultView;
     const AC = win?.AudioContext;
     this.analysis = new MicAnalysis({
-      mediaDevices: win?.navigator.mediaDevices, createContext: AC ? () => new AC() : undefined,
-      deviceId: d.microphoneId, sensitivity: () => d.setting<VadSensitivity>('mute.vadSensitivity') ?? 'medium',
+      mediaDevices: win?.navigator.mediaDevices,
+      createContext: AC ? () => new AC() : undefined,
+      deviceId: d.microphoneId,
+      sensitivity: () => d.setting<VadSensitivity>('mute.vadSensitivity') ?? 'medium',
     });
     this.reporter = new MuteReporter({
-      client: d.client, active: () => d.media.activeMedia(), appliedMuted: () => d.media.appliedMuted(),
-      analysis: () => this.analysis.snapshot(), intervalMs: d.reportIntervalMs ?? 1000,
+      client: d.client,
+      active: () => d.media.activeMedia(),
+      appliedMuted: () => d.media.appliedMuted(),
+      analysis: () => this.analysis.snapshot(),
+      intervalMs: d.reportIntervalMs ?? 1000,
     });
     this.tone = new WarningTone(d.doc, d.speakerId);
   }
@@ -65,7 +70,9 @@ export class MuteWatch {
     this.tone.dispose();
   }
 
-  private readonly retry = () => { if (this.inCall && !this.analysis.active) void this.analysis.start(); };
+  private readonly retry = () => {
+    if (this.inCall && !this.analysis.active) void this.analysis.start();
+  };
   private inCall = false;
 
   private onCalls(s: CallsSnapshot): void {
@@ -78,7 +85,10 @@ export class MuteWatch {
 
   private onMute(m: MuteStatus): void {
     // The media host applied the new state in its own listener (registered first): report what it did.
-    if (m.muted !== this.lastMuted) { this.lastMuted = m.muted; setTimeout(() => this.reporter.kick(), 0); }
+    if (m.muted !== this.lastMuted) {
+      this.lastMuted = m.muted;
+      setTimeout(() => this.reporter.kick(), 0);
+    }
     const talking = m.talkingWhileMuted;
     const level = m.longMute?.level ?? 0;
     const sound = this.d.setting<boolean>('mute.warningSound') === true;

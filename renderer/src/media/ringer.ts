@@ -15,10 +15,14 @@ export class Ringer {
 
   constructor(private readonly doc: Document) {}
 
-  get ringing(): boolean { return this.ctx !== undefined; }
+  get ringing(): boolean {
+    return this.ctx !== undefined;
+  }
 
   /** The outputs ringing now (sink ids; '' is the system default). */
-  sinks(): string[] { return this.elements.map((e) => e.dataset.ringer === 'default' ? '' : e.dataset.ringer ?? ''); }
+  sinks(): string[] {
+    return this.elements.map((e) => (e.dataset.ringer === 'default' ? '' : (e.dataset.ringer ?? '')));
+  }
 
   async start(ringer: DeviceChoice | null, alsoSpeakers: boolean): Promise<void> {
     if (this.ctx) return;
@@ -29,16 +33,25 @@ export class Ringer {
     this.ctx = ctx;
     const gain = ctx.createGain();
     gain.gain.value = 0;
-    const a = ctx.createOscillator(); a.frequency.value = 440; a.connect(gain);
-    const b = ctx.createOscillator(); b.frequency.value = 480; b.connect(gain);
+    const a = ctx.createOscillator();
+    a.frequency.value = 440;
+    a.connect(gain);
+    const b = ctx.createOscillator();
+    b.frequency.value = 480;
+    b.connect(gain);
     const dest = ctx.createMediaStreamDestination();
     gain.connect(dest);
-    a.start(); b.start();
+    a.start();
+    b.start();
     // 2 s on, 4 s off.
-    const cycle = () => { const t = ctx.currentTime; gain.gain.setValueAtTime(0.15, t); gain.gain.setValueAtTime(0, t + 2); };
+    const cycle = () => {
+      const t = ctx.currentTime;
+      gain.gain.setValueAtTime(0.15, t);
+      gain.gain.setValueAtTime(0, t + 2);
+    };
     cycle();
     this.timer = setInterval(cycle, 6000);
-    const devices = await win.navigator.mediaDevices?.enumerateDevices().catch(() => []) ?? [];
+    const devices = (await win.navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
     // Stopped (answered, cancelled) while the devices were listed: ring nowhere.
     if (gen !== this.generation) return;
     const chosen = ringer ? await this.play(dest.stream, devices, ringer, gen) : undefined;
@@ -58,16 +71,27 @@ export class Ringer {
     this.generation++;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    for (const el of this.elements.splice(0)) { el.srcObject = null; el.remove(); }
+    for (const el of this.elements.splice(0)) {
+      el.srcObject = null;
+      el.remove();
+    }
     ignorePromise(this.ctx?.close());
     this.ctx = undefined;
   }
 
-  private async play(stream: MediaStream, devices: ReadonlyArray<MediaDeviceInfo>, choice: DeviceChoice | null, gen: number): Promise<string | undefined> {
+  private async play(
+    stream: MediaStream,
+    devices: ReadonlyArray<MediaDeviceInfo>,
+    choice: DeviceChoice | null,
+    gen: number,
+  ): Promise<string | undefined> {
     const el = this.doc.createElement('audio') as SinkElement;
     el.srcObject = stream;
-    const sink = await routeOutput(el, devices, choice) ?? '';
-    if (gen !== this.generation) { el.srcObject = null; return undefined; }
+    const sink = (await routeOutput(el, devices, choice)) ?? '';
+    if (gen !== this.generation) {
+      el.srcObject = null;
+      return undefined;
+    }
     el.dataset.ringer = sink || 'default';
     this.doc.body.appendChild(el);
     ignorePromise(el.play());

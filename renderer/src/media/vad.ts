@@ -65,25 +65,39 @@ function fft(re: Float64Array, im: Float64Array): void {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
-    if (i < j) { [re[i], re[j]] = [re[j]!, re[i]!]; [im[i], im[j]] = [im[j]!, im[i]!]; }
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
+    }
   }
   for (let len = 2; len <= n; len <<= 1) {
     const ang = (-2 * Math.PI) / len;
-    const wr = Math.cos(ang), wi = Math.sin(ang);
+    const wr = Math.cos(ang),
+      wi = Math.sin(ang);
     for (let i = 0; i < n; i += len) {
-      let cr = 1, ci = 0;
+      let cr = 1,
+        ci = 0;
       for (let k = 0; k < len / 2; k++) {
-        const a = i + k, b = a + len / 2;
-        const tr = re[b]! * cr - im[b]! * ci, ti = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - tr; im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr; im[a] = im[a]! + ti;
-        const ncr = cr * wr - ci * wi; ci = cr * wi + ci * wr; cr = ncr;
+        const a = i + k,
+          b = a + len / 2;
+        const tr = re[b]! * cr - im[b]! * ci,
+          ti = re[b]! * ci + im[b]! * cr;
+        re[b] = re[a]! - tr;
+        im[b] = im[a]! - ti;
+        re[a] = re[a]! + tr;
+        im[a] = im[a]! + ti;
+        const ncr = cr * wr - ci * wi;
+        ci = cr * wi + ci * wr;
+        cr = ncr;
       }
     }
   }
 }
 
-const hann = Float64Array.from({ length: frameLen }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (frameLen - 1)));
+const hann = Float64Array.from(
+  { length: frameLen },
+  (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (frameLen - 1)),
+);
 const binHz = rate / frameLen;
 const bin = (hz: number) => Math.round(hz / binHz);
 
@@ -107,14 +121,21 @@ export class VoiceActivityDetector {
   private readonly re = new Float64Array(frameLen);
   private readonly im = new Float64Array(frameLen);
 
-  constructor(readonly inputRate: number, sensitivity: VadSensitivity | VadParams = 'medium') {
+  constructor(
+    readonly inputRate: number,
+    sensitivity: VadSensitivity | VadParams = 'medium',
+  ) {
     if (!(inputRate >= 8000 && inputRate <= 192000)) throw new RangeError(`unsupported sample rate ${inputRate}`);
     this.params = typeof sensitivity === 'string' ? vadPresets[sensitivity] : sensitivity;
     this.step = inputRate / rate;
   }
 
-  setSensitivity(s: VadSensitivity): void { this.params = vadPresets[s]; }
-  get speaking(): boolean { return this.speech; }
+  setSensitivity(s: VadSensitivity): void {
+    this.params = vadPresets[s];
+  }
+  get speaking(): boolean {
+    return this.speech;
+  }
 
   push(samples: ArrayLike<number>): VadFrame[] {
     const out: VadFrame[] = [];
@@ -125,7 +146,10 @@ export class VoiceActivityDetector {
       if (this.phase < this.step) continue;
       // Above 16 kHz: the mean of the block; below: each input sample held for as many outputs as it spans.
       const v = this.acc / this.accN;
-      while (this.phase >= this.step) { this.phase -= this.step; this.feed(v, out); }
+      while (this.phase >= this.step) {
+        this.phase -= this.step;
+        this.feed(v, out);
+      }
       this.acc = 0;
       this.accN = 0;
     }
@@ -147,9 +171,13 @@ export class VoiceActivityDetector {
     for (let i = 0; i < frameLen; i++) sum += x[i]! * x[i]!;
     const level = Math.sqrt(sum / frameLen);
     // Spectrum: band energy and low-frequency share.
-    for (let i = 0; i < frameLen; i++) { this.re[i] = x[i]! * hann[i]!; this.im[i] = 0; }
+    for (let i = 0; i < frameLen; i++) {
+      this.re[i] = x[i]! * hann[i]!;
+      this.im[i] = 0;
+    }
     fft(this.re, this.im);
-    let band = 0, low = 0;
+    let band = 0,
+      low = 0;
     for (let k = bin(300); k <= bin(3400); k++) band += this.re[k]! ** 2 + this.im[k]! ** 2;
     for (let k = bin(100); k <= bin(1000); k++) low += this.re[k]! ** 2 + this.im[k]! ** 2;
     let upper = 0;
@@ -166,11 +194,22 @@ export class VoiceActivityDetector {
     this.recent.push(voiced);
     if (this.recent.length > windowFrames) this.recent.shift();
     const count = this.recent.reduce((n, v) => n + (v ? 1 : 0), 0);
-    if (count >= p.framesNeeded) { this.speech = true; this.hang = hangoverFrames; }
-    else if (this.hang > 0) this.hang--;
+    if (count >= p.framesNeeded) {
+      this.speech = true;
+      this.hang = hangoverFrames;
+    } else if (this.hang > 0) this.hang--;
     else this.speech = false;
     this.frames++;
-    return { atMs: ((this.frames - 1) * hop + frameLen) * 1000 / rate, level, bandDb, floorDb: this.floorDb, voicing, lowShare, voiced, speech: this.speech };
+    return {
+      atMs: (((this.frames - 1) * hop + frameLen) * 1000) / rate,
+      level,
+      bandDb,
+      floorDb: this.floorDb,
+      voicing,
+      lowShare,
+      voiced,
+      speech: this.speech,
+    };
   }
 
   /** Largest normalised autocorrelation of the pre-emphasised frame over pitch lags (70–400 Hz). */

@@ -9,7 +9,10 @@ export class WarningTone {
   private el: HTMLAudioElement | undefined;
   private dest: MediaStreamAudioDestinationNode | undefined;
 
-  constructor(private readonly doc: Document, private readonly sinkId: () => Promise<string | undefined>) {}
+  constructor(
+    private readonly doc: Document,
+    private readonly sinkId: () => Promise<string | undefined>,
+  ) {}
 
   /** `pulses` short 660 Hz blips at a low level (escalation adds pulses). */
   async play(pulses = 1): Promise<boolean> {
@@ -50,6 +53,8 @@ export class WarningTone {
   dispose(): void {
     this.el?.remove();
     ignorePromise(this.ctx?.close());
-    this.ctx = undefined; this.el = undefined; this.dest = undefined;
+    this.ctx = undefined;
+    this.el = undefined;
+    this.dest = undefined;
   }
 }

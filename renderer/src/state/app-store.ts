@@ -35,13 +35,25 @@ export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(id: 
  */
 export function createAppStore(bridge: Bridge): AppStore {
   const store = createStore<AppState>(() => ({
-    bridge: bridge.status(), info: undefined, registration: { state: 'unregistered' }, settings: undefined,
-    calls: { calls: [] }, mute: undefined, muteOnHookAt: undefined, currentNote: null, agent: undefined, notices: [], test: { running: false, steps: [] },
+    bridge: bridge.status(),
+    info: undefined,
+    registration: { state: 'unregistered' },
+    settings: undefined,
+    calls: { calls: [] },
+    mute: undefined,
+    muteOnHookAt: undefined,
+    currentNote: null,
+    agent: undefined,
+    notices: [],
+    test: { running: false, steps: [] },
   }));
   const load = async () => {
     const [info, registration, settings, calls, mute] = await Promise.all([
-      bridge.client['app.info']({}), bridge.client['phone.registration']({}), bridge.client['settings.get']({}),
-      bridge.client['calls.get']({}), bridge.client['mute.status']({}),
+      bridge.client['app.info']({}),
+      bridge.client['phone.registration']({}),
+      bridge.client['settings.get']({}),
+      bridge.client['calls.get']({}),
+      bridge.client['mute.status']({}),
     ]);
     store.setState({ info, registration, settings, calls, mute });
     store.setState({ agent: await bridge.client['agent.get']({}) });
@@ -58,8 +70,13 @@ export function createAppStore(bridge: Bridge): AppStore {
     if (n.code === 'mute-on-hook') store.setState({ muteOnHookAt: Date.now() });
     else store.setState((s) => ({ notices: [...s.notices.slice(-4), { ...n, at: Date.now(), id: ++noticeId }] }));
   });
-  bridge.on('connection.step', (step) => store.setState((s) => ({ test: { ...s.test, steps: [...s.test.steps, step] } })));
-  bridge.onStatus((status) => { store.setState({ bridge: status }); if (status === 'connected') ignorePromise(load()); });
+  bridge.on('connection.step', (step) =>
+    store.setState((s) => ({ test: { ...s.test, steps: [...s.test.steps, step] } })),
+  );
+  bridge.onStatus((status) => {
+    store.setState({ bridge: status });
+    if (status === 'connected') ignorePromise(load());
+  });
   if (bridge.status() === 'connected') ignorePromise(load());
   return Object.assign(store, {
     bridge,

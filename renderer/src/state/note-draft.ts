@@ -46,19 +46,44 @@ export const SAVE_WAIT_MS = 200;
 export const SAVE_MAX_WAIT_MS = 300;
 const RETRY_MS = 2000;
 
-const empty = (): NoteDraftState => ({ callId: undefined, templateId: null, fields: {}, text: '', disposition: null, status: 'draft', editable: true, save: 'idle', missing: [] });
+const empty = (): NoteDraftState => ({
+  callId: undefined,
+  templateId: null,
+  fields: {},
+  text: '',
+  disposition: null,
+  status: 'draft',
+  editable: true,
+  save: 'idle',
+  missing: [],
+});
 
 /** The note being written: edits are saved through the core as the agent types (debounced, ≤300 ms at risk). */
-export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'notes.save' | 'notes.finish'>, timers: Timers = windowTimers): NoteDraft {
+export function createNoteDraft(
+  client: Pick<ContractClient, 'notes.get' | 'notes.save' | 'notes.finish'>,
+  timers: Timers = windowTimers,
+): NoteDraft {
   const store = createStore<NoteDraftState>(empty);
   let inFlight: Promise<void> | undefined;
   let again = false;
   let retry: unknown;
   /** The newest change of each note closed (or left for another) before the core took it: sent first, retried. */
   const orphans = new Map<string, NoteDraftState>();
-  const retryLater = () => { if (retry === undefined) retry = timers.setTimeout(() => { retry = undefined; saveNow(); }, RETRY_MS); };
+  const retryLater = () => {
+    if (retry === undefined)
+      retry = timers.setTimeout(() => {
+        retry = undefined;
+        saveNow();
+      }, RETRY_MS);
+  };
   const save = (s: NoteDraftState, callId: string) =>
-    client['notes.save']({ callId, templateId: s.templateId, fields: s.fields, text: s.text, disposition: s.disposition });
+    client['notes.save']({
+      callId,
+      templateId: s.templateId,
+      fields: s.fields,
+      text: s.text,
+      disposition: s.disposition,
+    });
 
   const sendOrphans = async (): Promise<void> => {
     for (const [callId, s] of [...orphans]) {
@@ -67,8 +92,12 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
         if (orphans.get(callId) === s) orphans.delete(callId);
       } catch (e) {
         // Refused for good (edit window passed, no such call): nothing to retry.
-        if (e instanceof ContractError && (e.code === 'forbidden' || e.code === 'invalid-arguments' || e.code === 'refused')) { if (orphans.get(callId) === s) orphans.delete(callId); }
-        else retryLater();
+        if (
+          e instanceof ContractError &&
+          (e.code === 'forbidden' || e.code === 'invalid-arguments' || e.code === 'refused')
+        ) {
+          if (orphans.get(callId) === s) orphans.delete(callId);
+        } else retryLater();
       }
     }
   };
@@ -79,7 +108,8 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
     const callId = s.callId;
     try {
       const r = await save(s, callId);
-      if (store.getState().callId === callId) store.setState({ save: again ? 'saving' : r.durable ? 'saved' : 'memory', savedAt: r.savedAt });
+      if (store.getState().callId === callId)
+        store.setState({ save: again ? 'saving' : r.durable ? 'saved' : 'memory', savedAt: r.savedAt });
     } catch {
       if (store.getState().callId !== callId) return;
       store.setState({ save: 'unsaved' });
@@ -93,10 +123,16 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
   };
   // One save at a time, in order; changes made meanwhile go in the next one.
   const saveNow = (): void => {
-    if (inFlight) { again = true; return; }
+    if (inFlight) {
+      again = true;
+      return;
+    }
     inFlight = send().finally(() => {
       inFlight = undefined;
-      if (again) { again = false; saveNow(); }
+      if (again) {
+        again = false;
+        saveNow();
+      }
     });
   };
   const debouncer = createDebouncer(saveNow, { waitMs: SAVE_WAIT_MS, maxWaitMs: SAVE_MAX_WAIT_MS, timers });
@@ -118,8 +154,14 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
         if (store.getState().callId !== callId) return;
         if (note) {
           store.setState({
-            templateId: note.templateId ?? templateId, fields: note.fields, text: note.text, disposition: note.disposition,
-            status: note.status, editable: note.status === 'draft' || editable, save: 'saved', savedAt: note.updatedAt,
+            templateId: note.templateId ?? templateId,
+            fields: note.fields,
+            text: note.text,
+            disposition: note.disposition,
+            status: note.status,
+            editable: note.status === 'draft' || editable,
+            save: 'saved',
+            savedAt: note.updatedAt,
           });
         }
       } catch {
@@ -129,7 +171,11 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
     edit(patch: NoteEdit) {
       const s = store.getState();
       if (!s.callId || !s.editable) return;
-      store.setState({ ...patch, save: 'saving', ...(patch.disposition ? { problem: s.problem === 'no-disposition' ? undefined : s.problem } : {}) });
+      store.setState({
+        ...patch,
+        save: 'saving',
+        ...(patch.disposition ? { problem: s.problem === 'no-disposition' ? undefined : s.problem } : {}),
+      });
       debouncer.schedule();
     },
     flush,
@@ -138,11 +184,20 @@ export function createNoteDraft(client: Pick<ContractClient, 'notes.get' | 'note
       const s = store.getState();
       if (!s.callId) return false;
       const missing = missingRequiredFields(required, s);
-      if (!s.disposition) { store.setState({ problem: 'no-disposition', missing }); return false; }
-      if (missing.length) { store.setState({ problem: 'missing', missing }); return false; }
+      if (!s.disposition) {
+        store.setState({ problem: 'no-disposition', missing });
+        return false;
+      }
+      if (missing.length) {
+        store.setState({ problem: 'missing', missing });
+        return false;
+      }
       try {
         const r = await client['notes.finish']({ callId: s.callId, disposition: s.disposition });
-        if (!r.ok) { store.setState({ problem: 'missing', missing: r.missing }); return false; }
+        if (!r.ok) {
+          store.setState({ problem: 'missing', missing: r.missing });
+          return false;
+        }
         store.setState({ status: 'final', problem: undefined, missing: [] });
         return true;
       } catch {

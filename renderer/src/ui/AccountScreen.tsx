@@ -7,7 +7,13 @@ import { TechDetail } from './TechDetail';
 import { ignorePromise } from '@common/ignore-promise';
 
 type Field = keyof AccountForm;
-const testIds: Record<Field, string> = { server: 'account-server', user: 'account-user', authUser: 'account-auth-user', password: 'account-password', displayName: 'account-display-name' };
+const testIds: Record<Field, string> = {
+  server: 'account-server',
+  user: 'account-user',
+  authUser: 'account-auth-user',
+  password: 'account-password',
+  displayName: 'account-display-name',
+};
 
 export function AccountScreen() {
   const { t } = useTranslation();
@@ -24,29 +30,47 @@ export function AccountScreen() {
 
   useEffect(() => {
     if (!bridgeUp) return;
-    ignorePromise(store.bridge.client['account.get']({}).then((a) => {
-      // The stored account arrives asynchronously: never overwrite what the agent already started typing.
-      setForm((f) => ({
-        ...f,
-        server: dirty.current.has('server') ? f.server : a.server, user: dirty.current.has('user') ? f.user : a.user,
-        authUser: dirty.current.has('authUser') ? f.authUser : a.authUser, displayName: dirty.current.has('displayName') ? f.displayName : a.displayName,
-      }));
-      setHasPassword(a.hasPassword);
-    }));
+    ignorePromise(
+      store.bridge.client['account.get']({}).then((a) => {
+        // The stored account arrives asynchronously: never overwrite what the agent already started typing.
+        setForm((f) => ({
+          ...f,
+          server: dirty.current.has('server') ? f.server : a.server,
+          user: dirty.current.has('user') ? f.user : a.user,
+          authUser: dirty.current.has('authUser') ? f.authUser : a.authUser,
+          displayName: dirty.current.has('displayName') ? f.displayName : a.displayName,
+        }));
+        setHasPassword(a.hasPassword);
+      }),
+    );
   }, [bridgeUp, store]);
 
   const parsed = parseAccount(form);
   const errors: AccountFieldErrors = { ...(parsed.ok ? {} : parsed.errors), ...serverErrors };
   const shown = (f: Field) => (touched[f] ? errors[f] : undefined);
   const dirty = useRef(new Set<Field>());
-  const set = (f: Field, v: string) => { dirty.current.add(f); setForm((x) => ({ ...x, [f]: v })); setServerErrors({}); setStatus(''); };
+  const set = (f: Field, v: string) => {
+    dirty.current.add(f);
+    setForm((x) => ({ ...x, [f]: v }));
+    setServerErrors({});
+    setStatus('');
+  };
 
   const save = async (): Promise<boolean> => {
     setTouched({ server: true, user: true, authUser: true, displayName: true, password: true });
     if (!parsed.ok) return false;
     try {
-      const r = await store.bridge.client['account.save']({ server: form.server, user: form.user, authUser: form.authUser, displayName: form.displayName, ...(form.password ? { password: form.password } : {}) });
-      if (!r.ok) { setServerErrors(r.errors ?? {}); return false; }
+      const r = await store.bridge.client['account.save']({
+        server: form.server,
+        user: form.user,
+        authUser: form.authUser,
+        displayName: form.displayName,
+        ...(form.password ? { password: form.password } : {}),
+      });
+      if (!r.ok) {
+        setServerErrors(r.errors ?? {});
+        return false;
+      }
       setHasPassword(r.hasPassword);
       setForm((x) => ({ ...x, password: '' }));
       setStatus(t('account.saved'));
@@ -59,28 +83,66 @@ export function AccountScreen() {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     // Enter in any field saves and registers: the one thing an agent filling this screen wants.
-    if (await save()) await store.bridge.client['phone.register']({}).catch((err: unknown) => setStatus(t(`error.${err instanceof ContractError ? err.code : 'internal'}`)));
+    if (await save())
+      await store.bridge.client['phone.register']({}).catch((err: unknown) =>
+        setStatus(t(`error.${err instanceof ContractError ? err.code : 'internal'}`)),
+      );
   };
   const runTest = async () => {
-    if (form.password || !hasPassword) { if (!(await save())) return; }
+    if (form.password || !hasPassword) {
+      if (!(await save())) return;
+    }
     store.setState({ test: { running: true, steps: [] } });
-    const r = await store.bridge.client['account.testConnection']({}).catch(() => ({ registered: false, steps: store.getState().test.steps }));
+    const r = await store.bridge.client['account.testConnection']({}).catch(() => ({
+      registered: false,
+      steps: store.getState().test.steps,
+    }));
     store.setState({ test: { running: false, steps: r.steps, registered: r.registered } });
   };
 
   const field = (f: Field, type = 'text', hint?: string) => {
     const err = shown(f);
     const inputId = `${id}-${f}`;
-    const describedBy = [hint ? `${inputId}-hint` : '', err ? `${inputId}-error` : ''].filter(Boolean).join(' ') || undefined;
+    const describedBy =
+      [hint ? `${inputId}-hint` : '', err ? `${inputId}-error` : ''].filter(Boolean).join(' ') || undefined;
     return (
       <div className="field">
-        <label htmlFor={inputId}>{t(f === 'server' ? 'account.server' : f === 'user' ? 'account.user' : f === 'authUser' ? 'account.authUser' : f === 'password' ? 'account.password' : 'account.displayName')}</label>
-        <input id={inputId} data-testid={testIds[f]} type={type} value={form[f]} autoComplete={type === 'password' ? 'new-password' : 'off'} spellCheck={false}
+        <label htmlFor={inputId}>
+          {t(
+            f === 'server'
+              ? 'account.server'
+              : f === 'user'
+                ? 'account.user'
+                : f === 'authUser'
+                  ? 'account.authUser'
+                  : f === 'password'
+                    ? 'account.password'
+                    : 'account.displayName',
+          )}
+        </label>
+        <input
+          id={inputId}
+          data-testid={testIds[f]}
+          type={type}
+          value={form[f]}
+          autoComplete={type === 'password' ? 'new-password' : 'off'}
+          spellCheck={false}
           placeholder={f === 'password' && hasPassword ? t('account.passwordStored') : undefined}
-          aria-invalid={err ? true : undefined} aria-describedby={describedBy}
-          onChange={(e) => set(f, e.target.value)} onBlur={() => setTouched((x) => ({ ...x, [f]: true }))} />
-        {hint && <div className="hint" id={`${inputId}-hint`}>{hint}</div>}
-        {err && <div className="error" id={`${inputId}-error`} data-testid={`error-${f}`} role="alert">{t(`account.error.${err}`)}</div>}
+          aria-invalid={err ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => set(f, e.target.value)}
+          onBlur={() => setTouched((x) => ({ ...x, [f]: true }))}
+        />
+        {hint && (
+          <div className="hint" id={`${inputId}-hint`}>
+            {hint}
+          </div>
+        )}
+        {err && (
+          <div className="error" id={`${inputId}-error`} data-testid={`error-${f}`} role="alert">
+            {t(`account.error.${err}`)}
+          </div>
+        )}
       </div>
     );
   };
@@ -94,27 +156,61 @@ export function AccountScreen() {
         {field('authUser')}
         {field('password', 'password')}
         {field('displayName')}
-        {info && <p className="note" data-testid="secrets-note">{t(`account.secrets.${info.secretsStorage}`)}</p>}
+        {info && (
+          <p className="note" data-testid="secrets-note">
+            {t(`account.secrets.${info.secretsStorage}`)}
+          </p>
+        )}
         <div className="buttons">
-          <button type="submit" data-testid="account-save">{t('account.save')}</button>
-          <button type="button" data-testid="account-test" onClick={() => void runTest()} disabled={test.running}>{t('account.test')}</button>
-          <button type="button" data-testid="account-register" onClick={() => void store.bridge.client['phone.register']({}).catch((err: unknown) => setStatus(t(`error.${err instanceof ContractError ? err.code : 'internal'}`)))}>{t('account.register')}</button>
-          <button type="button" data-testid="account-unregister" onClick={() => ignorePromise(store.bridge.client['phone.unregister']({}))}>{t('account.unregister')}</button>
+          <button type="submit" data-testid="account-save">
+            {t('account.save')}
+          </button>
+          <button type="button" data-testid="account-test" onClick={() => void runTest()} disabled={test.running}>
+            {t('account.test')}
+          </button>
+          <button
+            type="button"
+            data-testid="account-register"
+            onClick={() =>
+              void store.bridge.client['phone.register']({}).catch((err: unknown) =>
+                setStatus(t(`error.${err instanceof ContractError ? err.code : 'internal'}`)),
+              )
+            }
+          >
+            {t('account.register')}
+          </button>
+          <button
+            type="button"
+            data-testid="account-unregister"
+            onClick={() => ignorePromise(store.bridge.client['phone.unregister']({}))}
+          >
+            {t('account.unregister')}
+          </button>
         </div>
-        <p className="status" role="status" aria-live="polite" data-testid="account-status">{status}</p>
+        <p className="status" role="status" aria-live="polite" data-testid="account-status">
+          {status}
+        </p>
       </form>
       {(test.running || test.steps.length > 0) && (
         <div className="test" aria-live="polite">
           <ol data-testid="test-steps">
             {test.steps.map((s) => (
               <li key={s.step} data-step={s.step} data-status={s.status} className={`step step-${s.status}`}>
-                <span aria-hidden="true">{s.status === 'ok' ? '✔' : s.status === 'failed' ? '✖' : '–'}</span> {t(`step.${s.step}`)}: {t(`step.status.${s.status}`)}
+                <span aria-hidden="true">{s.status === 'ok' ? '✔' : s.status === 'failed' ? '✖' : '–'}</span>{' '}
+                {t(`step.${s.step}`)}: {t(`step.status.${s.status}`)}
                 {s.ms !== undefined && <span className="ms"> ({s.ms} ms)</span>}
-                {s.detail && <> — <TechDetail detail={s.detail} /></>}
+                {s.detail && (
+                  <>
+                    {' '}
+                    — <TechDetail detail={s.detail} />
+                  </>
+                )}
               </li>
             ))}
           </ol>
-          <p data-testid="test-result">{test.running ? t('test.running') : test.registered ? t('test.ok') : t('test.failed')}</p>
+          <p data-testid="test-result">
+            {test.running ? t('test.running') : test.registered ? t('test.ok') : t('test.failed')}
+          </p>
         </div>
       )}
     </section>

@@ -38,7 +38,11 @@ export function AfterCallWork() {
   const reasonId = useId();
 
   useEffect(() => {
-    if (!acw) { announced.current = {}; setError(undefined); return; }
+    if (!acw) {
+      announced.current = {};
+      setError(undefined);
+      return;
+    }
     const bucket = left === undefined ? undefined : Math.min(...announceAt.filter((m) => m >= left).concat(Infinity));
     if (announced.current.callId !== acw.callId) {
       announced.current = { callId: acw.callId, mark: bucket };
@@ -61,7 +65,10 @@ export function AfterCallWork() {
     try {
       await store.note.flush();
       // Mandatory modes end only with a finished note; Ready finishes it (disposition, required fields) first.
-      if (acw.needsFinishedNote && noteUnfinished && !(await store.note.finish(required))) { setError(t('acw.finishFirst')); return; }
+      if (acw.needsFinishedNote && noteUnfinished && !(await store.note.finish(required))) {
+        setError(t('acw.finishFirst'));
+        return;
+      }
       await store.bridge.client['agent.set']({ state: 'available' });
     } catch (e) {
       setError(t(refusalKey(e)));
@@ -71,21 +78,59 @@ export function AfterCallWork() {
   };
 
   return (
-    <section className="panel acw" aria-labelledby={`${reasonId}-title`} data-testid="acw" data-mode={acw.mode} data-call-id={acw.callId}>
-      <h2 id={`${reasonId}-title`}><span aria-hidden="true">◆ </span>{t('acw.title')}</h2>
+    <section
+      className="panel acw"
+      aria-labelledby={`${reasonId}-title`}
+      data-testid="acw"
+      data-mode={acw.mode}
+      data-call-id={acw.callId}
+    >
+      <h2 id={`${reasonId}-title`}>
+        <span aria-hidden="true">◆ </span>
+        {t('acw.title')}
+      </h2>
       <p className="acw-mode">{t(`acw.mode.${acw.mode}`)}</p>
-      {left !== undefined
-        ? <p className="acw-clock"><span className="acw-clock-label">{t('acw.timeLeft')}</span> <span role="timer" aria-live="off" data-testid="acw-countdown" data-seconds={left}>{formatClock(left)}</span></p>
-        : <p className="acw-clock" data-testid="acw-countdown" data-seconds="">{t('acw.noTimeBox')}</p>}
-      <p className="visually-hidden" aria-live="polite" data-testid="acw-announce">{announce}</p>
+      {left !== undefined ? (
+        <p className="acw-clock">
+          <span className="acw-clock-label">{t('acw.timeLeft')}</span>{' '}
+          <span role="timer" aria-live="off" data-testid="acw-countdown" data-seconds={left}>
+            {formatClock(left)}
+          </span>
+        </p>
+      ) : (
+        <p className="acw-clock" data-testid="acw-countdown" data-seconds="">
+          {t('acw.noTimeBox')}
+        </p>
+      )}
+      <p className="visually-hidden" aria-live="polite" data-testid="acw-announce">
+        {announce}
+      </p>
       <div className="buttons">
-        <button type="button" data-testid="acw-ready" disabled={blockedByTime || busy} aria-describedby={disabledReason ? reasonId : undefined} onClick={() => void ready()}>
+        <button
+          type="button"
+          data-testid="acw-ready"
+          disabled={blockedByTime || busy}
+          aria-describedby={disabledReason ? reasonId : undefined}
+          onClick={() => void ready()}
+        >
           {t('acw.ready')}
         </button>
       </div>
-      {disabledReason && <p id={reasonId} className="hint" data-testid="acw-ready-reason">{disabledReason}</p>}
-      {!disabledReason && acw.needsFinishedNote && noteUnfinished && <p className="hint" data-testid="acw-ready-note">{t('acw.readyFinishes')}</p>}
-      {error && <p role="alert" className="error" data-testid="acw-error">{error}</p>}
+      {disabledReason && (
+        <p id={reasonId} className="hint" data-testid="acw-ready-reason">
+          {disabledReason}
+        </p>
+      )}
+      {!disabledReason && acw.needsFinishedNote && noteUnfinished && (
+        <p className="hint" data-testid="acw-ready-note">
+          {t('acw.readyFinishes')}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error" data-testid="acw-error">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -10,14 +10,21 @@ const shape: Record<AgentStateName, string> = { available: '●', 'not-ready': '
 
 type Choice = 'available' | 'break' | `not-ready:${(typeof notReadyReason.options)[number]}`;
 const choices: Choice[] = ['available', ...notReadyReason.options.map((r) => `not-ready:${r}` as const), 'break'];
-const toArgs = (c: Choice): AgentSetArgs => (c.startsWith('not-ready:')
-  ? { state: 'not-ready', reason: c.slice('not-ready:'.length) as (typeof notReadyReason.options)[number] }
-  : { state: c as 'available' | 'break' });
+const toArgs = (c: Choice): AgentSetArgs =>
+  c.startsWith('not-ready:')
+    ? { state: 'not-ready', reason: c.slice('not-ready:'.length) as (typeof notReadyReason.options)[number] }
+    : { state: c as 'available' | 'break' };
 
 /** Why the core refused a state change, as a message key. */
-export function refusalKey(e: unknown): 'agent.error.note-unfinished' | 'agent.error.acw-time-box' | 'agent.error.refused' {
+export function refusalKey(
+  e: unknown,
+): 'agent.error.note-unfinished' | 'agent.error.acw-time-box' | 'agent.error.refused' {
   const reason = refusalOf(e);
-  return reason === 'note-unfinished' ? 'agent.error.note-unfinished' : reason === 'acw-time-box' ? 'agent.error.acw-time-box' : 'agent.error.refused';
+  return reason === 'note-unfinished'
+    ? 'agent.error.note-unfinished'
+    : reason === 'acw-time-box'
+      ? 'agent.error.acw-time-box'
+      : 'agent.error.refused';
 }
 
 /** The agent's state, shown with text and shape, and switchable from the keyboard (a native select). */
@@ -28,8 +35,14 @@ export function AgentState() {
   const [error, setError] = useState<string | undefined>();
   const id = useId();
   if (!agent) return null;
-  const current: Choice | '' = agent.state === 'available' ? 'available' : agent.state === 'break' ? 'break'
-    : agent.state === 'not-ready' && agent.reason && agent.reason !== 'degraded' ? `not-ready:${agent.reason}` : '';
+  const current: Choice | '' =
+    agent.state === 'available'
+      ? 'available'
+      : agent.state === 'break'
+        ? 'break'
+        : agent.state === 'not-ready' && agent.reason && agent.reason !== 'degraded'
+          ? `not-ready:${agent.reason}`
+          : '';
   const locked = agent.state === 'acw' && !agent.acw?.canEnd;
   const choose = async (c: Choice) => {
     setError(undefined);
@@ -41,24 +54,66 @@ export function AgentState() {
   };
   return (
     <div className={`agent agent-${agent.state}`} data-testid="agent">
-      <div role="status" aria-live="polite" className="agent-now" data-testid="agent-state" data-state={agent.state} data-reason={agent.reason ?? ''}>
-        <span aria-hidden="true" className="agent-shape">{shape[agent.state]}</span>
+      <div
+        role="status"
+        aria-live="polite"
+        className="agent-now"
+        data-testid="agent-state"
+        data-state={agent.state}
+        data-reason={agent.reason ?? ''}
+      >
+        <span aria-hidden="true" className="agent-shape">
+          {shape[agent.state]}
+        </span>
         <span className="agent-text">{t(`agent.state.${agent.state}`)}</span>
-        {agent.reason && <span className="agent-reason" data-testid="agent-reason">{t(`agent.reason.${agent.reason}`)}</span>}
+        {agent.reason && (
+          <span className="agent-reason" data-testid="agent-reason">
+            {t(`agent.reason.${agent.reason}`)}
+          </span>
+        )}
       </div>
-      <label htmlFor={id} className="agent-label">{t('agent.change')}</label>
-      <select id={id} data-testid="agent-select" value={current} disabled={locked} aria-describedby={locked ? `${id}-locked` : undefined}
-        onChange={(e) => { if (e.target.value) void choose(e.target.value as Choice); }}>
-        {current === '' && <option value="">{t(`agent.state.${agent.state}`)}{agent.reason ? ` — ${t(`agent.reason.${agent.reason}`)}` : ''}</option>}
+      <label htmlFor={id} className="agent-label">
+        {t('agent.change')}
+      </label>
+      <select
+        id={id}
+        data-testid="agent-select"
+        value={current}
+        disabled={locked}
+        aria-describedby={locked ? `${id}-locked` : undefined}
+        onChange={(e) => {
+          if (e.target.value) void choose(e.target.value as Choice);
+        }}
+      >
+        {current === '' && (
+          <option value="">
+            {t(`agent.state.${agent.state}`)}
+            {agent.reason ? ` — ${t(`agent.reason.${agent.reason}`)}` : ''}
+          </option>
+        )}
         {choices.map((c) => (
           <option key={c} value={c}>
-            {c.startsWith('not-ready:') ? `${t('agent.state.not-ready')} — ${t(`agent.reason.${c.slice('not-ready:'.length)}`)}` : t(`agent.state.${c}`)}
+            {c.startsWith('not-ready:')
+              ? `${t('agent.state.not-ready')} — ${t(`agent.reason.${c.slice('not-ready:'.length)}`)}`
+              : t(`agent.state.${c}`)}
           </option>
         ))}
       </select>
-      {locked && <span id={`${id}-locked`} className="hint">{t('acw.locked')}</span>}
-      {agent.degraded && agent.state !== 'not-ready' && <span className="hint" data-testid="agent-degraded">{t('agent.degradedPending')}</span>}
-      {error && <span role="alert" className="error" data-testid="agent-error">{error}</span>}
+      {locked && (
+        <span id={`${id}-locked`} className="hint">
+          {t('acw.locked')}
+        </span>
+      )}
+      {agent.degraded && agent.state !== 'not-ready' && (
+        <span className="hint" data-testid="agent-degraded">
+          {t('agent.degradedPending')}
+        </span>
+      )}
+      {error && (
+        <span role="alert" className="error" data-testid="agent-error">
+          {error}
+        </span>
+      )}
     </div>
   );
 }

@@ -23,14 +23,20 @@ export function App() {
   useCallHotkeys();
   return (
     <>
-      <a className="skip" href="#calls">{t('app.skip')}</a>
+      <a className="skip" href="#calls">
+        {t('app.skip')}
+      </a>
       <header className="top">
         <h1>{t('app.title')}</h1>
         <RegistrationBadge />
         <AgentState />
         <LanguagePicker />
       </header>
-      {bridge !== 'connected' && <div className="bridge" role="alert" data-testid="bridge-status" data-status={bridge}>{t(`bridge.${bridge}`)}</div>}
+      {bridge !== 'connected' && (
+        <div className="bridge" role="alert" data-testid="bridge-status" data-status={bridge}>
+          {t(`bridge.${bridge}`)}
+        </div>
+      )}
       <MuteBar />
       <Notices />
       <NotesStatus />

@@ -15,10 +15,18 @@ function useDevices(): Device[] | undefined {
     const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
     if (!md?.enumerateDevices) return undefined;
     let live = true;
-    const list = () => ignorePromise(md.enumerateDevices().then((d) => { if (live) setDevices(d.map(({ deviceId, label, kind }) => ({ deviceId, label, kind }))); }));
+    const list = () =>
+      ignorePromise(
+        md.enumerateDevices().then((d) => {
+          if (live) setDevices(d.map(({ deviceId, label, kind }) => ({ deviceId, label, kind })));
+        }),
+      );
     list();
     md.addEventListener?.('devicechange', list);
-    return () => { live = false; md.removeEventListener?.('devicechange', list); };
+    return () => {
+      live = false;
+      md.removeEventListener?.('devicechange', list);
+    };
   }, []);
   return devices;
 }
@@ -41,12 +49,28 @@ function DevicePicker({ settingKey, kind, devices }: { settingKey: Key; kind: Me
   return (
     <div className="device-picker">
       <label htmlFor={id}>{t(`devices.${name}`)}</label>
-      <select id={id} data-testid={`device-${name}`} value={value} disabled={setting?.locked ?? false} onChange={(e) => save(e.target.value)}>
+      <select
+        id={id}
+        data-testid={`device-${name}`}
+        value={value}
+        disabled={setting?.locked ?? false}
+        onChange={(e) => save(e.target.value)}
+      >
         <option value="">{t('devices.default')}</option>
-        {ofKind.map((d, i) => <option key={d.deviceId} value={d.deviceId}>{d.label || t('devices.unnamed', { n: i + 1 })}</option>)}
-        {choice && !present && <option value={`${MISSING}${choice.id}`}>{t('devices.missing', { label: choice.label || choice.id })}</option>}
+        {ofKind.map((d, i) => (
+          <option key={d.deviceId} value={d.deviceId}>
+            {d.label || t('devices.unnamed', { n: i + 1 })}
+          </option>
+        ))}
+        {choice && !present && (
+          <option value={`${MISSING}${choice.id}`}>{t('devices.missing', { label: choice.label || choice.id })}</option>
+        )}
       </select>
-      {choice && !present && <span className="device-missing" data-testid={`device-${name}-missing`}>{t('devices.missingHint')}</span>}
+      {choice && !present && (
+        <span className="device-missing" data-testid={`device-${name}-missing`}>
+          {t('devices.missingHint')}
+        </span>
+      )}
     </div>
   );
 }
@@ -62,17 +86,30 @@ export function AudioDevices() {
   return (
     <section className="panel devices" aria-labelledby={`${id}-t`} data-testid="audio-devices">
       <h2 id={`${id}-t`}>{t('devices.title')}</h2>
-      {devices === undefined ? <p>{t('devices.unavailable')}</p> : <>
-        <DevicePicker settingKey="audio.microphone" kind="audioinput" devices={devices} />
-        <DevicePicker settingKey="audio.speaker" kind="audiooutput" devices={devices} />
-        <DevicePicker settingKey="audio.ringer" kind="audiooutput" devices={devices} />
-        <label className="ring-on-speakers">
-          <input type="checkbox" data-testid="device-ring-on-speakers" checked={Boolean(ringOnSpeakers?.value)} disabled={ringOnSpeakers?.locked ?? false}
-            onChange={(e) => { ignorePromise(store.bridge.client['settings.set']({ key: 'audio.ringOnSpeakers', value: e.target.checked })); }} />
-          {t('devices.ringOnSpeakers')}
-        </label>
-        {unnamed && <p className="hint">{t('devices.namesHint')}</p>}
-      </>}
+      {devices === undefined ? (
+        <p>{t('devices.unavailable')}</p>
+      ) : (
+        <>
+          <DevicePicker settingKey="audio.microphone" kind="audioinput" devices={devices} />
+          <DevicePicker settingKey="audio.speaker" kind="audiooutput" devices={devices} />
+          <DevicePicker settingKey="audio.ringer" kind="audiooutput" devices={devices} />
+          <label className="ring-on-speakers">
+            <input
+              type="checkbox"
+              data-testid="device-ring-on-speakers"
+              checked={Boolean(ringOnSpeakers?.value)}
+              disabled={ringOnSpeakers?.locked ?? false}
+              onChange={(e) => {
+                ignorePromise(
+                  store.bridge.client['settings.set']({ key: 'audio.ringOnSpeakers', value: e.target.checked }),
+                );
+              }}
+            />
+            {t('devices.ringOnSpeakers')}
+          </label>
+          {unnamed && <p className="hint">{t('devices.namesHint')}</p>}
+        </>
+      )}
     </section>
   );
 }

@@ -14,10 +14,25 @@ export function CallVolume() {
   return (
     <div className="call-volume">
       <label htmlFor={id}>{t('call.volume')}</label>
-      <input id={id} type="range" min={0} max={100} step={10} value={value} disabled={locked} data-testid="call-volume"
+      <input
+        id={id}
+        type="range"
+        min={0}
+        max={100}
+        step={10}
+        value={value}
+        disabled={locked}
+        data-testid="call-volume"
         aria-valuetext={t('call.volumeValue', { value })}
-        onChange={(e) => { ignorePromise(store.bridge.client['settings.set']({ key: 'audio.callVolume', value: Number(e.target.value) })); }} />
-      <output htmlFor={id} data-testid="call-volume-value">{t('call.volumeValue', { value })}</output>
+        onChange={(e) => {
+          ignorePromise(
+            store.bridge.client['settings.set']({ key: 'audio.callVolume', value: Number(e.target.value) }),
+          );
+        }}
+      />
+      <output htmlFor={id} data-testid="call-volume-value">
+        {t('call.volumeValue', { value })}
+      </output>
       {locked && <span className="locked">{t('error.locked-setting')}</span>}
     </div>
   );

@@ -22,8 +22,12 @@ export function HeadsetCheck() {
   return (
     <section className="panel headset" aria-labelledby={`${id}-t`} data-testid="headset-check">
       <h2 id={`${id}-t`}>{t('headset.title')}</h2>
-      {!view?.connected && <p data-testid="headset-none">{view?.unsupported ? t('headset.unsupported') : t('headset.none')}</p>}
-      {view?.connected && <p data-testid="headset-name">{t('headset.connected', { name: view.product ?? view.path ?? '' })}</p>}
+      {!view?.connected && (
+        <p data-testid="headset-none">{view?.unsupported ? t('headset.unsupported') : t('headset.none')}</p>
+      )}
+      {view?.connected && (
+        <p data-testid="headset-name">{t('headset.connected', { name: view.product ?? view.path ?? '' })}</p>
+      )}
       {view?.connected && !view.status.usable && (
         <p className="error" role="alert" data-testid="headset-unusable" data-reason={view.status.reason}>
           {t(`headset.unusable.${view.status.reason}`)} <TechDetail detail={view.status.detail} />
@@ -38,13 +42,26 @@ export function HeadsetCheck() {
         <>
           <p>{t('headset.pressHint')}</p>
           <div className="buttons">
-            <button type="button" onClick={() => light(['ring'])}>{t('headset.light.ring')}</button>
-            <button type="button" onClick={() => light(['offHook'])}>{t('headset.light.offHook')}</button>
-            <button type="button" onClick={() => light(['mute', 'microphone'])}>{t('headset.light.mute')}</button>
-            <button type="button" onClick={() => light(null)}>{t('headset.light.off')}</button>
+            <button type="button" onClick={() => light(['ring'])}>
+              {t('headset.light.ring')}
+            </button>
+            <button type="button" onClick={() => light(['offHook'])}>
+              {t('headset.light.offHook')}
+            </button>
+            <button type="button" onClick={() => light(['mute', 'microphone'])}>
+              {t('headset.light.mute')}
+            </button>
+            <button type="button" onClick={() => light(null)}>
+              {t('headset.light.off')}
+            </button>
           </div>
           <ol aria-live="polite" aria-label={t('headset.events')} data-testid="headset-events">
-            {events.map((e) => <li key={e.at + e.usage} data-usage={e.usage}>{t(`headset.usage.${e.usage}`, { defaultValue: t('headset.usage.other', { usage: e.usage }) })} ({e.value})</li>)}
+            {events.map((e) => (
+              <li key={e.at + e.usage} data-usage={e.usage}>
+                {t(`headset.usage.${e.usage}`, { defaultValue: t('headset.usage.other', { usage: e.usage }) })} (
+                {e.value})
+              </li>
+            ))}
           </ol>
         </>
       )}

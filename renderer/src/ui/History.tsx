@@ -41,7 +41,10 @@ export function History() {
     setError(undefined);
     const f = parseDay(from, false);
     const tt = parseDay(to, true);
-    if (f === undefined || tt === undefined || f > tt) { setError(t('history.badRange')); return undefined; }
+    if (f === undefined || tt === undefined || f > tt) {
+      setError(t('history.badRange'));
+      return undefined;
+    }
     return { from: f, to: tt };
   };
   /** The calls between the chosen days (and matching the search, when there is one), one page at a time. */
@@ -50,12 +53,21 @@ export function History() {
     if (!days) return;
     try {
       const q = query.trim();
-      setResult({ ...await c['notes.history']({ limit: PAGE, offset, ...days, ...(q ? { query: q } : {}) }), offset });
-    } catch { setError(t('history.error')); }
+      setResult({
+        ...(await c['notes.history']({ limit: PAGE, offset, ...days, ...(q ? { query: q } : {}) })),
+        offset,
+      });
+    } catch {
+      setError(t('history.error'));
+    }
   };
   const open = async (callId: string) => {
     setError(undefined);
-    try { setDetail(await c['notes.detail']({ callId })); } catch { setError(t('history.error')); }
+    try {
+      setDetail(await c['notes.detail']({ callId }));
+    } catch {
+      setError(t('history.error'));
+    }
   };
   const exportCsv = async () => {
     const days = range();
@@ -71,49 +83,121 @@ export function History() {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch { setError(t('history.error')); }
+    } catch {
+      setError(t('history.error'));
+    }
   };
 
   return (
     <section className="panel history" aria-labelledby={`${id}-title`} data-testid="history">
       <h2 id={`${id}-title`}>{t('history.title')}</h2>
-      <form role="search" onSubmit={(e) => { e.preventDefault(); void search(0); }}>
+      <form
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void search(0);
+        }}
+      >
         <label htmlFor={`${id}-q`}>{t('history.search')}</label>{' '}
-        <input id={`${id}-q`} type="search" data-testid="history-query" value={query} maxLength={256} onChange={(e) => setQuery(e.target.value)} />{' '}
-        <button type="submit" data-testid="history-search">{t('history.searchButton')}</button>
+        <input
+          id={`${id}-q`}
+          type="search"
+          data-testid="history-query"
+          value={query}
+          maxLength={256}
+          onChange={(e) => setQuery(e.target.value)}
+        />{' '}
+        <button type="submit" data-testid="history-search">
+          {t('history.searchButton')}
+        </button>
       </form>
       <div className="export">
-        <label>{t('history.from')} <input type="date" data-testid="history-from" value={from} onChange={(e) => setFrom(e.target.value)} /></label>{' '}
-        <label>{t('history.to')} <input type="date" data-testid="history-to" value={to} onChange={(e) => setTo(e.target.value)} /></label>{' '}
-        <button type="button" data-testid="history-export" onClick={() => void exportCsv()}>{t('history.export')}</button>
+        <label>
+          {t('history.from')}{' '}
+          <input type="date" data-testid="history-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>{' '}
+        <label>
+          {t('history.to')}{' '}
+          <input type="date" data-testid="history-to" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>{' '}
+        <button type="button" data-testid="history-export" onClick={() => void exportCsv()}>
+          {t('history.export')}
+        </button>
       </div>
-      {error && <p role="alert" className="error" data-testid="history-error">{error}</p>}
+      {error && (
+        <p role="alert" className="error" data-testid="history-error">
+          {error}
+        </p>
+      )}
       {result && (
         <>
-          <p role="status" data-testid="history-count">{t('history.count', { count: result.total, first: result.calls.length ? result.offset + 1 : 0, last: result.offset + result.calls.length })}</p>
+          <p role="status" data-testid="history-count">
+            {t('history.count', {
+              count: result.total,
+              first: result.calls.length ? result.offset + 1 : 0,
+              last: result.offset + result.calls.length,
+            })}
+          </p>
           {result.total > PAGE && (
             <div className="buttons pager">
-              <button type="button" data-testid="history-prev" disabled={result.offset === 0} onClick={() => void search(Math.max(0, result.offset - PAGE))}>{t('history.prev')}</button>
-              <button type="button" data-testid="history-next" disabled={result.offset + PAGE >= result.total} onClick={() => void search(result.offset + PAGE)}>{t('history.next')}</button>
+              <button
+                type="button"
+                data-testid="history-prev"
+                disabled={result.offset === 0}
+                onClick={() => void search(Math.max(0, result.offset - PAGE))}
+              >
+                {t('history.prev')}
+              </button>
+              <button
+                type="button"
+                data-testid="history-next"
+                disabled={result.offset + PAGE >= result.total}
+                onClick={() => void search(result.offset + PAGE)}
+              >
+                {t('history.next')}
+              </button>
             </div>
           )}
           {result.calls.length > 0 && (
             <table className="history-table">
               <thead>
                 <tr>
-                  <th scope="col">{t('history.when')}</th><th scope="col">{t('history.who')}</th><th scope="col">{t('history.handle')}</th>
-                  <th scope="col">{t('history.hold')}</th><th scope="col">{t('history.acw')}</th><th scope="col">{t('notes.disposition')}</th><th scope="col"><span className="visually-hidden">{t('history.open')}</span></th>
+                  <th scope="col">{t('history.when')}</th>
+                  <th scope="col">{t('history.who')}</th>
+                  <th scope="col">{t('history.handle')}</th>
+                  <th scope="col">{t('history.hold')}</th>
+                  <th scope="col">{t('history.acw')}</th>
+                  <th scope="col">{t('notes.disposition')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('history.open')}</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {result.calls.map((x) => (
                   <tr key={x.callId} data-testid="history-row" data-call-id={x.callId}>
-                    <td>{new Date(x.ringAt).toLocaleString(i18n.language)} <span className="hint">{t(`history.direction.${x.direction}`)}</span></td>
-                    <td>{x.remoteName || x.remoteNumber || t('call.unknownCaller')} {x.remoteName && <span className="hint">{x.remoteNumber}</span>}
-                      {x.snippet && <div className="snippet" data-testid="history-snippet">{x.snippet}</div>}</td>
-                    <td>{formatDuration(x.handleMs)}</td><td>{formatDuration(x.holdMs)}</td><td>{formatDuration(x.acwMs)}</td>
+                    <td>
+                      {new Date(x.ringAt).toLocaleString(i18n.language)}{' '}
+                      <span className="hint">{t(`history.direction.${x.direction}`)}</span>
+                    </td>
+                    <td>
+                      {x.remoteName || x.remoteNumber || t('call.unknownCaller')}{' '}
+                      {x.remoteName && <span className="hint">{x.remoteNumber}</span>}
+                      {x.snippet && (
+                        <div className="snippet" data-testid="history-snippet">
+                          {x.snippet}
+                        </div>
+                      )}
+                    </td>
+                    <td>{formatDuration(x.handleMs)}</td>
+                    <td>{formatDuration(x.holdMs)}</td>
+                    <td>{formatDuration(x.acwMs)}</td>
                     <td>{x.disposition ? labels.disposition(x.disposition) : '—'}</td>
-                    <td><button type="button" data-testid="history-open" onClick={() => void open(x.callId)}>{t('history.open')}</button></td>
+                    <td>
+                      <button type="button" data-testid="history-open" onClick={() => void open(x.callId)}>
+                        {t('history.open')}
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -132,28 +216,61 @@ function CallDetail({ detail, onClose }: { detail: Detail; onClose: () => void }
   const labels = useNoteLabels();
   const { call, note, timeline, editable } = detail;
   return (
-    <article className="call-detail" data-testid="history-detail" data-call-id={call.callId} aria-label={t('history.detail')}>
+    <article
+      className="call-detail"
+      data-testid="history-detail"
+      data-call-id={call.callId}
+      aria-label={t('history.detail')}
+    >
       <h3>{call.remoteName || call.remoteNumber || t('call.unknownCaller')}</h3>
       <ol className="timeline" data-testid="history-timeline">
         {timeline.map((e, i) => (
           <li key={i} data-kind={e.kind}>
-            <span>{new Date(e.at).toLocaleTimeString(i18n.language)}</span> <span data-testid="history-event">{timelineText(t, i18n.language, e)}</span>
+            <span>{new Date(e.at).toLocaleTimeString(i18n.language)}</span>{' '}
+            <span data-testid="history-event">{timelineText(t, i18n.language, e)}</span>
           </li>
         ))}
       </ol>
       {note ? (
         <div className="note-view" data-testid="history-note" data-status={note.status}>
           {Object.entries(note.fields).map(([f, v]) => (
-            <div key={f}><strong>{labels.field(f)}</strong><p className="note-text">{v}</p></div>
+            <div key={f}>
+              <strong>{labels.field(f)}</strong>
+              <p className="note-text">{v}</p>
+            </div>
           ))}
-          {note.text && <div><strong>{t('notes.text')}</strong><p className="note-text" data-testid="history-note-text">{note.text}</p></div>}
-          <p>{t('notes.disposition')}: {note.disposition ? labels.disposition(note.disposition) : '—'}</p>
+          {note.text && (
+            <div>
+              <strong>{t('notes.text')}</strong>
+              <p className="note-text" data-testid="history-note-text">
+                {note.text}
+              </p>
+            </div>
+          )}
+          <p>
+            {t('notes.disposition')}: {note.disposition ? labels.disposition(note.disposition) : '—'}
+          </p>
           <p className="hint">{editable ? t('history.editable') : t('notes.readOnly')}</p>
         </div>
-      ) : <p>{t('history.noNote')}</p>}
+      ) : (
+        <p>{t('history.noNote')}</p>
+      )}
       <div className="buttons">
-        {editable && note && <button type="button" data-testid="history-edit" onClick={() => { void store.note.open(call.callId, note.templateId); document.querySelector<HTMLElement>('[data-testid=notes] h2')?.scrollIntoView?.(); }}>{t('history.edit')}</button>}
-        <button type="button" data-testid="history-close" onClick={onClose}>{t('history.close')}</button>
+        {editable && note && (
+          <button
+            type="button"
+            data-testid="history-edit"
+            onClick={() => {
+              void store.note.open(call.callId, note.templateId);
+              document.querySelector<HTMLElement>('[data-testid=notes] h2')?.scrollIntoView?.();
+            }}
+          >
+            {t('history.edit')}
+          </button>
+        )}
+        <button type="button" data-testid="history-close" onClick={onClose}>
+          {t('history.close')}
+        </button>
       </div>
     </article>
   );

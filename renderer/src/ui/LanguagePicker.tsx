@@ -10,9 +10,19 @@ export function LanguagePicker() {
   return (
     <label className="lang">
       {t('lang.label')}
-      <select data-testid="language-select" value={String(current?.value ?? 'auto')} disabled={locked}
-        onChange={(e) => { ignorePromise(store.bridge.client['settings.set']({ key: 'ui.language', value: e.target.value })); }}>
-        {(['auto', 'es-MX', 'es-ES', 'en'] as const).map((l) => <option key={l} value={l}>{t(`lang.${l}`)}</option>)}
+      <select
+        data-testid="language-select"
+        value={String(current?.value ?? 'auto')}
+        disabled={locked}
+        onChange={(e) => {
+          ignorePromise(store.bridge.client['settings.set']({ key: 'ui.language', value: e.target.value }));
+        }}
+      >
+        {(['auto', 'es-MX', 'es-ES', 'en'] as const).map((l) => (
+          <option key={l} value={l}>
+            {t(`lang.${l}`)}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -28,8 +28,12 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
   // The core refused a headset mute press with no call (on-hook): say so for a while, until a call starts.
   const onHookAt = useApp((s) => s.muteOnHookAt);
   const [onHookMute, setOnHookMute] = useState(false);
-  useEffect(() => { if (onHookAt !== undefined) setOnHookMute(true); }, [onHookAt]);
-  useEffect(() => { if (inCall) setOnHookMute(false); }, [inCall]);
+  useEffect(() => {
+    if (onHookAt !== undefined) setOnHookMute(true);
+  }, [onHookAt]);
+  useEffect(() => {
+    if (inCall) setOnHookMute(false);
+  }, [inCall]);
   useEffect(() => {
     if (!onHookMute) return;
     const timer = setTimeout(() => setOnHookMute(false), 8000);
@@ -39,29 +43,65 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
   useEffect(() => {
     if (compact || typeof document === 'undefined') return;
     const base = document.title.replace(/^\[[^\]]*\] /, '');
-    document.title = inCall ? `[${talking ? t('mute.titleTalking') : muted ? t('mute.on') : t('mute.off')}] ${base}` : base;
+    document.title = inCall
+      ? `[${talking ? t('mute.titleTalking') : muted ? t('mute.on') : t('mute.off')}] ${base}`
+      : base;
   }, [compact, inCall, muted, talking, t]);
 
   return (
-    <div className={`mute-bar ${muted ? 'is-muted' : ''} ${compact ? 'compact' : ''} ${talking ? 'is-talking' : ''}`} data-testid="mute-bar">
-      <div className="mute-indicator" data-testid="mute-indicator" data-muted={muted} data-source={mute?.source} data-verification={mute?.verification} role="status" aria-live="assertive">
-        <span aria-hidden="true" className="mute-icon">{muted ? '🔇' : '🎙'}</span>
+    <div
+      className={`mute-bar ${muted ? 'is-muted' : ''} ${compact ? 'compact' : ''} ${talking ? 'is-talking' : ''}`}
+      data-testid="mute-bar"
+    >
+      <div
+        className="mute-indicator"
+        data-testid="mute-indicator"
+        data-muted={muted}
+        data-source={mute?.source}
+        data-verification={mute?.verification}
+        role="status"
+        aria-live="assertive"
+      >
+        <span aria-hidden="true" className="mute-icon">
+          {muted ? '🔇' : '🎙'}
+        </span>
         <strong>{muted ? t('mute.on') : t('mute.off')}</strong>
       </div>
-      <button type="button" className="mute-toggle" data-testid="mute-toggle" aria-pressed={muted} onClick={toggle} {...muteHint}>
+      <button
+        type="button"
+        className="mute-toggle"
+        data-testid="mute-toggle"
+        aria-pressed={muted}
+        onClick={toggle}
+        {...muteHint}
+      >
         {muted ? t('call.unmute') : t('call.mute')}
       </button>
       {talking && (
         <div className="warning talking" role="alert" data-testid="mute-warning-talking">
           <span aria-hidden="true">⚠</span> {t('mute.talking')}
-          <button type="button" data-testid="mute-warning-unmute" onClick={unmute}>{t('mute.unmuteNow')}</button>
+          <button type="button" data-testid="mute-warning-unmute" onClick={unmute}>
+            {t('mute.unmuteNow')}
+          </button>
         </div>
       )}
       {mute?.longMute && muted && (
-        <div className={`warning long level-${Math.min(3, mute.longMute.level)}`} role="alert" data-testid="mute-warning-long" data-level={mute.longMute.level} data-elapsed={mute.longMute.elapsedSec}>
+        <div
+          className={`warning long level-${Math.min(3, mute.longMute.level)}`}
+          role="alert"
+          data-testid="mute-warning-long"
+          data-level={mute.longMute.level}
+          data-elapsed={mute.longMute.elapsedSec}
+        >
           <span aria-hidden="true">⏱</span> {t('mute.long', { sec: mute.longMute.elapsedSec })}
-          {active?.state === 'active' && <button type="button" data-testid="mute-hold-instead" onClick={holdInstead}>{t('mute.holdInstead')}</button>}
-          <button type="button" onClick={unmute}>{t('mute.unmuteNow')}</button>
+          {active?.state === 'active' && (
+            <button type="button" data-testid="mute-hold-instead" onClick={holdInstead}>
+              {t('mute.holdInstead')}
+            </button>
+          )}
+          <button type="button" onClick={unmute}>
+            {t('mute.unmuteNow')}
+          </button>
         </div>
       )}
       {mute?.verification === 'mismatch' && (
@@ -81,7 +121,8 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
       )}
       {mute?.analysisFailed && inCall && (
         <div className="warning" role="alert" data-testid="mute-analysis-failed" data-reason={mute.analysisError}>
-          <span aria-hidden="true">⚠</span> {t(`mute.analysisError.${mute.analysisError ?? 'error'}`)} {muted ? t('mute.stillMuted') : ''}
+          <span aria-hidden="true">⚠</span> {t(`mute.analysisError.${mute.analysisError ?? 'error'}`)}{' '}
+          {muted ? t('mute.stillMuted') : ''}
         </div>
       )}
     </div>

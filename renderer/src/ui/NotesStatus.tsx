@@ -23,9 +23,18 @@ export function NotesStatus() {
       )}
       {outbox.endpoint && (
         <p className="outbox" role="status" data-testid="notes-outbox" data-pending={outbox.pending}>
-          {outbox.pending === 0 ? t('notesStatus.outbox.sent') : t('notesStatus.outbox.pending', { count: outbox.pending })}
-          {outbox.pending > 0 && outbox.nextAttemptAt !== undefined && <> {t('notesStatus.outbox.next', { time: time(outbox.nextAttemptAt) })}</>}
-          {outbox.pending > 0 && <> <TechDetail detail={outbox.lastError} /></>}
+          {outbox.pending === 0
+            ? t('notesStatus.outbox.sent')
+            : t('notesStatus.outbox.pending', { count: outbox.pending })}
+          {outbox.pending > 0 && outbox.nextAttemptAt !== undefined && (
+            <> {t('notesStatus.outbox.next', { time: time(outbox.nextAttemptAt) })}</>
+          )}
+          {outbox.pending > 0 && (
+            <>
+              {' '}
+              <TechDetail detail={outbox.lastError} />
+            </>
+          )}
         </p>
       )}
     </>

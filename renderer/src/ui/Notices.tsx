@@ -12,9 +12,21 @@ export function Notices() {
       {notices.map((n) => (
         <li key={n.id} data-code={n.code}>
           {t(`notice.${n.code}`)}{' '}
-          {n.code === 'invalid-number' && n.detail ? <span className="tech-detail" data-testid="notice-detail">{t('notice.number', { detail: n.detail })}</span>
-            : <TechDetail detail={n.detail} testId="notice-detail" />}{' '}
-          <button type="button" aria-label={t('notice.dismiss')} data-testid="notice-dismiss" onClick={() => store.dismissNotice(n.id)}><span aria-hidden="true">×</span></button>
+          {n.code === 'invalid-number' && n.detail ? (
+            <span className="tech-detail" data-testid="notice-detail">
+              {t('notice.number', { detail: n.detail })}
+            </span>
+          ) : (
+            <TechDetail detail={n.detail} testId="notice-detail" />
+          )}{' '}
+          <button
+            type="button"
+            aria-label={t('notice.dismiss')}
+            data-testid="notice-dismiss"
+            onClick={() => store.dismissNotice(n.id)}
+          >
+            <span aria-hidden="true">×</span>
+          </button>
         </li>
       ))}
     </ul>

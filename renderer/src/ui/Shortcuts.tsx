@@ -16,17 +16,26 @@ export function Shortcuts() {
   return (
     <section className="panel shortcuts" aria-labelledby={`${id}-t`} data-testid="shortcuts">
       <h2 id={`${id}-t`}>{t('hotkeys.title')}</h2>
-      <p data-testid="shortcuts-scope" data-global={global}>{global ? t('hotkeys.scope.global') : t('hotkeys.scope.window')}</p>
+      <p data-testid="shortcuts-scope" data-global={global}>
+        {global ? t('hotkeys.scope.global') : t('hotkeys.scope.window')}
+      </p>
       <dl>
         {hotkeyActions.map((action) => {
           const b = bindings.find((x) => x.action === action);
-          const problem = problems.find((p) => p.action === action) ?? (status?.global ? status.unavailable.find((p) => p.action === action) : undefined);
+          const problem =
+            problems.find((p) => p.action === action) ??
+            (status?.global ? status.unavailable.find((p) => p.action === action) : undefined);
           return (
             <div key={action} data-testid={`shortcut-${action}`} data-keys={b?.text ?? ''}>
               <dt>{t(`hotkeys.action.${action}`)}</dt>
               <dd>
                 {b ? <kbd>{displayAccelerator(b.accelerator, platform)}</kbd> : t('hotkeys.off')}
-                {problem && <span className="shortcut-problem" data-reason={problem.reason}> <span aria-hidden="true">⚠</span> {t(`hotkeys.unavailable.${problem.reason}`)}</span>}
+                {problem && (
+                  <span className="shortcut-problem" data-reason={problem.reason}>
+                    {' '}
+                    <span aria-hidden="true">⚠</span> {t(`hotkeys.unavailable.${problem.reason}`)}
+                  </span>
+                )}
               </dd>
             </div>
           );

@@ -7,5 +7,9 @@ import { useTranslation } from 'react-i18next';
 export function TechDetail({ detail, testId }: { detail: string | undefined; testId?: string }) {
   const { t } = useTranslation();
   if (!detail) return null;
-  return <span className="tech-detail" data-testid={testId}>{t('tech.detail', { detail })}</span>;
+  return (
+    <span className="tech-detail" data-testid={testId}>
+      {t('tech.detail', { detail })}
+    </span>
+  );
 }

@@ -9,4 +9,6 @@ export function useAppStore(): AppStore {
   if (!s) throw new Error('StoreContext missing');
   return s;
 }
-export function useApp<T>(selector: (s: AppState) => T): T { return useStore(useAppStore(), selector); }
+export function useApp<T>(selector: (s: AppState) => T): T {
+  return useStore(useAppStore(), selector);
+}

@@ -4,7 +4,9 @@ import { useApp, useAppStore } from './context';
 import { ignorePromise } from '@common/ignore-promise';
 
 /** Events whose payload is the same view a call returns (`headset` for `headset.get`, …). */
-type SameViewEvent<C extends CallName> = { [E in EventName]: EventPayload<E> extends CallResult<C> ? E : never }[EventName];
+type SameViewEvent<C extends CallName> = {
+  [E in EventName]: EventPayload<E> extends CallResult<C> ? E : never;
+}[EventName];
 
 /**
  * A view the core keeps: asked for once the shell connection is up (and again after it comes back), then kept

@@ -1,7 +1,11 @@
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
-  ariaKeyShortcut, displayAccelerator, hasCommandModifier, matchesAccelerator, type Platform,
+  ariaKeyShortcut,
+  displayAccelerator,
+  hasCommandModifier,
+  matchesAccelerator,
+  type Platform,
 } from '@common/hotkeys/accelerator';
 import { hotkeyBindings, type HotkeyAction, type HotkeyBinding, type HotkeyProblem } from '@common/hotkeys/hotkeys';
 import { useAppStore } from './context';
@@ -20,8 +24,16 @@ export function useHotkeyBindings(): { bindings: HotkeyBinding[]; problems: Hotk
   const hangup = useSetting('hotkeys.hangup');
   const mute = useSetting('hotkeys.mute');
   const hold = useSetting('hotkeys.hold');
-  return useMemo(() => hotkeyBindings({ 'hotkeys.answer': answer, 'hotkeys.hangup': hangup, 'hotkeys.mute': mute, 'hotkeys.hold': hold }),
-    [answer, hangup, mute, hold]);
+  return useMemo(
+    () =>
+      hotkeyBindings({
+        'hotkeys.answer': answer,
+        'hotkeys.hangup': hangup,
+        'hotkeys.mute': mute,
+        'hotkeys.hold': hold,
+      }),
+    [answer, hangup, mute, hold],
+  );
 }
 
 /** Typing targets: a bare or Shift-only shortcut there is text, not a command. */
@@ -31,7 +43,12 @@ const isTextEntry = (target: EventTarget | null): boolean => {
   if (el.isContentEditable) return true;
   const tag = el.tagName.toLowerCase();
   if (tag === 'textarea' || tag === 'select') return true;
-  return tag === 'input' && !['button', 'submit', 'reset', 'checkbox', 'radio', 'range', 'color', 'file', 'image'].includes((el.type ?? 'text').toLowerCase());
+  return (
+    tag === 'input' &&
+    !['button', 'submit', 'reset', 'checkbox', 'radio', 'range', 'color', 'file', 'image'].includes(
+      (el.type ?? 'text').toLowerCase(),
+    )
+  );
 };
 
 /**
@@ -64,5 +81,8 @@ export function useShortcutHint(action: HotkeyAction): { title?: string; 'aria-k
   const b = bindings.find((x) => x.action === action);
   if (!b) return {};
   const platform = currentPlatform();
-  return { title: t('hotkeys.hint', { keys: displayAccelerator(b.accelerator, platform) }), 'aria-keyshortcuts': ariaKeyShortcut(b.accelerator, platform) };
+  return {
+    title: t('hotkeys.hint', { keys: displayAccelerator(b.accelerator, platform) }),
+    'aria-keyshortcuts': ariaKeyShortcut(b.accelerator, platform),
+  };
 }

@@ -29,11 +29,21 @@ beforeAll(async () => {
   });
   await until(() => agent.core.phone.snapshot().state === 'registered', 10_000, 'agent registered');
   await until(() => agent.core.agent.view().state === 'available', 5000, 'agent available');
-  far = await new SipParty({ server: lab.ws, aor: farAccount.uri, user: farAccount.user, password: farAccount.password, displayName: 'Caller' }).start();
+  far = await new SipParty({
+    server: lab.ws,
+    aor: farAccount.uri,
+    user: farAccount.user,
+    password: farAccount.password,
+    displayName: 'Caller',
+  }).start();
 });
-afterAll(async () => { await far?.stop(); await agent?.dispose(); });
+afterAll(async () => {
+  await far?.stop();
+  await agent?.dispose();
+});
 afterEach(async () => {
-  for (const c of agent.core.calls.snapshot().calls) if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
+  for (const c of agent.core.calls.snapshot().calls)
+    if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
   await until(() => agent.core.calls.snapshot().calls.every((c) => c.state === 'ended'), 5000, 'calls to end');
 });
 
@@ -46,7 +56,10 @@ async function callRefused(): Promise<{ code: number | undefined; rang: boolean 
   const ringingBefore = ringingSeen;
   far.call(agentAccount.uri);
   await until(() => far.rejections.length > before || live().length > 0, 5000, 'final response or ringing');
-  return { code: far.rejections.length > before ? far.rejections.at(-1) : undefined, rang: ringingSeen > ringingBefore || live().length > 0 };
+  return {
+    code: far.rejections.length > before ? far.rejections.at(-1) : undefined,
+    rang: ringingSeen > ringingBefore || live().length > 0,
+  };
 }
 
 /** Calls the agent, answers, lets the caller hang up; returns the call id. */
@@ -93,7 +106,10 @@ describe('agent state against the lab', () => {
 
     // Mandatory: Ready needs the note finished (the real notes store answers).
     await h()['notes.save']({ callId: id, fields: { identify: 'Caller' }, text: 'called about an invoice' });
-    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({ code: 'refused', params: { reason: 'note-unfinished' } });
+    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({
+      code: 'refused',
+      params: { reason: 'note-unfinished' },
+    });
     expect(await h()['notes.finish']({ callId: id, disposition: 'resolved' })).toEqual({ ok: true, missing: [] });
     await h()['agent.set']({ state: 'available' });
     expect(agent.core.agent.view().state).toBe('available');
@@ -103,10 +119,17 @@ describe('agent state against the lab', () => {
   });
 
   it('timed without early exit: Ready is refused, calls are rejected, and the agent is offered calls again when the time box ends', async () => {
-    await agent.core.settings.set({ 'acw.mode': 'timed-no-early-exit', 'acw.durationSec': 2, 'acw.defaultDisposition': 'resolved' });
+    await agent.core.settings.set({
+      'acw.mode': 'timed-no-early-exit',
+      'acw.durationSec': 2,
+      'acw.defaultDisposition': 'resolved',
+    });
     const id = await answeredCall();
     await until(() => agent.core.agent.view().state === 'acw', 2000, 'after-call work');
-    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({ code: 'refused', params: { reason: 'acw-time-box' } });
+    await expect(h()['agent.set']({ state: 'available' })).rejects.toMatchObject({
+      code: 'refused',
+      params: { reason: 'acw-time-box' },
+    });
     expect(await callRefused()).toEqual({ code: 480, rang: false });
     await until(() => agent.core.agent.view().state === 'available', 5000, 'time box over');
     expect(agent.core.agent.view().acw).toBeUndefined();

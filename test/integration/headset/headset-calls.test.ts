@@ -23,23 +23,33 @@ beforeAll(async () => {
   await until(() => agent.core.headset?.view().connected === true, 5000, 'headset connected');
   far = await new SipParty({ server: lab.ws, aor: b.uri, user: b.user, password: b.password }).start();
 }, 30_000);
-afterAll(async () => { await far?.stop(); await agent?.dispose(); });
+afterAll(async () => {
+  await far?.stop();
+  await agent?.dispose();
+});
 
 const handle = () => hid.handles.get(hidPath)!;
 const calls = () => agent.core.calls.snapshot().calls;
 
 describe('headset and calls', () => {
   it('headset check: shows the device, every press as decoded, and lights on demand while idle', async () => {
-    expect(await agent.core.handlers['headset.get']({})).toMatchObject({ connected: true, product: 'Jabra EVOLVE LINK MS', status: { usable: true } });
+    expect(await agent.core.handlers['headset.get']({})).toMatchObject({
+      connected: true,
+      product: 'Jabra EVOLVE LINK MS',
+      status: { usable: true },
+    });
     const seen: unknown[] = [];
-    const conn = agent.core.connect((name, payload) => { if (name === 'headset.button') seen.push(payload); });
+    const conn = agent.core.connect((name, payload) => {
+      if (name === 'headset.button') seen.push(payload);
+    });
     // Idle: lights on demand.
     const idle = await agent.core.handlers['headset.testLights']({ lights: ['ring'] });
     expect(idle.ok).toBe(true);
     expect(handle().writes.at(-1)).toBe('020400');
     await agent.core.handlers['headset.testLights']({ lights: null });
     expect(handle().writes.at(-1)).toBe('020000');
-    handle().send('020800'); handle().send('020000'); // flash pulse while idle: shown, not acted on
+    handle().send('020800');
+    handle().send('020000'); // flash pulse while idle: shown, not acted on
     await until(() => seen.length > 0, 2000, 'button event');
     expect(seen[0]).toEqual({ usage: 'flash', value: 1 });
     conn.close();
@@ -47,8 +57,11 @@ describe('headset and calls', () => {
 
   it('a mute press with no call mutes nothing: the core refuses it and says so, once per press', async () => {
     const notices: unknown[] = [];
-    const conn = agent.core.connect((name, payload) => { if (name === 'call.notice') notices.push(payload); });
-    handle().send('020400'); handle().send('020000');
+    const conn = agent.core.connect((name, payload) => {
+      if (name === 'call.notice') notices.push(payload);
+    });
+    handle().send('020400');
+    handle().send('020000');
     await until(() => notices.length > 0, 2000, 'on-hook notice');
     expect(notices).toEqual([{ code: 'mute-on-hook' }]);
     expect(agent.core.muteState.muted).toBe(false);

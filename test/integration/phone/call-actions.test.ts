@@ -19,10 +19,14 @@ beforeAll(async () => {
   expect(agent.core.phone.snapshot().state).toBe('registered');
   far = await labParty(lab, 5, 'Far End');
 });
-afterAll(async () => { await far?.stop(); await agent?.dispose(); });
+afterAll(async () => {
+  await far?.stop();
+  await agent?.dispose();
+});
 
 const calls = () => agent.core.calls.snapshot().calls;
-const action = (a: 'answer' | 'hangup' | 'toggleMute' | 'toggleHold' | 'holdInsteadOfMute') => agent.core.handlers['call.action']({ action: a });
+const action = (a: 'answer' | 'hangup' | 'toggleMute' | 'toggleHold' | 'holdInsteadOfMute') =>
+  agent.core.handlers['call.action']({ action: a });
 
 describe('call.action (keyboard shortcuts)', () => {
   it('with no call, answer, hang up and hold find nothing to act on; a bad action is refused', async () => {

@@ -21,14 +21,21 @@ beforeAll(async () => {
   first = await labParty(lab, 5);
   second = await labParty(lab, 6);
 });
-afterAll(async () => { await first?.stop(); await second?.stop(); await supervisor?.stop(); await agent?.dispose(); });
+afterAll(async () => {
+  await first?.stop();
+  await second?.stop();
+  await supervisor?.stop();
+  await agent?.dispose();
+});
 
 const calls = () => agent.core.calls.snapshot().calls;
 
 describe('call-start mute', () => {
   it('a second call answered while the first is held starts muted before its media is negotiated', async () => {
     const mutedAtMedia = new Map<string, boolean>();
-    agent.media.onRequest = (r: MediaRequest) => { if (!mutedAtMedia.has(r.callId)) mutedAtMedia.set(r.callId, agent.core.muteState.muted); };
+    agent.media.onRequest = (r: MediaRequest) => {
+      if (!mutedAtMedia.has(r.callId)) mutedAtMedia.set(r.callId, agent.core.muteState.muted);
+    };
     first.call(agentAccount.uri);
     await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'first rings');
     const a = calls().find((c) => c.state === 'ringing')!.id;
@@ -59,12 +66,22 @@ describe('call-start mute', () => {
     await agent.core.handlers['call.mute']({ muted: false });
     await agent.core.handlers['call.mute']({ muted: true });
     const sources: string[] = [];
-    const conn = agent.core.connect((name, payload) => { if (name === 'mute') sources.push(`${(payload as { muted: boolean }).muted}:${(payload as { source: string }).source}`); });
+    const conn = agent.core.connect((name, payload) => {
+      if (name === 'mute')
+        sources.push(`${(payload as { muted: boolean }).muted}:${(payload as { source: string }).source}`);
+    });
     const { callId: consult } = await agent.core.handlers['call.consultSupervisor']({ callId: a });
     await until(() => calls().find((c) => c.id === consult)?.state === 'active', 5000, 'supervisor answered');
     expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, source: 'ui' });
     await agent.core.handlers['call.transferAttended']({ callId: a, consultCallId: consult });
-    await until(() => calls().filter((c) => c.id === a || c.id === consult).every((c) => c.state === 'ended'), 8000, 'both legs ended');
+    await until(
+      () =>
+        calls()
+          .filter((c) => c.id === a || c.id === consult)
+          .every((c) => c.state === 'ended'),
+      8000,
+      'both legs ended',
+    );
     expect(agent.core.mute.snapshot()).toMatchObject({ muted: false, source: 'call-start' });
     // What the agent saw through the consult and the transfer: muted by their own choice, then (calls over) the
     // recorded reset; nothing in between.

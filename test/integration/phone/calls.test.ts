@@ -21,12 +21,28 @@ beforeAll(async () => {
     settings: { 'calls.supervisorExtension': thirdAccount.user, 'calls.dtmfMethod': 'info' },
   });
   expect(agent.core.phone.snapshot().state).toBe('registered');
-  far = await new SipParty({ server: lab.ws, aor: farAccount.uri, user: farAccount.user, password: farAccount.password, displayName: 'Far End' }).start();
-  third = await new SipParty({ server: lab.ws, aor: thirdAccount.uri, user: thirdAccount.user, password: thirdAccount.password }).start();
+  far = await new SipParty({
+    server: lab.ws,
+    aor: farAccount.uri,
+    user: farAccount.user,
+    password: farAccount.password,
+    displayName: 'Far End',
+  }).start();
+  third = await new SipParty({
+    server: lab.ws,
+    aor: thirdAccount.uri,
+    user: thirdAccount.user,
+    password: thirdAccount.password,
+  }).start();
 });
-afterAll(async () => { await far?.stop(); await third?.stop(); await agent?.dispose(); });
+afterAll(async () => {
+  await far?.stop();
+  await third?.stop();
+  await agent?.dispose();
+});
 afterEach(async () => {
-  for (const c of agent.core.calls.snapshot().calls) if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
+  for (const c of agent.core.calls.snapshot().calls)
+    if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
   await until(() => agent.core.calls.snapshot().calls.every((c) => c.state === 'ended'), 5000, 'calls to end');
   far.onInvite = 'answer';
   third.onInvite = 'answer';
@@ -38,14 +54,24 @@ const h = () => agent.core.handlers;
 
 describe('inbound calls', () => {
   it('rings with caller name, number and screen-pop headers, then answers and the far end hangs up', async () => {
-    const inviter = far.call(agentAccount.uri, ['X-Account-Id: 48151623', 'X-IVR-Path: billing>disputes', 'X-Other: ignored']);
+    const inviter = far.call(agentAccount.uri, [
+      'X-Account-Id: 48151623',
+      'X-IVR-Path: billing>disputes',
+      'X-Other: ignored',
+    ]);
     await until(() => live().some((c) => c.state === 'ringing'), 5000, 'ringing');
     const ringing = live()[0]!;
     expect(ringing).toMatchObject({ direction: 'inbound', remote: { name: 'Far End', number: farAccount.user } });
-    expect(ringing.screenPop).toEqual([{ header: 'X-Account-Id', value: '48151623' }, { header: 'X-IVR-Path', value: 'billing>disputes' }]);
+    expect(ringing.screenPop).toEqual([
+      { header: 'X-Account-Id', value: '48151623' },
+      { header: 'X-IVR-Path', value: 'billing>disputes' },
+    ]);
     await h()['call.answer']({ callId: ringing.id });
     await until(() => calls().find((c) => c.id === ringing.id)?.state === 'active', 5000, 'active');
-    expect(agent.media.requestsFor(ringing.id, 'setDescription').length + agent.media.requestsFor(ringing.id, 'getDescription').length).toBeGreaterThan(0);
+    expect(
+      agent.media.requestsFor(ringing.id, 'setDescription').length +
+        agent.media.requestsFor(ringing.id, 'getDescription').length,
+    ).toBeGreaterThan(0);
     await until(() => inviter.state === 'Established', 5000, 'caller established');
     await inviter.bye();
     await until(() => calls().find((c) => c.id === ringing.id)?.state === 'ended', 5000, 'ended');
@@ -72,7 +98,13 @@ describe('inbound calls', () => {
   });
 
   it('keeps hostile display names and headers as inert text', async () => {
-    const evil = new SipParty({ server: lab.ws, aor: farAccount.uri, user: farAccount.user, password: farAccount.password, displayName: '<img src=x onerror=alert(1)>' });
+    const evil = new SipParty({
+      server: lab.ws,
+      aor: farAccount.uri,
+      user: farAccount.user,
+      password: farAccount.password,
+      displayName: '<img src=x onerror=alert(1)>',
+    });
     await evil.ua.start();
     evil.call(agentAccount.uri, ['X-Account-Id: <script>alert(1)</script>\u0007']);
     await until(() => live().some((c) => c.state === 'ringing'), 5000, 'ringing');
@@ -107,7 +139,10 @@ describe('outbound calls', () => {
   });
 
   it('refuses a number that is not dialable, with a clear reason', async () => {
-    await expect(h()['call.dial']({ target: 'DROP TABLE calls;' })).rejects.toMatchObject({ code: 'refused', params: { reason: 'invalid-target' } });
+    await expect(h()['call.dial']({ target: 'DROP TABLE calls;' })).rejects.toMatchObject({
+      code: 'refused',
+      params: { reason: 'invalid-target' },
+    });
   });
 
   it('holds and resumes (the far end is told each time), sends SIP INFO DTMF, hangs up', async () => {
@@ -160,8 +195,18 @@ describe('outbound calls', () => {
     expect(calls().find((c) => c.id === consultId)?.consultFor).toBe(callId);
     await h()['call.transferAttended']({ callId, consultCallId: consultId });
     await until(() => far.refers.length > 0 && far.refers.at(-1)!.includes('Replaces'), 5000, 'REFER with Replaces');
-    await until(() => calls().filter((c) => c.id === callId || c.id === consultId).every((c) => c.state === 'ended'), 8000, 'both agent legs ended')
-      .catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(calls().map((c) => [c.id === callId ? 'orig' : c.id === consultId ? 'consult' : c.id, c.state, c.endReason]))}, third invites ${third.invitations.length}, far sessions ${far.sessions.map((x) => x.state).join(',')}, third sessions ${third.sessions.map((x) => x.state).join(',')}`); });
+    await until(
+      () =>
+        calls()
+          .filter((c) => c.id === callId || c.id === consultId)
+          .every((c) => c.state === 'ended'),
+      8000,
+      'both agent legs ended',
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message}: ${JSON.stringify(calls().map((c) => [c.id === callId ? 'orig' : c.id === consultId ? 'consult' : c.id, c.state, c.endReason]))}, third invites ${third.invitations.length}, far sessions ${far.sessions.map((x) => x.state).join(',')}, third sessions ${third.sessions.map((x) => x.state).join(',')}`,
+      );
+    });
     for (const s of [...far.established(), ...third.established()]) await s.bye().catch(() => undefined);
   });
 

@@ -15,7 +15,10 @@ beforeAll(async () => {
   agent = await labAgent(lab, 4);
   far = await labParty(lab, 5);
 });
-afterAll(async () => { await far?.stop(); await agent?.dispose(); });
+afterAll(async () => {
+  await far?.stop();
+  await agent?.dispose();
+});
 
 const calls = () => agent.core.calls.snapshot().calls;
 const registrations = () => agent.logLines.filter((l) => l.includes('] registered ')).length;

@@ -14,19 +14,34 @@ const contact = '<sip:1005@127.0.0.1:{sip_port};transport=UDP>';
 let agent: AgentCore;
 
 beforeAll(async () => {
-  agent = await startAgentCore({ account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password } });
+  agent = await startAgentCore({
+    account: { server: lab.ws, user: agentAccount.user, password: agentAccount.password },
+  });
   expect(agent.core.phone.snapshot().state).toBe('registered');
 });
-afterAll(async () => { await agent?.dispose(); });
+afterAll(async () => {
+  await agent?.dispose();
+});
 afterEach(async () => {
-  for (const c of agent.core.calls.snapshot().calls) if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
+  for (const c of agent.core.calls.snapshot().calls)
+    if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
 });
 
 const live = () => agent.core.calls.snapshot().calls.filter((c) => c.state !== 'ended');
 
 /** Sends one INVITE (after the digest challenge) and returns the final responses SIPp got for it. */
-async function invite(keys: { contact: string; extra: string }): Promise<{ code: number | null; finals: string[]; provisional: string[]; out: string }> {
-  const sipp = await runSipp({ lab, scenario: 'malformed-invite.xml', service: agentAccount.user, account: caller, timeoutS: 30, keys });
+async function invite(keys: {
+  contact: string;
+  extra: string;
+}): Promise<{ code: number | null; finals: string[]; provisional: string[]; out: string }> {
+  const sipp = await runSipp({
+    lab,
+    scenario: 'malformed-invite.xml',
+    service: agentAccount.user,
+    account: caller,
+    timeoutS: 30,
+    keys,
+  });
   const r = await sipp.done;
   const starts = sipMessages(r.messages).map((m) => m.start);
   const finals = starts.filter((s) => /^SIP\/2\.0 [2-6]\d\d/.test(s) && !s.startsWith('SIP/2.0 407'));
@@ -46,7 +61,14 @@ describe('malformed INVITEs from SIPp against a running agent', () => {
   });
 
   it('an INVITE requiring an unknown extension gets 420 with Unsupported naming it, and never rings', async () => {
-    const sipp = await runSipp({ lab, scenario: 'malformed-invite.xml', service: agentAccount.user, account: caller, timeoutS: 30, keys: { contact, extra: 'Require: x-teleport' } });
+    const sipp = await runSipp({
+      lab,
+      scenario: 'malformed-invite.xml',
+      service: agentAccount.user,
+      account: caller,
+      timeoutS: 30,
+      keys: { contact, extra: 'Require: x-teleport' },
+    });
     const r = await sipp.done;
     expect(r.code, r.stdout).toBe(0);
     expect(sipMessages(r.messages).map((m) => m.start)).not.toContain('SIP/2.0 180 Ringing');
@@ -56,8 +78,19 @@ describe('malformed INVITEs from SIPp against a running agent', () => {
   });
 
   it('unparsable optional headers are ignored: the call rings with the From identity, no auto-answer, text cleaned', async () => {
-    for (const extra of ['P-Asserted-Identity: <sip:@@@;;>', 'Call-Info: answer-after=soon', 'X-Account-Id: 48\u0001<b>15</b>\u202e']) {
-      const sipp = await runSipp({ lab, scenario: 'malformed-invite.xml', service: agentAccount.user, account: caller, timeoutS: 30, keys: { contact, extra } });
+    for (const extra of [
+      'P-Asserted-Identity: <sip:@@@;;>',
+      'Call-Info: answer-after=soon',
+      'X-Account-Id: 48\u0001<b>15</b>\u202e',
+    ]) {
+      const sipp = await runSipp({
+        lab,
+        scenario: 'malformed-invite.xml',
+        service: agentAccount.user,
+        account: caller,
+        timeoutS: 30,
+        keys: { contact, extra },
+      });
       await until(() => live().some((c) => c.state === 'ringing'), 5000, `ringing with ${extra}`);
       const call = live()[0]!;
       expect(call.remote.number).toBe(caller.user);
@@ -66,15 +99,29 @@ describe('malformed INVITEs from SIPp against a running agent', () => {
       await agent.core.calls.reject(call.id);
       const r = await sipp.done;
       expect(r.code, r.stdout).toBe(0);
-      expect(sipMessages(r.messages).map((m) => m.start).filter((s) => /^SIP\/2\.0 [2-6]/.test(s) && !s.startsWith('SIP/2.0 407'))).toEqual(['SIP/2.0 486 Busy Here']);
+      expect(
+        sipMessages(r.messages)
+          .map((m) => m.start)
+          .filter((s) => /^SIP\/2\.0 [2-6]/.test(s) && !s.startsWith('SIP/2.0 407')),
+      ).toEqual(['SIP/2.0 486 Busy Here']);
       await until(() => live().length === 0, 5000, 'rejected');
     }
   });
 
   it('after all that, a good call still rings', async () => {
-    const sipp = await runSipp({ lab, scenario: 'malformed-invite.xml', service: agentAccount.user, account: caller, timeoutS: 30, keys: { contact, extra: 'X-Other: 1', account_id: '5', ivr_path: 'ventas>altas' } });
+    const sipp = await runSipp({
+      lab,
+      scenario: 'malformed-invite.xml',
+      service: agentAccount.user,
+      account: caller,
+      timeoutS: 30,
+      keys: { contact, extra: 'X-Other: 1', account_id: '5', ivr_path: 'ventas>altas' },
+    });
     await until(() => live().some((c) => c.state === 'ringing'), 5000, 'ringing');
-    expect(live()[0]!.screenPop).toEqual([{ header: 'X-Account-Id', value: '5' }, { header: 'X-IVR-Path', value: 'ventas>altas' }]);
+    expect(live()[0]!.screenPop).toEqual([
+      { header: 'X-Account-Id', value: '5' },
+      { header: 'X-IVR-Path', value: 'ventas>altas' },
+    ]);
     await agent.core.calls.reject(live()[0]!.id);
     expect((await sipp.done).code).toBe(0);
   });

@@ -5,7 +5,14 @@ import { routeOutput, switchMicrophone, type SinkElement } from '../../../render
 import { MediaHost, type AudioPrefs } from '../../../renderer/src/media/media-host';
 import { Ringer } from '../../../renderer/src/media/ringer';
 import { fakeBridge } from '../../support/fake-bridge';
-import { FakeSender, installFakeMedia, sinkCalls, type FakeMediaDevices, type FakeStream, type FakeTrack } from '../../support/fake-media-devices';
+import {
+  FakeSender,
+  installFakeMedia,
+  sinkCalls,
+  type FakeMediaDevices,
+  type FakeStream,
+  type FakeTrack,
+} from '../../support/fake-media-devices';
 
 const laptopMic = { deviceId: 'mic-laptop', label: 'Built-in Microphone', kind: 'audioinput' as const };
 const defaultMic = { deviceId: 'default', label: 'Default - Built-in Microphone', kind: 'audioinput' as const };
@@ -15,8 +22,15 @@ const speakers = { deviceId: 'out-speakers', label: 'Built-in Speakers', kind: '
 
 let fake: ReturnType<typeof installFakeMedia>;
 let md: FakeMediaDevices;
-beforeEach(() => { fake = installFakeMedia(); md = fake.devices; md.devices = [defaultMic, laptopMic, speakers].map((d) => ({ ...d, groupId: d.deviceId })); });
-afterEach(() => { fake.uninstall(); document.body.innerHTML = ''; });
+beforeEach(() => {
+  fake = installFakeMedia();
+  md = fake.devices;
+  md.devices = [defaultMic, laptopMic, speakers].map((d) => ({ ...d, groupId: d.deviceId }));
+});
+afterEach(() => {
+  fake.uninstall();
+  document.body.innerHTML = '';
+});
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe('device choices remembered by id and label', () => {
@@ -30,7 +44,10 @@ describe('device choices remembered by id and label', () => {
     expect(pickDevice(list, 'audioinput', null)).toBeUndefined();
   });
   it('remembers what the agent picked with its label; the default is remembered as no choice', () => {
-    expect(choiceOf([jabraMic, laptopMic], 'audioinput', 'mic-jabra-1')).toEqual({ id: 'mic-jabra-1', label: 'Jabra Evolve2 40 Mono' });
+    expect(choiceOf([jabraMic, laptopMic], 'audioinput', 'mic-jabra-1')).toEqual({
+      id: 'mic-jabra-1',
+      label: 'Jabra Evolve2 40 Mono',
+    });
     expect(choiceOf([defaultMic], 'audioinput', 'default')).toBeNull();
     expect(choiceOf([jabraMic], 'audiooutput', 'mic-jabra-1')).toBeNull();
   });
@@ -51,7 +68,9 @@ describe('outputs', () => {
   it('plays on the chosen output, found by label after its id changed, and on the default when it is gone', async () => {
     md.devices.push({ ...jabraOut, deviceId: 'out-jabra-2', groupId: 'g' });
     const el = document.createElement('audio') as SinkElement;
-    expect(await routeOutput(el, await md.enumerateDevices(), { id: 'out-jabra-1', label: jabraOut.label })).toBe('out-jabra-2');
+    expect(await routeOutput(el, await md.enumerateDevices(), { id: 'out-jabra-1', label: jabraOut.label })).toBe(
+      'out-jabra-2',
+    );
     md.unplug('out-jabra-2');
     expect(await routeOutput(el, await md.enumerateDevices(), { id: 'out-jabra-1', label: jabraOut.label })).toBe('');
     expect(await routeOutput(el, await md.enumerateDevices(), null)).toBe('');
@@ -67,10 +86,19 @@ describe('microphone switch mid-call', () => {
     track.enabled = enabled;
     return { sender: new FakeSender(track), local: stream as unknown as FakeStream, track };
   }
-  const run = async (c: { sender: FakeSender; local: FakeStream }, choice: { id: string; label: string } | null, enabled = true) => switchMicrophone({
-    sender: c.sender as unknown as RTCRtpSender, local: c.local as unknown as MediaStream, devices: await md.enumerateDevices(), choice,
-    getUserMedia: (x) => md.getUserMedia(x), enabled,
-  });
+  const run = async (
+    c: { sender: FakeSender; local: FakeStream },
+    choice: { id: string; label: string } | null,
+    enabled = true,
+  ) =>
+    switchMicrophone({
+      sender: c.sender as unknown as RTCRtpSender,
+      local: c.local as unknown as MediaStream,
+      devices: await md.enumerateDevices(),
+      choice,
+      getUserMedia: (x) => md.getUserMedia(x),
+      enabled,
+    });
 
   it('replaces the sender track in place, keeping mute, and updates the local stream', async () => {
     md.plug({ ...jabraMic });
@@ -100,7 +128,8 @@ describe('microphone switch mid-call', () => {
 
 describe('ringer', () => {
   const jabra = { id: jabraOut.deviceId, label: jabraOut.label };
-  const ringing = () => [...document.querySelectorAll<HTMLAudioElement>('audio[data-ringer]')].map((e) => e.dataset.ringer);
+  const ringing = () =>
+    [...document.querySelectorAll<HTMLAudioElement>('audio[data-ringer]')].map((e) => e.dataset.ringer);
 
   it('rings on the chosen device, and on the speakers as well when asked', async () => {
     md.plug({ ...jabraOut });
@@ -135,14 +164,38 @@ describe('ringer', () => {
 
 describe('media host follows plug, unplug and new choices', () => {
   const snapshot = (state: 'ringing' | 'ended'): CallsSnapshot => ({
-    calls: [{ id: 'c1', direction: 'inbound', state, remote: { name: 'Ana', number: '2002' }, screenPop: [], startedAt: 1, held: false, earlyMedia: false }],
+    calls: [
+      {
+        id: 'c1',
+        direction: 'inbound',
+        state,
+        remote: { name: 'Ana', number: '2002' },
+        screenPop: [],
+        startedAt: 1,
+        held: false,
+        earlyMedia: false,
+      },
+    ],
   });
   it('moves a ring to a headset plugged in mid-ring, back to the default when unplugged, and to a newly chosen ringer', async () => {
     const bridge = fakeBridge();
-    let prefs: AudioPrefs = { microphone: null, speaker: null, ringer: { id: jabraOut.deviceId, label: jabraOut.label }, ringOnSpeakers: false, volume: 100 };
-    const host = new MediaHost({ client: bridge.client, on: bridge.on, doc: document, prefs: () => prefs, statsIntervalMs: 60_000 });
+    let prefs: AudioPrefs = {
+      microphone: null,
+      speaker: null,
+      ringer: { id: jabraOut.deviceId, label: jabraOut.label },
+      ringOnSpeakers: false,
+      volume: 100,
+    };
+    const host = new MediaHost({
+      client: bridge.client,
+      on: bridge.on,
+      doc: document,
+      prefs: () => prefs,
+      statsIntervalMs: 60_000,
+    });
     await host.start();
-    const ringing = () => [...document.querySelectorAll<HTMLAudioElement>('audio[data-ringer]')].map((e) => e.dataset.ringer);
+    const ringing = () =>
+      [...document.querySelectorAll<HTMLAudioElement>('audio[data-ringer]')].map((e) => e.dataset.ringer);
     bridge.emit('calls', snapshot('ringing'));
     await settle();
     expect(ringing()).toEqual(['default']);
@@ -157,7 +210,7 @@ describe('media host follows plug, unplug and new choices', () => {
     expect(ringing()).toEqual(['out-jabra-2']);
     // The agent picks the speakers as ringer, with ring-on-speakers too, in settings.
     prefs = { ...prefs, ringer: { id: speakers.deviceId, label: speakers.label }, ringOnSpeakers: true };
-    bridge.emit('settings', (await bridge.client['settings.get']({})));
+    bridge.emit('settings', await bridge.client['settings.get']({}));
     await settle();
     expect(ringing()).toEqual(['out-speakers', 'default']);
     bridge.emit('calls', snapshot('ended'));

@@ -4,8 +4,12 @@ import { FakeMediaDevices } from '../../support/fake-media-devices';
 
 // The microphone analysis path (renderer/src/media/mic-analysis.ts): stopping it while it is still starting must
 // leave no microphone capture, AudioContext or poll interval behind.
-beforeEach(() => { vi.useFakeTimers(); });
-afterEach(() => { vi.useRealTimers(); });
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** An AudioContext that starts suspended (Chromium's autoplay policy) and resumes when the test says so. */
 class SuspendedContext {
@@ -14,11 +18,27 @@ class SuspendedContext {
   readonly sampleRate = 48_000;
   currentTime = 0;
   private resumed: (() => void) | undefined;
-  resume(): Promise<void> { return new Promise((r) => { this.resumed = () => { this.state = 'running'; r(); }; }); }
-  allowResume(): void { this.resumed?.(); }
-  async close(): Promise<void> { this.closed = true; this.state = 'closed'; }
-  createMediaStreamSource() { return { connect: () => undefined }; }
-  createAnalyser() { return { fftSize: 2048, smoothingTimeConstant: 0.8, getFloatTimeDomainData: () => undefined }; }
+  resume(): Promise<void> {
+    return new Promise((r) => {
+      this.resumed = () => {
+        this.state = 'running';
+        r();
+      };
+    });
+  }
+  allowResume(): void {
+    this.resumed?.();
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+    this.state = 'closed';
+  }
+  createMediaStreamSource() {
+    return { connect: () => undefined };
+  }
+  createAnalyser() {
+    return { fftSize: 2048, smoothingTimeConstant: 0.8, getFloatTimeDomainData: () => undefined };
+  }
 }
 
 describe('microphone analysis', () => {
@@ -28,8 +48,13 @@ describe('microphone analysis', () => {
     const contexts: SuspendedContext[] = [];
     const analysis = new MicAnalysis({
       mediaDevices: devices as unknown as MediaDevices,
-      createContext: () => { const c = new SuspendedContext(); contexts.push(c); return c as unknown as AudioContext; },
-      deviceId: () => 'mic', sensitivity: () => 'medium',
+      createContext: () => {
+        const c = new SuspendedContext();
+        contexts.push(c);
+        return c as unknown as AudioContext;
+      },
+      deviceId: () => 'mic',
+      sensitivity: () => 'medium',
     });
     const starting = analysis.start();
     for (let i = 0; i < 10 && contexts.length === 0; i++) await Promise.resolve();

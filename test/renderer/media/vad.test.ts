@@ -28,7 +28,8 @@ describe('voice-activity detector on generated clips', () => {
 
   it('sensitivity orders the share of frames taken for speech', () => {
     const { rate, samples } = readWav(clips.find((c) => c.name === 'speech-en-quiet')!.file);
-    const voiced = (s: 'low' | 'medium' | 'high') => new VoiceActivityDetector(rate, s).push(samples).filter((f) => f.voiced).length;
+    const voiced = (s: 'low' | 'medium' | 'high') =>
+      new VoiceActivityDetector(rate, s).push(samples).filter((f) => f.voiced).length;
     const [low, medium, high] = [voiced('low'), voiced('medium'), voiced('high')];
     expect(low).toBeLessThan(medium);
     expect(medium).toBeLessThan(high);
@@ -38,7 +39,12 @@ describe('voice-activity detector on generated clips', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-vad-'));
     for (const rate of [8000, 16000, 44100]) {
       const file = path.join(dir, `es-${rate}.wav`);
-      execFileSync('sox', [speechClip('es-419', ['Un momento por favor, ya casi termino con su solicitud.'], 6, -6, 'es-short'), '-r', String(rate), file]);
+      execFileSync('sox', [
+        speechClip('es-419', ['Un momento por favor, ya casi termino con su solicitud.'], 6, -6, 'es-short'),
+        '-r',
+        String(rate),
+        file,
+      ]);
       const w = readWav(file);
       const vad = new VoiceActivityDetector(w.rate);
       const frames = [];

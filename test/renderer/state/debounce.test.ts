@@ -2,8 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDebouncer } from '../../../renderer/src/state/debounce';
 
 // The notes autosave debouncer (renderer/src/state/debounce.ts) with vitest's fake timers.
-beforeEach(() => { vi.useFakeTimers(); });
-afterEach(() => { vi.useRealTimers(); });
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('autosave debouncer', () => {
   it('runs once after a quiet spell', () => {
@@ -25,7 +29,10 @@ describe('autosave debouncer', () => {
     const d = createDebouncer(() => runs.push(Date.now()), { waitMs: 200, maxWaitMs: 300 });
     const start = Date.now();
     // A keystroke every 50 ms for 2 s: a plain debouncer would never run.
-    for (let t = 0; t < 2000; t += 50) { d.schedule(); vi.advanceTimersByTime(50); }
+    for (let t = 0; t < 2000; t += 50) {
+      d.schedule();
+      vi.advanceTimersByTime(50);
+    }
     vi.advanceTimersByTime(300);
     const gaps = runs.map((r, i) => r - (i === 0 ? start : runs[i - 1]!));
     expect(runs.length).toBeGreaterThanOrEqual(6);

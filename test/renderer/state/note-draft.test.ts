@@ -5,23 +5,30 @@ import { createNoteDraft } from '../../../renderer/src/state/note-draft';
 
 // The note being written (renderer/src/state/note-draft.ts) against a scripted core, with vitest's fake timers:
 // a change must reach the core even when the note is closed or another one opened before it got there.
-beforeEach(() => { vi.useFakeTimers(); });
-afterEach(() => { vi.useRealTimers(); });
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function scriptedCore() {
   const saves: NoteSaveArgs[] = [];
   const answers: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   const client = {
     'notes.get': async () => ({ note: null, editable: true }),
-    'notes.save': (a: NoteSaveArgs) => new Promise<{ savedAt: number; durable: boolean }>((resolve, reject) => {
-      saves.push(a);
-      answers.push({ resolve: () => resolve({ savedAt: 1, durable: true }), reject });
-    }),
+    'notes.save': (a: NoteSaveArgs) =>
+      new Promise<{ savedAt: number; durable: boolean }>((resolve, reject) => {
+        saves.push(a);
+        answers.push({ resolve: () => resolve({ savedAt: 1, durable: true }), reject });
+      }),
     'notes.finish': async () => ({ ok: true, missing: [] }),
   };
   return { client, saves, answers };
 }
-const settle = async () => { for (let i = 0; i < 10; i++) await Promise.resolve(); };
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
 
 describe('note draft', () => {
   it('a change typed while the previous save is on its way still reaches the core when the note is closed', async () => {
@@ -36,7 +43,10 @@ describe('note draft', () => {
     core.answers[0]!.resolve();
     await settle();
     await vi.advanceTimersByTimeAsync(300);
-    expect(core.saves.map((s) => [s.callId, s.text])).toEqual([['c1', 'first'], ['c1', 'first and second']]);
+    expect(core.saves.map((s) => [s.callId, s.text])).toEqual([
+      ['c1', 'first'],
+      ['c1', 'first and second'],
+    ]);
   });
 
   it('a change the core could not take is retried after the agent opens another note, and stops once taken', async () => {
@@ -59,7 +69,7 @@ describe('note draft', () => {
     expect(note.getState().callId).toBe('c2');
   });
 
-  it('a closed note\'s change the core refuses for good (edit window passed) is not retried', async () => {
+  it("a closed note's change the core refuses for good (edit window passed) is not retried", async () => {
     const core = scriptedCore();
     const note = createNoteDraft(core.client);
     await note.open('c1', null);

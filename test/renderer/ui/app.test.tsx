@@ -20,14 +20,24 @@ async function mount(language: 'en' | 'es-MX' | 'es-ES', bridge = fakeBridge()) 
   document.body.appendChild(el);
   const root = createRoot(el);
   await act(async () => {
-    root.render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><App /></StoreContext.Provider></I18nextProvider>);
+    root.render(
+      <I18nextProvider i18n={i18n}>
+        <StoreContext.Provider value={store}>
+          <App />
+        </StoreContext.Provider>
+      </I18nextProvider>,
+    );
   });
-  await act(async () => { await new Promise((r) => setTimeout(r, 10)); });
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 10));
+  });
   return { el, bridge, store, unmount: () => act(() => root.unmount()) };
 }
 const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
 
-afterEach(() => { document.body.innerHTML = ''; });
+afterEach(() => {
+  document.body.innerHTML = '';
+});
 
 describe('translations', () => {
   it('es-MX and es-ES have exactly the English keys, none empty', () => {
@@ -47,7 +57,7 @@ describe('translations', () => {
 });
 
 describe('app shell', () => {
-  it('always shows the registration state the core reports, with its reason in the agent\'s language', async () => {
+  it("always shows the registration state the core reports, with its reason in the agent's language", async () => {
     const { el, bridge, unmount } = await mount('es-MX');
     expect(q(el, 'registration-state')?.getAttribute('data-state')).toBe('unregistered');
     await act(async () => bridge.emit('registration', { state: 'failed', reason: 'credentials' }));
@@ -64,7 +74,9 @@ describe('app shell', () => {
       setter.call(server, 'ws://sip.example.org');
       server.dispatchEvent(new Event('input', { bubbles: true }));
     });
-    await act(async () => { (q(el, 'account-save') as HTMLButtonElement).click(); });
+    await act(async () => {
+      (q(el, 'account-save') as HTMLButtonElement).click();
+    });
     expect(q(el, 'error-server')?.textContent).toBe(esES['account.error.insecure-remote']);
     expect(q(el, 'error-user')?.textContent).toBe(esES['account.error.required']);
     expect(bridge.calls).not.toContain('account.save');
@@ -79,12 +91,50 @@ describe('app shell', () => {
 
   it('renders hostile caller data as text, and the mute warnings', async () => {
     const { el, bridge, unmount } = await mount('en');
-    await act(async () => bridge.emit('mute', { muted: true, source: 'ui', since: 0, inCall: false, verification: 'unknown', reapplied: 0, talkingWhileMuted: false, analysisFailed: false }));
-    await act(async () => bridge.emit('calls', { calls: [{ id: 'c1', direction: 'inbound', state: 'ringing', remote: { name: '<img src=x onerror=alert(1)>', number: '5550100' }, screenPop: [{ header: 'X-Account-Id', value: '<script>alert(1)</script>' }], startedAt: 0, held: false, earlyMedia: false }] }));
+    await act(async () =>
+      bridge.emit('mute', {
+        muted: true,
+        source: 'ui',
+        since: 0,
+        inCall: false,
+        verification: 'unknown',
+        reapplied: 0,
+        talkingWhileMuted: false,
+        analysisFailed: false,
+      }),
+    );
+    await act(async () =>
+      bridge.emit('calls', {
+        calls: [
+          {
+            id: 'c1',
+            direction: 'inbound',
+            state: 'ringing',
+            remote: { name: '<img src=x onerror=alert(1)>', number: '5550100' },
+            screenPop: [{ header: 'X-Account-Id', value: '<script>alert(1)</script>' }],
+            startedAt: 0,
+            held: false,
+            earlyMedia: false,
+          },
+        ],
+      }),
+    );
     expect(q(el, 'call-remote-name')?.textContent).toBe('<img src=x onerror=alert(1)>');
     expect(el.querySelector('img, script')).toBeNull();
     expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('true');
-    await act(async () => bridge.emit('mute', { muted: true, source: 'ui', since: 0, inCall: true, verification: 'ok', reapplied: 0, talkingWhileMuted: true, analysisFailed: false, longMute: { elapsedSec: 20, level: 1 } }));
+    await act(async () =>
+      bridge.emit('mute', {
+        muted: true,
+        source: 'ui',
+        since: 0,
+        inCall: true,
+        verification: 'ok',
+        reapplied: 0,
+        talkingWhileMuted: true,
+        analysisFailed: false,
+        longMute: { elapsedSec: 20, level: 1 },
+      }),
+    );
     expect(q(el, 'mute-warning-talking')?.textContent).toContain(en['mute.talking']);
     expect(q(el, 'mute-warning-long')?.textContent).toContain('20 s');
     await unmount();
@@ -92,7 +142,7 @@ describe('app shell', () => {
 });
 
 describe('notices', () => {
-  it('frames the core\'s technical detail in the agent\'s language, names the dismiss button, and keeps hostile detail as text', async () => {
+  it("frames the core's technical detail in the agent's language, names the dismiss button, and keeps hostile detail as text", async () => {
     const { el, bridge, unmount } = await mount('es-MX');
     await act(async () => {
       bridge.emit('call.notice', { code: 'transfer-failed', detail: '<img src=x onerror=alert(1)> 486 Busy Here' });
@@ -100,7 +150,9 @@ describe('notices', () => {
     });
     const items = [...el.querySelectorAll('[data-testid=notices] li')];
     const byCode = (c: string) => items.find((li) => li.getAttribute('data-code') === c)!;
-    expect(byCode('transfer-failed').querySelector('[data-testid=notice-detail]')?.textContent).toBe('Detalle para TI: <img src=x onerror=alert(1)> 486 Busy Here');
+    expect(byCode('transfer-failed').querySelector('[data-testid=notice-detail]')?.textContent).toBe(
+      'Detalle para TI: <img src=x onerror=alert(1)> 486 Busy Here',
+    );
     expect(byCode('transfer-failed').textContent).toContain(esMX['notice.transfer-failed']);
     expect(byCode('invalid-number').querySelector('[data-testid=notice-detail]')?.textContent).toBe('Número: abc#');
     expect(el.querySelector('img')).toBeNull();
@@ -108,7 +160,9 @@ describe('notices', () => {
     expect(dismiss.getAttribute('aria-label')).toBe(esMX['notice.dismiss']);
     await act(async () => dismiss.click());
     // Only the one dismissed goes, even when both arrived in the same millisecond.
-    expect([...el.querySelectorAll('[data-testid=notices] li')].map((li) => li.getAttribute('data-code'))).toEqual(['transfer-failed']);
+    expect([...el.querySelectorAll('[data-testid=notices] li')].map((li) => li.getAttribute('data-code'))).toEqual([
+      'transfer-failed',
+    ]);
     await unmount();
   });
 });

@@ -4,26 +4,36 @@ import { CallVolume } from '../../../renderer/src/ui/CallVolume';
 import { fakeBridge } from '../../support/fake-bridge';
 import { renderUi } from '../../support/render-ui';
 
-afterEach(() => { document.body.innerHTML = ''; });
+afterEach(() => {
+  document.body.innerHTML = '';
+});
 
-const view = (value: number, locked: boolean) => ({ settings: { 'audio.callVolume': { value, layer: locked ? 'policy' as const : 'user' as const, locked } }, issues: [] });
+const view = (value: number, locked: boolean) => ({
+  settings: { 'audio.callVolume': { value, layer: locked ? ('policy' as const) : ('user' as const), locked } },
+  issues: [],
+});
 
 async function mount(value: number, locked: boolean) {
   const sets: unknown[] = [];
   const bridge = fakeBridge({
     'settings.get': async () => view(value, locked),
-    'settings.set': async (a) => { sets.push(a); return view(a.value as number, locked); },
+    'settings.set': async (a) => {
+      sets.push(a);
+      return view(a.value as number, locked);
+    },
   });
   const { el } = await renderUi(<CallVolume />, { bridge, language: 'es-MX' });
   return { el, bridge, sets, slider: el.querySelector<HTMLInputElement>('[data-testid="call-volume"]')! };
 }
 
 describe('call volume', () => {
-  it('shows the volume the headset buttons set and writes the agent\'s own choice', async () => {
+  it("shows the volume the headset buttons set and writes the agent's own choice", async () => {
     const m = await mount(70, false);
     expect(m.slider.value).toBe('70');
     expect(m.el.querySelector('label')?.textContent).toBe('Volumen de la llamada');
-    await act(async () => { m.bridge.emit('settings', view(90, false)); });
+    await act(async () => {
+      m.bridge.emit('settings', view(90, false));
+    });
     expect(m.el.querySelector('[data-testid="call-volume-value"]')?.textContent).toBe('90 %');
     await act(async () => {
       const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;

@@ -15,37 +15,74 @@ import { fakeBridge } from '../../support/fake-bridge';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const view = (values: Record<string, unknown>): SettingsView =>
-  ({ settings: Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }])), issues: [] });
+const view = (values: Record<string, unknown>): SettingsView => ({
+  settings: Object.fromEntries(
+    Object.entries(values).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }]),
+  ),
+  issues: [],
+});
 
 async function mount(settings: Record<string, unknown> = {}) {
   const actions: Array<CallArgs<'call.action'>['action']> = [];
   const bridge = fakeBridge({
     'settings.get': async () => view(settings),
-    'call.action': async ({ action }) => { actions.push(action); return { done: true }; },
+    'call.action': async ({ action }) => {
+      actions.push(action);
+      return { done: true };
+    },
   });
   const store = createAppStore(bridge);
   const i18n = await createI18n('en');
   const el = document.createElement('div');
   document.body.appendChild(el);
   const root = createRoot(el);
-  await act(async () => { root.render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><App /></StoreContext.Provider></I18nextProvider>); });
-  await act(async () => { await new Promise((r) => setTimeout(r, 10)); });
+  await act(async () => {
+    root.render(
+      <I18nextProvider i18n={i18n}>
+        <StoreContext.Provider value={store}>
+          <App />
+        </StoreContext.Provider>
+      </I18nextProvider>,
+    );
+  });
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 10));
+  });
   return { el, bridge, actions };
 }
 const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
 // CommandOrControl: Control here (happy-dom is not a Mac), Command on macOS.
 const mac = currentPlatform() === 'mac';
 const cmd = mac ? { metaKey: true } : { ctrlKey: true };
-async function press(target: EventTarget, key: string, code: string, mods: Partial<Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey'>> = {}) {
+async function press(
+  target: EventTarget,
+  key: string,
+  code: string,
+  mods: Partial<Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey'>> = {},
+) {
   await act(async () => {
     target.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true, cancelable: true, ...mods }));
     await new Promise((r) => setTimeout(r, 0));
   });
 }
-const ringing: CallsSnapshot = { calls: [{ id: 'c1', direction: 'inbound', state: 'ringing', remote: { name: '', number: '1' }, screenPop: [], startedAt: 0, held: false, earlyMedia: false }] };
+const ringing: CallsSnapshot = {
+  calls: [
+    {
+      id: 'c1',
+      direction: 'inbound',
+      state: 'ringing',
+      remote: { name: '', number: '1' },
+      screenPop: [],
+      startedAt: 0,
+      held: false,
+      earlyMedia: false,
+    },
+  ],
+};
 
-afterEach(() => { document.body.innerHTML = ''; });
+afterEach(() => {
+  document.body.innerHTML = '';
+});
 
 describe('call hotkeys in the window', () => {
   it('the default shortcuts call call.action; the old hard-coded Ctrl+Shift+M is now the mute setting', async () => {
@@ -58,7 +95,11 @@ describe('call hotkeys in the window', () => {
     // Wrong modifiers, or a held key repeating, do nothing.
     await press(document.body, 'm', 'KeyM', cmd);
     await press(document.body, 'M', 'KeyM', { ...cmd, shiftKey: true, altKey: true });
-    await act(async () => { document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'M', code: 'KeyM', shiftKey: true, repeat: true, bubbles: true, ...cmd })); });
+    await act(async () => {
+      document.body.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'M', code: 'KeyM', shiftKey: true, repeat: true, bubbles: true, ...cmd }),
+      );
+    });
     expect(actions).toHaveLength(4);
   });
 
@@ -69,7 +110,9 @@ describe('call hotkeys in the window', () => {
     await press(document.body, 'F9', 'F9');
     await press(document.body, 'h', 'KeyH', { altKey: true });
     expect(actions).toEqual(['hangup', 'toggleHold']);
-    await act(async () => { bridge.emit('settings', view({ 'hotkeys.answer': 'F8', 'hotkeys.hangup': '', 'hotkeys.hold': 'Alt+H' })); });
+    await act(async () => {
+      bridge.emit('settings', view({ 'hotkeys.answer': 'F8', 'hotkeys.hangup': '', 'hotkeys.hold': 'Alt+H' }));
+    });
     await press(document.body, 'F9', 'F9');
     await press(document.body, 'F8', 'F8');
     expect(actions).toEqual(['hangup', 'toggleHold', 'answer']);
@@ -102,8 +145,12 @@ describe('shortcuts shown', () => {
     const { el, bridge } = await mount({ 'hotkeys.hold': '', 'hotkeys.hangup': 'Ctrl+Alt+F9' });
     const mute = q(el, 'mute-toggle')!;
     expect(mute.getAttribute('aria-keyshortcuts')).toBe(mac ? 'Shift+Meta+M' : 'Control+Shift+M');
-    expect(mute.getAttribute('title')).toBe(en['hotkeys.hint'].replace('{{keys}}', mac ? 'Shift+Cmd+M' : 'Ctrl+Shift+M'));
-    await act(async () => { bridge.emit('calls', ringing); });
+    expect(mute.getAttribute('title')).toBe(
+      en['hotkeys.hint'].replace('{{keys}}', mac ? 'Shift+Cmd+M' : 'Ctrl+Shift+M'),
+    );
+    await act(async () => {
+      bridge.emit('calls', ringing);
+    });
     expect(q(el, 'call-answer')?.getAttribute('aria-keyshortcuts')).toBe(mac ? 'Shift+Meta+A' : 'Control+Shift+A');
     const list = q(el, 'shortcuts')!;
     expect(list.querySelector('h2')?.textContent).toBe(en['hotkeys.title']);
@@ -112,14 +159,19 @@ describe('shortcuts shown', () => {
     expect(q(list, 'shortcut-toggleHold')?.textContent).toContain(en['hotkeys.off']);
     expect(q(list, 'shortcuts-scope')?.textContent).toBe(en['hotkeys.scope.window']);
     await act(async () => {
-      bridge.emit('hotkeys', { global: true, registered: [{ action: 'answer', accelerator: 'CommandOrControl+Shift+A' }],
-        unavailable: [{ action: 'toggleMute', accelerator: 'CommandOrControl+Shift+M', reason: 'taken' }] });
+      bridge.emit('hotkeys', {
+        global: true,
+        registered: [{ action: 'answer', accelerator: 'CommandOrControl+Shift+A' }],
+        unavailable: [{ action: 'toggleMute', accelerator: 'CommandOrControl+Shift+M', reason: 'taken' }],
+      });
     });
     expect(q(list, 'shortcuts-scope')?.textContent).toBe(en['hotkeys.scope.global']);
     expect(q(list, 'shortcut-toggleMute')?.textContent).toContain(en['hotkeys.unavailable.taken']);
     expect(q(list, 'shortcut-answer')?.textContent).not.toContain('⚠');
     // The shell's notice about it is readable in the notices list.
-    await act(async () => { bridge.emit('call.notice', { code: 'hotkey-unavailable', detail: 'CommandOrControl+Shift+M (taken)' }); });
+    await act(async () => {
+      bridge.emit('call.notice', { code: 'hotkey-unavailable', detail: 'CommandOrControl+Shift+M (taken)' });
+    });
     expect(q(el, 'notices')?.textContent).toContain(en['notice.hotkey-unavailable']);
   });
 });

@@ -21,20 +21,67 @@ async function mount(compact = false) {
   const el = document.createElement('div');
   document.body.appendChild(el);
   const root = createRoot(el);
-  await act(async () => { root.render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><MuteBar compact={compact} /></StoreContext.Provider></I18nextProvider>); });
-  await act(async () => { await new Promise((r) => setTimeout(r, 10)); });
+  await act(async () => {
+    root.render(
+      <I18nextProvider i18n={i18n}>
+        <StoreContext.Provider value={store}>
+          <MuteBar compact={compact} />
+        </StoreContext.Provider>
+      </I18nextProvider>,
+    );
+  });
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 10));
+  });
   return { el, bridge, unmount: () => act(() => root.unmount()) };
 }
 const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
-const inCall: CallsSnapshot = ({ calls: [{ id: 'c1', direction: 'inbound', state: 'active', remote: { name: '', number: '1' }, screenPop: [], startedAt: 0, held: false, earlyMedia: false }] });
-const status = (p: Partial<MuteStatus>): MuteStatus => ({ muted: true, source: 'ui', since: 0, inCall: true, verification: 'ok', reapplied: 0, talkingWhileMuted: false, analysisFailed: false, ...p });
+const inCall: CallsSnapshot = {
+  calls: [
+    {
+      id: 'c1',
+      direction: 'inbound',
+      state: 'active',
+      remote: { name: '', number: '1' },
+      screenPop: [],
+      startedAt: 0,
+      held: false,
+      earlyMedia: false,
+    },
+  ],
+};
+const status = (p: Partial<MuteStatus>): MuteStatus => ({
+  muted: true,
+  source: 'ui',
+  since: 0,
+  inCall: true,
+  verification: 'ok',
+  reapplied: 0,
+  talkingWhileMuted: false,
+  analysisFailed: false,
+  ...p,
+});
 
-afterEach(() => { document.body.innerHTML = ''; document.title = 'Diadema'; });
+afterEach(() => {
+  document.body.innerHTML = '';
+  document.title = 'Diadema';
+});
 
 describe('mute bar', () => {
   it('says plainly why the detector is off and that the agent is still muted; shows a corrected mismatch', async () => {
     const { el, bridge } = await mount();
-    await act(async () => { bridge.emit('calls', inCall); bridge.emit('mute', status({ analysisFailed: true, analysisError: 'microphone-lost', lastMismatch: { kind: 'track-enabled-while-muted', at: 1 }, reapplied: 1 })); });
+    await act(async () => {
+      bridge.emit('calls', inCall);
+      bridge.emit(
+        'mute',
+        status({
+          analysisFailed: true,
+          analysisError: 'microphone-lost',
+          lastMismatch: { kind: 'track-enabled-while-muted', at: 1 },
+          reapplied: 1,
+        }),
+      );
+    });
     const failed = q(el, 'mute-analysis-failed');
     expect(failed?.getAttribute('role')).toBe('alert');
     expect(failed?.textContent).toContain(esMX['mute.analysisError.microphone-lost']);
@@ -43,37 +90,55 @@ describe('mute bar', () => {
     // State in words and in the window title, not colour alone.
     expect(q(el, 'mute-indicator')?.textContent).toContain(esMX['mute.on']);
     expect(document.title).toBe(`[${esMX['mute.on']}] Diadema`);
-    await act(async () => { bridge.emit('mute', status({ talkingWhileMuted: true })); });
+    await act(async () => {
+      bridge.emit('mute', status({ talkingWhileMuted: true }));
+    });
     expect(document.title).toBe(`[${esMX['mute.titleTalking']}] Diadema`);
     expect(q(el, 'mute-warning-unmute')?.textContent).toBe(esMX['mute.unmuteNow']);
   });
 
-  it('shows the core\'s refusal of a headset mute press with no call, and never decides it from the button itself', async () => {
+  it("shows the core's refusal of a headset mute press with no call, and never decides it from the button itself", async () => {
     const { el, bridge } = await mount();
     // The button event alone says nothing: only the core knows whether there was a call to mute.
-    await act(async () => { bridge.emit('headset.button', { usage: 'phoneMute', value: 1 }); });
+    await act(async () => {
+      bridge.emit('headset.button', { usage: 'phoneMute', value: 1 });
+    });
     expect(q(el, 'mute-headset-on-hook')).toBeNull();
-    await act(async () => { bridge.emit('call.notice', { code: 'mute-on-hook' }); });
+    await act(async () => {
+      bridge.emit('call.notice', { code: 'mute-on-hook' });
+    });
     expect(q(el, 'mute-headset-on-hook')?.textContent).toContain(esMX['notice.mute-on-hook']);
     expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('false');
-    await act(async () => { bridge.emit('calls', inCall); });
+    await act(async () => {
+      bridge.emit('calls', inCall);
+    });
     expect(q(el, 'mute-headset-on-hook')).toBeNull();
   });
 
   it('takes the mute state from the mute status, and "hold instead" is one request to the core', async () => {
     const { el, bridge } = await mount();
-    await act(async () => { bridge.emit('calls', inCall); bridge.emit('mute', status({ muted: true, longMute: { elapsedSec: 40, level: 1 } })); });
+    await act(async () => {
+      bridge.emit('calls', inCall);
+      bridge.emit('mute', status({ muted: true, longMute: { elapsedSec: 40, level: 1 } }));
+    });
     expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('true');
     const before = bridge.calls.length;
-    await act(async () => { (q(el, 'mute-hold-instead') as HTMLButtonElement).click(); });
+    await act(async () => {
+      (q(el, 'mute-hold-instead') as HTMLButtonElement).click();
+    });
     expect(bridge.calls.slice(before)).toEqual(['call.action']);
-    await act(async () => { bridge.emit('mute', status({ muted: false, source: 'ui' })); });
+    await act(async () => {
+      bridge.emit('mute', status({ muted: false, source: 'ui' }));
+    });
     expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('false');
   });
 
   it('the mini bar is compact and leaves the window title alone', async () => {
     const { el, bridge } = await mount(true);
-    await act(async () => { bridge.emit('calls', inCall); bridge.emit('mute', status({ longMute: { elapsedSec: 40, level: 3 } })); });
+    await act(async () => {
+      bridge.emit('calls', inCall);
+      bridge.emit('mute', status({ longMute: { elapsedSec: 40, level: 3 } }));
+    });
     expect(q(el, 'mute-bar')?.className).toContain('compact');
     expect(q(el, 'mute-warning-long')?.getAttribute('data-level')).toBe('3');
     expect(document.title).toBe('Diadema');

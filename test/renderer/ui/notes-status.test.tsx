@@ -5,18 +5,27 @@ import { NotesStatus } from '../../../renderer/src/ui/NotesStatus';
 import { fakeBridge } from '../../support/fake-bridge';
 import { renderUi } from '../../support/render-ui';
 
-afterEach(() => { document.body.innerHTML = ''; });
+afterEach(() => {
+  document.body.innerHTML = '';
+});
 
 async function mount(language: 'en' | 'es-MX', first: Status) {
   const bridge = fakeBridge({ 'notes.status': async () => first });
-  return { bridge, ...await renderUi(<NotesStatus />, { bridge, language }) };
+  return { bridge, ...(await renderUi(<NotesStatus />, { bridge, language })) };
 }
 
 describe('notes store and sync status', () => {
   it('tells the agent a damaged database was moved aside, and what is still waiting to be sent', async () => {
     const m = await mount('es-MX', {
-      store: 'recovered', movedTo: '/home/ana/.config/diadema/notes.sqlite.corrupt-20261125', detail: 'file is not a database',
-      outbox: { pending: 3, endpoint: true, lastError: '<img src=x onerror=alert(1)> 500', nextAttemptAt: Date.now() + 60_000 },
+      store: 'recovered',
+      movedTo: '/home/ana/.config/diadema/notes.sqlite.corrupt-20261125',
+      detail: 'file is not a database',
+      outbox: {
+        pending: 3,
+        endpoint: true,
+        lastError: '<img src=x onerror=alert(1)> 500',
+        nextAttemptAt: Date.now() + 60_000,
+      },
     });
     const alert = m.q('notes-store-status')!;
     expect(alert.getAttribute('role')).toBe('alert');
@@ -28,13 +37,19 @@ describe('notes store and sync status', () => {
     expect(outbox.textContent).toContain('<img src=x onerror=alert(1)> 500');
     expect(m.el.querySelector('img')).toBeNull();
 
-    await act(async () => { m.bridge.emit('notes.status', { store: 'ok', outbox: { pending: 0, endpoint: true } }); });
+    await act(async () => {
+      m.bridge.emit('notes.status', { store: 'ok', outbox: { pending: 0, endpoint: true } });
+    });
     expect(m.q('notes-store-status')).toBeNull();
     expect(m.q('notes-outbox')?.textContent).toBe('Todas las llamadas terminadas se enviaron a tu equipo.');
   });
 
   it('a full disk is an error the agent sees; without a sync endpoint there is no outbox line', async () => {
-    const m = await mount('en', { store: 'disk-full', detail: 'disk-full: database or disk is full', outbox: { pending: 0, endpoint: false } });
+    const m = await mount('en', {
+      store: 'disk-full',
+      detail: 'disk-full: database or disk is full',
+      outbox: { pending: 0, endpoint: false },
+    });
     expect(m.q('notes-store-status')?.getAttribute('data-store')).toBe('disk-full');
     expect(m.q('notes-store-status')?.textContent).toContain('notes are kept in memory');
     expect(m.q('notes-outbox')).toBeNull();

@@ -21,8 +21,12 @@ import { fakeBridge } from '../../support/fake-bridge';
 type Bridge = ReturnType<typeof fakeBridge>;
 const hostile = '<img src=x onerror=alert(1)>';
 
-async function mount(o: { language?: 'en' | 'es-MX'; handlers?: Partial<ContractHandlers>; settings?: Record<string, unknown> } = {}) {
-  const settings = Object.fromEntries(Object.entries(o.settings ?? {}).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }]));
+async function mount(
+  o: { language?: 'en' | 'es-MX'; handlers?: Partial<ContractHandlers>; settings?: Record<string, unknown> } = {},
+) {
+  const settings = Object.fromEntries(
+    Object.entries(o.settings ?? {}).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }]),
+  );
   const bridge = fakeBridge({ 'settings.get': async () => ({ settings, issues: [] }), ...o.handlers });
   const store = createAppStore(bridge);
   const i18n = await createI18n(o.language ?? 'en');
@@ -30,32 +34,69 @@ async function mount(o: { language?: 'en' | 'es-MX'; handlers?: Partial<Contract
   document.body.appendChild(el);
   const root = createRoot(el);
   await act(async () => {
-    root.render(<I18nextProvider i18n={i18n}><StoreContext.Provider value={store}><App /></StoreContext.Provider></I18nextProvider>);
+    root.render(
+      <I18nextProvider i18n={i18n}>
+        <StoreContext.Provider value={store}>
+          <App />
+        </StoreContext.Provider>
+      </I18nextProvider>,
+    );
   });
   await settle();
   return { el, bridge, store, unmount: () => act(() => root.unmount()) };
 }
 /** Lets promises (fake core answers) and React updates run; works with real and fake timers. */
-async function settle() { await act(async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); }); }
+async function settle() {
+  await act(async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
+}
 const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
 function type(el: Element | null, value: string) {
-  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+  const proto =
+    el instanceof HTMLTextAreaElement
+      ? HTMLTextAreaElement.prototype
+      : el instanceof HTMLSelectElement
+        ? HTMLSelectElement.prototype
+        : HTMLInputElement.prototype;
   Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, value);
   el!.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
 }
 const activeCall = (id = 'c1', extra: Partial<CallView> = {}): CallView => ({
-  id, direction: 'inbound', state: 'active', remote: { name: 'Ana', number: '5550100' }, screenPop: [], startedAt: 0, answeredAt: Date.now(), held: false, earlyMedia: false, ...extra,
+  id,
+  direction: 'inbound',
+  state: 'active',
+  remote: { name: 'Ana', number: '5550100' },
+  screenPop: [],
+  startedAt: 0,
+  answeredAt: Date.now(),
+  held: false,
+  earlyMedia: false,
+  ...extra,
 });
 const emitAgent = (bridge: Bridge, v: AgentView) => act(async () => bridge.emit('agent', v));
 
-afterEach(() => { document.body.innerHTML = ''; vi.useRealTimers(); });
+afterEach(() => {
+  document.body.innerHTML = '';
+  vi.useRealTimers();
+});
 
 describe('agent state switcher', () => {
   it('shows the state as text and shape, offers the reasons, and sends the choice to the core', async () => {
     const sets: unknown[] = [];
     const { el, bridge, unmount } = await mount({
       language: 'es-MX',
-      handlers: { 'agent.set': async (a) => { sets.push(a); return { state: a.state, since: 1, degraded: false, ...(a.state === 'not-ready' ? { reason: a.reason } : {}) }; } },
+      handlers: {
+        'agent.set': async (a) => {
+          sets.push(a);
+          return {
+            state: a.state,
+            since: 1,
+            degraded: false,
+            ...(a.state === 'not-ready' ? { reason: a.reason } : {}),
+          };
+        },
+      },
     });
     expect(q(el, 'agent-state')?.getAttribute('data-state')).toBe('available');
     expect(q(el, 'agent-state')?.textContent).toContain('●');
@@ -63,7 +104,14 @@ describe('agent state switcher', () => {
     const select = q(el, 'agent-select') as HTMLSelectElement;
     // Reachable and named: a native select with a visible label.
     expect(select.labels?.[0]?.textContent).toBe(esMX['agent.change']);
-    expect([...select.options].map((x) => x.value)).toEqual(['available', 'not-ready:meeting', 'not-ready:training', 'not-ready:personal', 'not-ready:technical', 'break']);
+    expect([...select.options].map((x) => x.value)).toEqual([
+      'available',
+      'not-ready:meeting',
+      'not-ready:training',
+      'not-ready:personal',
+      'not-ready:technical',
+      'break',
+    ]);
     expect(select.options[1]?.textContent).toBe(`${esMX['agent.state.not-ready']} — ${esMX['agent.reason.meeting']}`);
     await act(async () => type(select, 'not-ready:meeting'));
     expect(sets).toEqual([{ state: 'not-ready', reason: 'meeting' }]);
@@ -75,8 +123,19 @@ describe('agent state switcher', () => {
   });
 
   it('says why the core refused a change', async () => {
-    const { el, bridge, unmount } = await mount({ handlers: { 'agent.set': async () => { throw new ContractError('refused', { reason: 'note-unfinished' }); } } });
-    await emitAgent(bridge, { state: 'acw', since: 1, degraded: false, acw: { callId: 'c1', mode: 'mandatory-manual', startedAt: 1, canEnd: true, needsFinishedNote: true } });
+    const { el, bridge, unmount } = await mount({
+      handlers: {
+        'agent.set': async () => {
+          throw new ContractError('refused', { reason: 'note-unfinished' });
+        },
+      },
+    });
+    await emitAgent(bridge, {
+      state: 'acw',
+      since: 1,
+      degraded: false,
+      acw: { callId: 'c1', mode: 'mandatory-manual', startedAt: 1, canEnd: true, needsFinishedNote: true },
+    });
     await act(async () => type(q(el, 'agent-select'), 'break'));
     await settle();
     expect(q(el, 'agent-error')?.textContent).toBe(en['agent.error.note-unfinished']);
@@ -88,7 +147,20 @@ describe('after-call work panel', () => {
   it('counts down visibly, announces only milestones, and keeps Ready disabled with the reason until the time box ends', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const { el, bridge, unmount } = await mount();
-    await emitAgent(bridge, { state: 'acw', since: 1_000_000, degraded: false, acw: { callId: 'c1', mode: 'timed-no-early-exit', startedAt: 1_000_000, endsAt: 1_000_000 + 35_000, canEnd: false, blockedBy: 'time-box', needsFinishedNote: false } });
+    await emitAgent(bridge, {
+      state: 'acw',
+      since: 1_000_000,
+      degraded: false,
+      acw: {
+        callId: 'c1',
+        mode: 'timed-no-early-exit',
+        startedAt: 1_000_000,
+        endsAt: 1_000_000 + 35_000,
+        canEnd: false,
+        blockedBy: 'time-box',
+        needsFinishedNote: false,
+      },
+    });
     const countdown = () => q(el, 'acw-countdown');
     const announce = () => q(el, 'acw-announce')?.textContent;
     expect(countdown()?.textContent).toBe('0:35');
@@ -98,21 +170,41 @@ describe('after-call work panel', () => {
     const ready = q(el, 'acw-ready') as HTMLButtonElement;
     expect(ready.disabled).toBe(true);
     const reasonId = ready.getAttribute('aria-describedby');
-    expect(reasonId && document.getElementById(reasonId)?.textContent).toBe('Ready is available when the time is up (0:35).');
+    expect(reasonId && document.getElementById(reasonId)?.textContent).toBe(
+      'Ready is available when the time is up (0:35).',
+    );
     expect((q(el, 'agent-select') as HTMLSelectElement).disabled).toBe(true);
 
-    await act(async () => { vi.advanceTimersByTime(1000); });
+    await act(async () => {
+      vi.advanceTimersByTime(1000);
+    });
     expect(countdown()?.textContent).toBe('0:34');
     expect(announce()).toContain('started');
-    await act(async () => { vi.advanceTimersByTime(4000); });
+    await act(async () => {
+      vi.advanceTimersByTime(4000);
+    });
     expect(countdown()?.textContent).toBe('0:30');
     expect(announce()).toBe('0:30 of after-call work left.');
-    await act(async () => { vi.advanceTimersByTime(5000); });
+    await act(async () => {
+      vi.advanceTimersByTime(5000);
+    });
     expect(countdown()?.textContent).toBe('0:25');
     expect(announce()).toBe('0:30 of after-call work left.');
 
     // The core ends the time box: Ready may be pressed.
-    await emitAgent(bridge, { state: 'acw', since: 1_000_000, degraded: false, acw: { callId: 'c1', mode: 'timed-no-early-exit', startedAt: 1_000_000, endsAt: 1_000_000 + 35_000, canEnd: true, needsFinishedNote: false } });
+    await emitAgent(bridge, {
+      state: 'acw',
+      since: 1_000_000,
+      degraded: false,
+      acw: {
+        callId: 'c1',
+        mode: 'timed-no-early-exit',
+        startedAt: 1_000_000,
+        endsAt: 1_000_000 + 35_000,
+        canEnd: true,
+        needsFinishedNote: false,
+      },
+    });
     expect((q(el, 'acw-ready') as HTMLButtonElement).disabled).toBe(false);
     expect(q(el, 'acw-ready-reason')).toBeNull();
     await emitAgent(bridge, { state: 'available', since: 1_036_000, degraded: false });
@@ -125,11 +217,22 @@ describe('after-call work panel', () => {
     const { el, bridge, unmount } = await mount({
       settings: { 'notes.requiredFields': ['assist'] },
       handlers: {
-        'notes.finish': async () => { calls.push('finish'); return { ok: true, missing: [] }; },
-        'agent.set': async (a) => { calls.push(`set:${a.state}`); return { state: 'available', since: 2, degraded: false }; },
+        'notes.finish': async () => {
+          calls.push('finish');
+          return { ok: true, missing: [] };
+        },
+        'agent.set': async (a) => {
+          calls.push(`set:${a.state}`);
+          return { state: 'available', since: 2, degraded: false };
+        },
       },
     });
-    await emitAgent(bridge, { state: 'acw', since: 1, degraded: false, acw: { callId: 'c1', mode: 'mandatory-manual', startedAt: 1, canEnd: true, needsFinishedNote: true } });
+    await emitAgent(bridge, {
+      state: 'acw',
+      since: 1,
+      degraded: false,
+      acw: { callId: 'c1', mode: 'mandatory-manual', startedAt: 1, canEnd: true, needsFinishedNote: true },
+    });
     await settle();
     expect(q(el, 'note')?.getAttribute('data-call-id')).toBe('c1');
     expect(q(el, 'acw-countdown')?.textContent).toBe(en['acw.noTimeBox']);
@@ -159,7 +262,14 @@ describe('notes panel', () => {
   it('opens a draft when a call is answered and saves as the agent types, at most 300 ms behind', async () => {
     vi.useFakeTimers({ now: 5_000_000 });
     const saves: Array<NoteSaveArgs & { at: number }> = [];
-    const { el, bridge, unmount } = await mount({ handlers: { 'notes.save': async (a) => { saves.push({ ...a, at: Date.now() }); return { savedAt: Date.now(), durable: true }; } } });
+    const { el, bridge, unmount } = await mount({
+      handlers: {
+        'notes.save': async (a) => {
+          saves.push({ ...a, at: Date.now() });
+          return { savedAt: Date.now(), durable: true };
+        },
+      },
+    });
     expect(q(el, 'note')).toBeNull();
     await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
@@ -167,13 +277,17 @@ describe('notes panel', () => {
     expect(q(el, 'note')?.getAttribute('data-call-id')).toBe('c1');
     // The default template's fields, with translated labels.
     for (const f of ['identify', 'apologise', 'assist']) expect(q(el, `note-field-${f}`)).not.toBeNull();
-    expect((q(el, 'note-field-identify') as HTMLTextAreaElement).labels?.[0]?.textContent).toBe(en['notes.field.identify']);
+    expect((q(el, 'note-field-identify') as HTMLTextAreaElement).labels?.[0]?.textContent).toBe(
+      en['notes.field.identify'],
+    );
     expect(q(el, 'note-template-name')?.textContent).toBe(en['notes.template.iaa']);
 
     await act(async () => type(q(el, 'note-field-identify'), 'A'));
     expect(saves).toHaveLength(0);
     expect(q(el, 'note-save')?.textContent).toBe(en['notes.save.saving']);
-    await act(async () => { vi.advanceTimersByTime(200); });
+    await act(async () => {
+      vi.advanceTimersByTime(200);
+    });
     await settle();
     expect(saves).toHaveLength(1);
     expect(saves[0]).toMatchObject({ callId: 'c1', templateId: 'iaa', fields: { identify: 'A' }, text: '' });
@@ -186,10 +300,14 @@ describe('notes panel', () => {
       text += 'x';
       const t = text;
       await act(async () => type(q(el, 'note-text'), t));
-      await act(async () => { vi.advanceTimersByTime(50); });
+      await act(async () => {
+        vi.advanceTimersByTime(50);
+      });
       await settle();
     }
-    await act(async () => { vi.advanceTimersByTime(300); });
+    await act(async () => {
+      vi.advanceTimersByTime(300);
+    });
     await settle();
     const during = saves.slice(1).map((s) => s.at);
     const gaps = during.map((at, i) => at - (i === 0 ? start : during[i - 1]!));
@@ -202,18 +320,27 @@ describe('notes panel', () => {
   it('says when a save is only in memory, or could not reach the core', async () => {
     let mode: 'memory' | 'throw' = 'memory';
     const { el, bridge, unmount } = await mount({
-      handlers: { 'notes.save': async () => { if (mode === 'throw') throw new ContractError('internal'); return { savedAt: 1, durable: false }; } },
+      handlers: {
+        'notes.save': async () => {
+          if (mode === 'throw') throw new ContractError('internal');
+          return { savedAt: 1, durable: false };
+        },
+      },
     });
     await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
     await act(async () => type(q(el, 'note-text'), 'hello'));
-    await act(async () => { await new Promise((r) => setTimeout(r, 350)); });
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 350));
+    });
     await settle();
     expect(q(el, 'note-save')?.getAttribute('data-save')).toBe('memory');
     expect(q(el, 'note-save')?.getAttribute('role')).toBe('alert');
     mode = 'throw';
     await act(async () => type(q(el, 'note-text'), 'hello again'));
-    await act(async () => { await new Promise((r) => setTimeout(r, 350)); });
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 350));
+    });
     await settle();
     expect(q(el, 'note-save')?.getAttribute('data-save')).toBe('unsaved');
     expect((q(el, 'note-text') as HTMLTextAreaElement).value).toBe('hello again');
@@ -225,15 +352,27 @@ describe('notes panel', () => {
     let serverMissing: string[] = ['identify'];
     const { el, bridge, unmount } = await mount({
       language: 'es-MX',
-      settings: { 'notes.requiredFields': ['identify', 'assist'], 'notes.dispositions': ['resolved', 'callback-tomorrow'] },
-      handlers: { 'notes.finish': async (a) => { finishes.push(a); return serverMissing.length ? { ok: false, missing: serverMissing } : { ok: true, missing: [] }; } },
+      settings: {
+        'notes.requiredFields': ['identify', 'assist'],
+        'notes.dispositions': ['resolved', 'callback-tomorrow'],
+      },
+      handlers: {
+        'notes.finish': async (a) => {
+          finishes.push(a);
+          return serverMissing.length ? { ok: false, missing: serverMissing } : { ok: true, missing: [] };
+        },
+      },
     });
     await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
     expect((q(el, 'note-field-assist') as HTMLTextAreaElement).getAttribute('aria-required')).toBe('true');
     const disp = q(el, 'note-disposition') as HTMLSelectElement;
     // Known dispositions translated, the team's own shown as written.
-    expect([...disp.options].map((o) => o.textContent)).toEqual([esMX['notes.chooseDisposition'], esMX['notes.disposition.resolved'], 'callback-tomorrow']);
+    expect([...disp.options].map((o) => o.textContent)).toEqual([
+      esMX['notes.chooseDisposition'],
+      esMX['notes.disposition.resolved'],
+      'callback-tomorrow',
+    ]);
 
     await act(async () => (q(el, 'note-finish') as HTMLButtonElement).click());
     await settle();
@@ -242,7 +381,9 @@ describe('notes panel', () => {
     await act(async () => type(q(el, 'note-field-identify'), 'Ana, cuenta 42'));
     await act(async () => (q(el, 'note-finish') as HTMLButtonElement).click());
     await settle();
-    expect(q(el, 'note-problem')?.textContent).toBe(esMX['notes.problem.missing'].replace('{{fields}}', esMX['notes.field.assist']));
+    expect(q(el, 'note-problem')?.textContent).toBe(
+      esMX['notes.problem.missing'].replace('{{fields}}', esMX['notes.field.assist']),
+    );
     expect(q(el, 'note-field-assist')?.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(q(el, 'note-field-assist'));
     expect(finishes).toEqual([]);
@@ -265,7 +406,12 @@ describe('notes panel', () => {
     const finishes: unknown[] = [];
     const { el, bridge, unmount } = await mount({
       settings: { 'notes.requiredFields': ['ticket', 'text'] },
-      handlers: { 'notes.finish': async (a) => { finishes.push(a); return { ok: true, missing: [] }; } },
+      handlers: {
+        'notes.finish': async (a) => {
+          finishes.push(a);
+          return { ok: true, missing: [] };
+        },
+      },
     });
     await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
@@ -275,7 +421,9 @@ describe('notes panel', () => {
     await act(async () => type(q(el, 'note-field-ticket'), 'T-1'));
     await act(async () => (q(el, 'note-finish') as HTMLButtonElement).click());
     await settle();
-    expect(q(el, 'note-problem')?.textContent).toBe(en['notes.problem.missing'].replace('{{fields}}', en['notes.text']));
+    expect(q(el, 'note-problem')?.textContent).toBe(
+      en['notes.problem.missing'].replace('{{fields}}', en['notes.text']),
+    );
     expect(document.activeElement).toBe(q(el, 'note-text'));
     expect(finishes).toEqual([]);
     await act(async () => type(q(el, 'note-text'), 'done'));
@@ -289,9 +437,46 @@ describe('notes panel', () => {
   it('renders hostile note text, drafts and search snippets as text, and offers unfinished drafts back', async () => {
     const { el, unmount } = await mount({
       handlers: {
-        'notes.drafts': async () => ({ drafts: [{ callId: 'old', remoteName: hostile, remoteNumber: '1', updatedAt: 0, preview: `<script>alert(1)</script> ‏مرحبا 😀` }] }),
-        'notes.get': async ({ callId }) => ({ note: { callId, templateId: 'iaa', fields: { identify: hostile, custom: '"; DROP TABLE notes; --' }, text: '<b>bold</b>', disposition: null, status: 'draft', updatedAt: 1 }, editable: true }),
-        'notes.history': async () => ({ calls: [{ callId: 'old', direction: 'inbound', remoteName: hostile, remoteNumber: '1', ringAt: 0, handleMs: 65_000, holdMs: 5_000, acwMs: 30_000, disposition: 'resolved', snippet: '<i>match</i>' }], total: 1 }),
+        'notes.drafts': async () => ({
+          drafts: [
+            {
+              callId: 'old',
+              remoteName: hostile,
+              remoteNumber: '1',
+              updatedAt: 0,
+              preview: `<script>alert(1)</script> ‏مرحبا 😀`,
+            },
+          ],
+        }),
+        'notes.get': async ({ callId }) => ({
+          note: {
+            callId,
+            templateId: 'iaa',
+            fields: { identify: hostile, custom: '"; DROP TABLE notes; --' },
+            text: '<b>bold</b>',
+            disposition: null,
+            status: 'draft',
+            updatedAt: 1,
+          },
+          editable: true,
+        }),
+        'notes.history': async () => ({
+          calls: [
+            {
+              callId: 'old',
+              direction: 'inbound',
+              remoteName: hostile,
+              remoteNumber: '1',
+              ringAt: 0,
+              handleMs: 65_000,
+              holdMs: 5_000,
+              acwMs: 30_000,
+              disposition: 'resolved',
+              snippet: '<i>match</i>',
+            },
+          ],
+          total: 1,
+        }),
       },
     });
     expect(q(el, 'notes-draft')?.textContent).toContain(hostile);
@@ -316,20 +501,65 @@ describe('history', () => {
     const exports: unknown[] = [];
     const { el, unmount } = await mount({
       handlers: {
-        'notes.history': async (a) => { queries.push(a); return { calls: [{ callId: 'k1', direction: 'outbound', remoteName: '', remoteNumber: '5550199', ringAt: 0, handleMs: 125_000, holdMs: 0, acwMs: 42_000, disposition: 'escalated' }], total: 1 }; },
+        'notes.history': async (a) => {
+          queries.push(a);
+          return {
+            calls: [
+              {
+                callId: 'k1',
+                direction: 'outbound',
+                remoteName: '',
+                remoteNumber: '5550199',
+                ringAt: 0,
+                handleMs: 125_000,
+                holdMs: 0,
+                acwMs: 42_000,
+                disposition: 'escalated',
+              },
+            ],
+            total: 1,
+          };
+        },
         'notes.detail': async ({ callId }) => ({
-          call: { callId, direction: 'outbound', remoteName: '', remoteNumber: '5550199', ringAt: 0, handleMs: 125_000, holdMs: 0, acwMs: 42_000, disposition: 'escalated' },
-          timeline: [{ at: 0, kind: 'hold', data: { on: true } }, { at: 1000, kind: 'acw', data: { phase: 'start' } }],
-          note: { callId, templateId: 'iaa', fields: { identify: 'Beto' }, text: 'refund', disposition: 'escalated', status: 'final', updatedAt: 1, finishedAt: 1 },
+          call: {
+            callId,
+            direction: 'outbound',
+            remoteName: '',
+            remoteNumber: '5550199',
+            ringAt: 0,
+            handleMs: 125_000,
+            holdMs: 0,
+            acwMs: 42_000,
+            disposition: 'escalated',
+          },
+          timeline: [
+            { at: 0, kind: 'hold', data: { on: true } },
+            { at: 1000, kind: 'acw', data: { phase: 'start' } },
+          ],
+          note: {
+            callId,
+            templateId: 'iaa',
+            fields: { identify: 'Beto' },
+            text: 'refund',
+            disposition: 'escalated',
+            status: 'final',
+            updatedAt: 1,
+            finishedAt: 1,
+          },
           editable: false,
         }),
-        'notes.export': async (a) => { exports.push(a); return { data: 'callId,disposition\nk1,escalated\n' }; },
+        'notes.export': async (a) => {
+          exports.push(a);
+          return { data: 'callId,disposition\nk1,escalated\n' };
+        },
       },
     });
     await act(async () => type(q(el, 'history-query'), 'refund'));
     await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
     await settle();
-    expect(queries).toEqual([{ limit: 50, offset: 0, query: 'refund', from: expect.any(Number), to: expect.any(Number) }]);
+    expect(queries).toEqual([
+      { limit: 50, offset: 0, query: 'refund', from: expect.any(Number), to: expect.any(Number) },
+    ]);
     expect(q(el, 'history-count')?.textContent).toBe('Calls found: 1 (showing 1–1)');
     expect(q(el, 'history-next')).toBeNull();
     const row = q(el, 'history-row');
@@ -339,16 +569,23 @@ describe('history', () => {
     await act(async () => (q(el, 'history-open') as HTMLButtonElement).click());
     await settle();
     expect(q(el, 'history-detail')?.getAttribute('data-call-id')).toBe('k1');
-    expect([...el.querySelectorAll('[data-testid=history-timeline] li')].map((li) => li.getAttribute('data-kind'))).toEqual(['hold', 'acw']);
+    expect(
+      [...el.querySelectorAll('[data-testid=history-timeline] li')].map((li) => li.getAttribute('data-kind')),
+    ).toEqual(['hold', 'acw']);
     expect(q(el, 'history-note-text')?.textContent).toBe('refund');
     expect(q(el, 'history-edit')).toBeNull();
 
     const clicked: string[] = [];
     const created: Blob[] = [];
     const origCreate = URL.createObjectURL;
-    URL.createObjectURL = (b: Blob) => { created.push(b); return 'blob:test'; };
+    URL.createObjectURL = (b: Blob) => {
+      created.push(b);
+      return 'blob:test';
+    };
     const origClick = HTMLAnchorElement.prototype.click;
-    HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) { clicked.push(`${this.getAttribute('href')} ${this.download}`); };
+    HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) {
+      clicked.push(`${this.getAttribute('href')} ${this.download}`);
+    };
     try {
       await act(async () => type(q(el, 'history-from'), '2026-01-01'));
       await act(async () => type(q(el, 'history-to'), '2026-01-31'));
@@ -358,7 +595,9 @@ describe('history', () => {
       URL.createObjectURL = origCreate;
       HTMLAnchorElement.prototype.click = origClick;
     }
-    expect(exports).toEqual([{ from: new Date(2026, 0, 1).getTime(), to: new Date(2026, 0, 31).getTime() + 86_400_000 - 1, format: 'csv' }]);
+    expect(exports).toEqual([
+      { from: new Date(2026, 0, 1).getTime(), to: new Date(2026, 0, 31).getTime() + 86_400_000 - 1, format: 'csv' },
+    ]);
     expect(clicked).toEqual(['blob:test diadema-calls-2026-01-01-2026-01-31.csv']);
     expect(await created[0]?.text()).toBe('callId,disposition\nk1,escalated\n');
 
@@ -372,10 +611,26 @@ describe('history', () => {
 describe('history pages', () => {
   it('pages through more calls than fit on one page, within the chosen days', async () => {
     const queries: Array<{ offset: number; from?: number; to?: number }> = [];
-    const row = (i: number) => ({ callId: `c${i}`, direction: 'inbound' as const, remoteName: '', remoteNumber: String(i), ringAt: 0, handleMs: 0, holdMs: 0, acwMs: 0, disposition: null });
+    const row = (i: number) => ({
+      callId: `c${i}`,
+      direction: 'inbound' as const,
+      remoteName: '',
+      remoteNumber: String(i),
+      ringAt: 0,
+      handleMs: 0,
+      holdMs: 0,
+      acwMs: 0,
+      disposition: null,
+    });
     const { el, unmount } = await mount({
       handlers: {
-        'notes.history': async (a) => { queries.push(a); return { calls: Array.from({ length: Math.min(50, 120 - a.offset) }, (_, i) => row(a.offset + i)), total: 120 }; },
+        'notes.history': async (a) => {
+          queries.push(a);
+          return {
+            calls: Array.from({ length: Math.min(50, 120 - a.offset) }, (_, i) => row(a.offset + i)),
+            total: 120,
+          };
+        },
       },
     });
     await act(async () => type(q(el, 'history-from'), '2026-03-01'));
@@ -394,7 +649,11 @@ describe('history pages', () => {
     await act(async () => (q(el, 'history-prev') as HTMLButtonElement).click());
     await settle();
     expect(queries.map((x) => x.offset)).toEqual([0, 50, 100, 50]);
-    expect(queries.every((x) => x.from === new Date(2026, 2, 1).getTime() && x.to === new Date(2026, 2, 2).getTime() + 86_400_000 - 1)).toBe(true);
+    expect(
+      queries.every(
+        (x) => x.from === new Date(2026, 2, 1).getTime() && x.to === new Date(2026, 2, 2).getTime() + 86_400_000 - 1,
+      ),
+    ).toBe(true);
     await unmount();
   });
 });
@@ -403,12 +662,60 @@ describe('history edit window', () => {
   it('a note still inside its edit window opens for editing in the notes panel', async () => {
     const { el, unmount } = await mount({
       handlers: {
-        'notes.history': async () => ({ calls: [{ callId: 'e1', direction: 'inbound', remoteName: 'Eva', remoteNumber: '1', ringAt: 0, handleMs: 1000, holdMs: 0, acwMs: 0, disposition: 'resolved' }], total: 1 }),
-        'notes.detail': async ({ callId }) => ({
-          call: { callId, direction: 'inbound', remoteName: 'Eva', remoteNumber: '1', ringAt: 0, handleMs: 1000, holdMs: 0, acwMs: 0, disposition: 'resolved' },
-          timeline: [], note: { callId, templateId: 'iaa', fields: { assist: 'sent' }, text: 'ok', disposition: 'resolved', status: 'final', updatedAt: 1, finishedAt: 1 }, editable: true,
+        'notes.history': async () => ({
+          calls: [
+            {
+              callId: 'e1',
+              direction: 'inbound',
+              remoteName: 'Eva',
+              remoteNumber: '1',
+              ringAt: 0,
+              handleMs: 1000,
+              holdMs: 0,
+              acwMs: 0,
+              disposition: 'resolved',
+            },
+          ],
+          total: 1,
         }),
-        'notes.get': async ({ callId }) => ({ note: { callId, templateId: 'iaa', fields: { assist: 'sent' }, text: 'ok', disposition: 'resolved', status: 'final', updatedAt: 1, finishedAt: 1 }, editable: true }),
+        'notes.detail': async ({ callId }) => ({
+          call: {
+            callId,
+            direction: 'inbound',
+            remoteName: 'Eva',
+            remoteNumber: '1',
+            ringAt: 0,
+            handleMs: 1000,
+            holdMs: 0,
+            acwMs: 0,
+            disposition: 'resolved',
+          },
+          timeline: [],
+          note: {
+            callId,
+            templateId: 'iaa',
+            fields: { assist: 'sent' },
+            text: 'ok',
+            disposition: 'resolved',
+            status: 'final',
+            updatedAt: 1,
+            finishedAt: 1,
+          },
+          editable: true,
+        }),
+        'notes.get': async ({ callId }) => ({
+          note: {
+            callId,
+            templateId: 'iaa',
+            fields: { assist: 'sent' },
+            text: 'ok',
+            disposition: 'resolved',
+            status: 'final',
+            updatedAt: 1,
+            finishedAt: 1,
+          },
+          editable: true,
+        }),
       },
     });
     await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
@@ -449,7 +756,17 @@ describe('history timeline', () => {
     { at: 19, kind: 'agent', data: { to: 'on-strike', cause: 'agent' } },
   ];
   async function events(language: 'en' | 'es-MX') {
-    const call = { callId: 't1', direction: 'inbound' as const, remoteName: 'Ana', remoteNumber: '1', ringAt: 0, handleMs: 1000, holdMs: 0, acwMs: 0, disposition: null };
+    const call = {
+      callId: 't1',
+      direction: 'inbound' as const,
+      remoteName: 'Ana',
+      remoteNumber: '1',
+      ringAt: 0,
+      handleMs: 1000,
+      holdMs: 0,
+      acwMs: 0,
+      disposition: null,
+    };
     const { el, unmount } = await mount({
       language,
       handlers: {
@@ -461,7 +778,9 @@ describe('history timeline', () => {
     await settle();
     await act(async () => (q(el, 'history-open') as HTMLButtonElement).click());
     await settle();
-    const texts = [...el.querySelectorAll('[data-testid=history-timeline] [data-testid=history-event]')].map((x) => x.textContent);
+    const texts = [...el.querySelectorAll('[data-testid=history-timeline] [data-testid=history-event]')].map(
+      (x) => x.textContent,
+    );
     const detail = q(el, 'history-detail');
     const markup = el.querySelector('[data-testid=history-timeline] img, [data-testid=history-timeline] b');
     await unmount();
@@ -471,28 +790,64 @@ describe('history timeline', () => {
   it('tells each entry as a sentence in Mexican Spanish, values interpolated, unknown values as a generic line', async () => {
     const { texts, detail, markup } = await events('es-MX');
     expect(texts).toEqual([
-      'Entró la llamada', 'Contestada', 'Silenciado (diadema)', 'Micrófono activado (botón)', 'Llamada puesta en espera', 'Llamada retomada',
-      'MOS 4.2 · jitter 3 ms · pérdida 0.1 % · ida y vuelta 42 ms', `Diadema conectada: ${hostile}`, 'Diadema desconectada', 'Transferencia completada',
+      'Entró la llamada',
+      'Contestada',
+      'Silenciado (diadema)',
+      'Micrófono activado (botón)',
+      'Llamada puesta en espera',
+      'Llamada retomada',
+      'MOS 4.2 · jitter 3 ms · pérdida 0.1 % · ida y vuelta 42 ms',
+      `Diadema conectada: ${hostile}`,
+      'Diadema desconectada',
+      'Transferencia completada',
       `Llamada terminada: ${esMX['call.end.remote-hangup']}`,
       `Estado: ${esMX['agent.state.available']} → ${esMX['agent.state.acw']} (terminó la llamada)`,
-      'Inició el trabajo posterior a la llamada', 'Terminó el trabajo posterior a la llamada',
+      'Inició el trabajo posterior a la llamada',
+      'Terminó el trabajo posterior a la llamada',
       `Estado: ${esMX['agent.state.acw']} → ${esMX['agent.state.not-ready']} — ${esMX['agent.reason.meeting']} (lo cambió el agente)`,
-      'Silenciado', 'Llamada terminada',
-      `${esMX['history.kind.hold']} (esta versión no puede mostrar el detalle)`, `${esMX['history.kind.agent']} (esta versión no puede mostrar el detalle)`,
+      'Silenciado',
+      'Llamada terminada',
+      `${esMX['history.kind.hold']} (esta versión no puede mostrar el detalle)`,
+      `${esMX['history.kind.agent']} (esta versión no puede mostrar el detalle)`,
     ]);
     // No raw field names or English values from the core.
-    for (const raw of ['source', 'headset', 'remote-hangup', 'endReason', 'cause', 'call-ended', 'something-new', 'on-strike', '<b>gone</b>']) expect(detail).not.toContain(raw);
+    for (const raw of [
+      'source',
+      'headset',
+      'remote-hangup',
+      'endReason',
+      'cause',
+      'call-ended',
+      'something-new',
+      'on-strike',
+      '<b>gone</b>',
+    ])
+      expect(detail).not.toContain(raw);
     expect(markup).toBeNull();
   });
 
   it('tells the same entries in English', async () => {
     const { texts, markup } = await events('en');
     expect(texts).toEqual([
-      'Incoming call rang', 'Answered', 'Muted (headset)', 'Unmuted (button)', 'Put on hold', 'Taken off hold',
-      'MOS 4.2 · jitter 3 ms · loss 0.1 % · round trip 42 ms', `Headset connected: ${hostile}`, 'Headset disconnected', 'Transfer completed',
-      'Call ended: The other party hung up', 'Status: Available → After-call work (the call ended)',
-      'After-call work started', 'After-call work ended', 'Status: After-call work → Not ready — Meeting (changed by the agent)',
-      'Muted', 'Call ended', 'Hold (this version cannot show the details)', 'Agent status (this version cannot show the details)',
+      'Incoming call rang',
+      'Answered',
+      'Muted (headset)',
+      'Unmuted (button)',
+      'Put on hold',
+      'Taken off hold',
+      'MOS 4.2 · jitter 3 ms · loss 0.1 % · round trip 42 ms',
+      `Headset connected: ${hostile}`,
+      'Headset disconnected',
+      'Transfer completed',
+      'Call ended: The other party hung up',
+      'Status: Available → After-call work (the call ended)',
+      'After-call work started',
+      'After-call work ended',
+      'Status: After-call work → Not ready — Meeting (changed by the agent)',
+      'Muted',
+      'Call ended',
+      'Hold (this version cannot show the details)',
+      'Agent status (this version cannot show the details)',
     ]);
     expect(markup).toBeNull();
   });

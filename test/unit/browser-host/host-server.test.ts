@@ -20,11 +20,21 @@ beforeAll(async () => {
   mkdirSync(rendererDir);
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(path.join(dir, 'outside.txt'), 'secret');
-  core = createCore({ shell: 'browser', version: 't', dataDir: path.join(dir, 'data'), secrets: new FileSecrets(path.join(dir, 'data', 'secrets.json')), log: silentLogger });
+  core = createCore({
+    shell: 'browser',
+    version: 't',
+    dataDir: path.join(dir, 'data'),
+    secrets: new FileSecrets(path.join(dir, 'data', 'secrets.json')),
+    log: silentLogger,
+  });
   await core.start();
   host = await startBrowserHost({ core, rendererDir, log: silentLogger, token });
 });
-afterAll(async () => { await host.close(); await core.stop(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await host.close();
+  await core.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function get(p: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -49,7 +59,9 @@ function connect(origin: string | undefined): Promise<{ ws: WebSocket; messages:
     ws.on('error', reject);
   });
 }
-const until = async (f: () => boolean) => { for (let i = 0; i < 100 && !f(); i++) await new Promise((r) => setTimeout(r, 20)); };
+const until = async (f: () => boolean) => {
+  for (let i = 0; i < 100 && !f(); i++) await new Promise((r) => setTimeout(r, 20));
+};
 
 describe('browser host', () => {
   it('serves the renderer with a CSP and never a file outside it', async () => {

@@ -31,9 +31,15 @@ describe('Emitter', () => {
   it('runs the other listeners when one throws, then rethrows the first error', () => {
     const e = new Emitter<void>();
     const seen: string[] = [];
-    e.on(() => { throw new Error('first'); });
-    e.on(() => { seen.push('second ran'); });
-    e.on(() => { throw new Error('third'); });
+    e.on(() => {
+      throw new Error('first');
+    });
+    e.on(() => {
+      seen.push('second ran');
+    });
+    e.on(() => {
+      throw new Error('third');
+    });
     expect(() => e.emit()).toThrow('first');
     expect(seen).toEqual(['second ran']);
   });
@@ -41,7 +47,9 @@ describe('Emitter', () => {
   it('a listener added during emit waits for the next emit', () => {
     const e = new Emitter<number>();
     const seen: number[] = [];
-    e.on(() => { e.on((v) => seen.push(v)); });
+    e.on(() => {
+      e.on((v) => seen.push(v));
+    });
     e.emit(1);
     e.emit(2);
     expect(seen).toEqual([2]);

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, isAllowedPermission, isTrustedSender, rendererOrigin } from '../../../electron/main/security';
+import {
+  contentSecurityPolicy,
+  isAllowedPermission,
+  isTrustedSender,
+  rendererOrigin,
+} from '../../../electron/main/security';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const read = (p: string) => readFileSync(path.join(root, p), 'utf8');

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { decodeDigits, parseRtp, RtpListener, telephoneEventPt, type RtpPacket } from '../../support/rtp-listener';
 
 // The RFC 4733 end-to-end test trusts this decoder: it must read real packet layouts and refuse what is not a key press.
-function rtp(o: { pt: number; seq: number; ts: number; payload: Buffer; csrc?: number; ext?: boolean; pad?: number }): Buffer {
+function rtp(o: {
+  pt: number;
+  seq: number;
+  ts: number;
+  payload: Buffer;
+  csrc?: number;
+  ext?: boolean;
+  pad?: number;
+}): Buffer {
   const cc = o.csrc ?? 0;
   const head = Buffer.alloc(12 + 4 * cc);
   head[0] = 0x80 | (o.ext ? 0x10 : 0) | (o.pad ? 0x20 : 0) | cc;
@@ -15,8 +23,10 @@ function rtp(o: { pt: number; seq: number; ts: number; payload: Buffer; csrc?: n
   const pad = o.pad ? Buffer.concat([Buffer.alloc(o.pad - 1), Buffer.from([o.pad])]) : Buffer.alloc(0);
   return Buffer.concat([head, ext, o.payload, pad]);
 }
-const event = (code: number, end: boolean, duration: number) => Buffer.from([code, (end ? 0x80 : 0) | 10, duration >> 8, duration & 0xff]);
-const packets = (list: Array<[number, number, Buffer]>): RtpPacket[] => list.map(([seq, ts, payload]) => parseRtp(rtp({ pt: 101, seq, ts, payload }))!);
+const event = (code: number, end: boolean, duration: number) =>
+  Buffer.from([code, (end ? 0x80 : 0) | 10, duration >> 8, duration & 0xff]);
+const packets = (list: Array<[number, number, Buffer]>): RtpPacket[] =>
+  list.map(([seq, ts, payload]) => parseRtp(rtp({ pt: 101, seq, ts, payload }))!);
 
 describe('RTP and RFC 4733 decoding for tests', () => {
   it('reads the fixed header past CSRCs, a header extension and padding', () => {
@@ -29,8 +39,12 @@ describe('RTP and RFC 4733 decoding for tests', () => {
 
   it('one digit per event (timestamp), only once ended, in order, of the negotiated payload type only', () => {
     const list = packets([
-      [1, 1000, event(1, false, 160)], [2, 1000, event(1, false, 320)], [3, 1000, event(1, true, 800)], [4, 1000, event(1, true, 800)],
-      [5, 2000, event(11, false, 160)], [6, 2000, event(11, true, 800)],
+      [1, 1000, event(1, false, 160)],
+      [2, 1000, event(1, false, 320)],
+      [3, 1000, event(1, true, 800)],
+      [4, 1000, event(1, true, 800)],
+      [5, 2000, event(11, false, 160)],
+      [6, 2000, event(11, true, 800)],
       [7, 3000, event(10, false, 160)], // never ended: not a key press
     ]);
     list.push(parseRtp(rtp({ pt: 0, seq: 8, ts: 4000, payload: event(9, true, 800) }))!);
@@ -39,14 +53,18 @@ describe('RTP and RFC 4733 decoding for tests', () => {
   });
 
   it('takes the telephone-event payload type from an SDP', () => {
-    expect(telephoneEventPt('m=audio 4000 RTP/AVP 0 126\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:126 telephone-event/8000\r\n')).toBe(126);
+    expect(
+      telephoneEventPt('m=audio 4000 RTP/AVP 0 126\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:126 telephone-event/8000\r\n'),
+    ).toBe(126);
     expect(telephoneEventPt('m=audio 4000 RTP/AVP 0\r\n')).toBeUndefined();
   });
 
   it('keeps what arrives on its UDP port', async () => {
     const listener = await RtpListener.open();
     const s = createSocket('udp4');
-    await new Promise<void>((r) => s.send(rtp({ pt: 0, seq: 1, ts: 0, payload: Buffer.alloc(160) }), listener.port, '127.0.0.1', () => r()));
+    await new Promise<void>((r) =>
+      s.send(rtp({ pt: 0, seq: 1, ts: 0, payload: Buffer.alloc(160) }), listener.port, '127.0.0.1', () => r()),
+    );
     await new Promise<void>((r) => s.send(Buffer.from('not rtp'), listener.port, '127.0.0.1', () => r()));
     await expect.poll(() => listener.count(0)).toBe(1);
     expect(listener.count()).toBe(1);

@@ -8,7 +8,15 @@ export function accountHandlers(d: {
   account: Pick<AccountService, 'view' | 'save' | 'apply' | 'testConnection'>;
   phone: Pick<RegistrationService, 'register' | 'unregister' | 'snapshot'>;
   emit: EventSink;
-}): Pick<ContractHandlers, 'account.get' | 'account.save' | 'account.testConnection' | 'phone.register' | 'phone.unregister' | 'phone.registration'> {
+}): Pick<
+  ContractHandlers,
+  | 'account.get'
+  | 'account.save'
+  | 'account.testConnection'
+  | 'phone.register'
+  | 'phone.unregister'
+  | 'phone.registration'
+> {
   return {
     'account.get': () => d.account.view(),
     'account.save': (form) => d.account.save(form),

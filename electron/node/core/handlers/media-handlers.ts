@@ -16,9 +16,18 @@ export function mediaHandlers(d: {
       d.bridge.attach(from);
       return { calls: d.calls.callIdsWithMedia() };
     },
-    'media.respond': async (r, from) => { d.bridge.respond(from, r); return {}; },
-    'media.stats': async ({ callId, sample }) => { d.calls.recordQuality(callId, sample); return {}; },
-    'mute.report': async (r) => { d.mute.report(r); return {}; },
+    'media.respond': async (r, from) => {
+      d.bridge.respond(from, r);
+      return {};
+    },
+    'media.stats': async ({ callId, sample }) => {
+      d.calls.recordQuality(callId, sample);
+      return {};
+    },
+    'mute.report': async (r) => {
+      d.mute.report(r);
+      return {};
+    },
     'mute.status': async () => d.mute.snapshot(),
   };
 }

@@ -11,8 +11,29 @@ import { notesCalls, notesEvents } from '@common/contract/notes';
 import { registrationCalls, registrationEvents } from '@common/contract/registration';
 import { settingsCalls, settingsEvents } from '@common/contract/settings';
 
-const domainCalls = [appCalls, settingsCalls, accountCalls, registrationCalls, callCalls, agentCalls, hotkeyCalls, notesCalls, muteCalls, headsetCalls];
-const domainEvents = [registrationEvents, settingsEvents, accountEvents, callEvents, agentEvents, hotkeyEvents, notesEvents, muteEvents, headsetEvents];
+const domainCalls = [
+  appCalls,
+  settingsCalls,
+  accountCalls,
+  registrationCalls,
+  callCalls,
+  agentCalls,
+  hotkeyCalls,
+  notesCalls,
+  muteCalls,
+  headsetCalls,
+];
+const domainEvents = [
+  registrationEvents,
+  settingsEvents,
+  accountEvents,
+  callEvents,
+  agentEvents,
+  hotkeyEvents,
+  notesEvents,
+  muteEvents,
+  headsetEvents,
+];
 
 describe('contract assembly', () => {
   // The domains are spread into one object: a name declared twice would silently replace the other.

@@ -8,7 +8,10 @@ import { createBridge } from '../../../../renderer/src/bridge/create-bridge';
 describe('contract errors across the Electron context bridge', () => {
   it('recovers code and params from the message ContractError writes', () => {
     const e = new ContractError('locked-setting', { key: 'audio.callVolume' });
-    expect(contractErrorFromMessage(e.message)).toEqual({ code: 'locked-setting', params: { key: 'audio.callVolume' } });
+    expect(contractErrorFromMessage(e.message)).toEqual({
+      code: 'locked-setting',
+      params: { key: 'audio.callVolume' },
+    });
     expect(contractErrorFromMessage(new ContractError('forbidden').message)).toEqual({ code: 'forbidden' });
   });
 
@@ -21,13 +24,26 @@ describe('contract errors across the Electron context bridge', () => {
   });
 
   it('the renderer bridge over a preload API rethrows a ContractError with code and params', async () => {
-    const api = new Proxy({}, {
-      get: (_t, name) => name === 'on' ? () => () => undefined
-        // What the renderer receives after the context bridge: a plain Error carrying the message only.
-        : async () => { throw new Error(new ContractError('invalid-arguments', { call: 'agent.set', issue: 'not-ready-note' }).message); },
-    }) as PreloadApi;
+    const api = new Proxy(
+      {},
+      {
+        get: (_t, name) =>
+          name === 'on'
+            ? () => () => undefined
+            : // What the renderer receives after the context bridge: a plain Error carrying the message only.
+              async () => {
+                throw new Error(
+                  new ContractError('invalid-arguments', { call: 'agent.set', issue: 'not-ready-note' }).message,
+                );
+              },
+      },
+    ) as PreloadApi;
     const bridge = createBridge({ diadema: api } as unknown as Window & { diadema: PreloadApi });
-    await expect(bridge.client['agent.set']({ state: 'available' })).rejects.toMatchObject({ name: 'ContractError', code: 'invalid-arguments', params: { call: 'agent.set', issue: 'not-ready-note' } });
+    await expect(bridge.client['agent.set']({ state: 'available' })).rejects.toMatchObject({
+      name: 'ContractError',
+      code: 'invalid-arguments',
+      params: { call: 'agent.set', issue: 'not-ready-note' },
+    });
   });
 });
 

@@ -4,9 +4,12 @@ import { clientMessage, hostMessage } from '@common/contract/wire';
 describe('browser-host wire messages', () => {
   it('parses every message the host sends', () => {
     for (const m of [
-      { t: 'ready' }, { t: 'result', id: 1, ok: true, value: { a: 1 } }, { t: 'result', id: 2, ok: false, error: { code: 'forbidden' } },
+      { t: 'ready' },
+      { t: 'result', id: 1, ok: true, value: { a: 1 } },
+      { t: 'result', id: 2, ok: false, error: { code: 'forbidden' } },
       { t: 'event', name: 'registration', payload: { state: 'registered' } },
-    ]) expect(hostMessage.safeParse(m).success).toBe(true);
+    ])
+      expect(hostMessage.safeParse(m).success).toBe(true);
   });
   it('refuses malformed host and client messages', () => {
     expect(hostMessage.safeParse({ t: 'result', id: 1, ok: false, error: { code: 'made-up' } }).success).toBe(false);

@@ -20,7 +20,13 @@ describe('report descriptors of real headsets', () => {
 
   // Cross-check against the independent layout in the JSON: where it names a telephony input, our model must
   // put that control at the same report ID and bit.
-  const names: Record<string, InputName> = { 'Telephony:HookSwitch': 'hookSwitch', 'Telephony:PhoneMute': 'phoneMute', 'Telephony:Flash': 'flash', 'Telephony:Redial': 'redial', 'Telephony:Drop': 'drop' };
+  const names: Record<string, InputName> = {
+    'Telephony:HookSwitch': 'hookSwitch',
+    'Telephony:PhoneMute': 'phoneMute',
+    'Telephony:Flash': 'flash',
+    'Telephony:Redial': 'redial',
+    'Telephony:Drop': 'drop',
+  };
   for (const d of devices) {
     it(`matches the derived layout: ${d.product}`, () => {
       const m = buildTelephonyModel(parseReportDescriptor(hexToBytes(d.descriptorHex)));
@@ -57,7 +63,11 @@ describe('report descriptors of real headsets', () => {
 
   it('finds volume in the Consumer collection beside the Telephony one, and inside the telephony report', () => {
     expect(model('Plantronics Blackwire 3220').inputs.volumeUp).toMatchObject({ reportId: 1, relative: true });
-    expect(model('EPOS IMPACT DW').inputs).toMatchObject({ volumeDown: { reportId: 2, bitOffset: 0 }, volumeUp: { reportId: 2, bitOffset: 1 }, hookSwitch: { reportId: 2, bitOffset: 2 } });
+    expect(model('EPOS IMPACT DW').inputs).toMatchObject({
+      volumeDown: { reportId: 2, bitOffset: 0 },
+      volumeUp: { reportId: 2, bitOffset: 1 },
+      hookSwitch: { reportId: 2, bitOffset: 2 },
+    });
   });
 });
 
@@ -83,7 +93,9 @@ describe('decoding and encoding', () => {
   it('packed LEDs are rebuilt whole; one-report-per-LED devices get one report each', () => {
     const jabra = model('Jabra EVOLVE');
     expect(encodeLeds(jabra, new Set(['offHook', 'mute'])).map((r) => bytesToHex(r.bytes))).toEqual(['020300']);
-    expect(encodeLeds(jabra, new Set(['offHook', 'mute', 'microphone'])).map((r) => bytesToHex(r.bytes))).toEqual(['021300']);
+    expect(encodeLeds(jabra, new Set(['offHook', 'mute', 'microphone'])).map((r) => bytesToHex(r.bytes))).toEqual([
+      '021300',
+    ]);
     const poly = model('Plantronics Blackwire 3220');
     const reports = encodeLeds(poly, new Set(['offHook', 'mute'])).map((r) => bytesToHex(r.bytes));
     expect(reports).toContain('0901');
@@ -98,24 +110,49 @@ describe('decoding and encoding', () => {
     expect(() => parseReportDescriptor(hexToBytes('0501a1'))).toThrow(/truncated/);
     expect(() => parseReportDescriptor(new Uint8Array())).toThrow(/empty/);
     // Long items are skipped, not misread.
-    expect(parseReportDescriptor(hexToBytes('fe020000aabb050b0905a10109207501950181020600ffc0')).fields).toHaveLength(1);
+    expect(parseReportDescriptor(hexToBytes('fe020000aabb050b0905a10109207501950181020600ffc0')).fields).toHaveLength(
+      1,
+    );
   });
 });
 
 describe('diadema hid decode', () => {
   const run = async (args: string[]) => {
-    let out = '', err = '';
-    const code = await runHidCommand(args, { out: (s) => { out += s; }, err: (s) => { err += s; } });
+    let out = '',
+      err = '';
+    const code = await runHidCommand(args, {
+      out: (s) => {
+        out += s;
+      },
+      err: (s) => {
+        err += s;
+      },
+    });
     return { code, out, err };
   };
   it('prints inputs, outputs, events and LED reports as one JSON object', async () => {
     const hex = devices.find((d) => d.product.startsWith('Jabra EVOLVE'))!.descriptorHex;
-    const r = await run(['decode', '--descriptor', hex, '--report', '020100', '--report', '020500', '--report', '020100', '--leds', 'offHook,ring']);
+    const r = await run([
+      'decode',
+      '--descriptor',
+      hex,
+      '--report',
+      '020100',
+      '--report',
+      '020500',
+      '--report',
+      '020100',
+      '--leds',
+      'offHook,ring',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.inputs.hookSwitch).toEqual({ reportId: 2, bitOffset: 0, bitSize: 1, relative: false });
     expect(j.outputs.ring).toEqual({ reportId: 2, bitOffset: 2, bitSize: 1, relative: false });
-    expect(j.events).toEqual([{ usage: 'hookSwitch', value: 1 }, { usage: 'phoneMute', value: 1 }]);
+    expect(j.events).toEqual([
+      { usage: 'hookSwitch', value: 1 },
+      { usage: 'phoneMute', value: 1 },
+    ]);
     expect(j.ledReports).toEqual(['020500']);
   });
   it('refuses bad input with a clear message', async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ariaKeyShortcut, displayAccelerator, formatAccelerator, matchesAccelerator, parseAccelerator, type Accelerator, type KeyPress,
+  ariaKeyShortcut,
+  displayAccelerator,
+  formatAccelerator,
+  matchesAccelerator,
+  parseAccelerator,
+  type Accelerator,
+  type KeyPress,
 } from '@common/hotkeys/accelerator';
 import { settingsSchema } from '@common/settings/schema';
 
@@ -9,7 +15,15 @@ const parse = (t: string): Accelerator => {
   if (!r.ok || !r.accelerator) throw new Error(`did not parse: ${t}`);
   return r.accelerator;
 };
-const press = (p: Partial<KeyPress>): KeyPress => ({ key: '', code: '', ctrlKey: false, shiftKey: false, altKey: false, metaKey: false, ...p });
+const press = (p: Partial<KeyPress>): KeyPress => ({
+  key: '',
+  code: '',
+  ctrlKey: false,
+  shiftKey: false,
+  altKey: false,
+  metaKey: false,
+  ...p,
+});
 
 describe('accelerator parser', () => {
   it('parses modifiers and one key into a canonical form', () => {
@@ -45,7 +59,9 @@ describe('accelerator parser', () => {
       expect(s.safeParse(bad).success, bad).toBe(false);
     }
     // Defaults do not collide with each other.
-    const defaults = (['hotkeys.answer', 'hotkeys.hangup', 'hotkeys.mute', 'hotkeys.hold'] as const).map((k) => settingsSchema[k].default);
+    const defaults = (['hotkeys.answer', 'hotkeys.hangup', 'hotkeys.mute', 'hotkeys.hold'] as const).map(
+      (k) => settingsSchema[k].default,
+    );
     expect(new Set(defaults).size).toBe(4);
   });
 });
@@ -54,14 +70,20 @@ describe('accelerator matcher', () => {
   const m = parse('CommandOrControl+Shift+M');
   it('CommandOrControl is Control on Windows/Linux and Command (meta) on macOS', () => {
     expect(matchesAccelerator(m, press({ key: 'M', code: 'KeyM', ctrlKey: true, shiftKey: true }), 'other')).toBe(true);
-    expect(matchesAccelerator(m, press({ key: 'M', code: 'KeyM', metaKey: true, shiftKey: true }), 'other')).toBe(false);
+    expect(matchesAccelerator(m, press({ key: 'M', code: 'KeyM', metaKey: true, shiftKey: true }), 'other')).toBe(
+      false,
+    );
     expect(matchesAccelerator(m, press({ key: 'm', code: 'KeyM', metaKey: true, shiftKey: true }), 'mac')).toBe(true);
     expect(matchesAccelerator(m, press({ key: 'm', code: 'KeyM', ctrlKey: true, shiftKey: true }), 'mac')).toBe(false);
   });
   it('modifiers must match exactly', () => {
     expect(matchesAccelerator(m, press({ key: 'M', code: 'KeyM', ctrlKey: true }), 'other')).toBe(false);
-    expect(matchesAccelerator(m, press({ key: 'M', code: 'KeyM', ctrlKey: true, shiftKey: true, altKey: true }), 'other')).toBe(false);
-    expect(matchesAccelerator(m, press({ key: 'N', code: 'KeyN', ctrlKey: true, shiftKey: true }), 'other')).toBe(false);
+    expect(
+      matchesAccelerator(m, press({ key: 'M', code: 'KeyM', ctrlKey: true, shiftKey: true, altKey: true }), 'other'),
+    ).toBe(false);
+    expect(matchesAccelerator(m, press({ key: 'N', code: 'KeyN', ctrlKey: true, shiftKey: true }), 'other')).toBe(
+      false,
+    );
   });
   it('letters by the character typed, or by the physical key when a modifier changed the character', () => {
     const altM = parse('Alt+M');
@@ -73,13 +95,23 @@ describe('accelerator matcher', () => {
   });
   it('named keys, function keys, digits, punctuation and Plus', () => {
     expect(matchesAccelerator(parse('F9'), press({ key: 'F9', code: 'F9' }), 'other')).toBe(true);
-    expect(matchesAccelerator(parse('Ctrl+Up'), press({ key: 'ArrowUp', code: 'ArrowUp', ctrlKey: true }), 'other')).toBe(true);
-    expect(matchesAccelerator(parse('Ctrl+Space'), press({ key: ' ', code: 'Space', ctrlKey: true }), 'other')).toBe(true);
+    expect(
+      matchesAccelerator(parse('Ctrl+Up'), press({ key: 'ArrowUp', code: 'ArrowUp', ctrlKey: true }), 'other'),
+    ).toBe(true);
+    expect(matchesAccelerator(parse('Ctrl+Space'), press({ key: ' ', code: 'Space', ctrlKey: true }), 'other')).toBe(
+      true,
+    );
     expect(matchesAccelerator(parse('Alt+1'), press({ key: '¡', code: 'Digit1', altKey: true }), 'mac')).toBe(true);
     expect(matchesAccelerator(parse('Ctrl+,'), press({ key: ',', code: 'Comma', ctrlKey: true }), 'other')).toBe(true);
-    expect(matchesAccelerator(parse('Ctrl+Plus'), press({ key: '+', code: 'Equal', ctrlKey: true, shiftKey: true }), 'other')).toBe(true);
+    expect(
+      matchesAccelerator(
+        parse('Ctrl+Plus'),
+        press({ key: '+', code: 'Equal', ctrlKey: true, shiftKey: true }),
+        'other',
+      ),
+    ).toBe(true);
   });
-  it('shown to the agent and to assistive technology in the platform\'s words', () => {
+  it("shown to the agent and to assistive technology in the platform's words", () => {
     expect(displayAccelerator(m, 'other')).toBe('Ctrl+Shift+M');
     expect(displayAccelerator(m, 'mac')).toBe('Shift+Cmd+M');
     expect(ariaKeyShortcut(m, 'other')).toBe('Control+Shift+M');

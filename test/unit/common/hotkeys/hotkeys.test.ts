@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { GlobalHotkeys, globalBindings, hotkeyBindings, planGlobalHotkeys, type GlobalShortcutPort, type HotkeyAction, type HotkeyValues } from '@common/hotkeys/hotkeys';
+import {
+  GlobalHotkeys,
+  globalBindings,
+  hotkeyBindings,
+  planGlobalHotkeys,
+  type GlobalShortcutPort,
+  type HotkeyAction,
+  type HotkeyValues,
+} from '@common/hotkeys/hotkeys';
 
 const values = (p: Partial<HotkeyValues> = {}): HotkeyValues => ({
-  'hotkeys.answer': 'CommandOrControl+Shift+A', 'hotkeys.hangup': 'CommandOrControl+Shift+H',
-  'hotkeys.mute': 'CommandOrControl+Shift+M', 'hotkeys.hold': 'CommandOrControl+Shift+K', 'hotkeys.global': true, ...p,
+  'hotkeys.answer': 'CommandOrControl+Shift+A',
+  'hotkeys.hangup': 'CommandOrControl+Shift+H',
+  'hotkeys.mute': 'CommandOrControl+Shift+M',
+  'hotkeys.hold': 'CommandOrControl+Shift+K',
+  'hotkeys.global': true,
+  ...p,
 });
 
 /** The OS registry: accelerators held by other programs cannot be taken. */
@@ -17,31 +29,55 @@ class FakeRegistry implements GlobalShortcutPort {
     this.held.set(acc, fire);
     return true;
   }
-  unregister(acc: string): void { this.log.push(`-${acc}`); this.held.delete(acc); }
-  press(acc: string): void { this.held.get(acc)?.(); }
+  unregister(acc: string): void {
+    this.log.push(`-${acc}`);
+    this.held.delete(acc);
+  }
+  press(acc: string): void {
+    this.held.get(acc)?.();
+  }
 }
 
 describe('hotkey bindings', () => {
   it('skips empty ones and gives a shortcut used twice to the first action', () => {
     const r = hotkeyBindings(values({ 'hotkeys.answer': '', 'hotkeys.hold': 'Shift+Ctrl+M' }));
-    expect(r.bindings.map((b) => [b.action, b.text])).toEqual([['hangup', 'CommandOrControl+Shift+H'], ['toggleMute', 'CommandOrControl+Shift+M'], ['toggleHold', 'Control+Shift+M']]);
+    expect(r.bindings.map((b) => [b.action, b.text])).toEqual([
+      ['hangup', 'CommandOrControl+Shift+H'],
+      ['toggleMute', 'CommandOrControl+Shift+M'],
+      ['toggleHold', 'Control+Shift+M'],
+    ]);
     const dup = hotkeyBindings(values({ 'hotkeys.hold': 'CommandOrControl+Shift+M' }));
-    expect(dup.problems).toEqual([{ action: 'toggleHold', accelerator: 'CommandOrControl+Shift+M', reason: 'duplicate' }]);
+    expect(dup.problems).toEqual([
+      { action: 'toggleHold', accelerator: 'CommandOrControl+Shift+M', reason: 'duplicate' },
+    ]);
     expect(dup.bindings.map((b) => b.action)).toEqual(['answer', 'hangup', 'toggleMute']);
   });
 
   it('never grabs ordinary typing system-wide; nothing at all when global is off', () => {
     const r = globalBindings(values({ 'hotkeys.answer': 'Shift+A', 'hotkeys.hangup': 'F9', 'hotkeys.mute': 'M' }));
     expect(r.bindings.map((b) => b.text)).toEqual(['F9', 'CommandOrControl+Shift+K']);
-    expect(r.problems.map((p) => [p.action, p.reason])).toEqual([['answer', 'no-modifier'], ['toggleMute', 'no-modifier']]);
+    expect(r.problems.map((p) => [p.action, p.reason])).toEqual([
+      ['answer', 'no-modifier'],
+      ['toggleMute', 'no-modifier'],
+    ]);
     expect(globalBindings(values({ 'hotkeys.global': false }))).toEqual({ bindings: [], problems: [] });
   });
 
   it('plans only the difference', () => {
-    const registered = new Map<string, HotkeyAction>([['CommandOrControl+Shift+A', 'answer'], ['CommandOrControl+Shift+M', 'toggleMute'], ['F9', 'toggleHold']]);
-    const plan = planGlobalHotkeys(registered, globalBindings(values({ 'hotkeys.mute': 'F9', 'hotkeys.hold': '' })).bindings);
+    const registered = new Map<string, HotkeyAction>([
+      ['CommandOrControl+Shift+A', 'answer'],
+      ['CommandOrControl+Shift+M', 'toggleMute'],
+      ['F9', 'toggleHold'],
+    ]);
+    const plan = planGlobalHotkeys(
+      registered,
+      globalBindings(values({ 'hotkeys.mute': 'F9', 'hotkeys.hold': '' })).bindings,
+    );
     expect(plan.unregister.sort()).toEqual(['CommandOrControl+Shift+M', 'F9']);
-    expect(plan.register).toEqual([{ accelerator: 'CommandOrControl+Shift+H', action: 'hangup' }, { accelerator: 'F9', action: 'toggleMute' }]);
+    expect(plan.register).toEqual([
+      { accelerator: 'CommandOrControl+Shift+H', action: 'hangup' },
+      { accelerator: 'F9', action: 'toggleMute' },
+    ]);
   });
 });
 
@@ -52,7 +88,12 @@ describe('GlobalHotkeys', () => {
     const g = new GlobalHotkeys(os, (a) => fired.push(a));
     const first = g.apply(values());
     expect(first.newProblems).toEqual([]);
-    expect([...os.held.keys()].sort()).toEqual(['CommandOrControl+Shift+A', 'CommandOrControl+Shift+H', 'CommandOrControl+Shift+K', 'CommandOrControl+Shift+M']);
+    expect([...os.held.keys()].sort()).toEqual([
+      'CommandOrControl+Shift+A',
+      'CommandOrControl+Shift+H',
+      'CommandOrControl+Shift+K',
+      'CommandOrControl+Shift+M',
+    ]);
     os.press('CommandOrControl+Shift+M');
     expect(fired).toEqual(['toggleMute']);
     os.log.length = 0;
@@ -92,7 +133,17 @@ describe('GlobalHotkeys', () => {
   });
 
   it('a registry that throws (malformed for this platform) counts as unavailable', () => {
-    const g = new GlobalHotkeys({ register: () => { throw new Error('bad'); }, unregister: () => undefined }, () => undefined);
-    expect(g.apply(values({ 'hotkeys.hangup': '', 'hotkeys.mute': '', 'hotkeys.hold': '' })).newProblems).toEqual([{ action: 'answer', accelerator: 'CommandOrControl+Shift+A', reason: 'taken' }]);
+    const g = new GlobalHotkeys(
+      {
+        register: () => {
+          throw new Error('bad');
+        },
+        unregister: () => undefined,
+      },
+      () => undefined,
+    );
+    expect(g.apply(values({ 'hotkeys.hangup': '', 'hotkeys.mute': '', 'hotkeys.hold': '' })).newProblems).toEqual([
+      { action: 'answer', accelerator: 'CommandOrControl+Shift+A', reason: 'taken' },
+    ]);
   });
 });

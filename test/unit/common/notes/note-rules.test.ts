@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  editWindowMs, isFieldRequired, isNoteEditable, missingRequiredFields, NOTE_TEXT_FIELD, requiredTemplateFields,
+  editWindowMs,
+  isFieldRequired,
+  isNoteEditable,
+  missingRequiredFields,
+  NOTE_TEXT_FIELD,
+  requiredTemplateFields,
 } from '@common/notes/note-rules';
 
 describe('note rules', () => {

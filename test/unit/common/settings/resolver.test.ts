@@ -30,7 +30,11 @@ describe('settings resolver', () => {
     expect(settings['acw.durationSec'].layer).toBe('default');
     expect(settings['calls.rejectCode'].value).toBe(486);
     expect(settings['mute.longMuteSec']).toEqual({ value: 30, layer: 'profile', locked: false });
-    expect(issues.map((i) => `${i.key}:${i.code}`).sort()).toEqual(['acw.durationSec:invalid-value', 'calls.rejectCode:invalid-value', 'no.such:unknown-key']);
+    expect(issues.map((i) => `${i.key}:${i.code}`).sort()).toEqual([
+      'acw.durationSec:invalid-value',
+      'calls.rejectCode:invalid-value',
+      'no.such:unknown-key',
+    ]);
   });
 
   it('refuses credentials-bearing keys from team profiles', () => {

@@ -8,13 +8,27 @@ import { FakeAgentNotes } from '../../../support/fake-agent-notes';
 import { FakeClock } from '../../../support/fake-clock';
 
 const call = (id: string, extra: Partial<CallView> = {}): CallView => ({
-  id, direction: 'inbound', state: 'active', remote: { name: '', number: '1' }, screenPop: [], startedAt: 0, held: false, earlyMedia: false, ...extra,
+  id,
+  direction: 'inbound',
+  state: 'active',
+  remote: { name: '', number: '1' },
+  screenPop: [],
+  startedAt: 0,
+  held: false,
+  earlyMedia: false,
+  ...extra,
 });
 
 function setup(s: Partial<AgentSettings> = {}, required: string[] = []) {
   const clock = new FakeClock();
   const notes = new FakeAgentNotes(required);
-  const settings: AgentSettings = { 'acw.mode': 'optional', 'acw.durationSec': 60, 'acw.defaultDisposition': 'resolved', 'acw.notReadyRejectCode': 480, ...s };
+  const settings: AgentSettings = {
+    'acw.mode': 'optional',
+    'acw.durationSec': 60,
+    'acw.defaultDisposition': 'resolved',
+    'acw.notReadyRejectCode': 480,
+    ...s,
+  };
   const agent = new AgentService({ log: silentLogger, settings: () => settings, notes, clock });
   const seen: AgentView[] = [];
   agent.onChange((v) => seen.push(v));
@@ -23,14 +37,21 @@ function setup(s: Partial<AgentSettings> = {}, required: string[] = []) {
   const talk = (id: string, extra: Partial<CallView> = {}, ms = 1000) => {
     agent.onCallEvent({ type: 'answered', call: call(id, { answeredAt: clock.now(), ...extra }), at: clock.now() });
     advance(ms);
-    agent.onCallEvent({ type: 'ended', call: call(id, { state: 'ended', answeredAt: 0, endedAt: clock.now(), ...extra }), at: clock.now() });
+    agent.onCallEvent({
+      type: 'ended',
+      call: call(id, { state: 'ended', answeredAt: 0, endedAt: clock.now(), ...extra }),
+      at: clock.now(),
+    });
   };
   const advance = (ms: number) => clock.skip(ms);
   return { clock, notes, settings, agent, seen, talk, advance };
 }
 
 const refusal = async (p: Promise<unknown>) => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ContractError);
   expect((err as ContractError).code).toBe('refused');
   return refusalOf(err);
@@ -107,7 +128,11 @@ describe('after-call work', () => {
   it('optional: entered on hang-up with a time box, the agent may end it at once; Ready finishes the note with its disposition', async () => {
     const { agent, notes, talk, clock } = setup({ 'acw.mode': 'optional', 'acw.durationSec': 45 });
     talk('c1');
-    expect(agent.view()).toMatchObject({ state: 'acw', since: 1000, acw: { callId: 'c1', mode: 'optional', startedAt: 1000, endsAt: 46_000, canEnd: true, needsFinishedNote: false } });
+    expect(agent.view()).toMatchObject({
+      state: 'acw',
+      since: 1000,
+      acw: { callId: 'c1', mode: 'optional', startedAt: 1000, endsAt: 46_000, canEnd: true, needsFinishedNote: false },
+    });
     expect(agent.gate()).toEqual({ offer: false, sipCode: 480 });
     expect(clock.pending()).toEqual([45_000]);
     notes.write('c1', { disposition: 'follow-up' });
@@ -116,7 +141,10 @@ describe('after-call work', () => {
     expect(agent.view().acw).toBeUndefined();
     expect(agent.gate().offer).toBe(true);
     expect(notes.finished).toEqual([{ callId: 'c1', disposition: 'follow-up' }]);
-    expect(notes.reports).toEqual([{ kind: 'started', callId: 'c1', at: 1000 }, { kind: 'ended', callId: 'c1', at: 1000 }]);
+    expect(notes.reports).toEqual([
+      { kind: 'started', callId: 'c1', at: 1000 },
+      { kind: 'ended', callId: 'c1', at: 1000 },
+    ]);
     expect(clock.pending()).toEqual([]);
   });
 
@@ -137,7 +165,11 @@ describe('after-call work', () => {
   });
 
   it('mandatory-timed: the agent may end early with a finished note; on expiry the default disposition is applied to a note without one', async () => {
-    const { agent, notes, talk, clock } = setup({ 'acw.mode': 'mandatory-timed', 'acw.durationSec': 30, 'acw.defaultDisposition': 'no-action' });
+    const { agent, notes, talk, clock } = setup({
+      'acw.mode': 'mandatory-timed',
+      'acw.durationSec': 30,
+      'acw.defaultDisposition': 'no-action',
+    });
     notes.write('c1', { fields: { identify: 'Ana' } });
     talk('c1');
     expect(agent.view().acw).toMatchObject({ mode: 'mandatory-timed', endsAt: 31_000, canEnd: true });
@@ -146,7 +178,13 @@ describe('after-call work', () => {
     expect(notes.finished).toEqual([{ callId: 'c1', disposition: 'no-action' }]);
     expect(notes.notes.get('c1')).toMatchObject({ disposition: 'no-action', final: true });
     expect(agent.view()).toMatchObject({ state: 'available', since: 31_000 });
-    expect(agent.transitions().at(-1)).toMatchObject({ from: 'acw', to: 'available', cause: 'time-box', callId: 'c1', at: 31_000 });
+    expect(agent.transitions().at(-1)).toMatchObject({
+      from: 'acw',
+      to: 'available',
+      cause: 'time-box',
+      callId: 'c1',
+      at: 31_000,
+    });
 
     // Early exit with a finished note; the chosen disposition is never replaced.
     notes.write('c2', { disposition: 'follow-up' });
@@ -170,7 +208,12 @@ describe('after-call work', () => {
   it('timed-no-early-exit: Ready is refused before the time box ends, then the default disposition is applied and the agent is Available', async () => {
     const { agent, notes, talk, clock, advance } = setup({ 'acw.mode': 'timed-no-early-exit', 'acw.durationSec': 20 });
     talk('c1');
-    expect(agent.view().acw).toMatchObject({ mode: 'timed-no-early-exit', endsAt: 21_000, canEnd: false, blockedBy: 'time-box' });
+    expect(agent.view().acw).toMatchObject({
+      mode: 'timed-no-early-exit',
+      endsAt: 21_000,
+      canEnd: false,
+      blockedBy: 'time-box',
+    });
     advance(19_000);
     expect(await refusal(agent.set({ state: 'available' }))).toBe('acw-time-box');
     expect(await refusal(agent.set({ state: 'break' }))).toBe('acw-time-box');
@@ -196,10 +239,18 @@ describe('after-call work', () => {
     const { agent, clock } = setup({ 'acw.mode': 'mandatory-timed', 'acw.durationSec': 10 });
     await agent.set({ state: 'break' });
     agent.onCallEvent({ type: 'answered', call: call('cust', { direction: 'outbound', answeredAt: 0 }), at: 0 });
-    agent.onCallEvent({ type: 'answered', call: call('sup', { direction: 'outbound', answeredAt: 0, consultFor: 'cust' }), at: 0 });
+    agent.onCallEvent({
+      type: 'answered',
+      call: call('sup', { direction: 'outbound', answeredAt: 0, consultFor: 'cust' }),
+      at: 0,
+    });
     agent.onCallEvent({ type: 'ended', call: call('cust', { state: 'ended', answeredAt: 0 }), at: 0 });
     expect(agent.view().state).toBe('break');
-    agent.onCallEvent({ type: 'ended', call: call('sup', { state: 'ended', answeredAt: 0, consultFor: 'cust' }), at: 0 });
+    agent.onCallEvent({
+      type: 'ended',
+      call: call('sup', { state: 'ended', answeredAt: 0, consultFor: 'cust' }),
+      at: 0,
+    });
     expect(agent.view()).toMatchObject({ state: 'acw', acw: { callId: 'cust' } });
     await clock.fireNext();
     expect(agent.view().state).toBe('break');

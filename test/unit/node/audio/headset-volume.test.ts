@@ -12,18 +12,34 @@ import { until } from '../../../support/sip-party';
 // pulses), beside the Telephony collection. The buttons change the call volume setting the renderer applies.
 const hidPath = '/dev/hidraw3';
 let agent: AgentCore | undefined;
-afterEach(async () => { await agent?.dispose(); agent = undefined; });
+afterEach(async () => {
+  await agent?.dispose();
+  agent = undefined;
+});
 
 async function withHeadset(policy?: LayerSource) {
   const hid = new FakeHid();
-  hid.plug({ path: hidPath, vendorId: 0x047f, productId: 0xc056, product: 'Plantronics Blackwire 3220 Series', usagePage: 0x0b, usage: 5 }, descriptorOf('Plantronics Blackwire 3220 Series'));
+  hid.plug(
+    {
+      path: hidPath,
+      vendorId: 0x047f,
+      productId: 0xc056,
+      product: 'Plantronics Blackwire 3220 Series',
+      usagePage: 0x0b,
+      usage: 5,
+    },
+    descriptorOf('Plantronics Blackwire 3220 Series'),
+  );
   agent = await startAgentCore({ hid, ...(policy ? { policy } : {}) });
   const core = agent.core;
   await until(() => core.headset?.view().connected === true, 5000, 'headset connected');
   const handle = hid.handles.get(hidPath)!;
   const volume = () => core.settings.get('audio.callVolume');
   // Relative controls are pulses: press (bit set) then release.
-  const press = (report: string) => { handle.send(report); handle.send('0100'); };
+  const press = (report: string) => {
+    handle.send(report);
+    handle.send('0100');
+  };
   return { core, volume, up: () => press('0101'), down: () => press('0102') };
 }
 
@@ -40,7 +56,9 @@ describe('headset volume buttons', () => {
     expect(h.volume()).toBe(80);
     h.up();
     await until(() => h.volume() === 90, 3000, 'volume 90');
-    h.down(); h.down(); h.down(); // a quick triple press moves three steps, none lost
+    h.down();
+    h.down();
+    h.down(); // a quick triple press moves three steps, none lost
     await until(() => h.volume() === 60, 3000, 'volume 60');
     const saved = JSON.parse(readFileSync(path.join(agent!.dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
     expect(saved['audio.callVolume']).toBe(60);
@@ -50,7 +68,9 @@ describe('headset volume buttons', () => {
     const policy: LayerSource = { name: 'policy', read: async () => ({ values: { 'audio.callVolume': 50 } }) };
     const h = await withHeadset(policy);
     const pressed: unknown[] = [];
-    h.core.connect((name, payload) => { if (name === 'headset.button') pressed.push(payload); });
+    h.core.connect((name, payload) => {
+      if (name === 'headset.button') pressed.push(payload);
+    });
     h.up();
     await until(() => pressed.length > 0, 3000, 'press shown');
     await new Promise((r) => setTimeout(r, 50));

@@ -8,33 +8,55 @@ import { FileSecrets } from '../../../../electron/node/secrets/file-secrets';
 import { jsonFileLayer } from '../../../../electron/node/settings/layer-source';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-core-')); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-core-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const newCore = (lines: string[] = [], policyFile?: string) => createCore({
-  shell: 'browser', version: 't', dataDir: dir, secrets: new FileSecrets(path.join(dir, 'secrets.json')),
-  log: createLogger((l) => lines.push(l), 'debug'),
-  ...(policyFile ? { policy: jsonFileLayer('policy', policyFile, { quarantineDamaged: false }) } : {}),
-});
+const newCore = (lines: string[] = [], policyFile?: string) =>
+  createCore({
+    shell: 'browser',
+    version: 't',
+    dataDir: dir,
+    secrets: new FileSecrets(path.join(dir, 'secrets.json')),
+    log: createLogger((l) => lines.push(l), 'debug'),
+    ...(policyFile ? { policy: jsonFileLayer('policy', policyFile, { quarantineDamaged: false }) } : {}),
+  });
 
 describe('account and secrets', () => {
   it('keeps the password out of settings and logs, in a file only the user can read', async () => {
     const lines: string[] = [];
     const core = newCore(lines);
     await core.start();
-    const r = await core.handlers['account.save']({ server: 'ws://127.0.0.1:9/', user: '1001', authUser: '', displayName: 'Ana', password: 'hunter2-s3cret' });
+    const r = await core.handlers['account.save']({
+      server: 'ws://127.0.0.1:9/',
+      user: '1001',
+      authUser: '',
+      displayName: 'Ana',
+      password: 'hunter2-s3cret',
+    });
     expect(r).toEqual({ ok: true, hasPassword: true });
     await core.stop();
     expect(readFileSync(path.join(dir, 'settings.json'), 'utf8')).not.toContain('hunter2');
     expect(statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
     expect(lines.join('\n')).not.toContain('hunter2');
-    expect(await core.handlers['account.get']({})).toMatchObject({ user: '1001', displayName: 'Ana', hasPassword: true });
+    expect(await core.handlers['account.get']({})).toMatchObject({
+      user: '1001',
+      displayName: 'Ana',
+      hasPassword: true,
+    });
   });
 
   it('returns field errors and saves nothing for an invalid account', async () => {
     const core = newCore();
     await core.start();
-    const r = await core.handlers['account.save']({ server: 'ws://sip.example.org', user: '', authUser: '', displayName: '', password: 'x' });
+    const r = await core.handlers['account.save']({
+      server: 'ws://sip.example.org',
+      user: '',
+      authUser: '',
+      displayName: '',
+      password: 'x',
+    });
     expect(r).toMatchObject({ ok: false, errors: { server: 'insecure-remote', user: 'required' } });
     expect(readdirSync(dir)).not.toContain('secrets.json');
   });
@@ -59,7 +81,9 @@ describe('settings layers on disk', () => {
     const view = await core.handlers['settings.get']({});
     expect(view.settings['ui.language']).toEqual({ value: 'es-ES', layer: 'policy', locked: true });
     expect(view.settings['calls.autoAnswer']).toMatchObject({ value: false, layer: 'default' });
-    await expect(core.handlers['settings.set']({ key: 'ui.language', value: 'en' })).rejects.toMatchObject({ code: 'locked-setting' });
+    await expect(core.handlers['settings.set']({ key: 'ui.language', value: 'en' })).rejects.toMatchObject({
+      code: 'locked-setting',
+    });
     // IT's file is never moved or rewritten by the app.
     expect(JSON.parse(readFileSync(policy, 'utf8'))['ui.language']).toBe('es-ES');
   });
@@ -79,7 +103,9 @@ describe('log redaction', () => {
   it('removes digest responses and tokens from SIP traces', () => {
     const lines: string[] = [];
     const log = createLogger((l) => lines.push(l), 'debug');
-    log.debug('REGISTER sip:x SIP/2.0\r\nAuthorization: Digest username="1001", response="abcdef0123"\r\nCSeq: 2 REGISTER');
+    log.debug(
+      'REGISTER sip:x SIP/2.0\r\nAuthorization: Digest username="1001", response="abcdef0123"\r\nCSeq: 2 REGISTER',
+    );
     log.info('page', { url: 'http://127.0.0.1:1/#token=supersecret', password: 'pw' });
     expect(lines.join('\n')).not.toMatch(/abcdef0123|supersecret|"pw"/);
     expect(silentLogger).toBeDefined();

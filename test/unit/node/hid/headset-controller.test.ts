@@ -10,10 +10,21 @@ function setup(name = 'Jabra EVOLVE', failWrites = false) {
   const asked: string[] = [];
   const writes: string[] = [];
   const port: HeadsetCallPort = {
-    answer: () => asked.push('answer'), hangUp: () => asked.push('hangUp'), reject: () => asked.push('reject'),
-    hold: (on) => asked.push(`hold:${on}`), setMute: (m) => asked.push(`mute:${m}`), changeVolume: (s) => asked.push(`volume:${s}`),
+    answer: () => asked.push('answer'),
+    hangUp: () => asked.push('hangUp'),
+    reject: () => asked.push('reject'),
+    hold: (on) => asked.push(`hold:${on}`),
+    setMute: (m) => asked.push(`mute:${m}`),
+    changeVolume: (s) => asked.push(`volume:${s}`),
   };
-  const c = new HeadsetController(modelOf(name), async (b) => { if (failWrites) throw new Error('could not write to HID device'); writes.push(Buffer.from(b).toString('hex')); }, port);
+  const c = new HeadsetController(
+    modelOf(name),
+    async (b) => {
+      if (failWrites) throw new Error('could not write to HID device');
+      writes.push(Buffer.from(b).toString('hex'));
+    },
+    port,
+  );
   const press = (hex: string) => c.onReport(hexToBytes(hex));
   return { c, asked, writes, press };
 }
@@ -33,17 +44,20 @@ describe('headset controller (Jabra: hook level, mute pulse, packed LEDs)', () =
     expect(writes.at(-1)).toBe('020000');
   });
 
-  it('mute only while off-hook, one request per press, lights echo the core\'s state', async () => {
+  it("mute only while off-hook, one request per press, lights echo the core's state", async () => {
     const { c, asked, press } = setup();
-    press('020400'); press('020000');
+    press('020400');
+    press('020000');
     expect(asked).toEqual([]); // on-hook: refused
     await c.onCallState({ phase: 'active', muted: false });
-    press('020500'); press('020500'); press('020100');
+    press('020500');
+    press('020500');
+    press('020100');
     expect(asked).toEqual(['mute:true']);
     expect(await c.onCallState({ phase: 'active', muted: true })).toEqual(['021300']); // off-hook + mute + microphone
   });
 
-  it('a call answered on screen ends the device\'s stale hook state without a spurious hang-up', async () => {
+  it("a call answered on screen ends the device's stale hook state without a spurious hang-up", async () => {
     const { c, asked, press } = setup();
     await c.onCallState({ phase: 'active', muted: false });
     press('020100');
@@ -92,9 +106,14 @@ describe('other encodings', () => {
   it('C-Media: hook is a pulse that toggles, mute an absolute level', async () => {
     const { c, asked, press } = setup('C-Media');
     const m = modelOf('C-Media');
-    const report = (bits: number) => { const b = new Uint8Array(m.inputReportBytes[0] ?? 1); b[0] = bits; return Buffer.from(b).toString('hex'); };
+    const report = (bits: number) => {
+      const b = new Uint8Array(m.inputReportBytes[0] ?? 1);
+      b[0] = bits;
+      return Buffer.from(b).toString('hex');
+    };
     await c.onCallState({ phase: 'ringing', muted: false });
-    press(report(0x10)); press(report(0x00));
+    press(report(0x10));
+    press(report(0x00));
     expect(asked).toEqual(['answer']);
     await c.onCallState({ phase: 'active', muted: false });
     press(report(0x08));

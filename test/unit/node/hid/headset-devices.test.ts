@@ -22,7 +22,10 @@ describe('headset devices that cannot be used', () => {
     hid.plug(info('/dev/hidraw1'), jabraBytes.slice(0, 40));
     const { d, warnings } = devices(hid);
     for (let i = 0; i < 3; i++) await d.scan();
-    expect(d.view()).toMatchObject({ connected: false, problems: [{ path: '/dev/hidraw1', reason: 'descriptor', product: 'Jabra EVOLVE LINK MS' }] });
+    expect(d.view()).toMatchObject({
+      connected: false,
+      problems: [{ path: '/dev/hidraw1', reason: 'descriptor', product: 'Jabra EVOLVE LINK MS' }],
+    });
     expect(d.view().problems![0]!.detail.length).toBeGreaterThan(0);
     expect(warnings('headset descriptor unusable')).toBe(1);
     expect(hid.opens).toEqual([]);
@@ -40,7 +43,10 @@ describe('headset devices that cannot be used', () => {
     const views: Array<ReturnType<HeadsetDevices['view']>> = [];
     d.onChange((v) => views.push(v));
     for (let i = 0; i < 4; i++) await d.scan();
-    expect(d.view()).toMatchObject({ connected: false, problems: [{ reason: 'no-access', detail: expect.stringContaining('cannot open') }] });
+    expect(d.view()).toMatchObject({
+      connected: false,
+      problems: [{ reason: 'no-access', detail: expect.stringContaining('cannot open') }],
+    });
     expect(warnings('headset could not be opened')).toBe(1);
     expect(views).toHaveLength(1);
     hid.refuseOpen.clear();

@@ -11,7 +11,10 @@ import { startAgentCore, type AgentCore } from '../../../support/agent-core';
 
 // The Electron shell's hotkey wiring (node/hotkeys/global-hotkeys.ts) with a stand-in for the OS registry.
 let agent: AgentCore | undefined;
-afterEach(async () => { await agent?.dispose(); agent = undefined; });
+afterEach(async () => {
+  await agent?.dispose();
+  agent = undefined;
+});
 
 describe('global hotkeys and the core', () => {
   it('a taken shortcut reaches the renderer as status and one notice; a fired one mutes with source hotkey', async () => {
@@ -22,13 +25,28 @@ describe('global hotkeys and the core', () => {
     const logLines: string[] = [];
     const held = new Map<string, () => void>();
     const registry: GlobalShortcutPort = {
-      register: (acc, fire) => { if (acc === 'Control+Alt+H') return false; held.set(acc, fire); return true; },
-      unregister: (acc) => { held.delete(acc); },
+      register: (acc, fire) => {
+        if (acc === 'Control+Alt+H') return false;
+        held.set(acc, fire);
+        return true;
+      },
+      unregister: (acc) => {
+        held.delete(acc);
+      },
     };
-    const stop = startGlobalHotkeys(core, registry, createLogger((l) => logLines.push(l), 'debug'));
+    const stop = startGlobalHotkeys(
+      core,
+      registry,
+      createLogger((l) => logLines.push(l), 'debug'),
+    );
     const status = await dispatchCall(core.handlers, 'hotkeys.status', {});
-    expect(status).toMatchObject({ ok: true, value: { global: true, unavailable: [{ action: 'hangup', accelerator: 'Control+Alt+H', reason: 'taken' }] } });
-    expect(events.filter(([n]) => n === 'call.notice')).toEqual([['call.notice', { code: 'hotkey-unavailable', detail: 'Control+Alt+H (taken)' }]]);
+    expect(status).toMatchObject({
+      ok: true,
+      value: { global: true, unavailable: [{ action: 'hangup', accelerator: 'Control+Alt+H', reason: 'taken' }] },
+    });
+    expect(events.filter(([n]) => n === 'call.notice')).toEqual([
+      ['call.notice', { code: 'hotkey-unavailable', detail: 'Control+Alt+H (taken)' }],
+    ]);
     // Another settings change: still taken, not told again.
     await core.settings.set({ 'hotkeys.answer': 'F8' });
     expect(events.filter(([n]) => n === 'call.notice')).toHaveLength(1);
@@ -40,7 +58,10 @@ describe('global hotkeys and the core', () => {
     // Global off: everything released, the renderer told.
     await core.settings.set({ 'hotkeys.global': false });
     expect(held.size).toBe(0);
-    expect(events.filter(([n]) => n === 'hotkeys').at(-1)).toEqual(['hotkeys', { global: false, registered: [], unavailable: [] }]);
+    expect(events.filter(([n]) => n === 'hotkeys').at(-1)).toEqual([
+      'hotkeys',
+      { global: false, registered: [], unavailable: [] },
+    ]);
     await core.settings.set({ 'hotkeys.global': true });
     expect(held.size).toBe(3);
     stop();
@@ -56,7 +77,9 @@ describe('global hotkeys and the core', () => {
     expect(view.settings['hotkeys.answer']).toMatchObject({ value: 'F8', layer: 'profile' });
     expect(view.settings['hotkeys.mute']).toMatchObject({ value: 'CommandOrControl+Shift+M', layer: 'default' });
     expect(view.issues.filter((i) => i.key === 'hotkeys.mute').map((i) => i.layer)).toEqual(['profile']);
-    await expect(agent.core.settings.set({ 'hotkeys.hold': 'Ctrl+Shift' })).rejects.toMatchObject({ code: 'invalid-setting' });
+    await expect(agent.core.settings.set({ 'hotkeys.hold': 'Ctrl+Shift' })).rejects.toMatchObject({
+      code: 'invalid-setting',
+    });
     expect(agent.core.settings.get('hotkeys.hold')).toBe('CommandOrControl+Shift+K');
     rmSync(dir, { recursive: true, force: true });
   });

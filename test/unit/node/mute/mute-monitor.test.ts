@@ -5,28 +5,52 @@ import type { CallEvent } from '../../../../electron/node/phone/call-manager';
 import { FakeClock } from '../../../support/fake-clock';
 
 type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
-const call = (id = 'c1'): CallView => ({ id, direction: 'inbound', state: 'active', remote: { name: '', number: '1' }, screenPop: [], startedAt: 0, held: false, earlyMedia: false });
+const call = (id = 'c1'): CallView => ({
+  id,
+  direction: 'inbound',
+  state: 'active',
+  remote: { name: '', number: '1' },
+  screenPop: [],
+  startedAt: 0,
+  held: false,
+  earlyMedia: false,
+});
 
 function setup(longMuteSec = 20, reminderEverySec = 15) {
   const clock = new FakeClock();
   let reapplied = 0;
-  const m = new MuteMonitor({ clock, settings: () => ({ longMuteSec, reminderEverySec }), reapply: () => { reapplied++; } });
+  const m = new MuteMonitor({
+    clock,
+    settings: () => ({ longMuteSec, reminderEverySec }),
+    reapply: () => {
+      reapplied++;
+    },
+  });
   const ev = (e: WithoutAt<CallEvent>) => m.onCallEvent({ ...e, at: clock.now() } as CallEvent);
   return { clock, m, ev, reapplied: () => reapplied };
 }
 const quiet = { trackEnabled: true, outboundLevel: 0.05, micLevel: 0.05, speech: false };
 /** Lets fake time pass (level checks wait for getStats to catch up with a change). */
-async function advance(clock: FakeClock, ms: number) { clock.setTimeout(() => undefined, ms); await clock.fireNext(); }
+async function advance(clock: FakeClock, ms: number) {
+  clock.setTimeout(() => undefined, ms);
+  await clock.fireNext();
+}
 
 describe('mute monitor', () => {
   it('records the source and time of every change', () => {
     const { m, ev, clock } = setup();
     ev({ type: 'answered', call: call() });
     ev({ type: 'mute', muted: true, source: 'headset' });
-    expect(m.snapshot()).toMatchObject({ muted: true, source: 'headset', since: clock.now(), inCall: true, verification: 'unknown' });
+    expect(m.snapshot()).toMatchObject({
+      muted: true,
+      source: 'headset',
+      since: clock.now(),
+      inCall: true,
+      verification: 'unknown',
+    });
   });
 
-  it('detects a track re-enabled behind the core\'s back and has the state re-applied', async () => {
+  it("detects a track re-enabled behind the core's back and has the state re-applied", async () => {
     const { m, ev, reapplied, clock } = setup();
     ev({ type: 'answered', call: call() });
     ev({ type: 'mute', muted: true, source: 'ui' });
@@ -38,10 +62,16 @@ describe('mute monitor', () => {
     // Level checks wait for getStats to catch up with the change: a trailing level right after it is not a leak.
     expect(m.report({ trackEnabled: false, outboundLevel: 0.2, micLevel: 0.2, speech: true })).toBeUndefined();
     await advance(clock, 1000);
-    expect(m.report({ trackEnabled: false, outboundLevel: 0.2, micLevel: 0.2, speech: true })).toBe('audio-leaking-while-muted');
+    expect(m.report({ trackEnabled: false, outboundLevel: 0.2, micLevel: 0.2, speech: true })).toBe(
+      'audio-leaking-while-muted',
+    );
     // Corrected: the next report agrees, and the agent still sees that a correction happened in this call.
     expect(m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0.2, speech: false })).toBeUndefined();
-    expect(m.snapshot()).toMatchObject({ verification: 'ok', reapplied: 2, lastMismatch: { kind: 'audio-leaking-while-muted', at: 1000 } });
+    expect(m.snapshot()).toMatchObject({
+      verification: 'ok',
+      reapplied: 2,
+      lastMismatch: { kind: 'audio-leaking-while-muted', at: 1000 },
+    });
   });
 
   it('does not judge a report measured before the renderer applied the latest change', () => {
@@ -58,8 +88,21 @@ describe('mute monitor', () => {
     const { m, ev } = setup();
     ev({ type: 'answered', call: call() });
     ev({ type: 'mute', muted: true, source: 'ui' });
-    m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0, speech: true, analysisFailed: true, analysisError: 'microphone-lost' });
-    expect(m.snapshot()).toMatchObject({ muted: true, analysisFailed: true, analysisError: 'microphone-lost', talkingWhileMuted: false, verification: 'ok' });
+    m.report({
+      trackEnabled: false,
+      outboundLevel: 0,
+      micLevel: 0,
+      speech: true,
+      analysisFailed: true,
+      analysisError: 'microphone-lost',
+    });
+    expect(m.snapshot()).toMatchObject({
+      muted: true,
+      analysisFailed: true,
+      analysisError: 'microphone-lost',
+      talkingWhileMuted: false,
+      verification: 'ok',
+    });
     m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0, speech: false });
     expect(m.snapshot().analysisFailed).toBe(false);
     expect(m.snapshot().analysisError).toBeUndefined();
@@ -69,8 +112,12 @@ describe('mute monitor', () => {
     const { m, ev, clock } = setup();
     ev({ type: 'answered', call: call() });
     await advance(clock, 1000);
-    expect(m.report({ trackEnabled: true, outboundLevel: 0, micLevel: 0.3, speech: true })).toBe('silent-while-unmuted');
-    expect(m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0, speech: false })).toBe('track-disabled-while-unmuted');
+    expect(m.report({ trackEnabled: true, outboundLevel: 0, micLevel: 0.3, speech: true })).toBe(
+      'silent-while-unmuted',
+    );
+    expect(m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0, speech: false })).toBe(
+      'track-disabled-while-unmuted',
+    );
     expect(m.report(quiet)).toBeUndefined();
     expect(m.snapshot().verification).toBe('ok');
   });

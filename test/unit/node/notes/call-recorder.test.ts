@@ -8,8 +8,17 @@ function setup(usable = false) {
   const writes: Array<[string, Record<string, unknown>]> = [];
   let delivered = 0;
   const r = new CallRecorder({
-    writes: { enqueue: (method, args) => { writes.push([method, args as Record<string, unknown>]); } },
-    clock, qualityEveryMs: 10_000, syncUsable: () => usable, deliverAfterQueue: () => { delivered++; },
+    writes: {
+      enqueue: (method, args) => {
+        writes.push([method, args as Record<string, unknown>]);
+      },
+    },
+    clock,
+    qualityEveryMs: 10_000,
+    syncUsable: () => usable,
+    deliverAfterQueue: () => {
+      delivered++;
+    },
   });
   return { r, clock, writes, delivered: () => delivered };
 }

@@ -18,13 +18,20 @@ class HeldStore implements QueueStore {
   async answer(outcome: 'ok' | unknown = 'ok'): Promise<void> {
     const c = this.calls.shift();
     if (!c) throw new Error('no call waiting');
-    if (outcome === 'ok') c.ok(); else c.fail(outcome);
+    if (outcome === 'ok') c.ok();
+    else c.fail(outcome);
     await tick();
   }
 }
 
-const save = (callId: string, text: string): StoreArgs<'saveNote'> =>
-  ({ callId, at: 1, fields: {}, text, editWindowMs: 0, enqueueUpdate: false });
+const save = (callId: string, text: string): StoreArgs<'saveNote'> => ({
+  callId,
+  at: 1,
+  fields: {},
+  text,
+  editWindowMs: 0,
+  enqueueUpdate: false,
+});
 const timeline = (callId: string): StoreArgs<'addTimeline'> => ({ callId, at: 1, kind: 'device', data: {} });
 
 function setup(o: { noDatabase?: boolean; log?: Logger } = {}) {
@@ -33,11 +40,27 @@ function setup(o: { noDatabase?: boolean; log?: Logger } = {}) {
   let store: QueueStore | undefined = held;
   const events: string[] = [];
   const q = new DurableWriteQueue({
-    store: () => store, noDatabase: () => o.noDatabase ?? false, clock, log: o.log ?? silentLogger, retryMs: 50,
-    onRefused: (e) => events.push(`refused:${e.code}`), onAccepted: () => events.push('accepted'),
-    onWorkerExited: (s, e) => { events.push(`exited:${e.code}:${s === held}`); store = undefined; },
+    store: () => store,
+    noDatabase: () => o.noDatabase ?? false,
+    clock,
+    log: o.log ?? silentLogger,
+    retryMs: 50,
+    onRefused: (e) => events.push(`refused:${e.code}`),
+    onAccepted: () => events.push('accepted'),
+    onWorkerExited: (s, e) => {
+      events.push(`exited:${e.code}:${s === held}`);
+      store = undefined;
+    },
   });
-  return { q, clock, held, events, setStore: (s: QueueStore | undefined) => { store = s; } };
+  return {
+    q,
+    clock,
+    held,
+    events,
+    setStore: (s: QueueStore | undefined) => {
+      store = s;
+    },
+  };
 }
 
 describe('durable write queue', () => {
@@ -47,7 +70,9 @@ describe('durable write queue', () => {
     const b = q.write('saveNote', save('c1', 'hola'));
     expect(held.calls.map((c) => c.method)).toEqual(['addTimeline']);
     let flushed = false;
-    const flush = q.flush().then(() => { flushed = true; });
+    const flush = q.flush().then(() => {
+      flushed = true;
+    });
     await held.answer();
     expect(await a).toBe(true);
     expect(held.calls.map((c) => c.method)).toEqual(['saveNote']);
@@ -111,7 +136,12 @@ describe('durable write queue', () => {
 
   it('a write refused for good is dropped: its caller hears the error, an unawaited one is logged', async () => {
     const warned: string[] = [];
-    const log = { ...silentLogger, warn: (m: string) => { warned.push(m); } };
+    const log = {
+      ...silentLogger,
+      warn: (m: string) => {
+        warned.push(m);
+      },
+    };
     const { q, held } = setup({ log });
     const write = q.write('callState', { callId: 'nope', at: 1, state: 'answered' });
     const refused = expect(write).rejects.toMatchObject({ code: 'no-such-call' });
@@ -146,7 +176,9 @@ describe('durable write queue', () => {
     q.enqueue('addTimeline', timeline('c1'));
     q.enqueue('acw', { callId: 'c1', at: 2, phase: 'end', enqueueUpdate: false });
     let caught = false;
-    const read = q.caughtUp().then(() => { caught = true; });
+    const read = q.caughtUp().then(() => {
+      caught = true;
+    });
     await held.answer();
     expect(caught).toBe(false);
     await held.answer();

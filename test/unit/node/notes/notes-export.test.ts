@@ -8,25 +8,54 @@ import { csvCell } from '../../../../electron/node/notes/export';
 import { openStore } from '../../../../electron/node/store/database';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-export-')); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-export-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** RFC 4180 reader, to check what a spreadsheet would see. */
 function readCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [], cell = '', quoted = false;
+  let row: string[] = [],
+    cell = '',
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
   }
   return rows;
 }
 const run = async (args: string[]) => {
-  let out = '', err = '';
-  const code = await runNotesCommand(args, { out: (s) => { out += s; }, err: (s) => { err += s; } }, {});
+  let out = '',
+    err = '';
+  const code = await runNotesCommand(
+    args,
+    {
+      out: (s) => {
+        out += s;
+      },
+      err: (s) => {
+        err += s;
+      },
+    },
+    {},
+  );
   return { code, out, err };
 };
 
@@ -39,7 +68,13 @@ function seed() {
     ['n3', day(4, 10), 'fuera del rango', {}],
   ];
   for (const [id, at, text, fields] of notes) {
-    store.callStarted({ callId: id, direction: 'inbound', remoteName: 'Cliente, S.A.', remoteNumber: '+525511112222', at });
+    store.callStarted({
+      callId: id,
+      direction: 'inbound',
+      remoteName: 'Cliente, S.A.',
+      remoteNumber: '+525511112222',
+      at,
+    });
     store.callState({ callId: id, at: at + 1000, state: 'answered' });
     store.callState({ callId: id, at: at + 61_000, state: 'ended', endReason: 'local-hangup' });
     store.saveNote({ callId: id, at: at + 62_000, fields, text, editWindowMs: 0, enqueueUpdate: false });
@@ -72,27 +107,65 @@ describe('notes export (CLI and notes.export)', () => {
   it('JSON carries the same calls verbatim; --out writes a file', async () => {
     seed();
     const out = path.join(dir, 'x.json');
-    const r = await run(['export', '--from', '2026-03-01', '--to', '2026-03-31', '--format', 'json', '--data-dir', dir, '--out', out]);
+    const r = await run([
+      'export',
+      '--from',
+      '2026-03-01',
+      '--to',
+      '2026-03-31',
+      '--format',
+      'json',
+      '--data-dir',
+      dir,
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { calls: Array<{ callId: string; text: string; fields: Record<string, string> }> };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as {
+      calls: Array<{ callId: string; text: string; fields: Record<string, string> }>;
+    };
     expect(doc.calls.map((c) => c.callId)).toEqual(['n1', 'n2', 'n3']);
     expect(doc.calls[0]!.fields.identifica).toBe('=CMD|calc'); // JSON is data, not a spreadsheet: verbatim
     expect(doc.calls[1]!.text).toBe('@SUM(A1) 😀 مرحبا');
   });
 
   it('bad input gets a clear message and a non-zero exit', async () => {
-    expect(await run(['export', '--from', '2026-02-30', '--to', '2026-03-01', '--data-dir', dir])).toMatchObject({ code: 2, err: expect.stringMatching(/--from 2026-02-30 is not a date/) });
-    expect(await run(['export', '--from', '2026-03-02', '--to', '2026-03-01', '--data-dir', dir])).toMatchObject({ code: 2, err: expect.stringMatching(/before/) });
-    expect(await run(['export', '--from', '2026-03-01', '--to', '2026-03-02', '--format', 'xml', '--data-dir', dir])).toMatchObject({ code: 2 });
-    expect(await run(['export', '--from', '2026-03-01', '--to', '2026-03-02', '--data-dir', dir])).toMatchObject({ code: 1, err: expect.stringMatching(/no notes database at/) });
-    const db = new BetterSqlite3(path.join(dir, 'notes.sqlite')); db.pragma('user_version = 77'); db.close();
-    expect(await run(['export', '--from', '2026-03-01', '--to', '2026-03-02', '--data-dir', dir])).toMatchObject({ code: 1, err: expect.stringMatching(/schema version 77/) });
+    expect(await run(['export', '--from', '2026-02-30', '--to', '2026-03-01', '--data-dir', dir])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--from 2026-02-30 is not a date/),
+    });
+    expect(await run(['export', '--from', '2026-03-02', '--to', '2026-03-01', '--data-dir', dir])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/before/),
+    });
+    expect(
+      await run(['export', '--from', '2026-03-01', '--to', '2026-03-02', '--format', 'xml', '--data-dir', dir]),
+    ).toMatchObject({ code: 2 });
+    expect(await run(['export', '--from', '2026-03-01', '--to', '2026-03-02', '--data-dir', dir])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no notes database at/),
+    });
+    const db = new BetterSqlite3(path.join(dir, 'notes.sqlite'));
+    db.pragma('user_version = 77');
+    db.close();
+    expect(await run(['export', '--from', '2026-03-01', '--to', '2026-03-02', '--data-dir', dir])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/schema version 77/),
+    });
     expect(await run(['import'])).toMatchObject({ code: 2 });
   });
 
   it('csv cells and dates', () => {
-    expect([csvCell('plain'), csvCell('a,b'), csvCell('say "hi"'), csvCell('=1+1'), csvCell('\tx'), csvCell(' pad'), csvCell(null), csvCell(-3)])
-      .toEqual(['plain', '"a,b"', '"say ""hi"""', "'=1+1", "'\tx", '" pad"', '', '-3']);
+    expect([
+      csvCell('plain'),
+      csvCell('a,b'),
+      csvCell('say "hi"'),
+      csvCell('=1+1'),
+      csvCell('\tx'),
+      csvCell(' pad'),
+      csvCell(null),
+      csvCell(-3),
+    ]).toEqual(['plain', '"a,b"', '"say ""hi"""', "'=1+1", "'\tx", '" pad"', '', '-3']);
     expect(parseDate('2026-03-03', true)! - parseDate('2026-03-03', false)!).toBe(86_400_000 - 1);
     expect(parseDate('2026-03-03T10:00:00Z', false)).toBe(Date.UTC(2026, 2, 3, 10));
     expect(parseDate('03/03/2026', false)).toBeUndefined();

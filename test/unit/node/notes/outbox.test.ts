@@ -15,7 +15,10 @@ let dir: string;
 let sink: HttpsSink;
 let settings: NotesSettings;
 const services: NotesService[] = [];
-beforeAll(async () => { worker = await bundleStoreWorker(); certs = makeTestCerts(); }, 60_000);
+beforeAll(async () => {
+  worker = await bundleStoreWorker();
+  certs = makeTestCerts();
+}, 60_000);
 afterAll(() => worker.dispose());
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-outbox-'));
@@ -23,13 +26,27 @@ beforeEach(async () => {
   await sink.start();
   settings = { requiredFields: [], editWindowMin: 30, syncUrl: sink.url };
 });
-afterEach(async () => { for (const s of services.splice(0)) await s.stop(); await sink.stop(); rmSync(dir, { recursive: true, force: true }); });
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.stop();
+  await sink.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function service(o: { trust?: boolean } = {}) {
   const s = new NotesService({
-    file: path.join(dir, 'notes.sqlite'), workerUrl: worker.url, log: silentLogger, settings: () => settings,
+    file: path.join(dir, 'notes.sqlite'),
+    workerUrl: worker.url,
+    log: silentLogger,
+    settings: () => settings,
     // Trust for this endpoint only: an agent with the test CA (TLS checks stay on).
-    sync: { ...(o.trust === false ? {} : { agent: new https.Agent({ ca: certs.ca }) }), timeoutMs: 1_000, deadlineMs: 1_500, baseDelayMs: 40, maxDelayMs: 160, random: () => 0.5 },
+    sync: {
+      ...(o.trust === false ? {} : { agent: new https.Agent({ ca: certs.ca }) }),
+      timeoutMs: 1_000,
+      deadlineMs: 1_500,
+      baseDelayMs: 40,
+      maxDelayMs: 160,
+      random: () => 0.5,
+    },
   });
   services.push(s);
   await s.start();
@@ -37,12 +54,17 @@ async function service(o: { trust?: boolean } = {}) {
 }
 async function finishedCall(s: NotesService, id: string, text: string) {
   const c = callEvents(id);
-  s.onCallEvent(c.ring()); s.onCallEvent(c.answer(2_000)); s.onCallEvent(c.end(8_000));
+  s.onCallEvent(c.ring());
+  s.onCallEvent(c.answer(2_000));
+  s.onCallEvent(c.end(8_000));
   await s.save({ callId: id, fields: { identifica: 'Sra. Núñez' }, text });
   expect(await s.finish(id, 'resolved')).toEqual({ ok: true, missing: [] });
 }
 const until = async (what: () => boolean | Promise<boolean>, label: string) => {
-  for (let i = 0; i < 3_000; i++) { if (await what()) return; await new Promise((r) => setTimeout(r, 10)); }
+  for (let i = 0; i < 3_000; i++) {
+    if (await what()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
   throw new Error(`never happened: ${label}`);
 };
 
@@ -53,7 +75,11 @@ describe('outbox to the HTTPS sync endpoint', { timeout: 60_000 }, () => {
     await until(() => sink.accepted.size === 1 && s.status().outbox.pending === 0, 'delivered');
     const [key, got] = [...sink.accepted.entries()][0]!;
     expect(got.times).toBe(1);
-    expect(got.body).toMatchObject({ idempotencyKey: key, call: { callId: 'o1', disposition: 'resolved', handleMs: 6_000 }, note: { status: 'final', text: 'Nota con acentos: ñandú 😀', fields: { identifica: 'Sra. Núñez' } } });
+    expect(got.body).toMatchObject({
+      idempotencyKey: key,
+      call: { callId: 'o1', disposition: 'resolved', handleMs: 6_000 },
+      note: { status: 'final', text: 'Nota con acentos: ñandú 😀', fields: { identifica: 'Sra. Núñez' } },
+    });
     expect(s.status().outbox).toEqual({ pending: 0, endpoint: true });
   });
 
@@ -76,12 +102,25 @@ describe('outbox to the HTTPS sync endpoint', { timeout: 60_000 }, () => {
     await until(() => s.status().outbox.lastError === 'HTTP 500' && s.status().outbox.pending === 2, '500 seen');
     expect(s.status().outbox).toMatchObject({ pending: 2, endpoint: true, nextAttemptAt: expect.any(Number) });
     sink.mode = 'hang';
-    await until(() => sink.requests.some((r) => r.mode === 'hang') && /timed out|socket hang up/.test(s.status().outbox.lastError ?? ''), 'timeout seen');
+    await until(
+      () =>
+        sink.requests.some((r) => r.mode === 'hang') &&
+        /timed out|socket hang up/.test(s.status().outbox.lastError ?? ''),
+      'timeout seen',
+    );
     sink.mode = 'garbage';
-    await until(() => sink.requests.some((r) => r.mode === 'garbage') && !/timed out|HTTP 500/.test(s.status().outbox.lastError ?? ''), 'garbage seen');
+    await until(
+      () =>
+        sink.requests.some((r) => r.mode === 'garbage') &&
+        !/timed out|HTTP 500/.test(s.status().outbox.lastError ?? ''),
+      'garbage seen',
+    );
     sink.mode = 'ok-then-reset';
     await until(() => sink.accepted.size >= 1, 'stored but unanswered');
-    await until(() => sink.requests.filter((r) => r.mode === 'ok-then-reset').length >= 2, 'retried after the lost answer');
+    await until(
+      () => sink.requests.filter((r) => r.mode === 'ok-then-reset').length >= 2,
+      'retried after the lost answer',
+    );
     expect(s.status().outbox.pending).toBe(2);
     const port = sink.port;
     await sink.stop();
@@ -94,7 +133,10 @@ describe('outbox to the HTTPS sync endpoint', { timeout: 60_000 }, () => {
     await sink.start(port);
     await until(() => s.status().outbox.pending === 0, 'all delivered');
     const byCall = new Map<string, string[]>();
-    for (const [key, v] of sink.accepted) { const id = (v.body as { call: { callId: string } }).call.callId; byCall.set(id, [...(byCall.get(id) ?? []), key]); }
+    for (const [key, v] of sink.accepted) {
+      const id = (v.body as { call: { callId: string } }).call.callId;
+      byCall.set(id, [...(byCall.get(id) ?? []), key]);
+    }
     expect([...byCall.keys()].sort()).toEqual(['r1', 'r2']);
     expect([...byCall.values()].every((keys) => keys.length === 1)).toBe(true); // one key per call, however many tries
     const keysSent = new Set(sink.requests.map((r) => r.key));
@@ -108,13 +150,21 @@ describe('outbox to the HTTPS sync endpoint', { timeout: 60_000 }, () => {
     await until(() => sink.accepted.size === 1, 'first delivery');
     await s.save({ callId: 'e1', fields: {}, text: 'corregida' });
     await until(() => sink.accepted.size === 2 && s.status().outbox.pending === 0, 'edit delivered');
-    expect([...sink.accepted.values()].map((v) => (v.body as { note: { text: string } }).note.text)).toEqual(['primera', 'corregida']);
+    expect([...sink.accepted.values()].map((v) => (v.body as { note: { text: string } }).note.text)).toEqual([
+      'primera',
+      'corregida',
+    ]);
     services.splice(services.indexOf(s), 1);
     await s.stop();
 
     const untrusting = await service({ trust: false });
     await finishedCall(untrusting, 'e2', 'sin confianza');
-    await until(() => /self.signed|certificate|unable to verify/i.test(untrusting.status().outbox.lastError ?? '') && untrusting.status().outbox.pending === 1, 'certificate refused');
+    await until(
+      () =>
+        /self.signed|certificate|unable to verify/i.test(untrusting.status().outbox.lastError ?? '') &&
+        untrusting.status().outbox.pending === 1,
+      'certificate refused',
+    );
     settings.syncUrl = sink.url.replace('https:', 'http:');
     untrusting.sender.kick();
     await until(() => untrusting.status().outbox.lastError === 'the sync URL must start with https://', 'http refused');

@@ -13,12 +13,21 @@ class FakeStore implements SupervisedStore {
   readonly onExit = this.exits.on;
   closed = false;
   dead = false;
-  constructor(readonly info: StoreInfo, private readonly value: unknown = 'read') {}
+  constructor(
+    readonly info: StoreInfo,
+    private readonly value: unknown = 'read',
+  ) {}
   call(): Promise<never> {
     return this.dead ? Promise.reject(new StoreError('worker-exited', 'dead')) : Promise.resolve(this.value as never);
   }
-  die(): void { this.dead = true; this.exits.emit(new StoreError('worker-exited', 'store worker exited (1)')); }
-  close(): Promise<void> { this.closed = true; return Promise.resolve(); }
+  die(): void {
+    this.dead = true;
+    this.exits.emit(new StoreError('worker-exited', 'store worker exited (1)'));
+  }
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
 }
 
 const info: StoreInfo = { file: 'notes.sqlite', version: 3, walMode: true };
@@ -28,7 +37,10 @@ function setup(opens: Array<FakeStore | StoreError>) {
   const events: string[] = [];
   const opened: FakeStore[] = [];
   const sup = new StoreSupervisor<FakeStore>({
-    file: 'notes.sqlite', log: silentLogger, clock, retryMs: 100,
+    file: 'notes.sqlite',
+    log: silentLogger,
+    clock,
+    retryMs: 100,
     open: async () => {
       const next = opens.shift();
       if (!next) throw new Error('no more opens');
@@ -50,7 +62,9 @@ describe('store supervisor', () => {
     const store = new FakeStore({ ...info, recoveredFrom });
     const { sup } = setup([store]);
     const prepared: unknown[] = [];
-    await sup.start(async (s) => { prepared.push(s); });
+    await sup.start(async (s) => {
+      prepared.push(s);
+    });
     expect(prepared).toEqual([store]);
     expect(sup.client()).toBe(store);
     expect(sup.noDatabase).toBe(false);
@@ -63,7 +77,9 @@ describe('store supervisor', () => {
     expect(a.sup.noDatabase).toBe(true);
     expect(a.sup.storeState()).toEqual({ store: 'failed', detail: 'newer-version: version 999' });
     const b = setup([new FakeStore(info)]);
-    await b.sup.start(async () => { throw new StoreError('io', 'read failed'); });
+    await b.sup.start(async () => {
+      throw new StoreError('io', 'read failed');
+    });
     expect(b.sup.noDatabase).toBe(true);
     expect(b.sup.storeState()).toEqual({ store: 'failed', detail: 'io: read failed' });
   });

@@ -13,10 +13,18 @@ import { FakeClock } from '../../../support/fake-clock';
 const logger = new Core.LoggerFactory().getLogger('test');
 function invite(headers: string[], body = ''): Core.IncomingRequestMessage {
   const raw = [
-    'INVITE sip:1001@127.0.0.1 SIP/2.0', 'Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7',
-    'Max-Forwards: 70', 'To: <sip:1001@127.0.0.1>', 'Call-ID: a84b4c76e66710', 'CSeq: 314159 INVITE',
-    'Contact: <sip:x@df7jal23ls0d.invalid;transport=ws>', ...headers,
-    ...(body ? ['Content-Type: application/sdp'] : []), `Content-Length: ${Buffer.byteLength(body)}`, '', body,
+    'INVITE sip:1001@127.0.0.1 SIP/2.0',
+    'Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7',
+    'Max-Forwards: 70',
+    'To: <sip:1001@127.0.0.1>',
+    'Call-ID: a84b4c76e66710',
+    'CSeq: 314159 INVITE',
+    'Contact: <sip:x@df7jal23ls0d.invalid;transport=ws>',
+    ...headers,
+    ...(body ? ['Content-Type: application/sdp'] : []),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
   ].join('\r\n');
   const msg = Core.Parser.parseMessage(raw, logger);
   if (!msg || !(msg instanceof Core.IncomingRequestMessage)) throw new Error('test INVITE did not parse');
@@ -25,13 +33,21 @@ function invite(headers: string[], body = ''): Core.IncomingRequestMessage {
 
 describe('caller identity from hostile input', () => {
   it('takes the network-asserted identity over From', () => {
-    const req = invite(['From: "Spoofed" <sip:666@evil>;tag=1', 'P-Asserted-Identity: "Ana Pérez" <sip:+5215512345678@carrier>']);
+    const req = invite([
+      'From: "Spoofed" <sip:666@evil>;tag=1',
+      'P-Asserted-Identity: "Ana Pérez" <sip:+5215512345678@carrier>',
+    ]);
     expect(callerIdentity(req)).toEqual({ name: 'Ana Pérez', number: '+5215512345678' });
   });
   it('keeps markup as text and strips control and bidi characters', () => {
-    const req = invite(['From: "<script>alert(1)</script>\u202e" <sip:5550100@127.0.0.1>;tag=1', 'X-Account-Id: 4815\u0000<b>1623</b>']);
+    const req = invite([
+      'From: "<script>alert(1)</script>\u202e" <sip:5550100@127.0.0.1>;tag=1',
+      'X-Account-Id: 4815\u0000<b>1623</b>',
+    ]);
     expect(callerIdentity(req)).toEqual({ name: '<script>alert(1)</script>', number: '5550100' });
-    expect(screenPop(req, ['X-Account-Id', 'X-IVR-Path'])).toEqual([{ header: 'X-Account-Id', value: '4815 <b>1623</b>' }]);
+    expect(screenPop(req, ['X-Account-Id', 'X-IVR-Path'])).toEqual([
+      { header: 'X-Account-Id', value: '4815 <b>1623</b>' },
+    ]);
   });
   it('caps length', () => {
     expect(plainText('x'.repeat(10_000), 128)).toHaveLength(128);
@@ -46,34 +62,56 @@ describe('offers', () => {
   it('names what is wrong with the others', () => {
     expect(offerProblem(undefined)).toBe('no-sdp');
     expect(offerProblem('v=0\r\nm=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n')).toBe('no-audio');
-    expect(offerProblem('v=0\r\nm=audio 9 RTP/AVP 18 101\r\na=rtpmap:18 G729/8000\r\na=rtpmap:101 telephone-event/8000\r\n')).toBe('no-codec');
+    expect(
+      offerProblem('v=0\r\nm=audio 9 RTP/AVP 18 101\r\na=rtpmap:18 G729/8000\r\na=rtpmap:101 telephone-event/8000\r\n'),
+    ).toBe('no-codec');
     expect(offerProblem('v=0\r\nm=audio 0 RTP/AVP 0\r\n')).toBe('no-audio');
   });
 });
 
 describe('incoming INVITE handling', () => {
   const settings: CallSettings = {
-    'calls.rejectCode': 486, 'calls.autoAnswer': false, 'calls.autoAnswerDelaySec': 0, 'calls.dtmfMethod': 'rfc4733',
-    'calls.supervisorExtension': '', 'calls.screenPopHeaders': ['X-Account-Id'], 'mute.onCallStart': 'unmuted',
+    'calls.rejectCode': 486,
+    'calls.autoAnswer': false,
+    'calls.autoAnswerDelaySec': 0,
+    'calls.dtmfMethod': 'rfc4733',
+    'calls.supervisorExtension': '',
+    'calls.screenPopHeaders': ['X-Account-Id'],
+    'mute.onCallStart': 'unmuted',
   };
   function fakeInvitation(req: Core.IncomingRequestMessage) {
     const rejected: number[] = [];
     const inv = {
-      request: req, body: req.body, rejected,
-      reject: async (o: { statusCode: number }) => { rejected.push(o.statusCode); },
-      progress: async () => undefined, delegate: undefined,
+      request: req,
+      body: req.body,
+      rejected,
+      reject: async (o: { statusCode: number }) => {
+        rejected.push(o.statusCode);
+      },
+      progress: async () => undefined,
+      delegate: undefined,
       stateChange: { addListener: () => undefined },
     };
     return inv;
   }
   const manager = (gate?: () => { offer: true } | { offer: false; sipCode: 480 | 486 | 603 }) =>
-    new CallManager({ log: silentLogger, bridge: new MediaBridge(silentLogger), userAgent: () => undefined, domain: () => '127.0.0.1', settings: () => settings, clock: new FakeClock(), ...(gate ? { gate } : {}) });
+    new CallManager({
+      log: silentLogger,
+      bridge: new MediaBridge(silentLogger),
+      userAgent: () => undefined,
+      domain: () => '127.0.0.1',
+      settings: () => settings,
+      clock: new FakeClock(),
+      ...(gate ? { gate } : {}),
+    });
 
   it('refuses an INVITE without SDP or with no usable codec with 488, without disturbing the agent', () => {
     const m = manager();
     const noSdp = fakeInvitation(invite(['From: <sip:1@x>;tag=1']));
     m.onInvite(noSdp as unknown as Invitation);
-    const g729 = fakeInvitation(invite(['From: <sip:1@x>;tag=1'], 'v=0\r\nm=audio 4000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n'));
+    const g729 = fakeInvitation(
+      invite(['From: <sip:1@x>;tag=1'], 'v=0\r\nm=audio 4000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n'),
+    );
     m.onInvite(g729 as unknown as Invitation);
     expect(noSdp.rejected).toEqual([488]);
     expect(g729.rejected).toEqual([488]);
@@ -82,8 +120,18 @@ describe('incoming INVITE handling', () => {
 
   it('presents a good INVITE as ringing', () => {
     const m = manager();
-    m.onInvite(fakeInvitation(invite(['From: "Ana" <sip:2002@x>;tag=1', 'X-Account-Id: 99'], fakeSdp())) as unknown as Invitation);
-    expect(m.snapshot().calls).toMatchObject([{ state: 'ringing', remote: { name: 'Ana', number: '2002' }, screenPop: [{ header: 'X-Account-Id', value: '99' }] }]);
+    m.onInvite(
+      fakeInvitation(
+        invite(['From: "Ana" <sip:2002@x>;tag=1', 'X-Account-Id: 99'], fakeSdp()),
+      ) as unknown as Invitation,
+    );
+    expect(m.snapshot().calls).toMatchObject([
+      {
+        state: 'ringing',
+        remote: { name: 'Ana', number: '2002' },
+        screenPop: [{ header: 'X-Account-Id', value: '99' }],
+      },
+    ]);
   });
 
   it('rejects with the agent-state code while the agent is not ready', () => {
@@ -107,7 +155,8 @@ describe('dial targets', () => {
     expect(dialUri('supervisor', 'pbx.example')).toBe('sip:supervisor@pbx.example');
   });
   it('refuses the rest', () => {
-    for (const bad of ['', '   ', '12 34 abc!', '<script>', 'a'.repeat(200), 'sip:@x', "1'; DROP TABLE"]) expect(dialUri(bad, 'pbx.example')).toBeUndefined();
+    for (const bad of ['', '   ', '12 34 abc!', '<script>', 'a'.repeat(200), 'sip:@x', "1'; DROP TABLE"])
+      expect(dialUri(bad, 'pbx.example')).toBeUndefined();
   });
 });
 
@@ -122,11 +171,21 @@ describe('E-model MOS estimate', () => {
 });
 
 describe('requests screened before SIP.js (malformed, unsupported Require)', () => {
-  const raw = (headers: string[], method = 'INVITE') => [
-    `${method} sip:1001@127.0.0.1 SIP/2.0`, 'Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7', 'v: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKfirst',
-    'Max-Forwards: 70', 'From: "Ana" <sip:2002@x>;tag=a1', 'To: <sip:1001@127.0.0.1>', 'Call-ID: a84b4c76e66710', `CSeq: 314159 ${method}`,
-    ...headers, 'Content-Length: 0', '', '',
-  ].join('\r\n');
+  const raw = (headers: string[], method = 'INVITE') =>
+    [
+      `${method} sip:1001@127.0.0.1 SIP/2.0`,
+      'Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7',
+      'v: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKfirst',
+      'Max-Forwards: 70',
+      'From: "Ana" <sip:2002@x>;tag=a1',
+      'To: <sip:1001@127.0.0.1>',
+      'Call-ID: a84b4c76e66710',
+      `CSeq: 314159 ${method}`,
+      ...headers,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
   const supported = ['outbound', 'replaces'];
   const good = 'Contact: <sip:x@df7jal23ls0d.invalid;transport=ws>';
 
@@ -135,7 +194,10 @@ describe('requests screened before SIP.js (malformed, unsupported Require)', () 
     expect(r?.status).toBe(400);
     const lines = r!.response.split('\r\n');
     expect(lines[0]).toBe('SIP/2.0 400 Bad Request');
-    expect(lines.filter((l) => l.startsWith('Via: '))).toEqual(['Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7', 'Via: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKfirst']);
+    expect(lines.filter((l) => l.startsWith('Via: '))).toEqual([
+      'Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7',
+      'Via: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKfirst',
+    ]);
     expect(lines).toContain('Call-ID: a84b4c76e66710');
     expect(lines).toContain('CSeq: 314159 INVITE');
     expect(lines.find((l) => l.startsWith('To: '))).toMatch(/^To: <sip:1001@127\.0\.0\.1>;tag=[0-9a-f]{12}$/);
@@ -155,7 +217,9 @@ describe('requests screened before SIP.js (malformed, unsupported Require)', () 
     expect(screenRawRequest(raw([good]), supported, logger)).toBeUndefined();
     expect(screenRawRequest(raw(['Contact: <sip:broken'], 'ACK'), supported, logger)).toBeUndefined();
     expect(screenRawRequest('SIP/2.0 200 OK\r\nVia: x\r\n\r\n', supported, logger)).toBeUndefined();
-    expect(screenRawRequest('INVITE sip:1001@x SIP/2.0\r\nContact: <sip:broken\r\n\r\n', supported, logger)).toBeUndefined();
+    expect(
+      screenRawRequest('INVITE sip:1001@x SIP/2.0\r\nContact: <sip:broken\r\n\r\n', supported, logger),
+    ).toBeUndefined();
     // A Require on a request inside a dialog (re-INVITE) or on another method is SIP.js's business.
     expect(screenRawRequest(raw([good, 'Require: no-such-ext'], 'OPTIONS'), supported, logger)).toBeUndefined();
   });

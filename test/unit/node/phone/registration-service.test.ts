@@ -7,7 +7,16 @@ import { RegistrationService } from '../../../../electron/node/phone/registratio
 import { FakeClock } from '../../../support/fake-clock';
 import { ScriptedRegistrar } from '../../../support/fake-registration';
 
-const account: ParsedAccount = { server: 'ws://127.0.0.1:1/', host: '127.0.0.1', secure: false, aor: 'sip:1001@127.0.0.1', userPart: '1001', domain: '127.0.0.1', authUser: '1001', displayName: '' };
+const account: ParsedAccount = {
+  server: 'ws://127.0.0.1:1/',
+  host: '127.0.0.1',
+  secure: false,
+  aor: 'sip:1001@127.0.0.1',
+  userPart: '1001',
+  domain: '127.0.0.1',
+  authUser: '1001',
+  displayName: '',
+};
 
 function setup(random = () => 0.5) {
   const clock = new FakeClock();
@@ -21,7 +30,9 @@ function setup(random = () => 0.5) {
 describe('back-off', () => {
   it('doubles from the base, caps at 30 s and keeps half of the delay as jitter', () => {
     const o = { baseMs: 1000, capMs: 30_000 };
-    expect([0, 1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, { ...o, random: () => 1 }))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, { ...o, random: () => 1 }))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
+    ]);
     expect(backoffDelay(3, { ...o, random: () => 0 })).toBe(4000);
     expect(backoffDelay(20, { ...o, random: () => 0.999 })).toBeLessThanOrEqual(30_000);
   });
@@ -53,7 +64,16 @@ describe('registration service state', () => {
   it('retries an unreachable server with growing, capped delays until it answers', async () => {
     const { phone, registrar, clock } = setup(() => 1);
     await phone.configure(account, 'pw');
-    registrar.queue('unreachable', 'unreachable', 'timeout', 'unreachable', 'unreachable', 'unreachable', 'unreachable', 'ok');
+    registrar.queue(
+      'unreachable',
+      'unreachable',
+      'timeout',
+      'unreachable',
+      'unreachable',
+      'unreachable',
+      'unreachable',
+      'ok',
+    );
     expect(await phone.register()).toMatchObject({ state: 'failed', reason: 'unreachable' });
     const waits: number[] = [];
     while (phone.snapshot().state !== 'registered') waits.push(await clock.fireNext());
@@ -74,7 +94,12 @@ describe('registration service state', () => {
     await clock.fireNext();
     expect(phone.snapshot().state).toBe('registered');
     // Never `failed` or `registered` in between: the agent sees one honest "reconnecting" until it heals.
-    expect(seen.filter((s, i) => s !== seen[i - 1])).toEqual(['registering', 'registered', 'reconnecting', 'registered']);
+    expect(seen.filter((s, i) => s !== seen[i - 1])).toEqual([
+      'registering',
+      'registered',
+      'reconnecting',
+      'registered',
+    ]);
   });
 
   it('re-registers at once on network change and on resume', async () => {

@@ -12,7 +12,10 @@ function session(answers: Answer[]) {
     invite: async (o: { requestDelegate: { onAccept(): void; onReject(r: unknown): void } }) => {
       const a = answers[sent++] ?? { status: 200 };
       if (a.status === 200) o.requestDelegate.onAccept();
-      else o.requestDelegate.onReject({ message: { statusCode: a.status, hasHeader: (h: string) => h === 'Retry-After' && Boolean(a.retryAfter) } });
+      else
+        o.requestDelegate.onReject({
+          message: { statusCode: a.status, hasHeader: (h: string) => h === 'Retry-After' && Boolean(a.retryAfter) },
+        });
     },
   };
   return { s: s as unknown as Session, sent: () => sent };
@@ -50,10 +53,16 @@ describe('REFER', () => {
   it('reports the target answering and the target failing from the NOTIFY sipfrag', async () => {
     let notify: ((n: unknown) => void) | undefined;
     const s = {
-      refer: async (_t: unknown, o: { requestDelegate: { onAccept(): void }; onNotify(n: unknown): void }) => { notify = o.onNotify; o.requestDelegate.onAccept(); },
+      refer: async (_t: unknown, o: { requestDelegate: { onAccept(): void }; onNotify(n: unknown): void }) => {
+        notify = o.onNotify;
+        o.requestDelegate.onAccept();
+      },
     } as unknown as Session;
     const seen: string[] = [];
-    await refer(s, {} as never, { failed: (d) => seen.push(`failed:${d}`), targetAnswered: () => seen.push('answered') });
+    await refer(s, {} as never, {
+      failed: (d) => seen.push(`failed:${d}`),
+      targetAnswered: () => seen.push('answered'),
+    });
     const n = (body: string) => notify?.({ accept: async () => undefined, request: { body } });
     n('SIP/2.0 100 Trying\r\n');
     n('SIP/2.0 486 Busy Here\r\n');
@@ -64,7 +73,7 @@ describe('REFER', () => {
 
 describe('auto-answer', () => {
   const off = { 'calls.autoAnswer': false, 'calls.autoAnswerDelaySec': 3 } as const;
-  it('follows the caller\'s answer-after, capped at 60 s, else the settings', () => {
+  it("follows the caller's answer-after, capped at 60 s, else the settings", () => {
     expect(autoAnswerDelaySec('<sip:x>;answer-after=5', off)).toBe(5);
     expect(autoAnswerDelaySec('<sip:x>;Answer-After = 999', off)).toBe(60);
     expect(autoAnswerDelaySec(undefined, off)).toBeUndefined();

@@ -16,14 +16,20 @@ const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const fixture = (name: string) => path.join(fixtures, name);
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-policy-')); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-policy-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** One policy source over recorded values, and how IT changes it while the app runs; fresh for each test. */
-interface Case { name: string; start: () => { source: LayerSource; change: () => void } }
+interface Case {
+  name: string;
+  start: () => { source: LayerSource; change: () => void };
+}
 const registry = (file: string) => ({ os: 'windows' as const, dump: readRegistryDump(fixture(file)) });
 const managed = (file: string) => ({ os: 'macos' as const, prefs: readPlist(fixture(file)) });
-const viaLibrary = (os: 'win32' | 'darwin', lib: EmulatedPolicyStore) => platformPolicySource({ platform: os, load: async () => lib });
+const viaLibrary = (os: 'win32' | 'darwin', lib: EmulatedPolicyStore) =>
+  platformPolicySource({ platform: os, load: async () => lib });
 const emulated = (os: 'win32' | 'darwin', first: RecordedStore, changed: () => RecordedStore) => () => {
   const lib = new EmulatedPolicyStore(first);
   return { source: viaLibrary(os, lib), change: () => lib.replace(changed()) };
@@ -41,25 +47,47 @@ const cases: Case[] = [
       };
     },
   },
-  { name: 'Windows Group Policy', start: emulated('win32', registry('windows-registry.json'), () => registry('windows-registry-changed.json')) },
-  { name: 'macOS managed preferences (XML plist)',
-    start: emulated('darwin', managed('macos-managed.xml.plist'), () => managed('macos-managed-changed.binary.plist')) },
-  { name: 'macOS managed preferences (binary plist)',
-    start: emulated('darwin', managed('macos-managed.binary.plist'), () => managed('macos-managed-changed.binary.plist')) },
+  {
+    name: 'Windows Group Policy',
+    start: emulated('win32', registry('windows-registry.json'), () => registry('windows-registry-changed.json')),
+  },
+  {
+    name: 'macOS managed preferences (XML plist)',
+    start: emulated('darwin', managed('macos-managed.xml.plist'), () => managed('macos-managed-changed.binary.plist')),
+  },
+  {
+    name: 'macOS managed preferences (binary plist)',
+    start: emulated('darwin', managed('macos-managed.binary.plist'), () =>
+      managed('macos-managed-changed.binary.plist'),
+    ),
+  },
 ];
 
-const serviceOver = (policy: LayerSource) => new SettingsService({
-  userFile: path.join(dir, 'settings.json'), user: jsonFileLayer('user', path.join(dir, 'settings.json'), { quarantineDamaged: true }),
-  policy, log: silentLogger,
-});
-const nextView = (s: SettingsService) => new Promise<SettingsView>((resolve) => { const off = s.onChange((v) => { off(); resolve(v); }); });
+const serviceOver = (policy: LayerSource) =>
+  new SettingsService({
+    userFile: path.join(dir, 'settings.json'),
+    user: jsonFileLayer('user', path.join(dir, 'settings.json'), { quarantineDamaged: true }),
+    policy,
+    log: silentLogger,
+  });
+const nextView = (s: SettingsService) =>
+  new Promise<SettingsView>((resolve) => {
+    const off = s.onChange((v) => {
+      off();
+      resolve(v);
+    });
+  });
 
 describe.each(cases)('IT policy from $name', ({ start }) => {
   it('resolves the recorded values to the same locked settings', async () => {
     const s = serviceOver(start().source);
     await s.load();
     s.dispose();
-    const policyValues = Object.fromEntries(Object.entries(s.view().settings).filter(([, r]) => r.layer === 'policy').map(([k, r]) => [k, r.value]));
+    const policyValues = Object.fromEntries(
+      Object.entries(s.view().settings)
+        .filter(([, r]) => r.layer === 'policy')
+        .map(([k, r]) => [k, r.value]),
+    );
     expect(policyValues).toEqual({
       'account.server': 'wss://sip.example.org/ws',
       'ui.language': 'es-MX',
@@ -80,7 +108,10 @@ describe.each(cases)('IT policy from $name', ({ start }) => {
     await s.load();
     s.dispose();
     const issues = s.view().issues.filter((i) => i.layer === 'policy');
-    expect(issues.map((i) => [i.key, i.code]).sort()).toEqual([['acw.durationSec', 'invalid-value'], ['hotkeys.hold', 'invalid-value']]);
+    expect(issues.map((i) => [i.key, i.code]).sort()).toEqual([
+      ['acw.durationSec', 'invalid-value'],
+      ['hotkeys.hold', 'invalid-value'],
+    ]);
     expect(issues.find((i) => i.key === 'hotkeys.hold')?.detail).toMatch(/modifier is given twice/);
     expect(issues.find((i) => i.key === 'acw.durationSec')?.detail).toMatch(/3600/);
     expect(s.get('acw.durationSec')).toBe(60);
@@ -112,7 +143,9 @@ describe('platform policy source', () => {
   });
 
   it('never loads the native library on Linux, nor with the browser host override', async () => {
-    const load = () => { throw new Error('loaded'); };
+    const load = () => {
+      throw new Error('loaded');
+    };
     const linux = platformPolicySource({ platform: 'linux', load });
     const override = platformPolicySource({ platform: 'win32', overrideFile: path.join(dir, 'none.json'), load });
     expect(await linux.read()).toMatchObject({ values: expect.any(Object) as object });
@@ -120,31 +153,54 @@ describe('platform policy source', () => {
   });
 
   it('a native library that cannot load or start is an unreadable layer, never a crash', async () => {
-    const missing = platformPolicySource({ platform: 'darwin', load: () => Promise.reject(new Error('Cannot find module')) });
-    expect((await missing.read()).problem).toMatchObject({ code: 'unreadable', detail: expect.stringContaining('Cannot find module') as string });
-    const silent = managedPolicyLayer({ name: 'policy', productName: 'x', firstReadMs: 20,
-      load: async () => ({ createWatcher: () => ({ dispose: () => undefined }) }) });
+    const missing = platformPolicySource({
+      platform: 'darwin',
+      load: () => Promise.reject(new Error('Cannot find module')),
+    });
+    expect((await missing.read()).problem).toMatchObject({
+      code: 'unreadable',
+      detail: expect.stringContaining('Cannot find module') as string,
+    });
+    const silent = managedPolicyLayer({
+      name: 'policy',
+      productName: 'x',
+      firstReadMs: 20,
+      load: async () => ({ createWatcher: () => ({ dispose: () => undefined }) }),
+    });
     expect((await silent.read()).problem?.code).toBe('unreadable');
   });
 
   it('reports a stored value it cannot decode, and keeps the other values', async () => {
-    const lib = new EmulatedPolicyStore({ os: 'windows', dump: { 'HKLM\\SOFTWARE\\Policies\\Diadema': {
-      'notes.dispositions': { type: 'REG_SZ', data: '["resolved", ' },
-      'audio.callVolume': { type: 'REG_SZ', data: 'loud' },
-      'mute.longMuteSec': { type: 'REG_SZ', data: '30' },
-      // A REG_DWORD number is not what the ADMX writes: the library does not read it, so it is not set.
-      'acw.durationSec': { type: 'REG_DWORD', data: 30 },
-    } } });
+    const lib = new EmulatedPolicyStore({
+      os: 'windows',
+      dump: {
+        'HKLM\\SOFTWARE\\Policies\\Diadema': {
+          'notes.dispositions': { type: 'REG_SZ', data: '["resolved", ' },
+          'audio.callVolume': { type: 'REG_SZ', data: 'loud' },
+          'mute.longMuteSec': { type: 'REG_SZ', data: '30' },
+          // A REG_DWORD number is not what the ADMX writes: the library does not read it, so it is not set.
+          'acw.durationSec': { type: 'REG_DWORD', data: 30 },
+        },
+      },
+    });
     const s = serviceOver(viaLibrary('win32', lib));
     await s.load();
     s.dispose();
-    expect(s.view().issues.filter((i) => i.layer === 'policy').map((i) => [i.key, i.code]).sort()).toEqual([
-      ['audio.callVolume', 'invalid-value'], ['notes.dispositions', 'invalid-value']]);
+    expect(
+      s
+        .view()
+        .issues.filter((i) => i.layer === 'policy')
+        .map((i) => [i.key, i.code])
+        .sort(),
+    ).toEqual([
+      ['audio.callVolume', 'invalid-value'],
+      ['notes.dispositions', 'invalid-value'],
+    ]);
     expect(s.view().settings['mute.longMuteSec']).toEqual({ value: 30, layer: 'policy', locked: true });
     expect(s.view().settings['acw.durationSec']?.layer).toBe('default');
   });
 
-  it('keeps update control out of the agent\'s hands', async () => {
+  it("keeps update control out of the agent's hands", async () => {
     const s = serviceOver(platformPolicySource({ platform: 'linux', overrideFile: path.join(dir, 'none.json') }));
     await s.load();
     s.dispose();

@@ -14,7 +14,10 @@ import type { NativeValue } from '../../../../electron/node/settings/native-poli
  *    whole number), a `boolean` a CFBoolean; other types count as not set.
  * The first callback carries every value that is set; each later one carries every value set or removed.
  */
-export interface RegistryValue { type: 'REG_SZ' | 'REG_MULTI_SZ' | 'REG_DWORD' | 'REG_QWORD' | 'REG_BINARY'; data: unknown }
+export interface RegistryValue {
+  type: 'REG_SZ' | 'REG_MULTI_SZ' | 'REG_DWORD' | 'REG_QWORD' | 'REG_BINARY';
+  data: unknown;
+}
 export type RegistryDump = Record<string, Record<string, RegistryValue> | string>;
 
 type Declared = { type: PolicyTypeName | readonly PolicyTypeName[] };
@@ -57,13 +60,27 @@ export class EmulatedPolicyStore implements PolicyWatcherLibrary {
 
   constructor(private store: RecordedStore) {}
 
-  createWatcher(productName: string, policies: Record<string, Declared>,
-    onDidChange: (update: Record<string, NativeValue | undefined>) => void, options?: { registryPath?: string }) {
+  createWatcher(
+    productName: string,
+    policies: Record<string, Declared>,
+    onDidChange: (update: Record<string, NativeValue | undefined>) => void,
+    options?: { registryPath?: string },
+  ) {
     this.calls.push({ productName, registryPath: options?.registryPath });
-    const read = () => Object.fromEntries(Object.entries(policies).map(([name, d]) => [name,
-      this.store.os === 'windows'
-        ? readRegistry(this.store.dump, options?.registryPath ?? `Software\\Policies\\Microsoft\\${productName}`, name, d)
-        : readManaged(this.store.prefs, name, d)]));
+    const read = () =>
+      Object.fromEntries(
+        Object.entries(policies).map(([name, d]) => [
+          name,
+          this.store.os === 'windows'
+            ? readRegistry(
+                this.store.dump,
+                options?.registryPath ?? `Software\\Policies\\Microsoft\\${productName}`,
+                name,
+                d,
+              )
+            : readManaged(this.store.prefs, name, d),
+        ]),
+      );
     let last = read();
     const set = (o: Record<string, NativeValue | undefined>) =>
       Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -77,7 +94,11 @@ export class EmulatedPolicyStore implements PolicyWatcherLibrary {
     this.watchers.add(refresh);
     // The library answers from its worker thread, after createWatcher returned.
     setTimeout(() => onDidChange(set(last)), 1);
-    return { dispose: () => { this.watchers.delete(refresh); } };
+    return {
+      dispose: () => {
+        this.watchers.delete(refresh);
+      },
+    };
   }
 
   replace(store: RecordedStore) {

@@ -8,14 +8,35 @@ import { latestVersion, migrations } from '../../../../electron/node/store/migra
 
 let dir: string;
 let store: Store | undefined;
-beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-migrations-')); });
-afterEach(() => { store?.close(); store = undefined; rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-migrations-'));
+});
+afterEach(() => {
+  store?.close();
+  store = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const openAt = (version: number) => { store = openStore(path.join(dir, 'notes.sqlite'), { targetVersion: version }); return store.db; };
-const objects = (db: BetterSqlite3.Database) => (db.prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT GLOB 'notes_fts_*' ORDER BY name").all() as Array<{ type: string; name: string }>)
-  .map((o) => `${o.type}:${o.name}`).sort();
-const columns = (db: BetterSqlite3.Database, table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map((c) => c.name);
-const plan = (db: BetterSqlite3.Database, sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+const openAt = (version: number) => {
+  store = openStore(path.join(dir, 'notes.sqlite'), { targetVersion: version });
+  return store.db;
+};
+const objects = (db: BetterSqlite3.Database) =>
+  (
+    db
+      .prepare(
+        "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT GLOB 'notes_fts_*' ORDER BY name",
+      )
+      .all() as Array<{ type: string; name: string }>
+  )
+    .map((o) => `${o.type}:${o.name}`)
+    .sort();
+const columns = (db: BetterSqlite3.Database, table: string) =>
+  (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map((c) => c.name);
+const plan = (db: BetterSqlite3.Database, sql: string, ...params: unknown[]) =>
+  (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>)
+    .map((r) => r.detail)
+    .join(' | ');
 const timeRange = { from: 0, to: 1, limit: 10, offset: 0 };
 
 describe('migrations', () => {
@@ -24,48 +45,94 @@ describe('migrations', () => {
     expect(latestVersion).toBe(migrations.length);
   });
 
-  it('1: calls and timeline; history by time and a call\'s timeline use indexes', () => {
+  it("1: calls and timeline; history by time and a call's timeline use indexes", () => {
     const db = openAt(1);
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(objects(db)).toEqual(['index:calls_by_ring', 'index:timeline_by_call', 'table:calls', 'table:timeline']);
-    expect(columns(db, 'calls')).toEqual(expect.arrayContaining(['direction', 'remote_name', 'remote_number', 'ring_at', 'answer_at', 'end_at', 'hold_ms', 'acw_ms', 'disposition', 'mos_sum', 'quality_samples']));
-    expect(plan(db, lookups.historyByTime, timeRange)).toMatch(/SEARCH c USING INDEX calls_by_ring \(ring_at>\? AND ring_at<\?\)/);
+    expect(columns(db, 'calls')).toEqual(
+      expect.arrayContaining([
+        'direction',
+        'remote_name',
+        'remote_number',
+        'ring_at',
+        'answer_at',
+        'end_at',
+        'hold_ms',
+        'acw_ms',
+        'disposition',
+        'mos_sum',
+        'quality_samples',
+      ]),
+    );
+    expect(plan(db, lookups.historyByTime, timeRange)).toMatch(
+      /SEARCH c USING INDEX calls_by_ring \(ring_at>\? AND ring_at<\?\)/,
+    );
     expect(plan(db, lookups.historyByTime, timeRange)).not.toMatch(/TEMP B-TREE/);
     expect(plan(db, lookups.historyCount, timeRange)).toMatch(/USING COVERING INDEX calls_by_ring/);
-    expect(plan(db, lookups.timelineOfCall, 'x')).toMatch(/SEARCH timeline USING INDEX timeline_by_call \(call_id=\?\)/);
+    expect(plan(db, lookups.timelineOfCall, 'x')).toMatch(
+      /SEARCH timeline USING INDEX timeline_by_call \(call_id=\?\)/,
+    );
     expect(plan(db, lookups.timelineOfCall, 'x')).not.toMatch(/TEMP B-TREE/);
   });
 
-  it('2: notes with FTS5 kept in sync by triggers; search, a call\'s note and the drafts use indexes', () => {
+  it("2: notes with FTS5 kept in sync by triggers; search, a call's note and the drafts use indexes", () => {
     const db = openAt(2);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
-    expect(objects(db)).toEqual(expect.arrayContaining(['table:notes', 'table:notes_fts', 'index:notes_by_status', 'trigger:notes_after_insert', 'trigger:notes_after_update', 'trigger:notes_after_delete']));
+    expect(objects(db)).toEqual(
+      expect.arrayContaining([
+        'table:notes',
+        'table:notes_fts',
+        'index:notes_by_status',
+        'trigger:notes_after_insert',
+        'trigger:notes_after_update',
+        'trigger:notes_after_delete',
+      ]),
+    );
     expect(objects(db).some((o) => o.includes('outbox'))).toBe(false);
     const search = plan(db, lookups.historySearch, { ...timeRange, match: 'hola' });
     expect(search).toMatch(/SCAN notes_fts VIRTUAL TABLE INDEX \d+:M/);
     expect(search).toMatch(/SEARCH n USING INTEGER PRIMARY KEY/);
     expect(search).toMatch(/SEARCH c USING INDEX sqlite_autoindex_calls_1/);
     expect(search).not.toMatch(/TEMP B-TREE/); // newest first straight from FTS5: no sort of every match
-    expect(plan(db, lookups.historySearchCountAll, { match: 'hola' })).toMatch(/^SCAN notes_fts VIRTUAL TABLE INDEX 0:M/);
-    expect(plan(db, lookups.noteOfCall, 'x')).toMatch(/SEARCH notes USING INDEX sqlite_autoindex_notes_1 \(call_id=\?\)/);
+    expect(plan(db, lookups.historySearchCountAll, { match: 'hola' })).toMatch(
+      /^SCAN notes_fts VIRTUAL TABLE INDEX 0:M/,
+    );
+    expect(plan(db, lookups.noteOfCall, 'x')).toMatch(
+      /SEARCH notes USING INDEX sqlite_autoindex_notes_1 \(call_id=\?\)/,
+    );
     expect(plan(db, lookups.drafts, 10)).toMatch(/SEARCH n USING INDEX notes_by_status \(status=\?\)/);
     // The triggers keep the index in step with inserts, updates and deletes.
     db.prepare("INSERT INTO calls (id, direction, ring_at) VALUES ('c1', 'inbound', 1)").run();
-    db.prepare("INSERT INTO notes (call_id, status, text, created_at, updated_at) VALUES ('c1', 'draft', 'primera versión', 1, 1)").run();
-    const hits = (q: string) => (db.prepare('SELECT count(*) AS n FROM notes_fts WHERE notes_fts MATCH ?').get(q) as { n: number }).n;
+    db.prepare(
+      "INSERT INTO notes (call_id, status, text, created_at, updated_at) VALUES ('c1', 'draft', 'primera versión', 1, 1)",
+    ).run();
+    const hits = (q: string) =>
+      (db.prepare('SELECT count(*) AS n FROM notes_fts WHERE notes_fts MATCH ?').get(q) as { n: number }).n;
     expect(hits('primera')).toBe(1);
     db.prepare("UPDATE notes SET text = 'segunda' WHERE call_id = 'c1'").run();
     expect([hits('primera'), hits('segunda')]).toEqual([0, 1]);
     db.prepare("DELETE FROM notes WHERE call_id = 'c1'").run();
     expect(hits('segunda')).toBe(0);
-    expect(db.prepare("INSERT INTO notes_fts (notes_fts) VALUES ('integrity-check')").run().changes).toBeGreaterThanOrEqual(0);
+    expect(
+      db.prepare("INSERT INTO notes_fts (notes_fts) VALUES ('integrity-check')").run().changes,
+    ).toBeGreaterThanOrEqual(0);
   });
 
   it('3: outbox; the due items use the partial index', () => {
     const db = openAt(3);
     expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(objects(db)).toEqual(expect.arrayContaining(['table:outbox', 'index:outbox_due', 'index:outbox_by_call']));
-    expect(columns(db, 'outbox')).toEqual(['id', 'idem_key', 'call_id', 'payload', 'created_at', 'attempts', 'next_attempt_at', 'last_error', 'delivered_at']);
+    expect(columns(db, 'outbox')).toEqual([
+      'id',
+      'idem_key',
+      'call_id',
+      'payload',
+      'created_at',
+      'attempts',
+      'next_attempt_at',
+      'last_error',
+      'delivered_at',
+    ]);
     const due = plan(db, lookups.outboxDue, 0, 10);
     expect(due).toMatch(/SEARCH outbox USING INDEX outbox_due \(next_attempt_at<\?\)/);
     expect(due).not.toMatch(/TEMP B-TREE/);
@@ -88,11 +155,17 @@ describe('migrations', () => {
     try {
       const list = [
         { version: 1, name: 'ok', up: (d: BetterSqlite3.Database) => d.exec('CREATE TABLE a (x INTEGER)') },
-        { version: 2, name: 'broken', up: (d: BetterSqlite3.Database) => d.exec('CREATE TABLE b (x INTEGER); CREATE TABLE a (y INTEGER)') },
+        {
+          version: 2,
+          name: 'broken',
+          up: (d: BetterSqlite3.Database) => d.exec('CREATE TABLE b (x INTEGER); CREATE TABLE a (y INTEGER)'),
+        },
       ];
       expect(() => migrate(db, 2, list)).toThrow(/already exists/);
       expect(db.pragma('user_version', { simple: true })).toBe(1);
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'b'").get()).toBeUndefined();
-    } finally { db.close(); }
+    } finally {
+      db.close();
+    }
   });
 });

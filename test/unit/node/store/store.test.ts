@@ -12,16 +12,44 @@ let worker: Awaited<ReturnType<typeof bundleStoreWorker>>;
 let dir: string;
 let file: string;
 const open: StoreClient[] = [];
-beforeAll(async () => { worker = await bundleStoreWorker(); }, 60_000);
+beforeAll(async () => {
+  worker = await bundleStoreWorker();
+}, 60_000);
 afterAll(() => worker.dispose());
-beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-store-')); file = path.join(dir, 'notes.sqlite'); });
-afterEach(async () => { for (const c of open.splice(0)) await c.close(); rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-store-'));
+  file = path.join(dir, 'notes.sqlite');
+});
+afterEach(async () => {
+  for (const c of open.splice(0)) await c.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const openClient = async () => { const c = await StoreClient.open({ file, workerUrl: worker.url }); open.push(c); return c; };
-const closeClient = async (c: StoreClient) => { open.splice(open.indexOf(c), 1); await c.close(); };
-const errorOf = async (p: Promise<unknown>) => { try { await p; } catch (e) { return e as StoreError; } throw new Error('expected a rejection'); };
+const openClient = async () => {
+  const c = await StoreClient.open({ file, workerUrl: worker.url });
+  open.push(c);
+  return c;
+};
+const closeClient = async (c: StoreClient) => {
+  open.splice(open.indexOf(c), 1);
+  await c.close();
+};
+const errorOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (e) {
+    return e as StoreError;
+  }
+  throw new Error('expected a rejection');
+};
 const call = async (c: StoreClient, callId: string, at: number, extra: { remoteName?: string } = {}) => {
-  await c.call('callStarted', { callId, direction: 'inbound', remoteName: extra.remoteName ?? 'Cliente', remoteNumber: '+5215550000', at });
+  await c.call('callStarted', {
+    callId,
+    direction: 'inbound',
+    remoteName: extra.remoteName ?? 'Cliente',
+    remoteNumber: '+5215550000',
+    at,
+  });
   await c.call('callState', { callId, at: at + 1000, state: 'answered' });
 };
 const save = (c: StoreClient, callId: string, text: string, fields: Record<string, string> = {}, at = 5000) =>
@@ -43,9 +71,17 @@ describe('store in its worker thread', { timeout: 30_000 }, () => {
     await closeClient(c);
     c = await openClient();
     expect(await c.call('getNote', { callId: 'a1' })).toEqual({
-      callId: 'a1', templateId: null, fields: { identifica: 'Juan Pérez' }, text: 'primer borrador, segunda frase', disposition: null, status: 'draft', updatedAt: 3300,
+      callId: 'a1',
+      templateId: null,
+      fields: { identifica: 'Juan Pérez' },
+      text: 'primer borrador, segunda frase',
+      disposition: null,
+      status: 'draft',
+      updatedAt: 3300,
     });
-    expect((await c.call('drafts', { limit: 10 })).map((d) => [d.callId, d.preview])).toEqual([['a1', 'primer borrador, segunda frase']]);
+    expect((await c.call('drafts', { limit: 10 })).map((d) => [d.callId, d.preview])).toEqual([
+      ['a1', 'primer borrador, segunda frase'],
+    ]);
   });
 
   it('keeps hold and after-call-work totals and the timeline of a call', async () => {
@@ -61,8 +97,26 @@ describe('store in its worker thread', { timeout: 30_000 }, () => {
     await c.call('acw', { callId: 'h1', at: 31_000, phase: 'start', enqueueUpdate: false });
     await c.call('acw', { callId: 'h1', at: 46_000, phase: 'end', enqueueUpdate: false });
     const d = (await c.call('detail', { callId: 'h1' }))!;
-    expect(d.call).toMatchObject({ answerAt: 11_000, endAt: 31_000, handleMs: 20_000, holdMs: 6_000, acwMs: 15_000, mos: 4 });
-    expect(d.timeline.map((t) => t.kind)).toEqual(['state', 'state', 'hold', 'hold', 'mute', 'quality', 'hold', 'state', 'acw', 'acw']);
+    expect(d.call).toMatchObject({
+      answerAt: 11_000,
+      endAt: 31_000,
+      handleMs: 20_000,
+      holdMs: 6_000,
+      acwMs: 15_000,
+      mos: 4,
+    });
+    expect(d.timeline.map((t) => t.kind)).toEqual([
+      'state',
+      'state',
+      'hold',
+      'hold',
+      'mute',
+      'quality',
+      'hold',
+      'state',
+      'acw',
+      'acw',
+    ]);
     expect(d.timeline[4]).toEqual({ at: 26_000, kind: 'mute', data: { muted: true, source: 'headset' } });
   });
 
@@ -74,8 +128,12 @@ describe('store in its worker thread', { timeout: 30_000 }, () => {
       ['s3', 'Muy contento 😀 con la atención'],
       ['s4', 'Llamada sin incidencias'],
     ];
-    for (const [i, [id, text]] of notes.entries()) { await call(c, id, 1000 * (i + 1)); await save(c, id, text); }
-    const ids = async (query: string) => (await c.call('history', { query, limit: 50, offset: 0 })).calls.map((x) => x.callId).sort();
+    for (const [i, [id, text]] of notes.entries()) {
+      await call(c, id, 1000 * (i + 1));
+      await save(c, id, text);
+    }
+    const ids = async (query: string) =>
+      (await c.call('history', { query, limit: 50, offset: 0 })).calls.map((x) => x.callId).sort();
     expect(await ids('cancelacion')).toEqual(['s1']);
     expect(await ids('canción')).toEqual(['s2']);
     expect(await ids('CANCEL')).toEqual(['s1']); // last word is a prefix
@@ -95,14 +153,21 @@ describe('store in its worker thread', { timeout: 30_000 }, () => {
     expect(hit.calls[0]!.snippet).toContain('servicio');
     expect(hit.calls[0]!.snippet).not.toMatch(/[<>]/);
     // Fields are searched too.
-    await call(c, 's5', 9000); await save(c, 's5', '', { ayuda: 'Reembolso tramitado' });
+    await call(c, 's5', 9000);
+    await save(c, 's5', '', { ayuda: 'Reembolso tramitado' });
     expect(await ids('reembolso')).toEqual(['s5']);
   });
 
   it('stores hostile text verbatim: emoji, right-to-left, SQL-looking, 1 MB of pasted text', async () => {
     const c = await openClient();
     const big = 'ñ😀é\u202Eabc\n'.repeat(Math.ceil((1024 * 1024) / 10)).slice(0, 1024 * 1024);
-    const texts = ['👩🏽‍💻 tarea ✅ 🇲🇽', 'مرحبا بالعالم — שלום', "Robert'); DROP TABLE notes;-- \" `x` \\0 %_", big, '\u0000 nul and \uFFFF'];
+    const texts = [
+      '👩🏽‍💻 tarea ✅ 🇲🇽',
+      'مرحبا بالعالم — שלום',
+      'Robert\'); DROP TABLE notes;-- " `x` \\0 %_',
+      big,
+      '\u0000 nul and \uFFFF',
+    ];
     for (const [i, text] of texts.entries()) {
       await call(c, `b${i}`, i * 10);
       await save(c, `b${i}`, text, { identifica: text.slice(0, 5000) });
@@ -165,13 +230,50 @@ describe('store in its worker thread', { timeout: 30_000 }, () => {
     const c = await openClient();
     expect((await errorOf(save(c, 'nope', 'x'))).code).toBe('no-such-call');
     await call(c, 'e1', 1);
-    expect(await c.call('finishNote', { callId: 'e1', at: 10, disposition: 'resolved', requiredFields: ['text'], enqueue: false })).toEqual({ ok: false, missing: ['text'] });
+    expect(
+      await c.call('finishNote', {
+        callId: 'e1',
+        at: 10,
+        disposition: 'resolved',
+        requiredFields: ['text'],
+        enqueue: false,
+      }),
+    ).toEqual({ ok: false, missing: ['text'] });
     await save(c, 'e1', 'hecho', {}, 20);
-    expect(await c.call('finishNote', { callId: 'e1', at: 30, disposition: 'resolved', requiredFields: ['text'], enqueue: false })).toEqual({ ok: true, missing: [] });
-    await c.call('saveNote', { callId: 'e1', at: 40, fields: {}, text: 'corregido', editWindowMs: 60_000, enqueueUpdate: false });
-    const late = await errorOf(c.call('saveNote', { callId: 'e1', at: 100_000, fields: {}, text: 'tarde', editWindowMs: 60_000, enqueueUpdate: false }));
+    expect(
+      await c.call('finishNote', {
+        callId: 'e1',
+        at: 30,
+        disposition: 'resolved',
+        requiredFields: ['text'],
+        enqueue: false,
+      }),
+    ).toEqual({ ok: true, missing: [] });
+    await c.call('saveNote', {
+      callId: 'e1',
+      at: 40,
+      fields: {},
+      text: 'corregido',
+      editWindowMs: 60_000,
+      enqueueUpdate: false,
+    });
+    const late = await errorOf(
+      c.call('saveNote', {
+        callId: 'e1',
+        at: 100_000,
+        fields: {},
+        text: 'tarde',
+        editWindowMs: 60_000,
+        enqueueUpdate: false,
+      }),
+    );
     expect(late.code).toBe('not-editable');
-    expect(await c.call('getNote', { callId: 'e1' })).toMatchObject({ status: 'final', text: 'corregido', disposition: 'resolved', finishedAt: 30 });
+    expect(await c.call('getNote', { callId: 'e1' })).toMatchObject({
+      status: 'final',
+      text: 'corregido',
+      disposition: 'resolved',
+      finishedAt: 30,
+    });
   });
 
   it('finds the bundled worker next to the built core (dist/node)', () => {
