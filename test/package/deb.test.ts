@@ -139,8 +139,15 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
       expect(registered, err).toBe(true);
       expect(err).toContain(`sip:${a.user}@${lab.domain}`);
       // The host started Chromium on its own page: a child process of the host, headless here.
-      const chromium = run('pgrep', ['-a', '-P', String(child.pid)]).stdout;
-      expect(chromium).toMatch(/chromium.*--headless.*http:\/\/127\.0\.0\.1:\d+\//);
+      // (Registration may come first: poll for the child a few seconds.)
+      let chromium = '';
+      for (let end = Date.now() + 5000; !/chromium/.test(chromium) && Date.now() < end;) {
+        await new Promise((r) => setTimeout(r, 100));
+        chromium = run('pgrep', ['-a', '-P', String(child.pid)]).stdout;
+      }
+      // Either Debian's /usr/bin/chromium wrapper or, once it has exec'd, Chromium with the flags reordered.
+      expect(chromium).toMatch(/^\d+ .*chromium.* --headless( |$)/m);
+      expect(chromium).toMatch(/^\d+ .*chromium.* http:\/\/127\.0\.0\.1:\d+\//m);
       const chromiumPid = Number(/^(\d+) .*chromium/m.exec(chromium)?.[1]);
       child.kill('SIGTERM');
       const code = await Promise.race([
