@@ -1,4 +1,5 @@
 import type { ContractHandlers } from '@common/contract/contract';
+import { agentView, muteStatus } from './views';
 
 /** A core stand-in for shell and renderer tests: every call answers something plausible unless overridden. */
 export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): ContractHandlers {
@@ -13,7 +14,7 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'phone.unregister': async () => ({ state: 'unregistered' }),
     'phone.registration': async () => ({ state: 'unregistered' }),
     'calls.get': async () => ({ calls: [] }),
-    'agent.get': async () => ({ state: 'available', since: 0, degraded: false }),
+    'agent.get': async () => agentView(),
     'agent.set': async (args) => ({
       state: args.state,
       since: 0,
@@ -38,16 +39,8 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'mute.report': async () => ({}),
     'headset.get': async () => ({ connected: false, status: { usable: true }, buttons: [], lights: [] }),
     'headset.testLights': async () => ({ ok: false }),
-    'mute.status': async () => ({
-      muted: false,
-      source: 'call-start',
-      since: 0,
-      inCall: false,
-      verification: 'unknown',
-      reapplied: 0,
-      talkingWhileMuted: false,
-      analysisFailed: false,
-    }),
+    'mute.status': async () =>
+      muteStatus({ muted: false, source: 'call-start', inCall: false, verification: 'unknown' }),
     'notes.get': async () => ({ note: null, editable: true }),
     'notes.save': async () => ({ savedAt: 0, durable: true }),
     'notes.finish': async () => ({ ok: true, missing: [] }),

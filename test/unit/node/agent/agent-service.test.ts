@@ -6,18 +6,7 @@ import { AgentService, type AgentSettings } from '../../../../electron/node/agen
 import { silentLogger } from '../../../../electron/node/log';
 import { FakeAgentNotes } from '../../../support/fake-agent-notes';
 import { FakeClock } from '../../../support/fake-clock';
-
-const call = (id: string, extra: Partial<CallView> = {}): CallView => ({
-  id,
-  direction: 'inbound',
-  state: 'active',
-  remote: { name: '', number: '1' },
-  screenPop: [],
-  startedAt: 0,
-  held: false,
-  earlyMedia: false,
-  ...extra,
-});
+import { callView } from '../../../support/views';
 
 function setup(s: Partial<AgentSettings> = {}, required: string[] = []) {
   const clock = new FakeClock();
@@ -35,11 +24,11 @@ function setup(s: Partial<AgentSettings> = {}, required: string[] = []) {
   agent.onRegistration('registered');
   /** The call manager's events for one answered call that then ends. */
   const talk = (id: string, extra: Partial<CallView> = {}, ms = 1000) => {
-    agent.onCallEvent({ type: 'answered', call: call(id, { answeredAt: clock.now(), ...extra }), at: clock.now() });
+    agent.onCallEvent({ type: 'answered', call: callView(id, { answeredAt: clock.now(), ...extra }), at: clock.now() });
     advance(ms);
     agent.onCallEvent({
       type: 'ended',
-      call: call(id, { state: 'ended', answeredAt: 0, endedAt: clock.now(), ...extra }),
+      call: callView(id, { state: 'ended', answeredAt: 0, endedAt: clock.now(), ...extra }),
       at: clock.now(),
     });
   };
@@ -118,7 +107,7 @@ describe('agent states', () => {
 describe('after-call work', () => {
   it('is not entered for a call that was never answered, nor while a time box of zero is configured', () => {
     const { agent, clock, talk } = setup({ 'acw.durationSec': 0 });
-    agent.onCallEvent({ type: 'ended', call: call('x', { state: 'ended' }), at: clock.now() });
+    agent.onCallEvent({ type: 'ended', call: callView('x', { state: 'ended' }), at: clock.now() });
     expect(agent.view().state).toBe('available');
     talk('c1');
     expect(agent.view().state).toBe('available');
@@ -238,17 +227,17 @@ describe('after-call work', () => {
   it('waits for a consult leg to end before starting, and goes back to the Break the agent called out from', async () => {
     const { agent, clock } = setup({ 'acw.mode': 'mandatory-timed', 'acw.durationSec': 10 });
     await agent.set({ state: 'break' });
-    agent.onCallEvent({ type: 'answered', call: call('cust', { direction: 'outbound', answeredAt: 0 }), at: 0 });
+    agent.onCallEvent({ type: 'answered', call: callView('cust', { direction: 'outbound', answeredAt: 0 }), at: 0 });
     agent.onCallEvent({
       type: 'answered',
-      call: call('sup', { direction: 'outbound', answeredAt: 0, consultFor: 'cust' }),
+      call: callView('sup', { direction: 'outbound', answeredAt: 0, consultFor: 'cust' }),
       at: 0,
     });
-    agent.onCallEvent({ type: 'ended', call: call('cust', { state: 'ended', answeredAt: 0 }), at: 0 });
+    agent.onCallEvent({ type: 'ended', call: callView('cust', { state: 'ended', answeredAt: 0 }), at: 0 });
     expect(agent.view().state).toBe('break');
     agent.onCallEvent({
       type: 'ended',
-      call: call('sup', { state: 'ended', answeredAt: 0, consultFor: 'cust' }),
+      call: callView('sup', { state: 'ended', answeredAt: 0, consultFor: 'cust' }),
       at: 0,
     });
     expect(agent.view()).toMatchObject({ state: 'acw', acw: { callId: 'cust' } });
@@ -278,9 +267,9 @@ describe('after-call work', () => {
 
   it('after dispose (core shutdown hangs up the calls), an answered call ending starts no after-call work and leaves no timer', () => {
     const { agent, clock, notes } = setup();
-    agent.onCallEvent({ type: 'answered', call: call('c1', { answeredAt: 0 }), at: 0 });
+    agent.onCallEvent({ type: 'answered', call: callView('c1', { answeredAt: 0 }), at: 0 });
     agent.dispose();
-    agent.onCallEvent({ type: 'ended', call: call('c1', { state: 'ended', answeredAt: 0, endedAt: 10 }), at: 10 });
+    agent.onCallEvent({ type: 'ended', call: callView('c1', { state: 'ended', answeredAt: 0, endedAt: 10 }), at: 10 });
     expect(clock.pending()).toEqual([]);
     expect(notes.reports).toEqual([]);
     expect(agent.view().state).toBe('available');

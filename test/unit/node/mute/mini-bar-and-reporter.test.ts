@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { MuteStatus } from '@common/contract/mute';
 import { miniBarPlacement, miniBarVisible } from '../../../../electron/node/mute/mini-bar';
 import { measureSender, MuteReporter } from '../../../../renderer/src/media/mute-reporter';
-
-const status = (p: Partial<MuteStatus> = {}): MuteStatus => ({
-  muted: true,
-  source: 'ui',
-  since: 0,
-  inCall: true,
-  verification: 'ok',
-  reapplied: 0,
-  talkingWhileMuted: false,
-  analysisFailed: false,
-  ...p,
-});
+import { muteStatus } from '../../../support/views';
 
 describe('mute mini bar (Electron shell decisions)', () => {
   it('shows during a call whenever the main window is not focused, never outside calls', () => {
-    expect(miniBarVisible(status(), false)).toBe(true);
-    expect(miniBarVisible(status({ muted: false }), false)).toBe(true);
-    expect(miniBarVisible(status(), true)).toBe(false);
-    expect(miniBarVisible(status({ inCall: false }), false)).toBe(false);
+    expect(miniBarVisible(muteStatus(), false)).toBe(true);
+    expect(miniBarVisible(muteStatus({ muted: false }), false)).toBe(true);
+    expect(miniBarVisible(muteStatus(), true)).toBe(false);
+    expect(miniBarVisible(muteStatus({ inCall: false }), false)).toBe(false);
   });
   it('sits top-centre of the work area and fits small screens', () => {
     expect(miniBarPlacement({ x: 0, y: 0, width: 1920, height: 1040 })).toEqual({

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CallView } from '@common/contract/calls';
 import { MuteMonitor } from '../../../../electron/node/mute/mute-monitor';
 import type { CallEvent } from '../../../../electron/node/phone/call-manager';
 import { FakeClock } from '../../../support/fake-clock';
+import { callView } from '../../../support/views';
 
 type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
-const call = (id = 'c1'): CallView => ({
-  id,
-  direction: 'inbound',
-  state: 'active',
-  remote: { name: '', number: '1' },
-  screenPop: [],
-  startedAt: 0,
-  held: false,
-  earlyMedia: false,
-});
 
 function setup(longMuteSec = 20, reminderEverySec = 15) {
   const clock = new FakeClock();
@@ -39,7 +29,7 @@ async function advance(clock: FakeClock, ms: number) {
 describe('mute monitor', () => {
   it('records the source and time of every change', () => {
     const { m, ev, clock } = setup();
-    ev({ type: 'answered', call: call() });
+    ev({ type: 'answered', call: callView() });
     ev({ type: 'mute', muted: true, source: 'headset' });
     expect(m.snapshot()).toMatchObject({
       muted: true,
@@ -52,7 +42,7 @@ describe('mute monitor', () => {
 
   it("detects a track re-enabled behind the core's back and has the state re-applied", async () => {
     const { m, ev, reapplied, clock } = setup();
-    ev({ type: 'answered', call: call() });
+    ev({ type: 'answered', call: callView() });
     ev({ type: 'mute', muted: true, source: 'ui' });
     expect(m.report({ trackEnabled: false, outboundLevel: 0, micLevel: 0.2, speech: true })).toBeUndefined();
     expect(m.snapshot()).toMatchObject({ verification: 'ok', talkingWhileMuted: true });
@@ -76,7 +66,7 @@ describe('mute monitor', () => {
 
   it('does not judge a report measured before the renderer applied the latest change', () => {
     const { m, ev, reapplied } = setup();
-    ev({ type: 'answered', call: call() });
+    ev({ type: 'answered', call: callView() });
     ev({ type: 'mute', muted: true, source: 'headset' });
     expect(m.report({ ...quiet, appliedMuted: false })).toBeUndefined();
     expect(m.snapshot().verification).toBe('unknown');
@@ -86,7 +76,7 @@ describe('mute monitor', () => {
 
   it('tells the agent when the detector cannot run, and keeps the mute state', () => {
     const { m, ev } = setup();
-    ev({ type: 'answered', call: call() });
+    ev({ type: 'answered', call: callView() });
     ev({ type: 'mute', muted: true, source: 'ui' });
     m.report({
       trackEnabled: false,
@@ -110,7 +100,7 @@ describe('mute monitor', () => {
 
   it('detects an unmuted agent whose voice does not leave', async () => {
     const { m, ev, clock } = setup();
-    ev({ type: 'answered', call: call() });
+    ev({ type: 'answered', call: callView() });
     await advance(clock, 1000);
     expect(m.report({ trackEnabled: true, outboundLevel: 0, micLevel: 0.3, speech: true })).toBe(
       'silent-while-unmuted',
@@ -125,14 +115,14 @@ describe('mute monitor', () => {
   it('does not judge while on hold or outside a call', () => {
     const { m, ev } = setup();
     expect(m.report({ ...quiet, trackEnabled: false })).toBeUndefined();
-    ev({ type: 'answered', call: call() });
-    ev({ type: 'held', call: { ...call(), state: 'held' as const, held: true } });
+    ev({ type: 'answered', call: callView() });
+    ev({ type: 'held', call: { ...callView(), state: 'held' as const, held: true } });
     expect(m.report({ ...quiet, trackEnabled: false })).toBeUndefined();
   });
 
   it('reminds after the configured time muted, escalating, and stops on unmute', async () => {
     const { m, ev, clock } = setup(20, 15);
-    ev({ type: 'answered', call: call() });
+    ev({ type: 'answered', call: callView() });
     ev({ type: 'mute', muted: true, source: 'ui' });
     expect(await clock.fireNext()).toBe(20_000);
     expect(m.snapshot().longMute).toEqual({ elapsedSec: 20, level: 1 });
@@ -145,13 +135,13 @@ describe('mute monitor', () => {
 
   it('holds the reminder while the call is on hold (hold tells the far end; mute does not)', () => {
     const { m, ev, clock } = setup();
-    ev({ type: 'answered', call: call() });
+    ev({ type: 'answered', call: callView() });
     ev({ type: 'mute', muted: true, source: 'ui' });
-    ev({ type: 'held', call: { ...call(), held: true, state: 'held' as const } });
+    ev({ type: 'held', call: { ...callView(), held: true, state: 'held' as const } });
     expect(clock.pending()).toEqual([]);
-    ev({ type: 'resumed', call: call() });
+    ev({ type: 'resumed', call: callView() });
     expect(clock.pending()).toHaveLength(1);
-    ev({ type: 'ended', call: { ...call(), state: 'ended' as const } });
+    ev({ type: 'ended', call: { ...callView(), state: 'ended' as const } });
     expect(clock.pending()).toEqual([]);
     expect(m.snapshot().inCall).toBe(false);
   });

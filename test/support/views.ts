@@ -1,0 +1,51 @@
+import type { AgentView } from '@common/contract/agent';
+import type { CallView, CallsSnapshot } from '@common/contract/calls';
+import type { MuteStatus } from '@common/contract/mute';
+import type { SettingsView } from '@common/contract/settings';
+
+/**
+ * Small builders for the views the core publishes, so a test states only what matters to it: each gives a plain,
+ * quiet default (an active inbound call from number 1, an available agent, a muted call verified as silent) and
+ * takes the fields the test cares about as overrides.
+ */
+
+export const callView = (id = 'c1', over: Partial<CallView> = {}): CallView => ({
+  id,
+  direction: 'inbound',
+  state: 'active',
+  remote: { name: '', number: '1' },
+  screenPop: [],
+  startedAt: 0,
+  held: false,
+  earlyMedia: false,
+  ...over,
+});
+
+export const callsSnapshot = (...calls: CallView[]): CallsSnapshot => ({ calls });
+
+export const agentView = (over: Partial<AgentView> = {}): AgentView => ({
+  state: 'available',
+  since: 0,
+  degraded: false,
+  ...over,
+});
+
+export const muteStatus = (over: Partial<MuteStatus> = {}): MuteStatus => ({
+  muted: true,
+  source: 'ui',
+  since: 0,
+  inCall: true,
+  verification: 'ok',
+  reapplied: 0,
+  talkingWhileMuted: false,
+  analysisFailed: false,
+  ...over,
+});
+
+/** Settings as `settings.get` answers them: every value set at the profile layer, none locked, no issues. */
+export const settingsView = (values: Record<string, unknown> = {}): SettingsView => ({
+  settings: Object.fromEntries(
+    Object.entries(values).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }]),
+  ),
+  issues: [],
+});
