@@ -5,15 +5,21 @@ import { Emitter } from '@common/emitter';
 import { currentNoteOf } from '../../electron/node/notes/current-note';
 import type { Bridge, BridgeStatus } from '../../renderer/src/bridge/create-bridge';
 import { fakeHandlers } from './fake-handlers';
+import { agentView } from './views';
+
+export type FakeBridge = Bridge & {
+  /** Sends a core event to the renderer's listeners. */
+  emit<N extends EventName>(name: N, payload: EventPayload<N>): void;
+  /** The names of the requests made, in order. */
+  calls: string[];
+};
 
 /**
  * An in-memory bridge for renderer tests: scripted handlers for calls, `emit` for core events. Like the real core,
  * it follows an emitted `calls` or `agent` with `notes.current` when the current note changes (same rule, the
  * core's own `currentNoteOf`), so a test that answers a call sees its note open.
  */
-export function fakeBridge(
-  overrides: Partial<ContractHandlers> = {},
-): Bridge & { emit<N extends EventName>(name: N, payload: EventPayload<N>): void; calls: string[] } {
+export function fakeBridge(overrides: Partial<ContractHandlers> = {}): FakeBridge {
   const handlers = fakeHandlers(overrides);
   const emitters = new Map<EventName, Emitter<unknown>>();
   const emitter = (name: EventName) => {
@@ -26,7 +32,7 @@ export function fakeBridge(
   };
   const calls: string[] = [];
   let lastCalls: CallsSnapshot = { calls: [] };
-  let lastAgent: AgentView = { state: 'available', since: 0, degraded: false };
+  let lastAgent: AgentView = agentView();
   let current: string | null = null;
   const followCurrentNote = () => {
     const next = currentNoteOf(lastCalls, lastAgent).callId;

@@ -2,32 +2,84 @@ import type { ReactNode } from 'react';
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
+import type { ContractHandlers } from '@common/contract/contract';
 import type { Bridge } from '../../renderer/src/bridge/create-bridge';
 import { createI18n } from '../../renderer/src/i18n/i18n';
-import { createAppStore, type AppStore } from '../../renderer/src/state/app-store';
+import { createAppStore } from '../../renderer/src/state/app-store';
+import { App } from '../../renderer/src/ui/App';
 import { StoreContext } from '../../renderer/src/ui/context';
+import { fakeBridge, type FakeBridge } from './fake-bridge';
+import { settingsView } from './views';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+export type UiLanguage = 'en' | 'es-MX' | 'es-ES';
+
+export interface RenderUiOptions {
+  bridge: Bridge;
+  language: UiLanguage;
+  /**
+   * How the first loads settle after the first render: for this many real milliseconds (default 10), or
+   * `'microtasks'` (a few turns of the promise queue) for a test that runs fake timers.
+   */
+  settle?: number | 'microtasks';
+}
 
 /**
  * Renders a piece of the UI as the app does (app store over the given bridge, i18next in `language`) into a fresh
  * element in happy-dom, and lets the first loads settle. `q` finds an element by its data-testid.
  */
-export async function renderUi(
-  ui: ReactNode,
-  o: { bridge: Bridge; language: 'en' | 'es-MX' | 'es-ES'; settleMs?: number },
-): Promise<{ el: HTMLDivElement; store: AppStore; q: (testId: string) => Element | null }> {
+export async function renderUi(ui: ReactNode, o: RenderUiOptions) {
   const store = createAppStore(o.bridge);
   const i18n = await createI18n(o.language);
   const el = document.createElement('div');
   document.body.appendChild(el);
+  const root = createRoot(el);
   await act(async () => {
-    createRoot(el).render(
+    root.render(
       <I18nextProvider i18n={i18n}>
         <StoreContext.Provider value={store}>{ui}</StoreContext.Provider>
       </I18nextProvider>,
     );
-    await new Promise((r) => setTimeout(r, o.settleMs ?? 10));
   });
-  return { el, store, q: (testId) => el.querySelector(`[data-testid="${testId}"]`) };
+  await (o.settle === 'microtasks' ? settleMicrotasks() : settleFor(o.settle ?? 10));
+  return {
+    el,
+    store,
+    q: (testId: string) => el.querySelector(`[data-testid="${testId}"]`),
+    unmount: () => act(() => root.unmount()),
+  };
+}
+
+export interface MountAppOptions {
+  language?: UiLanguage;
+  handlers?: Partial<ContractHandlers>;
+  settings?: Record<string, unknown>;
+  settle?: RenderUiOptions['settle'];
+}
+
+/**
+ * The whole app over a scripted core: `fakeBridge` with `handlers`, and `settings` (key → value) as `settings.get`
+ * answers them. Language English unless said.
+ */
+export async function mountApp(
+  o: MountAppOptions = {},
+): Promise<Awaited<ReturnType<typeof renderUi>> & { bridge: FakeBridge }> {
+  const bridge = fakeBridge({ 'settings.get': async () => settingsView(o.settings), ...o.handlers });
+  const rendered = await renderUi(<App />, { bridge, language: o.language ?? 'en', settle: o.settle });
+  return { ...rendered, bridge };
+}
+
+/** Lets React updates and promises (fake core answers) run for `ms` real milliseconds. */
+export async function settleFor(ms: number): Promise<void> {
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, ms));
+  });
+}
+
+/** Lets promises (fake core answers) and React updates run without a timer; works with real and fake timers. */
+export async function settleMicrotasks(): Promise<void> {
+  await act(async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
 }

@@ -1,38 +1,13 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import { en } from '../../../renderer/src/i18n/en';
 import { esES } from '../../../renderer/src/i18n/es-ES';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
-import { createI18n, resolveLanguage } from '../../../renderer/src/i18n/i18n';
-import { createAppStore } from '../../../renderer/src/state/app-store';
-import { App } from '../../../renderer/src/ui/App';
-import { StoreContext } from '../../../renderer/src/ui/context';
-import { fakeBridge } from '../../support/fake-bridge';
+import { resolveLanguage } from '../../../renderer/src/i18n/i18n';
+import { mountApp, type UiLanguage } from '../../support/render-ui';
+import { callView, callsSnapshot, muteStatus } from '../../support/views';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-async function mount(language: 'en' | 'es-MX' | 'es-ES', bridge = fakeBridge()) {
-  const store = createAppStore(bridge);
-  const i18n = await createI18n(language);
-  const el = document.createElement('div');
-  document.body.appendChild(el);
-  const root = createRoot(el);
-  await act(async () => {
-    root.render(
-      <I18nextProvider i18n={i18n}>
-        <StoreContext.Provider value={store}>
-          <App />
-        </StoreContext.Provider>
-      </I18nextProvider>,
-    );
-  });
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 10));
-  });
-  return { el, bridge, store, unmount: () => act(() => root.unmount()) };
-}
+const mount = (language: UiLanguage) => mountApp({ language });
 const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
 
 afterEach(() => {
@@ -91,49 +66,24 @@ describe('app shell', () => {
 
   it('renders hostile caller data as text, and the mute warnings', async () => {
     const { el, bridge, unmount } = await mount('en');
+    await act(async () => bridge.emit('mute', muteStatus({ inCall: false, verification: 'unknown' })));
     await act(async () =>
-      bridge.emit('mute', {
-        muted: true,
-        source: 'ui',
-        since: 0,
-        inCall: false,
-        verification: 'unknown',
-        reapplied: 0,
-        talkingWhileMuted: false,
-        analysisFailed: false,
-      }),
-    );
-    await act(async () =>
-      bridge.emit('calls', {
-        calls: [
-          {
-            id: 'c1',
-            direction: 'inbound',
+      bridge.emit(
+        'calls',
+        callsSnapshot(
+          callView('c1', {
             state: 'ringing',
             remote: { name: '<img src=x onerror=alert(1)>', number: '5550100' },
             screenPop: [{ header: 'X-Account-Id', value: '<script>alert(1)</script>' }],
-            startedAt: 0,
-            held: false,
-            earlyMedia: false,
-          },
-        ],
-      }),
+          }),
+        ),
+      ),
     );
     expect(q(el, 'call-remote-name')?.textContent).toBe('<img src=x onerror=alert(1)>');
     expect(el.querySelector('img, script')).toBeNull();
     expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('true');
     await act(async () =>
-      bridge.emit('mute', {
-        muted: true,
-        source: 'ui',
-        since: 0,
-        inCall: true,
-        verification: 'ok',
-        reapplied: 0,
-        talkingWhileMuted: true,
-        analysisFailed: false,
-        longMute: { elapsedSec: 20, level: 1 },
-      }),
+      bridge.emit('mute', muteStatus({ talkingWhileMuted: true, longMute: { elapsedSec: 20, level: 1 } })),
     );
     expect(q(el, 'mute-warning-talking')?.textContent).toContain(en['mute.talking']);
     expect(q(el, 'mute-warning-long')?.textContent).toContain('20 s');

@@ -40,7 +40,7 @@ async function mount(initial: Values) {
       return v;
     },
   });
-  const { el } = await renderUi(<AudioDevices />, { bridge, language: 'es-MX', settleMs: 20 });
+  const { el } = await renderUi(<AudioDevices />, { bridge, language: 'es-MX', settle: 20 });
   const select = (name: string) => el.querySelector<HTMLSelectElement>(`[data-testid="device-${name}"]`)!;
   const options = (name: string) => [...select(name).options].map((o) => o.textContent);
   return { el, sets, select, options };

@@ -1,52 +1,21 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallArgs } from '@common/contract/contract';
-import type { CallsSnapshot } from '@common/contract/calls';
-import type { SettingsView } from '@common/contract/settings';
 import { en } from '../../../renderer/src/i18n/en';
-import { createI18n } from '../../../renderer/src/i18n/i18n';
-import { createAppStore } from '../../../renderer/src/state/app-store';
-import { App } from '../../../renderer/src/ui/App';
-import { StoreContext } from '../../../renderer/src/ui/context';
 import { currentPlatform } from '../../../renderer/src/ui/use-hotkeys';
-import { fakeBridge } from '../../support/fake-bridge';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const view = (values: Record<string, unknown>): SettingsView => ({
-  settings: Object.fromEntries(
-    Object.entries(values).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }]),
-  ),
-  issues: [],
-});
+import { mountApp } from '../../support/render-ui';
+import { callView, callsSnapshot, settingsView } from '../../support/views';
 
 async function mount(settings: Record<string, unknown> = {}) {
   const actions: Array<CallArgs<'call.action'>['action']> = [];
-  const bridge = fakeBridge({
-    'settings.get': async () => view(settings),
-    'call.action': async ({ action }) => {
-      actions.push(action);
-      return { done: true };
+  const { el, bridge } = await mountApp({
+    settings,
+    handlers: {
+      'call.action': async ({ action }) => {
+        actions.push(action);
+        return { done: true };
+      },
     },
-  });
-  const store = createAppStore(bridge);
-  const i18n = await createI18n('en');
-  const el = document.createElement('div');
-  document.body.appendChild(el);
-  const root = createRoot(el);
-  await act(async () => {
-    root.render(
-      <I18nextProvider i18n={i18n}>
-        <StoreContext.Provider value={store}>
-          <App />
-        </StoreContext.Provider>
-      </I18nextProvider>,
-    );
-  });
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 10));
   });
   return { el, bridge, actions };
 }
@@ -65,20 +34,7 @@ async function press(
     await new Promise((r) => setTimeout(r, 0));
   });
 }
-const ringing: CallsSnapshot = {
-  calls: [
-    {
-      id: 'c1',
-      direction: 'inbound',
-      state: 'ringing',
-      remote: { name: '', number: '1' },
-      screenPop: [],
-      startedAt: 0,
-      held: false,
-      earlyMedia: false,
-    },
-  ],
-};
+const ringing = callsSnapshot(callView('c1', { state: 'ringing' }));
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -111,7 +67,7 @@ describe('call hotkeys in the window', () => {
     await press(document.body, 'h', 'KeyH', { altKey: true });
     expect(actions).toEqual(['hangup', 'toggleHold']);
     await act(async () => {
-      bridge.emit('settings', view({ 'hotkeys.answer': 'F8', 'hotkeys.hangup': '', 'hotkeys.hold': 'Alt+H' }));
+      bridge.emit('settings', settingsView({ 'hotkeys.answer': 'F8', 'hotkeys.hangup': '', 'hotkeys.hold': 'Alt+H' }));
     });
     await press(document.body, 'F9', 'F9');
     await press(document.body, 'F8', 'F8');

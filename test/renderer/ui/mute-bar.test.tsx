@@ -1,66 +1,18 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallsSnapshot } from '@common/contract/calls';
-import type { MuteStatus } from '@common/contract/mute';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
-import { createI18n } from '../../../renderer/src/i18n/i18n';
-import { createAppStore } from '../../../renderer/src/state/app-store';
 import { MuteBar } from '../../../renderer/src/ui/MuteBar';
-import { StoreContext } from '../../../renderer/src/ui/context';
 import { fakeBridge } from '../../support/fake-bridge';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { renderUi } from '../../support/render-ui';
+import { callView, callsSnapshot, muteStatus } from '../../support/views';
 
 async function mount(compact = false) {
   document.title = 'Diadema';
   const bridge = fakeBridge();
-  const store = createAppStore(bridge);
-  const i18n = await createI18n('es-MX');
-  const el = document.createElement('div');
-  document.body.appendChild(el);
-  const root = createRoot(el);
-  await act(async () => {
-    root.render(
-      <I18nextProvider i18n={i18n}>
-        <StoreContext.Provider value={store}>
-          <MuteBar compact={compact} />
-        </StoreContext.Provider>
-      </I18nextProvider>,
-    );
-  });
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 10));
-  });
-  return { el, bridge, unmount: () => act(() => root.unmount()) };
+  return { bridge, ...(await renderUi(<MuteBar compact={compact} />, { bridge, language: 'es-MX' })) };
 }
 const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
-const inCall: CallsSnapshot = {
-  calls: [
-    {
-      id: 'c1',
-      direction: 'inbound',
-      state: 'active',
-      remote: { name: '', number: '1' },
-      screenPop: [],
-      startedAt: 0,
-      held: false,
-      earlyMedia: false,
-    },
-  ],
-};
-const status = (p: Partial<MuteStatus>): MuteStatus => ({
-  muted: true,
-  source: 'ui',
-  since: 0,
-  inCall: true,
-  verification: 'ok',
-  reapplied: 0,
-  talkingWhileMuted: false,
-  analysisFailed: false,
-  ...p,
-});
+const inCall = callsSnapshot(callView('c1'));
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -74,7 +26,7 @@ describe('mute bar', () => {
       bridge.emit('calls', inCall);
       bridge.emit(
         'mute',
-        status({
+        muteStatus({
           analysisFailed: true,
           analysisError: 'microphone-lost',
           lastMismatch: { kind: 'track-enabled-while-muted', at: 1 },
@@ -91,7 +43,7 @@ describe('mute bar', () => {
     expect(q(el, 'mute-indicator')?.textContent).toContain(esMX['mute.on']);
     expect(document.title).toBe(`[${esMX['mute.on']}] Diadema`);
     await act(async () => {
-      bridge.emit('mute', status({ talkingWhileMuted: true }));
+      bridge.emit('mute', muteStatus({ talkingWhileMuted: true }));
     });
     expect(document.title).toBe(`[${esMX['mute.titleTalking']}] Diadema`);
     expect(q(el, 'mute-warning-unmute')?.textContent).toBe(esMX['mute.unmuteNow']);
@@ -119,7 +71,7 @@ describe('mute bar', () => {
     const { el, bridge } = await mount();
     await act(async () => {
       bridge.emit('calls', inCall);
-      bridge.emit('mute', status({ muted: true, longMute: { elapsedSec: 40, level: 1 } }));
+      bridge.emit('mute', muteStatus({ muted: true, longMute: { elapsedSec: 40, level: 1 } }));
     });
     expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('true');
     const before = bridge.calls.length;
@@ -128,7 +80,7 @@ describe('mute bar', () => {
     });
     expect(bridge.calls.slice(before)).toEqual(['call.action']);
     await act(async () => {
-      bridge.emit('mute', status({ muted: false, source: 'ui' }));
+      bridge.emit('mute', muteStatus({ muted: false, source: 'ui' }));
     });
     expect(q(el, 'mute-indicator')?.getAttribute('data-muted')).toBe('false');
   });
@@ -137,7 +89,7 @@ describe('mute bar', () => {
     const { el, bridge } = await mount(true);
     await act(async () => {
       bridge.emit('calls', inCall);
-      bridge.emit('mute', status({ longMute: { elapsedSec: 40, level: 3 } }));
+      bridge.emit('mute', muteStatus({ longMute: { elapsedSec: 40, level: 3 } }));
     });
     expect(q(el, 'mute-bar')?.className).toContain('compact');
     expect(q(el, 'mute-warning-long')?.getAttribute('data-level')).toBe('3');

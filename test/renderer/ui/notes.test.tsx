@@ -1,56 +1,22 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentView } from '@common/contract/agent';
 import type { CallView } from '@common/contract/calls';
-import type { ContractHandlers } from '@common/contract/contract';
 import { ContractError } from '@common/contract/errors';
 import type { NoteSaveArgs, TimelineEntry } from '@common/contract/notes';
 import { en } from '../../../renderer/src/i18n/en';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
-import { createI18n } from '../../../renderer/src/i18n/i18n';
-import { createAppStore } from '../../../renderer/src/state/app-store';
-import { App } from '../../../renderer/src/ui/App';
-import { StoreContext } from '../../../renderer/src/ui/context';
-import { fakeBridge } from '../../support/fake-bridge';
+import type { FakeBridge as Bridge } from '../../support/fake-bridge';
+import { mountApp, settleMicrotasks, type MountAppOptions } from '../../support/render-ui';
+import { callView } from '../../support/views';
 
 // Agent state, after-call work, the note of the call and the history, in happy-dom against a scripted core.
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-type Bridge = ReturnType<typeof fakeBridge>;
 const hostile = '<img src=x onerror=alert(1)>';
 
-async function mount(
-  o: { language?: 'en' | 'es-MX'; handlers?: Partial<ContractHandlers>; settings?: Record<string, unknown> } = {},
-) {
-  const settings = Object.fromEntries(
-    Object.entries(o.settings ?? {}).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }]),
-  );
-  const bridge = fakeBridge({ 'settings.get': async () => ({ settings, issues: [] }), ...o.handlers });
-  const store = createAppStore(bridge);
-  const i18n = await createI18n(o.language ?? 'en');
-  const el = document.createElement('div');
-  document.body.appendChild(el);
-  const root = createRoot(el);
-  await act(async () => {
-    root.render(
-      <I18nextProvider i18n={i18n}>
-        <StoreContext.Provider value={store}>
-          <App />
-        </StoreContext.Provider>
-      </I18nextProvider>,
-    );
-  });
-  await settle();
-  return { el, bridge, store, unmount: () => act(() => root.unmount()) };
-}
-/** Lets promises (fake core answers) and React updates run; works with real and fake timers. */
-async function settle() {
-  await act(async () => {
-    for (let i = 0; i < 5; i++) await Promise.resolve();
-  });
-}
+/** The app over a scripted core; it settles without timers, as some tests run fake ones. */
+const mount = (o: Omit<MountAppOptions, 'settle'> = {}) => mountApp({ ...o, settle: 'microtasks' });
+const settle = settleMicrotasks;
 const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
 function type(el: Element | null, value: string) {
   const proto =
@@ -62,18 +28,8 @@ function type(el: Element | null, value: string) {
   Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, value);
   el!.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
 }
-const activeCall = (id = 'c1', extra: Partial<CallView> = {}): CallView => ({
-  id,
-  direction: 'inbound',
-  state: 'active',
-  remote: { name: 'Ana', number: '5550100' },
-  screenPop: [],
-  startedAt: 0,
-  answeredAt: Date.now(),
-  held: false,
-  earlyMedia: false,
-  ...extra,
-});
+const activeCall = (id = 'c1', extra: Partial<CallView> = {}): CallView =>
+  callView(id, { remote: { name: 'Ana', number: '5550100' }, answeredAt: Date.now(), ...extra });
 const emitAgent = (bridge: Bridge, v: AgentView) => act(async () => bridge.emit('agent', v));
 
 afterEach(() => {
