@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { startAgentCore } from '../../test/support/agent-core';
 import type { LabEnv } from '../../test/support/lab-env';
 import { labAccount } from '../../test/support/lab-env';
 import { SipParty, until } from '../../test/support/sip-party';
+import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
 import { browserCalls } from './browser';
 
@@ -26,34 +26,7 @@ const args = process.argv.slice(2);
 const calls = Number(args.find((a) => a.startsWith('--calls='))?.split('=')[1] ?? (args.includes('--quick') ? 20 : 60));
 const browser = !args.includes('--no-browser');
 
-if (browser && !process.env.DIADEMA_IN_NETNS && process.platform === 'linux' && !process.env.DIADEMA_NO_NETNS) {
-  const asRoot = process.getuid?.() === 0;
-  const r = spawnSync(
-    'unshare',
-    [
-      asRoot ? '-n' : '-rn',
-      '--',
-      'sh',
-      '-c',
-      'ip link set lo up && exec "$0" "$@"',
-      process.execPath,
-      ...process.execArgv,
-      process.argv[1]!,
-      ...args,
-    ],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, DIADEMA_IN_NETNS: '1', DIADEMA_ROOT: process.env.DIADEMA_ROOT ?? process.cwd() },
-    },
-  );
-  if (r.error || r.status === null) {
-    console.error(
-      `bench/call-setup: no private network namespace (${r.error?.message ?? r.signal}); run with --no-browser or DIADEMA_NO_NETNS=1`,
-    );
-    process.exit(1);
-  }
-  process.exit(r.status);
-}
+if (browser) reExecInPrivateNetwork('bench/call-setup', 'run with --no-browser or DIADEMA_NO_NETNS=1');
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-calls-'));
 const lab = (await startLab({ dir, media: browser })) as { env: LabEnv; stop(): Promise<void> };

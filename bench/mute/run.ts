@@ -21,6 +21,7 @@ import {
 import { scoreClip } from '../../test/support/vad-eval';
 import { clipSet, onsetClip, readWav } from '../../test/support/voice-clips';
 import { VoiceActivityDetector } from '../../renderer/src/media/vad';
+import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
 
 /**
@@ -37,28 +38,7 @@ import { formatRow, summarise } from '../support/stats';
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 6 : 20;
 
-if (!process.env.DIADEMA_IN_NETNS && process.platform === 'linux' && !process.env.DIADEMA_NO_NETNS) {
-  const asRoot = process.getuid?.() === 0;
-  const r = spawnSync(
-    'unshare',
-    [
-      asRoot ? '-n' : '-rn',
-      '--',
-      'sh',
-      '-c',
-      'ip link set lo up && exec "$0" "$@"',
-      process.execPath,
-      ...process.execArgv,
-      process.argv[1]!,
-      ...process.argv.slice(2),
-    ],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, DIADEMA_IN_NETNS: '1', DIADEMA_ROOT: process.env.DIADEMA_ROOT ?? process.cwd() },
-    },
-  );
-  process.exit(r.status ?? 1);
-}
+reExecInPrivateNetwork('bench/mute');
 
 const root = process.cwd();
 const built = spawnSync(process.execPath, [path.join(root, 'build', 'bundle.mjs')], {
