@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const only = (() => { const i = process.argv.indexOf('--only'); return i > 0 ? process.argv[i + 1] : undefined; })();
+const only = (() => {
+  const i = process.argv.indexOf('--only');
+  return i > 0 ? process.argv[i + 1] : undefined;
+})();
 const want = (part) => !only || only === part;
 const r = (p) => path.join(root, p);
 // esbuild resolves the `@common/*` alias itself: it reads `paths` from each file's nearest tsconfig.json (all of
@@ -25,16 +28,34 @@ const optionalNodeEntries = new Set([]);
 
 if (want('node')) {
   await esbuild({
-    entryPoints: Object.fromEntries(Object.entries(nodeEntries).map(([k, v]) => [k, r(v)]).filter(([k, v]) => optionalNodeEntries.has(k) ? existsSync(v) : true)),
-    outdir: r('dist/node'), outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm',
-    target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning',
+    entryPoints: Object.fromEntries(
+      Object.entries(nodeEntries)
+        .map(([k, v]) => [k, r(v)])
+        .filter(([k, v]) => (optionalNodeEntries.has(k) ? existsSync(v) : true)),
+    ),
+    outdir: r('dist/node'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
   });
 }
 if (want('electron')) {
   await esbuild({
     entryPoints: { main: r('electron/main/main.ts'), preload: r('electron/preload/preload.ts') },
-    outdir: r('dist/electron'), outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', format: 'cjs',
-    target: 'node22', external: ['electron', 'better-sqlite3', 'node-hid', '@vscode/policy-watcher'], sourcemap: true, logLevel: 'warning',
+    outdir: r('dist/electron'),
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: ['electron', 'better-sqlite3', 'node-hid', '@vscode/policy-watcher', 'electron-updater'],
+    sourcemap: true,
+    logLevel: 'warning',
   });
 }
 if (want('renderer')) {

@@ -9,8 +9,12 @@ import type { Logger } from '../node/log';
  * `node/hotkeys/global-hotkeys.ts` and `common/hotkeys/hotkeys.ts`. Returns the function that releases them.
  */
 export function startElectronHotkeys(core: Core, log: Logger): () => void {
-  return startGlobalHotkeys(core, {
-    register: (accelerator, fire) => globalShortcut.register(accelerator, fire),
-    unregister: (accelerator) => globalShortcut.unregister(accelerator),
-  }, log);
+  return startGlobalHotkeys(
+    core,
+    {
+      register: (accelerator, fire) => globalShortcut.register(accelerator, fire),
+      unregister: (accelerator) => globalShortcut.unregister(accelerator),
+    },
+    log,
+  );
 }

@@ -1,4 +1,14 @@
-import { app, BrowserWindow, ipcMain, net, powerMonitor, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  net,
+  powerMonitor,
+  protocol,
+  session,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { callNames } from '../common/contract/contract';
@@ -14,112 +24,158 @@ import { SafeStorageSecrets } from './safe-storage-secrets';
 import { createMuteMiniBar } from './mute-mini-bar';
 import { startElectronHotkeys } from './global-hotkeys';
 import { startUpdater } from './updater';
-import { ActivityFromEvents } from '../node/updates/activity-from-events';
 
 // The Electron shell: windows, IPC, keychain, power events. No logic of its own; everything is in the core.
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const log = createLogger((l) => process.stderr.write(`${l}\n`), 'info', 'main');
 
-app.whenReady().then(async () => {
-  const dataDir = app.getPath('userData');
-  const hid = await loadNodeHid();
-  const core = createCore({
-    ...(hid ? { hid } : {}),
-    shell: 'electron', version: app.getVersion(), dataDir, log,
-    secrets: new SafeStorageSecrets(path.join(dataDir, 'secrets.json')),
-    // Policy only from where the agent cannot write: Group Policy, managed preferences, /etc/diadema.
-    policy: platformPolicySource(),
-    profile: jsonFileLayer('profile', path.join(dataDir, 'profile.json'), { quarantineDamaged: true }),
-  });
-
-  // Serve the renderer from a custom protocol with a path guard instead of file://.
-  // The CSP is sent from code with every response, not only as a meta tag the page could lose.
-  protocol.handle('app', async (request) => {
-    const url = new URL(request.url);
-    const file = path.resolve(rendererDir, `.${url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname)}`);
-    if (url.host !== 'diadema' || !file.startsWith(rendererDir + path.sep)) return new Response('forbidden', { status: 403 });
-    const res = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', contentSecurityPolicy);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(res.body, { status: res.status, headers });
-  });
-  session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
-    callback(isAllowedPermission(permission, details.requestingUrl, 'mediaTypes' in details ? details.mediaTypes : undefined)));
-  session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => isAllowedPermission(permission, origin));
-
-  // One contract connection per window's webContents; media requests go only to the window that hosts media.
-  const connections = new Map<number, ReturnType<typeof core.connect>>();
-  const connectionFor = (contents: WebContents) => {
-    let c = connections.get(contents.id);
-    if (!c) {
-      c = core.connect((name, payload) => { if (!contents.isDestroyed()) contents.send('diadema:event', name, payload); });
-      connections.set(contents.id, c);
-      const drop = () => { connections.get(contents.id)?.close(); connections.delete(contents.id); };
-      contents.once('destroyed', drop);
-      contents.on('render-process-gone', drop);
-      contents.on('did-start-navigation', (_e, _url, isInPlace, isMainFrame) => { if (isMainFrame && !isInPlace) drop(); });
-    }
-    return c;
-  };
-  for (const name of callNames) {
-    ipcMain.handle(name, async (event: IpcMainInvokeEvent, args: unknown) => {
-      if (!isTrustedSender(event.senderFrame?.url) || event.senderFrame !== event.sender.mainFrame) return { ok: false, error: { code: 'forbidden' } };
-      return dispatchCall(core.handlers, name, args, connectionFor(event.sender));
+app
+  .whenReady()
+  .then(async () => {
+    const dataDir = app.getPath('userData');
+    const hid = await loadNodeHid();
+    const core = createCore({
+      ...(hid ? { hid } : {}),
+      shell: 'electron',
+      version: app.getVersion(),
+      dataDir,
+      log,
+      secrets: new SafeStorageSecrets(path.join(dataDir, 'secrets.json')),
+      // Policy only from where the agent cannot write: Group Policy, managed preferences, /etc/diadema.
+      policy: platformPolicySource(),
+      profile: jsonFileLayer('profile', path.join(dataDir, 'profile.json'), { quarantineDamaged: true }),
     });
-  }
 
-  const win = new BrowserWindow({
-    width: 1100, height: 760, show: false,
-    webPreferences: {
-      preload: path.join(__dirname, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false,
-      webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, spellcheck: false,
-      // Media and the talking-while-muted analysis must keep running while the window is hidden or minimised.
-      backgroundThrottling: false,
-    },
+    // Serve the renderer from a custom protocol with a path guard instead of file://.
+    // The CSP is sent from code with every response, not only as a meta tag the page could lose.
+    protocol.handle('app', async (request) => {
+      const url = new URL(request.url);
+      const file = path.resolve(
+        rendererDir,
+        `.${url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname)}`,
+      );
+      if (url.host !== 'diadema' || !file.startsWith(rendererDir + path.sep))
+        return new Response('forbidden', { status: 403 });
+      const res = await net.fetch(pathToFileURL(file).toString());
+      const headers = new Headers(res.headers);
+      headers.set('Content-Security-Policy', contentSecurityPolicy);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(res.body, { status: res.status, headers });
+    });
+    session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
+      callback(
+        isAllowedPermission(
+          permission,
+          details.requestingUrl,
+          'mediaTypes' in details ? details.mediaTypes : undefined,
+        ),
+      ),
+    );
+    session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) =>
+      isAllowedPermission(permission, origin),
+    );
+
+    // One contract connection per window's webContents; media requests go only to the window that hosts media.
+    const connections = new Map<number, ReturnType<typeof core.connect>>();
+    const connectionFor = (contents: WebContents) => {
+      let c = connections.get(contents.id);
+      if (!c) {
+        c = core.connect((name, payload) => {
+          if (!contents.isDestroyed()) contents.send('diadema:event', name, payload);
+        });
+        connections.set(contents.id, c);
+        const drop = () => {
+          connections.get(contents.id)?.close();
+          connections.delete(contents.id);
+        };
+        contents.once('destroyed', drop);
+        contents.on('render-process-gone', drop);
+        contents.on('did-start-navigation', (_e, _url, isInPlace, isMainFrame) => {
+          if (isMainFrame && !isInPlace) drop();
+        });
+      }
+      return c;
+    };
+    for (const name of callNames) {
+      ipcMain.handle(name, async (event: IpcMainInvokeEvent, args: unknown) => {
+        if (!isTrustedSender(event.senderFrame?.url) || event.senderFrame !== event.sender.mainFrame)
+          return { ok: false, error: { code: 'forbidden' } };
+        return dispatchCall(core.handlers, name, args, connectionFor(event.sender));
+      });
+    }
+
+    const win = new BrowserWindow({
+      width: 1100,
+      height: 760,
+      show: false,
+      webPreferences: {
+        preload: path.join(__dirname, 'preload.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        spellcheck: false,
+        // Media and the talking-while-muted analysis must keep running while the window is hidden or minimised.
+        backgroundThrottling: false,
+      },
+    });
+    connectionFor(win.webContents);
+    // A crashed renderer is replaced; the core re-negotiates the calls' media with the new one.
+    win.webContents.on('render-process-gone', () => {
+      if (!win.isDestroyed()) win.webContents.reload();
+    });
+    win.once('ready-to-show', () => win.show());
+    await core.start();
+    powerMonitor.on('resume', () => core.shell.resumed());
+    const stopWatching = watchNetwork(() => core.shell.networkChanged());
+    // Update control (IT policy only): the core says when a call or after-call work is under way, so that no
+    // update restarts the app in the middle of either.
+    const stopUpdater = startUpdater({ settings: core.shell.settings, activity: core.shell.activity, log });
+    let stopHotkeys: () => void = () => undefined;
+    let quitting = false;
+    app.on('before-quit', (e) => {
+      if (quitting) return;
+      e.preventDefault();
+      quitting = true;
+      stopWatching();
+      stopHotkeys();
+      stopUpdater();
+      void core.stop().finally(() => app.quit());
+    });
+    await win.loadURL(`${rendererOrigin}/`);
+    // Mute state and warnings stay in sight when the agent works in another window (mute-mini-bar.ts).
+    const closeMiniBar = createMuteMiniBar({
+      main: win,
+      url: `${rendererOrigin}/?view=mini-bar`,
+      preload: path.join(__dirname, 'preload.cjs'),
+      connect: (contents) => {
+        connectionFor(contents);
+      },
+      onMute: (l) => core.shell.mute.onChange(l),
+      status: () => core.shell.mute.snapshot(),
+    });
+    win.on('closed', closeMiniBar);
+    // Call hotkeys system-wide (setting hotkeys.global), once the window can hear the notice about a taken one.
+    stopHotkeys = startElectronHotkeys(core, log);
+  })
+  .catch((err: unknown) => {
+    log.error('start-up failed', { detail: String(err) });
+    app.exit(1);
   });
-  connectionFor(win.webContents);
-  // A crashed renderer is replaced; the core re-negotiates the calls' media with the new one.
-  win.webContents.on('render-process-gone', () => { if (!win.isDestroyed()) win.webContents.reload(); });
-  win.once('ready-to-show', () => win.show());
-  await core.start();
-  powerMonitor.on('resume', () => core.shell.resumed());
-  const stopWatching = watchNetwork(() => core.shell.networkChanged());
-  // Update control (IT policy only): it follows calls and after-call work as the windows see them, so that no
-  // update restarts the app in the middle of either.
-  const activity = new ActivityFromEvents();
-  const activityConnection = core.connect(activity.sink);
-  const stopUpdater = startUpdater({ settings: core.shell.settings, activity, log });
-  let stopHotkeys: () => void = () => undefined;
-  let quitting = false;
-  app.on('before-quit', (e) => {
-    if (quitting) return;
-    e.preventDefault();
-    quitting = true;
-    stopWatching();
-    stopHotkeys();
-    stopUpdater();
-    activityConnection.close();
-    void core.stop().finally(() => app.quit());
-  });
-  await win.loadURL(`${rendererOrigin}/`);
-  // Mute state and warnings stay in sight when the agent works in another window (mute-mini-bar.ts).
-  const closeMiniBar = createMuteMiniBar({
-    main: win, url: `${rendererOrigin}/?view=mini-bar`, preload: path.join(__dirname, 'preload.cjs'),
-    connect: (contents) => { connectionFor(contents); }, onMute: (l) => core.shell.mute.onChange(l), status: () => core.shell.mute.snapshot(),
-  });
-  win.on('closed', closeMiniBar);
-  // Call hotkeys system-wide (setting hotkeys.global), once the window can hear the notice about a taken one.
-  stopHotkeys = startElectronHotkeys(core, log);
-}).catch((err: unknown) => { log.error('start-up failed', { detail: String(err) }); app.exit(1); });
 
 // No navigation away from the app and no new windows, whatever the page tries.
 app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-navigate', (e, url) => { if (!url.startsWith(rendererOrigin)) e.preventDefault(); });
+  contents.on('will-navigate', (e, url) => {
+    if (!url.startsWith(rendererOrigin)) e.preventDefault();
+  });
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-attach-webview', (e) => e.preventDefault());
 });

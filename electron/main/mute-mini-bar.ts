@@ -8,15 +8,34 @@ import { miniBarPlacement, miniBarVisible } from '../node/mute/mini-bar';
  * `electron/node/mute/mini-bar.ts`; this only moves windows.
  */
 export function createMuteMiniBar(o: {
-  main: BrowserWindow; url: string; preload: string;
+  main: BrowserWindow;
+  url: string;
+  preload: string;
   connect(contents: WebContents): void;
-  onMute(listener: (s: MuteStatus) => void): () => void; status(): MuteStatus;
+  onMute(listener: (s: MuteStatus) => void): () => void;
+  status(): MuteStatus;
 }): () => void {
   const bar = new BrowserWindow({
     ...miniBarPlacement(screen.getPrimaryDisplay().workArea),
-    show: false, frame: false, resizable: false, movable: true, alwaysOnTop: true, skipTaskbar: true, focusable: true,
-    minimizable: false, maximizable: false, fullscreenable: false, title: 'Diadema',
-    webPreferences: { preload: o.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    show: false,
+    frame: false,
+    resizable: false,
+    movable: true,
+    alwaysOnTop: true,
+    skipTaskbar: true,
+    focusable: true,
+    minimizable: false,
+    maximizable: false,
+    fullscreenable: false,
+    title: 'Diadema',
+    webPreferences: {
+      preload: o.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
   });
   bar.setAlwaysOnTop(true, 'floating');
   bar.setVisibleOnAllWorkspaces(true);
@@ -33,5 +52,8 @@ export function createMuteMiniBar(o: {
   o.main.on('blur', update);
   o.main.on('minimize', update);
   o.main.on('restore', update);
-  return () => { off(); if (!bar.isDestroyed()) bar.destroy(); };
+  return () => {
+    off();
+    if (!bar.isDestroyed()) bar.destroy();
+  };
 }

@@ -9,7 +9,11 @@ export class SafeStorageSecrets implements SecretsPort {
   constructor(private readonly file: string) {}
 
   private async readAll(): Promise<Record<string, string>> {
-    try { return JSON.parse(await fs.readFile(this.file, 'utf8')) as Record<string, string>; } catch { return {}; }
+    try {
+      return JSON.parse(await fs.readFile(this.file, 'utf8')) as Record<string, string>;
+    } catch {
+      return {};
+    }
   }
   async get(name: string) {
     const enc = (await this.readAll())[name];

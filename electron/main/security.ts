@@ -10,11 +10,20 @@ export const contentSecurityPolicy = policy();
 export function isTrustedSender(frameUrl: string | undefined): boolean {
   if (!frameUrl) return false;
   // Compare scheme and host rather than `origin`: Node reports a null origin for non-special schemes.
-  try { const u = new URL(frameUrl); return u.protocol === 'app:' && u.host === 'diadema' && !u.username && !u.password; } catch { return false; }
+  try {
+    const u = new URL(frameUrl);
+    return u.protocol === 'app:' && u.host === 'diadema' && !u.username && !u.password;
+  } catch {
+    return false;
+  }
 }
 
 /** The only permission Diadema ever grants: the microphone, to its own page. Never the camera, never anything else. */
-export function isAllowedPermission(permission: string, requestingUrl: string | undefined, mediaTypes?: ReadonlyArray<string>): boolean {
+export function isAllowedPermission(
+  permission: string,
+  requestingUrl: string | undefined,
+  mediaTypes?: ReadonlyArray<string>,
+): boolean {
   if (!isTrustedSender(requestingUrl)) return false;
   if (permission !== 'media') return false;
   return !mediaTypes || (mediaTypes.length > 0 && mediaTypes.every((t) => t === 'audio'));

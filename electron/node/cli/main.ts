@@ -14,15 +14,27 @@ const io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.std
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'doctor': return runDoctorCommand(rest, io);
-    case 'hid': return runHidCommand(rest, io);
-    case 'notes': return runNotesCommand(rest, io);
-    case undefined: case '--help': case '-h': io.out(usage); return command ? 0 : 2;
-    default: io.err(`unknown command ${command}\n${usage}`); return 2;
+    case 'doctor':
+      return runDoctorCommand(rest, io);
+    case 'hid':
+      return runHidCommand(rest, io);
+    case 'notes':
+      return runNotesCommand(rest, io);
+    case undefined:
+    case '--help':
+    case '-h':
+      io.out(usage);
+      return command ? 0 : 2;
+    default:
+      io.err(`unknown command ${command}\n${usage}`);
+      return 2;
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  io.err(`diadema: ${(err as Error)?.message ?? String(err)}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    io.err(`diadema: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

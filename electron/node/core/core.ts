@@ -27,6 +27,8 @@ import { installWebSocketGlobal } from '../phone/sip-websocket';
 import type { SecretsPort } from '../secrets/secrets-port';
 import { jsonFileLayer, type LayerSource } from '../settings/layer-source';
 import { SettingsService } from '../settings/settings-service';
+import { AgentActivityTracker } from '../updates/agent-activity';
+import type { ActivitySignal } from '../updates/update-policy';
 import { accountHandlers } from './handlers/account-handlers';
 import { agentHandlers } from './handlers/agent-handlers';
 import { appHandlers } from './handlers/app-handlers';
@@ -66,6 +68,8 @@ export interface ShellPort {
   readonly settings: Pick<SettingsService, 'load' | 'get' | 'set' | 'onChange'>;
   /** The Electron shell's always-on-top mute bar follows the mute state. */
   readonly mute: Pick<MuteMonitor, 'snapshot' | 'onChange'>;
+  /** Whether a call is live or after-call work runs: the update control never restarts the app then. */
+  readonly activity: ActivitySignal;
 }
 
 export interface Core {
@@ -180,6 +184,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
       })
     : undefined;
   const hotkeys = new HotkeyStatus(hub.emit);
+  const activity = new AgentActivityTracker();
   const currentNote = new CurrentNoteTracker({ calls: () => calls.snapshot(), agent: () => agent.view() });
 
   // ---- who reacts to what ---------------------------------------------------------------------------------
@@ -198,6 +203,8 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   calls.onChange(() => currentNote.update());
   agent.onChange(() => currentNote.update());
   currentNote.onChange((n) => emit('notes.current', n));
+  calls.onChange((s) => activity.onCalls(s));
+  agent.onChange((v) => activity.onAgent(v));
   mute.onChange((s) => emit('mute', s));
   notes.onStatus((s) => emit('notes.status', s));
   if (headset) {
@@ -247,6 +254,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
       reportHotkeys: (status, newProblems) => hotkeys.report(status, newProblems),
       settings,
       mute,
+      activity,
     },
   };
   return { core, services: { settings, phone, calls, actions, mute, muteState, agent, notes, headset } };

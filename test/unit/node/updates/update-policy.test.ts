@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallView } from '@common/contract/calls';
 import { settingsSchema } from '@common/settings/schema';
 import { silentLogger } from '../../../../electron/node/log';
-import { ActivityFromEvents } from '../../../../electron/node/updates/activity-from-events';
+import { AgentActivityTracker } from '../../../../electron/node/updates/agent-activity';
 import {
   decideOnDownloaded,
   feedSetup,
@@ -88,7 +88,7 @@ class FakeUpdater implements UpdaterPort {
 function setup(settings: UpdateSettings) {
   const clock = new FakeClock();
   const updater = new FakeUpdater();
-  const activity = new ActivityFromEvents();
+  const activity = new AgentActivityTracker();
   const controller = new UpdateController({
     updater,
     activity,
@@ -99,9 +99,9 @@ function setup(settings: UpdateSettings) {
     quietMs: 2 * minute,
   });
   controller.start(settings);
-  const call = (state: CallView['state']) => activity.sink('calls', { calls: [{ state } as CallView] });
-  const noCalls = () => activity.sink('calls', { calls: [] });
-  const agent = (state: 'available' | 'acw') => activity.sink('agent', { state, since: 0, degraded: false });
+  const call = (state: CallView['state']) => activity.onCalls({ calls: [{ state } as CallView] });
+  const noCalls = () => activity.onCalls({ calls: [] });
+  const agent = (state: 'available' | 'acw') => activity.onAgent({ state, since: 0, degraded: false });
   return { clock, updater, controller, call, noCalls, agent };
 }
 
@@ -232,15 +232,14 @@ describe('update controller (fake clock)', () => {
 
 describe("activity from the core's events", () => {
   it('is busy with any call not ended and during after-call work, and reports changes only', () => {
-    const activity = new ActivityFromEvents();
+    const activity = new AgentActivityTracker();
     const seen: unknown[] = [];
     activity.onChange((a) => seen.push(a));
-    activity.sink('calls', { calls: [{ state: 'ringing' } as CallView] });
-    activity.sink('calls', { calls: [{ state: 'held' } as CallView] });
-    activity.sink('calls', { calls: [{ state: 'ended' } as CallView] });
-    activity.sink('agent', { state: 'acw', since: 0, degraded: false });
-    activity.sink('agent', { state: 'available', since: 0, degraded: false });
-    activity.sink('registration', undefined as never);
+    activity.onCalls({ calls: [{ state: 'ringing' } as CallView] });
+    activity.onCalls({ calls: [{ state: 'held' } as CallView] });
+    activity.onCalls({ calls: [{ state: 'ended' } as CallView] });
+    activity.onAgent({ state: 'acw', since: 0, degraded: false });
+    activity.onAgent({ state: 'available', since: 0, degraded: false });
     expect(seen).toEqual([
       { callLive: true, acwRunning: false },
       { callLive: false, acwRunning: false },
