@@ -1,5 +1,5 @@
 import type { ContractHandlers } from '@common/contract/contract';
-import { agentView, muteStatus } from './views';
+import { agentView, callSummary, muteStatus } from './views';
 
 /** A core stand-in for shell and renderer tests: every call answers something plausible unless overridden. */
 export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): ContractHandlers {
@@ -46,17 +46,7 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'notes.finish': async () => ({ ok: true, missing: [] }),
     'notes.history': async () => ({ calls: [], total: 0 }),
     'notes.detail': async ({ callId }) => ({
-      call: {
-        callId,
-        direction: 'inbound',
-        remoteName: '',
-        remoteNumber: '',
-        ringAt: 0,
-        handleMs: 0,
-        holdMs: 0,
-        acwMs: 0,
-        disposition: null,
-      },
+      call: callSummary(callId, { remoteNumber: '' }),
       timeline: [],
       note: null,
       editable: false,

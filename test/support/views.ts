@@ -1,6 +1,7 @@
 import type { AgentView } from '@common/contract/agent';
 import type { CallView, CallsSnapshot } from '@common/contract/calls';
 import type { MuteStatus } from '@common/contract/mute';
+import type { CallSummary, NoteView } from '@common/contract/notes';
 import type { SettingsView } from '@common/contract/settings';
 
 /**
@@ -39,6 +40,32 @@ export const muteStatus = (over: Partial<MuteStatus> = {}): MuteStatus => ({
   reapplied: 0,
   talkingWhileMuted: false,
   analysisFailed: false,
+  ...over,
+});
+
+/** A row of the call history: an inbound call from number 1, never answered, no disposition. */
+export const callSummary = (callId: string, over: Partial<CallSummary> = {}): CallSummary => ({
+  callId,
+  direction: 'inbound',
+  remoteName: '',
+  remoteNumber: '1',
+  ringAt: 0,
+  handleMs: 0,
+  holdMs: 0,
+  acwMs: 0,
+  disposition: null,
+  ...over,
+});
+
+/** A saved note on the `iaa` template: an empty draft unless the test fills it in. */
+export const noteView = (callId: string, over: Partial<NoteView> = {}): NoteView => ({
+  callId,
+  templateId: 'iaa',
+  fields: {},
+  text: '',
+  disposition: null,
+  status: 'draft',
+  updatedAt: 1,
   ...over,
 });
 

@@ -8,7 +8,7 @@ import { en } from '../../../renderer/src/i18n/en';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
 import type { FakeBridge as Bridge } from '../../support/fake-bridge';
 import { mountApp, settleMicrotasks, type MountAppOptions } from '../../support/render-ui';
-import { callView } from '../../support/views';
+import { callSummary, callView, noteView } from '../../support/views';
 
 // Agent state, after-call work, the note of the call and the history, in happy-dom against a scripted core.
 
@@ -405,31 +405,22 @@ describe('notes panel', () => {
           ],
         }),
         'notes.get': async ({ callId }) => ({
-          note: {
-            callId,
-            templateId: 'iaa',
+          note: noteView(callId, {
             fields: { identify: hostile, custom: '"; DROP TABLE notes; --' },
             text: '<b>bold</b>',
-            disposition: null,
-            status: 'draft',
-            updatedAt: 1,
-          },
+          }),
           editable: true,
         }),
         'notes.history': async () => ({
           calls: [
-            {
-              callId: 'old',
-              direction: 'inbound',
+            callSummary('old', {
               remoteName: hostile,
-              remoteNumber: '1',
-              ringAt: 0,
               handleMs: 65_000,
               holdMs: 5_000,
               acwMs: 30_000,
               disposition: 'resolved',
               snippet: '<i>match</i>',
-            },
+            }),
           ],
           total: 1,
         }),
@@ -455,53 +446,33 @@ describe('history', () => {
   it('searches, shows times, opens a call read-only, and exports CSV through a download link', async () => {
     const queries: unknown[] = [];
     const exports: unknown[] = [];
+    const k1 = (callId: string) =>
+      callSummary(callId, {
+        direction: 'outbound',
+        remoteNumber: '5550199',
+        handleMs: 125_000,
+        acwMs: 42_000,
+        disposition: 'escalated',
+      });
     const { el, unmount } = await mount({
       handlers: {
         'notes.history': async (a) => {
           queries.push(a);
-          return {
-            calls: [
-              {
-                callId: 'k1',
-                direction: 'outbound',
-                remoteName: '',
-                remoteNumber: '5550199',
-                ringAt: 0,
-                handleMs: 125_000,
-                holdMs: 0,
-                acwMs: 42_000,
-                disposition: 'escalated',
-              },
-            ],
-            total: 1,
-          };
+          return { calls: [k1('k1')], total: 1 };
         },
         'notes.detail': async ({ callId }) => ({
-          call: {
-            callId,
-            direction: 'outbound',
-            remoteName: '',
-            remoteNumber: '5550199',
-            ringAt: 0,
-            handleMs: 125_000,
-            holdMs: 0,
-            acwMs: 42_000,
-            disposition: 'escalated',
-          },
+          call: k1(callId),
           timeline: [
             { at: 0, kind: 'hold', data: { on: true } },
             { at: 1000, kind: 'acw', data: { phase: 'start' } },
           ],
-          note: {
-            callId,
-            templateId: 'iaa',
+          note: noteView(callId, {
             fields: { identify: 'Beto' },
             text: 'refund',
             disposition: 'escalated',
             status: 'final',
-            updatedAt: 1,
             finishedAt: 1,
-          },
+          }),
           editable: false,
         }),
         'notes.export': async (a) => {
@@ -567,17 +538,7 @@ describe('history', () => {
 describe('history pages', () => {
   it('pages through more calls than fit on one page, within the chosen days', async () => {
     const queries: Array<{ offset: number; from?: number; to?: number }> = [];
-    const row = (i: number) => ({
-      callId: `c${i}`,
-      direction: 'inbound' as const,
-      remoteName: '',
-      remoteNumber: String(i),
-      ringAt: 0,
-      handleMs: 0,
-      holdMs: 0,
-      acwMs: 0,
-      disposition: null,
-    });
+    const row = (i: number) => callSummary(`c${i}`, { remoteNumber: String(i) });
     const { el, unmount } = await mount({
       handlers: {
         'notes.history': async (a) => {
@@ -616,62 +577,20 @@ describe('history pages', () => {
 
 describe('history edit window', () => {
   it('a note still inside its edit window opens for editing in the notes panel', async () => {
+    const eva = (callId: string) => callSummary(callId, { remoteName: 'Eva', handleMs: 1000, disposition: 'resolved' });
+    const note = (callId: string) =>
+      noteView(callId, {
+        fields: { assist: 'sent' },
+        text: 'ok',
+        disposition: 'resolved',
+        status: 'final',
+        finishedAt: 1,
+      });
     const { el, unmount } = await mount({
       handlers: {
-        'notes.history': async () => ({
-          calls: [
-            {
-              callId: 'e1',
-              direction: 'inbound',
-              remoteName: 'Eva',
-              remoteNumber: '1',
-              ringAt: 0,
-              handleMs: 1000,
-              holdMs: 0,
-              acwMs: 0,
-              disposition: 'resolved',
-            },
-          ],
-          total: 1,
-        }),
-        'notes.detail': async ({ callId }) => ({
-          call: {
-            callId,
-            direction: 'inbound',
-            remoteName: 'Eva',
-            remoteNumber: '1',
-            ringAt: 0,
-            handleMs: 1000,
-            holdMs: 0,
-            acwMs: 0,
-            disposition: 'resolved',
-          },
-          timeline: [],
-          note: {
-            callId,
-            templateId: 'iaa',
-            fields: { assist: 'sent' },
-            text: 'ok',
-            disposition: 'resolved',
-            status: 'final',
-            updatedAt: 1,
-            finishedAt: 1,
-          },
-          editable: true,
-        }),
-        'notes.get': async ({ callId }) => ({
-          note: {
-            callId,
-            templateId: 'iaa',
-            fields: { assist: 'sent' },
-            text: 'ok',
-            disposition: 'resolved',
-            status: 'final',
-            updatedAt: 1,
-            finishedAt: 1,
-          },
-          editable: true,
-        }),
+        'notes.history': async () => ({ calls: [eva('e1')], total: 1 }),
+        'notes.detail': async ({ callId }) => ({ call: eva(callId), timeline: [], note: note(callId), editable: true }),
+        'notes.get': async ({ callId }) => ({ note: note(callId), editable: true }),
       },
     });
     await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
@@ -712,17 +631,7 @@ describe('history timeline', () => {
     { at: 19, kind: 'agent', data: { to: 'on-strike', cause: 'agent' } },
   ];
   async function events(language: 'en' | 'es-MX') {
-    const call = {
-      callId: 't1',
-      direction: 'inbound' as const,
-      remoteName: 'Ana',
-      remoteNumber: '1',
-      ringAt: 0,
-      handleMs: 1000,
-      holdMs: 0,
-      acwMs: 0,
-      disposition: null,
-    };
+    const call = callSummary('t1', { remoteName: 'Ana', handleMs: 1000 });
     const { el, unmount } = await mount({
       language,
       handlers: {
