@@ -45,14 +45,22 @@ const apt = (...args: string[]) => run('apt-get', ['-y', '-q', '-o', 'DPkg::Lock
 const output = (r: SpawnSyncReturns<string>) => `${r.stdout}${r.stderr}${r.error ? String(r.error) : ''}`;
 /** Whether the process `pid` ended within `ms`. */
 async function gone(pid: number, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
     try {
       process.kill(pid, 0);
     } catch {
       return true;
     }
+    if (Date.now() >= end) return false;
   }
-  return false;
+}
+/** Runs `kill`, ignoring a process that ended meanwhile. */
+function ignoreEnded(kill: () => void): void {
+  try {
+    kill();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
 }
 const isInstalled = () => /^install ok/.test(run('dpkg-query', ['-W', '-f=${Status}', pkgName]).stdout);
 
@@ -108,6 +116,9 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
   it('starts the installed browser host headless until it registers, and stops on SIGTERM', async () => {
     const a = labAccount(lab, 6);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-package-agent-'));
+    // Whatever fails, neither the host nor its Chromium outlives the test.
+    const started: number[] = [];
+    const leftovers = [dataDir];
     try {
       const settings = path.join(dataDir, 'seed.json');
       writeFileSync(
@@ -118,6 +129,7 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
       const child = spawn('/usr/bin/diadema-browser', ['--headless', '--settings', settings, '--data-dir', dataDir], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      if (child.pid) started.push(child.pid);
       let err = '';
       child.stderr.on('data', (d: Buffer) => {
         err += d.toString();
@@ -149,6 +161,9 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
       expect(chromium).toMatch(/^\d+ .*chromium.* --headless( |$)/m);
       expect(chromium).toMatch(/^\d+ .*chromium.* http:\/\/127\.0\.0\.1:\d+\//m);
       const chromiumPid = Number(/^(\d+) .*chromium/m.exec(chromium)?.[1]);
+      started.push(chromiumPid);
+      const profile = /--user-data-dir=(\S+)/.exec(chromium)?.[1];
+      if (profile) leftovers.push(profile);
       child.kill('SIGTERM');
       const code = await Promise.race([
         exited,
@@ -157,8 +172,12 @@ describe.skipIf(skipReason !== undefined)('the Debian package of the browser hos
       if (code === 'still running') child.kill('SIGKILL');
       expect(code, err).toBe(0);
       expect(await gone(chromiumPid, 5000), 'Chromium outlives the host').toBe(true);
+      expect(profile && existsSync(profile), `Chromium profile ${profile} left behind`).toBe(false);
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      for (const pid of started.filter(Number.isInteger)) {
+        if (!(await gone(pid, 0))) ignoreEnded(() => process.kill(pid, 'SIGKILL'));
+      }
+      for (const dir of leftovers) rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 
