@@ -52,12 +52,18 @@ const restart = async (s: NotesService) => {
   return service();
 };
 
+/** One call rung and answered at 2 s, as the call manager reports it; returns its events for what follows. */
+function answered(s: NotesService, id: string, o?: Parameters<typeof callEvents>[1]) {
+  const c = callEvents(id, o);
+  s.onCallEvent(c.ring());
+  s.onCallEvent(c.answer(2_000));
+  return c;
+}
+
 describe('notes service', { timeout: 30_000 }, () => {
   it('a read sees the writes queued before it (History opened the moment after-call work ends)', async () => {
     const s = await service();
-    const c = callEvents('r1', { at: 1_000, name: 'Eva', number: '5550101' });
-    s.onCallEvent(c.ring());
-    s.onCallEvent(c.answer(2_000));
+    const c = answered(s, 'r1', { at: 1_000, name: 'Eva', number: '5550101' });
     s.onCallEvent(c.end(9_000, 'remote-hangup'));
     s.acwStarted('r1', 9_000);
     s.acwEnded('r1', 21_000);
@@ -113,9 +119,7 @@ describe('notes service', { timeout: 30_000 }, () => {
   it('saves as the agent types, enforces required fields, keeps a final note editable only within the window', async () => {
     settings.requiredFields = ['identifica', 'text'];
     const s = await service();
-    const c = callEvents('c2');
-    s.onCallEvent(c.ring());
-    s.onCallEvent(c.answer(2_000));
+    answered(s, 'c2');
     expect(await s.save({ callId: 'c2', fields: { identifica: 'Juan' }, text: '' })).toEqual({
       savedAt: now,
       durable: true,
@@ -144,9 +148,7 @@ describe('notes service', { timeout: 30_000 }, () => {
   it('offers unfinished drafts back after a restart', async () => {
     let s = await service();
     for (const id of ['d1', 'd2']) {
-      const c = callEvents(id, { name: `Nombre ${id}` });
-      s.onCallEvent(c.ring());
-      s.onCallEvent(c.answer(2_000));
+      answered(s, id, { name: `Nombre ${id}` });
     }
     await s.save({ callId: 'd1', fields: {}, text: 'a medio escribir' });
     await s.save({ callId: 'd2', fields: {}, text: 'terminada' });
@@ -167,9 +169,7 @@ describe('notes service', { timeout: 30_000 }, () => {
     const s = await service();
     const statuses: NotesStatus[] = [];
     s.onStatus((x) => statuses.push(x));
-    const c = callEvents('f1');
-    s.onCallEvent(c.ring());
-    s.onCallEvent(c.answer(2_000));
+    answered(s, 'f1');
     await s.save({ callId: 'f1', fields: {}, text: 'antes del disco lleno' });
     await s.storeClient()!.call('setPageLimit', { pages: 1 });
     const big = 'texto que no cabe '.repeat(20_000);
@@ -192,9 +192,7 @@ describe('notes service', { timeout: 30_000 }, () => {
     const s = await service();
     const statuses: NotesStatus[] = [];
     s.onStatus((x) => statuses.push(x));
-    const c = callEvents('w1');
-    s.onCallEvent(c.ring());
-    s.onCallEvent(c.answer(2_000));
+    answered(s, 'w1');
     await s.save({ callId: 'w1', fields: {}, text: 'antes del fallo' });
     const dead = s.storeClient()!;
     const killed = dead.terminate();
@@ -224,9 +222,7 @@ describe('notes service', { timeout: 30_000 }, () => {
 
   it('a finish on disk keeps the newer change still queued behind it: get and detail show the newest until it lands', async () => {
     const s = await service();
-    const c = callEvents('n1');
-    s.onCallEvent(c.ring());
-    s.onCallEvent(c.answer(2_000));
+    answered(s, 'n1');
     await s.save({ callId: 'n1', fields: {}, text: 'primera' });
     await s.storeClient()!.call('setPageLimit', { pages: 1 });
     const second = 'segunda versión '.repeat(3_000);
@@ -270,9 +266,7 @@ describe('notes service', { timeout: 30_000 }, () => {
     });
     services.push(s);
     await s.start();
-    const c = callEvents('t1');
-    s.onCallEvent(c.ring());
-    s.onCallEvent(c.answer(2_000));
+    answered(s, 't1');
     await s.save({ callId: 't1', fields: {}, text: 'corta' });
     await s.storeClient()!.call('setPageLimit', { pages: 1 });
     const big = 'texto que no cabe '.repeat(20_000);
