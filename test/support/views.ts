@@ -1,4 +1,4 @@
-import type { AgentView } from '@common/contract/agent';
+import type { AcwView, AgentView } from '@common/contract/agent';
 import type { CallView, CallsSnapshot } from '@common/contract/calls';
 import type { MuteStatus } from '@common/contract/mute';
 import type { CallSummary, NoteView } from '@common/contract/notes';
@@ -30,6 +30,16 @@ export const agentView = (over: Partial<AgentView> = {}): AgentView => ({
   degraded: false,
   ...over,
 });
+
+/** An agent in after-call work on `callId` since it started (optional mode, may end now, unless `acw` says otherwise). */
+export const inAfterCallWork = (callId: string, acw: Partial<AcwView> = {}): AgentView => {
+  const startedAt = acw.startedAt ?? 0;
+  return agentView({
+    state: 'acw',
+    since: startedAt,
+    acw: { callId, mode: 'optional', startedAt, canEnd: true, needsFinishedNote: false, ...acw },
+  });
+};
 
 export const muteStatus = (over: Partial<MuteStatus> = {}): MuteStatus => ({
   muted: true,

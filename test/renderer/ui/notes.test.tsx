@@ -8,7 +8,7 @@ import { en } from '../../../renderer/src/i18n/en';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
 import type { FakeBridge as Bridge } from '../../support/fake-bridge';
 import { mountApp, settleMicrotasks, type MountAppOptions } from '../../support/render-ui';
-import { callSummary, callView, noteView } from '../../support/views';
+import { callSummary, callView, inAfterCallWork, noteView } from '../../support/views';
 
 // Agent state, after-call work, the note of the call and the history, in happy-dom against a scripted core.
 
@@ -86,12 +86,7 @@ describe('agent state switcher', () => {
         },
       },
     });
-    await emitAgent(bridge, {
-      state: 'acw',
-      since: 1,
-      degraded: false,
-      acw: { callId: 'c1', mode: 'mandatory-manual', startedAt: 1, canEnd: true, needsFinishedNote: true },
-    });
+    await emitAgent(bridge, inAfterCallWork('c1', { mode: 'mandatory-manual', startedAt: 1, needsFinishedNote: true }));
     await act(async () => type(q(el, 'agent-select'), 'break'));
     await settle();
     expect(q(el, 'agent-error')?.textContent).toBe(en['agent.error.note-unfinished']);
@@ -103,20 +98,8 @@ describe('after-call work panel', () => {
   it('counts down visibly, announces only milestones, and keeps Ready disabled with the reason until the time box ends', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const { el, bridge, unmount } = await mount();
-    await emitAgent(bridge, {
-      state: 'acw',
-      since: 1_000_000,
-      degraded: false,
-      acw: {
-        callId: 'c1',
-        mode: 'timed-no-early-exit',
-        startedAt: 1_000_000,
-        endsAt: 1_000_000 + 35_000,
-        canEnd: false,
-        blockedBy: 'time-box',
-        needsFinishedNote: false,
-      },
-    });
+    const timeBox = { mode: 'timed-no-early-exit', startedAt: 1_000_000, endsAt: 1_000_000 + 35_000 } as const;
+    await emitAgent(bridge, inAfterCallWork('c1', { ...timeBox, canEnd: false, blockedBy: 'time-box' }));
     const countdown = () => q(el, 'acw-countdown');
     const announce = () => q(el, 'acw-announce')?.textContent;
     expect(countdown()?.textContent).toBe('0:35');
@@ -148,19 +131,7 @@ describe('after-call work panel', () => {
     expect(announce()).toBe('0:30 of after-call work left.');
 
     // The core ends the time box: Ready may be pressed.
-    await emitAgent(bridge, {
-      state: 'acw',
-      since: 1_000_000,
-      degraded: false,
-      acw: {
-        callId: 'c1',
-        mode: 'timed-no-early-exit',
-        startedAt: 1_000_000,
-        endsAt: 1_000_000 + 35_000,
-        canEnd: true,
-        needsFinishedNote: false,
-      },
-    });
+    await emitAgent(bridge, inAfterCallWork('c1', timeBox));
     expect((q(el, 'acw-ready') as HTMLButtonElement).disabled).toBe(false);
     expect(q(el, 'acw-ready-reason')).toBeNull();
     await emitAgent(bridge, { state: 'available', since: 1_036_000, degraded: false });
@@ -183,12 +154,7 @@ describe('after-call work panel', () => {
         },
       },
     });
-    await emitAgent(bridge, {
-      state: 'acw',
-      since: 1,
-      degraded: false,
-      acw: { callId: 'c1', mode: 'mandatory-manual', startedAt: 1, canEnd: true, needsFinishedNote: true },
-    });
+    await emitAgent(bridge, inAfterCallWork('c1', { mode: 'mandatory-manual', startedAt: 1, needsFinishedNote: true }));
     await settle();
     expect(q(el, 'note')?.getAttribute('data-call-id')).toBe('c1');
     expect(q(el, 'acw-countdown')?.textContent).toBe(en['acw.noTimeBox']);

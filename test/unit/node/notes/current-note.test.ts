@@ -2,17 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { AgentView } from '@common/contract/agent';
 import type { CallView } from '@common/contract/calls';
 import { CurrentNoteTracker, currentNoteOf } from '../../../../electron/node/notes/current-note';
-import { agentView, callView, callsSnapshot } from '../../../support/views';
+import { agentView, callView, callsSnapshot, inAfterCallWork } from '../../../support/views';
 
 /** An answered call unless the test says otherwise. */
 const call = (id: string, over: Partial<CallView> = {}): CallView => callView(id, { answeredAt: 1, ...over });
 const available = agentView();
-const acwFor = (callId: string): AgentView =>
-  agentView({
-    state: 'acw',
-    since: 5,
-    acw: { callId, mode: 'optional', startedAt: 5, canEnd: true, needsFinishedNote: false },
-  });
+const acwFor = (callId: string): AgentView => inAfterCallWork(callId, { startedAt: 5 });
 
 describe('the current note', () => {
   it('is the answered customer call, not a ringing call nor the consult leg, else the call in after-call work', () => {
