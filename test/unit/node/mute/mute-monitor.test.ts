@@ -116,7 +116,7 @@ describe('mute monitor', () => {
     const { m, ev } = setup();
     expect(m.report({ ...quiet, trackEnabled: false })).toBeUndefined();
     ev({ type: 'answered', call: callView() });
-    ev({ type: 'held', call: { ...callView(), state: 'held' as const, held: true } });
+    ev({ type: 'held', call: callView('c1', { state: 'held', held: true }) });
     expect(m.report({ ...quiet, trackEnabled: false })).toBeUndefined();
   });
 
@@ -137,11 +137,11 @@ describe('mute monitor', () => {
     const { m, ev, clock } = setup();
     ev({ type: 'answered', call: callView() });
     ev({ type: 'mute', muted: true, source: 'ui' });
-    ev({ type: 'held', call: { ...callView(), held: true, state: 'held' as const } });
+    ev({ type: 'held', call: callView('c1', { held: true, state: 'held' }) });
     expect(clock.pending()).toEqual([]);
     ev({ type: 'resumed', call: callView() });
     expect(clock.pending()).toHaveLength(1);
-    ev({ type: 'ended', call: { ...callView(), state: 'ended' as const } });
+    ev({ type: 'ended', call: callView('c1', { state: 'ended' }) });
     expect(clock.pending()).toEqual([]);
     expect(m.snapshot().inCall).toBe(false);
   });
