@@ -13,6 +13,7 @@ import {
   type FakeStream,
   type FakeTrack,
 } from '../../support/fake-media-devices';
+import { callView, callsSnapshot } from '../../support/views';
 
 const laptopMic = { deviceId: 'mic-laptop', label: 'Built-in Microphone', kind: 'audioinput' as const };
 const defaultMic = { deviceId: 'default', label: 'Default - Built-in Microphone', kind: 'audioinput' as const };
@@ -163,20 +164,8 @@ describe('ringer', () => {
 });
 
 describe('media host follows plug, unplug and new choices', () => {
-  const snapshot = (state: 'ringing' | 'ended'): CallsSnapshot => ({
-    calls: [
-      {
-        id: 'c1',
-        direction: 'inbound',
-        state,
-        remote: { name: 'Ana', number: '2002' },
-        screenPop: [],
-        startedAt: 1,
-        held: false,
-        earlyMedia: false,
-      },
-    ],
-  });
+  const snapshot = (state: 'ringing' | 'ended'): CallsSnapshot =>
+    callsSnapshot(callView('c1', { state, remote: { name: 'Ana', number: '2002' }, startedAt: 1 }));
   it('moves a ring to a headset plugged in mid-ring, back to the default when unplugged, and to a newly chosen ringer', async () => {
     const bridge = fakeBridge();
     let prefs: AudioPrefs = {
