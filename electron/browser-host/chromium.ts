@@ -31,19 +31,56 @@ export function chromiumArgs(o: {
   return args;
 }
 
+/** How long Chromium gets to exit on SIGTERM before it is killed. */
+const exitGraceMs = 5000;
+
+/** Is any process of this process group still alive? */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops Chromium and every helper it started (renderer, GPU, network service, crash handler: they share its
+ * process group and keep writing to the profile after the browser process is gone), SIGKILL after `graceMs`.
+ */
+async function stopProcessGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  const pgid = child.pid;
+  if (pgid === undefined) return;
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-pgid, s);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (groupAlive(pgid)) signal('SIGKILL');
+  while (groupAlive(pgid)) await new Promise((r) => setTimeout(r, 20));
+}
+
 export function launchChromium(o: { executable: string; url: string; headless: boolean }): {
   child: ChildProcess;
-  dispose(): void;
+  /** Stops Chromium, waits for it to exit, then removes its profile folder (never while it still writes to it). */
+  dispose(): Promise<void>;
 } {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-chromium-'));
+  // Its own process group, so that stopping it reaches every helper process it starts.
   const child = spawn(o.executable, chromiumArgs({ url: o.url, headless: o.headless, userDataDir }), {
     stdio: 'ignore',
+    detached: true,
   });
   return {
     child,
-    dispose() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      rmSync(userDataDir, { recursive: true, force: true });
+    async dispose() {
+      await stopProcessGroup(child, exitGraceMs);
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

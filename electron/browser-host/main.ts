@@ -125,13 +125,24 @@ async function main() {
     process.stdout.write(`DIADEMA_URL=${host.url}\n`);
   }
   let stopping = false;
+  // Every step runs even when one fails (the registrar must see the un-REGISTER, Chromium's profile must go);
+  // the exit code says whether all of them succeeded.
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
-    chromium?.dispose();
-    await core.stop();
-    await host.close();
-    process.exit(0);
+    let code = 0;
+    const step = async (name: string, fn: () => Promise<void> | undefined) => {
+      try {
+        await fn();
+      } catch (err) {
+        code = 1;
+        log.error(`shutdown: ${name} failed`, { detail: String(err) });
+      }
+    };
+    await step('chromium', () => chromium?.dispose());
+    await step('core', () => core.stop());
+    await step('host', () => host.close());
+    process.exit(code);
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
