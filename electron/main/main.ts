@@ -13,7 +13,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { callNames } from '../common/contract/contract';
 import { dispatchCall } from '../common/contract/dispatch';
-import { contentSecurityPolicy, isTrustedSender, isAllowedPermission, rendererOrigin } from './security';
+import {
+  contentSecurityPolicy,
+  isAllowedNavigation,
+  isTrustedSender,
+  isAllowedPermission,
+  rendererOrigin,
+} from './security';
 import { createCore } from '../node/core/core';
 import { loadNodeHid } from '../node/hid/node-hid-loader';
 import { createLogger } from '../node/log';
@@ -174,7 +180,7 @@ app
 // No navigation away from the app and no new windows, whatever the page tries.
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-navigate', (e, url) => {
-    if (!url.startsWith(rendererOrigin)) e.preventDefault();
+    if (!isAllowedNavigation(url)) e.preventDefault();
   });
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-attach-webview', (e) => e.preventDefault());

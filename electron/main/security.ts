@@ -6,16 +6,31 @@ export const rendererOrigin = 'app://diadema';
 /** The Electron renderer talks to the core over IPC only: no network source beyond its own origin. */
 export const contentSecurityPolicy = policy();
 
-/** Only our own top-level page may call the contract; a frame or a page from anywhere else may not. */
-export function isTrustedSender(frameUrl: string | undefined): boolean {
-  if (!frameUrl) return false;
-  // Compare scheme and host rather than `origin`: Node reports a null origin for non-special schemes.
+/**
+ * Whether a URL belongs to the renderer's own origin, parsed rather than compared as text: `app://diadema.evil`,
+ * `app://diadema@evil` and `app://evil@diadema` are not ours. Scheme and host are compared rather than `origin`
+ * (Node reports a null origin for non-special schemes); a port is refused, since `app:` has no default port, and
+ * so is any userinfo. `app` is registered as a standard scheme, whose host is case-insensitive (Chromium lowercases
+ * it), so `APP://DIADEMA` is the same origin.
+ */
+export function isRendererUrl(url: string | undefined): boolean {
+  if (!url) return false;
   try {
-    const u = new URL(frameUrl);
-    return u.protocol === 'app:' && u.host === 'diadema' && !u.username && !u.password;
+    const u = new URL(url);
+    return u.protocol === 'app:' && u.host.toLowerCase() === 'diadema' && !u.username && !u.password;
   } catch {
     return false;
   }
+}
+
+/** Only our own top-level page may call the contract; a frame or a page from anywhere else may not. */
+export function isTrustedSender(frameUrl: string | undefined): boolean {
+  return isRendererUrl(frameUrl);
+}
+
+/** The window may only navigate within the renderer's own origin. */
+export function isAllowedNavigation(url: string | undefined): boolean {
+  return isRendererUrl(url);
 }
 
 /** The only permission Diadema ever grants: the microphone, to its own page. Never the camera, never anything else. */
