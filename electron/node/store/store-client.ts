@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Emitter } from '@common/emitter';
 import {
@@ -15,31 +15,51 @@ import {
 import type { StoreWorkerData } from './store-worker';
 
 /**
- * Where the worker's bundled script is: next to the running entry script (dist/node/browser-host.mjs, or a child
- * bundle that ships its worker beside it), next to the `bin/` launcher's dist/node, beside the Electron bundle
- * (dist/electron → dist/node), or in dist/node of the working directory (tests from source). Without
- * `import.meta`, so the same code bundles to ESM (dist/node) and CommonJS (dist/electron). Tests pass the URL of a
- * bundle they build themselves.
+ * Where the worker's bundled script is: beside the code that is running, never anywhere the command line or the
+ * working directory points (a `store-worker.mjs` planted there would run inside the app, around the asar-integrity
+ * fuses). The running code is the ESM bundle in dist/node (the browser host, the CLI, or a child bundle that ships
+ * its worker beside it), the Electron bundle in dist/electron (worker in ../node, unpacked beside app.asar), or this
+ * source file under the tests (the built dist/node of the same checkout). Tests may pass the URL of a bundle they
+ * build themselves.
  */
 export function defaultStoreWorkerUrl(): URL {
-  const dirs: string[] = [];
-  if (process.argv[1]) dirs.push(path.dirname(path.resolve(process.argv[1])));
-  if (typeof __dirname === 'string') dirs.push(__dirname);
-  const candidates = [
-    ...dirs.flatMap((d) => [
-      path.join(d, 'store-worker.mjs'),
-      path.join(d, '..', 'node', 'store-worker.mjs'),
-      path.join(d, '..', 'dist', 'node', 'store-worker.mjs'),
-    ]),
-    path.join(process.cwd(), 'dist', 'node', 'store-worker.mjs'),
-  ];
-  const found = unpackedFirst(candidates).find((c) => existsSync(c));
+  const candidates = storeWorkerCandidates(runningCodeDir());
+  const found = candidates.find((c) => existsSync(c));
   if (!found)
     throw new StoreError(
       'internal',
       `the store worker bundle was not found (looked at ${candidates.join(', ')}); run the build`,
     );
   return pathToFileURL(found);
+}
+
+/** The places, in order, a worker may be loaded from when the running code lives in `here`. */
+export function storeWorkerCandidates(here: string): string[] {
+  const candidates = [path.join(here, 'store-worker.mjs'), path.join(here, '..', 'node', 'store-worker.mjs')];
+  const source = path.join('electron', 'node', 'store');
+  if (here.endsWith(path.sep + source))
+    candidates.push(path.join(here, '..', '..', '..', 'dist', 'node', 'store-worker.mjs'));
+  return [...new Set(unpackedFirst(candidates))];
+}
+
+/**
+ * The folder of the file this function was bundled into. `__dirname` in the CommonJS bundle (and under the tests);
+ * the ESM bundle has none and `import.meta` would leave the CommonJS bundle empty-handed, so there V8's own call
+ * site names the file.
+ */
+function runningCodeDir(): string {
+  if (typeof __dirname === 'string') return __dirname;
+  const previous = Error.prepareStackTrace;
+  let file: string | undefined;
+  try {
+    Error.prepareStackTrace = (_e, sites) => sites;
+    const sites = new Error().stack as unknown as NodeJS.CallSite[];
+    file = sites[0]?.getFileName() ?? undefined;
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+  if (!file) throw new StoreError('internal', 'cannot tell where the running code is, to find the store worker');
+  return path.dirname(file.startsWith('file:') ? fileURLToPath(file) : file);
 }
 
 /** Packaged Electron: the worker is unpacked beside the asar archive (a worker thread cannot run from inside it). */
