@@ -13,6 +13,7 @@ import type { Logger } from '../node/log';
 import { contentSecurityPolicy as policy } from '../node/security/content-security-policy';
 
 export interface BrowserHost {
+  /** The page URL with the one-time launch token: it opens the phone for the first page that loads it, only. */
   url: string;
   origin: string;
   port: number;
@@ -35,19 +36,37 @@ export function contentSecurityPolicy(port: number): string {
   return policy([`ws://127.0.0.1:${port}`]);
 }
 
+/** Where the page trades the one-time launch token for its session secret (POST, the token as the body). */
+export const sessionPath = '/session';
+
+/** Equal without telling, by its timing, how much of the guess was right. */
+function sameSecret(given: string, expected: Buffer | undefined): boolean {
+  const g = Buffer.from(given);
+  return expected !== undefined && g.length === expected.length && timingSafeEqual(g, expected);
+}
+
 /**
- * The browser host: serves the built renderer on loopback and carries the contract over a WebSocket. Only a
- * page from this very origin that presents this launch's token can drive the phone; any other local page (or
- * process) that finds the port gets nothing.
+ * The browser host: serves the built renderer on loopback and carries the contract over a WebSocket.
+ *
+ * Bootstrap: the page URL carries a one-time launch token (`#token=…`). That URL is in Chromium's command line,
+ * which every local user can read in /proc, so the token is good for one thing only, once: the page POSTs it to
+ * `/session` and receives the session secret, which exists nowhere but in this process and in the page (memory,
+ * and the tab's sessionStorage so that a reload reconnects). The first exchange voids the launch token; the
+ * WebSocket's `hello` accepts only the session secret. Another local user who copies the URL from /proc after
+ * the page has loaded (and forges the Origin header) gets 403 and 4401; one who wins the race before the page
+ * loads leaves the page refused, which the agent sees at once and the host logs.
  */
 export async function startBrowserHost(o: {
   core: Core;
   rendererDir: string;
   log: Logger;
   port?: number;
+  /** The one-time launch token (tests choose it); random otherwise. */
   token?: string;
 }): Promise<BrowserHost> {
-  const token = o.token ?? randomBytes(24).toString('base64url');
+  const launchToken = o.token ?? randomBytes(24).toString('base64url');
+  let unusedLaunchToken: Buffer | undefined = Buffer.from(launchToken);
+  let sessionSecret: Buffer | undefined;
   const rendererRoot = path.resolve(o.rendererDir);
   let origin = '';
   let port = 0;
@@ -60,6 +79,10 @@ export async function startBrowserHost(o: {
       'Cache-Control': 'no-store',
       'Cross-Origin-Opener-Policy': 'same-origin',
     };
+    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === sessionPath) {
+      await exchangeLaunchToken(req, res, headers);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, headers).end();
       return;
@@ -85,6 +108,32 @@ export async function startBrowserHost(o: {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
     }
   };
+  const exchangeLaunchToken = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    headers: Record<string, string>,
+  ): Promise<void> => {
+    let body = '';
+    for await (const chunk of req) {
+      body += String(chunk);
+      if (body.length > 256) break;
+    }
+    // Only this origin's page (a browser sets Origin on a POST; a forged one still needs the unused token).
+    if (req.headers.origin !== origin || body.length > 256 || !sameSecret(body, unusedLaunchToken)) {
+      o.log.warn(
+        unusedLaunchToken
+          ? 'refused a launch token exchange'
+          : 'refused a launch token exchange: the token was already used (a page that loads now is refused)',
+        { origin: req.headers.origin ?? '(none)' },
+      );
+      res.writeHead(403, { ...headers, 'Content-Type': 'text/plain' }).end('forbidden');
+      return;
+    }
+    unusedLaunchToken = undefined;
+    const secret = randomBytes(32).toString('base64url');
+    sessionSecret = Buffer.from(secret);
+    res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ session: secret }));
+  };
   // Node calls these back without awaiting them: an error they did not expect is logged and answered, never left
   // to become an unhandled rejection that ends the process.
   const server = http.createServer((req, res) =>
@@ -105,7 +154,6 @@ export async function startBrowserHost(o: {
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws));
   });
 
-  const expected = Buffer.from(token);
   const serve = (ws: WebSocket) => {
     let authed = false;
     let connection: (Connection & { close(): void }) | undefined;
@@ -132,8 +180,7 @@ export async function startBrowserHost(o: {
       }
       const msg = parsed.data;
       if (!authed) {
-        const given = Buffer.from(msg.t === 'hello' ? msg.token : '');
-        if (msg.t !== 'hello' || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        if (msg.t !== 'hello' || !sameSecret(msg.token, sessionSecret)) {
           ws.close(closeCodes.badToken, 'bad token');
           return;
         }
@@ -169,7 +216,7 @@ export async function startBrowserHost(o: {
   port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/#token=${token}`,
+    url: `${origin}/#token=${launchToken}`,
     origin,
     port,
     close: () =>

@@ -10,6 +10,7 @@ import { ContractError, contractErrorFromMessage } from '@common/contract/errors
 import type { PreloadApi } from '@common/contract/preload-api';
 import { closeCodes, contractPath, hostMessage } from '@common/contract/wire';
 import { Emitter } from '@common/emitter';
+import { ignorePromise } from '@common/ignore-promise';
 
 export type BridgeStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
@@ -54,25 +55,58 @@ function electronBridge(api: PreloadApi): Bridge {
   };
 }
 
+/** Where the page trades the launch token for its session secret; the browser host serves it (`sessionPath`). */
+const sessionPath = '/session';
+const sessionKey = 'diadema.session';
+
+type Session = { secret: string } | { refused: true } | { retry: true };
+
 function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket): Bridge {
-  // Keep the token out of the address bar, history and screenshots; sessionStorage keeps it for this tab only,
-  // so a reload (or a replaced renderer) reconnects and the core re-negotiates live calls.
-  const fromHash = /(?:^#|&)token=([^&]+)/.exec(win.location.hash)?.[1];
-  if (fromHash) {
-    try {
-      win.sessionStorage.setItem('diadema.token', fromHash);
-    } catch {
-      /* storage disabled: no reload support */
-    }
-    win.history.replaceState(null, '', win.location.pathname + win.location.search);
-  }
-  let stored: string | null = null;
+  // The URL's launch token works once: it is traded for a session secret that lives only in this page (and in the
+  // tab's sessionStorage, which no other OS user can read, so a reload reconnects). It leaves the address bar and
+  // history at once; a copy of the URL, in Chromium's command line, is worthless after this page used it.
+  let launchToken = /(?:^#|&)token=([^&]+)/.exec(win.location.hash)?.[1];
+  if (launchToken) win.history.replaceState(null, '', win.location.pathname + win.location.search);
+  let secret: string | undefined;
   try {
-    stored = win.sessionStorage.getItem('diadema.token');
+    secret = win.sessionStorage.getItem(sessionKey) ?? undefined;
   } catch {
-    /* storage disabled */
+    /* storage disabled: no reload support */
   }
-  const token = fromHash ?? stored ?? '';
+  const exchange = async (token: string): Promise<Session> => {
+    let res: Response;
+    try {
+      res = await win.fetch(sessionPath, {
+        method: 'POST',
+        body: token,
+        headers: { 'Content-Type': 'text/plain' },
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch {
+      return { retry: true };
+    }
+    if (res.status === 403) return { refused: true };
+    const body = (await res.json().catch(() => undefined)) as { session?: unknown } | undefined;
+    return res.ok && typeof body?.session === 'string' ? { secret: body.session } : { retry: true };
+  };
+  /** The secret to say hello with: the stored one, or one traded for the launch token (once). */
+  const session = async (): Promise<Session> => {
+    if (launchToken) {
+      const got = await exchange(launchToken);
+      if ('retry' in got) return got;
+      launchToken = undefined;
+      if ('secret' in got) {
+        secret = got.secret;
+        try {
+          win.sessionStorage.setItem(sessionKey, got.secret);
+        } catch {
+          /* storage disabled: no reload support */
+        }
+      }
+    }
+    return secret ? { secret } : { refused: true };
+  };
   const url = `${win.location.protocol === 'https:' ? 'wss' : 'ws'}://${win.location.host}${contractPath}`;
   const eventEmitters = new Map<EventName, Emitter<unknown>>();
   const statusChanged = new Emitter<BridgeStatus>();
@@ -88,7 +122,22 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
     statusChanged.emit(s);
   };
 
-  const connect = () => {
+  const reconnect = () => {
+    setStatus('reconnecting');
+    const delay = Math.min(5000, 250 * 2 ** attempt++);
+    win.setTimeout(connect, delay);
+  };
+  const connect = () =>
+    ignorePromise(
+      session().then((s) => {
+        if ('refused' in s) setStatus('refused');
+        else if ('retry' in s) reconnect();
+        else open(s.secret);
+      }),
+      // A socket that cannot even be created (a bad address) is retried like a closed one.
+      () => reconnect(),
+    );
+  const open = (token: string) => {
     const sock = socketFactory(url);
     ws = sock;
     ready = false;
@@ -125,9 +174,7 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
         setStatus('refused');
         return;
       }
-      setStatus('reconnecting');
-      const delay = Math.min(5000, 250 * 2 ** attempt++);
-      win.setTimeout(connect, delay);
+      reconnect();
     };
   };
   connect();

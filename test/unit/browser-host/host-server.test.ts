@@ -99,8 +99,15 @@ describe('browser host', () => {
   });
 
   it('carries the contract once authenticated, validating every call', async () => {
+    // The page's bootstrap: the one-time launch token buys the session secret that hello presents.
+    const exchange = await fetch(`${host.origin}/session`, {
+      method: 'POST',
+      body: token,
+      headers: { Origin: host.origin },
+    });
+    const { session } = (await exchange.json()) as { session: string };
     const { ws, messages } = await connect(host.origin);
-    ws.send(JSON.stringify({ t: 'hello', token }));
+    ws.send(JSON.stringify({ t: 'hello', token: session }));
     ws.send(JSON.stringify({ t: 'call', id: 1, name: 'app.info', args: {} }));
     ws.send(JSON.stringify({ t: 'call', id: 2, name: 'settings.set', args: { key: 'ui.language', value: 'klingon' } }));
     ws.send(JSON.stringify({ t: 'call', id: 3, name: 'settings.set', args: { key: 'ui.language', value: 'es-MX' } }));
