@@ -9,6 +9,7 @@ const root = process.env.DIADEMA_ROOT ?? path.resolve(path.dirname(fileURLToPath
 
 /** The built browser host (`dist/node/browser-host.mjs`) as a child process, exactly as `npm run start:browser` runs it. */
 export interface HostProcess {
+  /** The page URL with the one-time launch token: for one page load; that page's reloads keep its session. */
   url: string;
   origin: string;
   dataDir: string;
