@@ -40,9 +40,11 @@ describe('DTMF as RFC 4733 telephone-events', () => {
       await clickTestId(page, 'call-answer');
       await expect.poll(() => callState(page), { timeout: 10_000 }).toBe('active');
       // The payload type the far end was told to expect, from the answer SIPp received (rtpengine's plain-RTP side).
-      const answer = sipMessages(sipp.messages()).find(
-        (m) => m.start.startsWith('SIP/2.0 200') && /m=audio/.test(m.text),
-      );
+      // The agent shows the call active once its 200 OK is sent; SIPp writes its message log a moment later.
+      const findAnswer = () =>
+        sipMessages(sipp.messages()).find((m) => m.start.startsWith('SIP/2.0 200') && /m=audio/.test(m.text));
+      await expect.poll(findAnswer, { timeout: 5000 }).toBeDefined();
+      const answer = findAnswer();
       const pt = telephoneEventPt(answer?.text ?? '');
       expect(pt, answer?.text).toBeDefined();
       // Audio first (the agent's tone as PCMU), so the socket really is the call's media address.
