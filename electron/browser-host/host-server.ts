@@ -13,7 +13,7 @@ import type { Logger } from '../node/log';
 import { contentSecurityPolicy as policy } from '../node/security/content-security-policy';
 
 export interface BrowserHost {
-  /** The page URL with the one-time launch token: it opens the phone for the first page that loads it, only. */
+  /** The page URL with the latest one-time launch token: it opens the phone for the first page that loads it, only. */
   url: string;
   origin: string;
   port: number;
@@ -54,19 +54,27 @@ function sameSecret(given: string, expected: Buffer | undefined): boolean {
  * and the tab's sessionStorage so that a reload reconnects). The first exchange voids the launch token; the
  * WebSocket's `hello` accepts only the session secret. Another local user who copies the URL from /proc after
  * the page has loaded (and forges the Origin header) gets 403 and 4401; one who wins the race before the page
- * loads leaves the page refused, which the agent sees at once and the host logs.
+ * loads leaves the page refused, which the agent sees at once and the host logs. With `onLaunchUrl`, each used
+ * token is followed by a fresh one for whoever started the host; sessions last as long as the host.
  */
 export async function startBrowserHost(o: {
   core: Core;
   rendererDir: string;
   log: Logger;
   port?: number;
-  /** The one-time launch token (tests choose it); random otherwise. */
+  /** The first one-time launch token (tests choose it); random otherwise. */
   token?: string;
+  /**
+   * When given, a used launch token is replaced at once by a fresh one whose page URL goes here, so the one who
+   * started the host (`--no-open` prints it on stdout, which nobody else can read) can open another page.
+   */
+  onLaunchUrl?: (url: string) => void;
 }): Promise<BrowserHost> {
-  const launchToken = o.token ?? randomBytes(24).toString('base64url');
+  let launchToken = o.token ?? randomBytes(24).toString('base64url');
   let unusedLaunchToken: Buffer | undefined = Buffer.from(launchToken);
-  let sessionSecret: Buffer | undefined;
+  const sessionSecrets: Buffer[] = [];
+  const isSession = (given: string) =>
+    sessionSecrets.reduce((found, secret) => sameSecret(given, secret) || found, false);
   const rendererRoot = path.resolve(o.rendererDir);
   let origin = '';
   let port = 0;
@@ -131,7 +139,12 @@ export async function startBrowserHost(o: {
     }
     unusedLaunchToken = undefined;
     const secret = randomBytes(32).toString('base64url');
-    sessionSecret = Buffer.from(secret);
+    sessionSecrets.push(Buffer.from(secret));
+    if (o.onLaunchUrl) {
+      launchToken = randomBytes(24).toString('base64url');
+      unusedLaunchToken = Buffer.from(launchToken);
+      o.onLaunchUrl(`${origin}/#token=${launchToken}`);
+    }
     res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ session: secret }));
   };
   // Node calls these back without awaiting them: an error they did not expect is logged and answered, never left
@@ -180,7 +193,7 @@ export async function startBrowserHost(o: {
       }
       const msg = parsed.data;
       if (!authed) {
-        if (msg.t !== 'hello' || !sameSecret(msg.token, sessionSecret)) {
+        if (msg.t !== 'hello' || !isSession(msg.token)) {
           ws.close(closeCodes.badToken, 'bad token');
           return;
         }
@@ -216,7 +229,9 @@ export async function startBrowserHost(o: {
   port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/#token=${launchToken}`,
+    get url() {
+      return `${origin}/#token=${launchToken}`;
+    },
     origin,
     port,
     close: () =>

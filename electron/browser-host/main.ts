@@ -16,7 +16,8 @@ import { startBrowserHost } from './host-server';
 const usage = `usage: npm run start:browser -- [--headless] [--settings FILE] [--data-dir DIR] [--port N] [--no-open] [--chromium PATH]
   --settings FILE  JSON object of settings for this agent (keys as in the settings schema, e.g. "account.server");
                    an "account.password" entry goes to the secrets file, never to settings.json
-  --no-open        do not start Chromium; print the page URL (with its launch token) on stdout instead`;
+  --no-open        do not start Chromium; print the page URL (with its one-time launch token) on stdout instead,
+                   and a new one each time a page has used the last`;
 
 interface Args {
   headless: boolean;
@@ -113,7 +114,16 @@ async function main() {
     console.error('the renderer is not built: run `npm run build` first');
     process.exit(1);
   }
-  const host = await startBrowserHost({ core, rendererDir, log, port: args.port });
+  // Without Chromium of its own, the host prints each page URL on stdout (only its starter reads that pipe): the
+  // first now, and a fresh one each time a page has used the previous one's one-time token.
+  const printUrl = (url: string) => process.stdout.write(`DIADEMA_URL=${url}\n`);
+  const host = await startBrowserHost({
+    core,
+    rendererDir,
+    log,
+    port: args.port,
+    ...(args.open ? {} : { onLaunchUrl: printUrl }),
+  });
   log.info(`serving ${host.origin}`);
   let chromium: ReturnType<typeof launchChromium> | undefined;
   if (args.open) {
@@ -122,7 +132,7 @@ async function main() {
       if (!args.headless) void shutdown();
     });
   } else {
-    process.stdout.write(`DIADEMA_URL=${host.url}\n`);
+    printUrl(host.url);
   }
   let stopping = false;
   // Every step runs even when one fails (the registrar must see the un-REGISTER, Chromium's profile must go);

@@ -9,8 +9,11 @@ const root = process.env.DIADEMA_ROOT ?? path.resolve(path.dirname(fileURLToPath
 
 /** The built browser host (`dist/node/browser-host.mjs`) as a child process, exactly as `npm run start:browser` runs it. */
 export interface HostProcess {
-  /** The page URL with the one-time launch token: for one page load; that page's reloads keep its session. */
-  url: string;
+  /**
+   * The page URL with the latest one-time launch token the host printed: good for one page load (that page's
+   * reloads keep its session); once a page used it, the host prints the next one.
+   */
+  readonly url: string;
   origin: string;
   dataDir: string;
   child: ChildProcess;
@@ -34,15 +37,17 @@ export async function startHostProcess(o: { settings?: Record<string, unknown> }
   child.stderr!.on('data', (d) => {
     err += d.toString();
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  let latest = '';
+  const first = await new Promise<string>((resolve, reject) => {
     let out = '';
     const t = setTimeout(() => reject(new Error(`browser host did not start:\n${err}`)), 15_000);
     child.stdout!.on('data', (d) => {
       out += d.toString();
-      const m = /DIADEMA_URL=(\S+)/.exec(out);
-      if (m) {
+      const urls = [...out.matchAll(/DIADEMA_URL=(\S+)\n/g)].map((m) => m[1]!);
+      if (urls.length) {
+        latest = urls.at(-1)!;
         clearTimeout(t);
-        resolve(m[1]!);
+        resolve(urls[0]!);
       }
     });
     child.once('exit', (code) => {
@@ -51,8 +56,10 @@ export async function startHostProcess(o: { settings?: Record<string, unknown> }
     });
   });
   return {
-    url,
-    origin: new URL(url).origin,
+    get url() {
+      return latest;
+    },
+    origin: new URL(first).origin,
     dataDir,
     child,
     stderr: () => err,

@@ -45,8 +45,13 @@ afterEach(async () => {
   for (const b of bridges.splice(0)) b.close();
   for (const h of hosts.splice(0)) await h.close();
 });
-async function freshHost(): Promise<BrowserHost> {
-  host = await startBrowserHost({ core, rendererDir: path.join(dir, 'renderer'), log: silentLogger });
+async function freshHost(onLaunchUrl?: (url: string) => void): Promise<BrowserHost> {
+  host = await startBrowserHost({
+    core,
+    rendererDir: path.join(dir, 'renderer'),
+    log: silentLogger,
+    ...(onLaunchUrl ? { onLaunchUrl } : {}),
+  });
   hosts.push(host);
   return host;
 }
@@ -172,6 +177,24 @@ describe('browser host bootstrap', () => {
     expect(await settled(loadPage(h.url, tab()).bridge)).toBe('connected');
     expect(await settled(loadPage(h.url, tab()).bridge)).toBe('refused');
     expect(await settled(loadPage(h.origin + '/', tab()).bridge)).toBe('refused');
+  });
+
+  it('with --no-open, each used launch token is followed by a fresh one for the starter; every page keeps its own', async () => {
+    const printed: string[] = [];
+    const h = await freshHost((url) => printed.push(url));
+    const firstUrl = h.url;
+    const first = loadPage(firstUrl, tab());
+    expect(await settled(first.bridge)).toBe('connected');
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).not.toBe(firstUrl);
+    expect(h.url).toBe(printed[0]);
+    // The used URL, as another local user would find it, still opens nothing; the fresh one opens a new page.
+    expect(await settled(loadPage(firstUrl, tab()).bridge)).toBe('refused');
+    const second = loadPage(printed[0]!, tab());
+    expect(await settled(second.bridge)).toBe('connected');
+    expect(printed).toHaveLength(2);
+    expect(await first.bridge.client['app.info']({})).toMatchObject({ shell: 'browser' });
+    expect(await second.bridge.client['app.info']({})).toMatchObject({ shell: 'browser' });
   });
 
   it('a launch token exchanged by someone else first leaves the page refused, never sharing the phone', async () => {
