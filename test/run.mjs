@@ -8,6 +8,14 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 
+// The Debian packages the tests need (build/system-packages.mjs): installed when root, else the line to run.
+// Before the namespace below, which has no network for apt-get. DIADEMA_SKIP_PREFLIGHT=1 skips it.
+if (!process.env.DIADEMA_IN_NETNS) {
+  const preflight = path.join(root, 'build', 'preflight.mjs');
+  const r = spawnSync(process.execPath, [preflight, 'tests'], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
 const projects = args.flatMap((a, i) => (args[i - 1] === '--project' ? [a] : []));
 if (!process.env.DIADEMA_IN_NETNS && process.getuid?.() === 0 && (!projects.length || projects.includes('package'))) {
   // The package project (root only) builds a deb that carries a Node runtime from the npm registry: fetch it into
