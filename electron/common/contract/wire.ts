@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { contractError } from './errors';
 
 /**
- * How the browser host carries the contract over its loopback WebSocket. The page learns the per-launch token
- * from its URL fragment (never sent to a server, never logged) and must present it in `hello` before anything
- * else is accepted.
+ * How the browser host carries the contract over its loopback WebSocket. The page finds a one-time launch token in
+ * its URL fragment, trades it once (POST /session) for a session secret that only the host and the page hold, and
+ * must present that secret in `hello` before anything else is accepted. The launch token itself never opens the
+ * contract, so a token read later from another user's view of the command line is worthless.
  */
 export const clientMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hello'), token: z.string().min(16).max(128) }),
