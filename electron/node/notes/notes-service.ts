@@ -1,4 +1,3 @@
-import type https from 'node:https';
 import type {
   CallSummary,
   NoteDraft,
@@ -18,7 +17,7 @@ import { StoreClient } from '../store/store-client';
 import { CallRecorder } from './call-recorder';
 import { DurableWriteQueue } from './durable-write-queue';
 import { exportNotes, type ExportFormat } from './export';
-import { OutboxSender } from './outbox-sender';
+import { OutboxSender, type OutboxSenderOptions } from './outbox-sender';
 import { StoreSupervisor } from './store-supervisor';
 
 export interface NotesSettings {
@@ -59,14 +58,10 @@ export interface NotesServiceOptions {
   retryMs?: number;
   /** At most one quality sample per call per this many ms goes to the timeline (every one counts in the summary). */
   qualityEveryMs?: number;
-  sync?: {
-    agent?: https.Agent;
-    timeoutMs?: number;
-    deadlineMs?: number;
-    baseDelayMs?: number;
-    maxDelayMs?: number;
-    random?: () => number;
-  };
+  /** The sync endpoint's TLS trust, timeouts and back-off (see OutboxSender). */
+  sync?: Partial<
+    Pick<OutboxSenderOptions, 'agent' | 'timeoutMs' | 'deadlineMs' | 'baseDelayMs' | 'maxDelayMs' | 'random'>
+  >;
 }
 
 /**
