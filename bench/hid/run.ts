@@ -51,6 +51,7 @@ for (const d of devices) {
     reject: () => undefined,
     hold: () => undefined,
     setMute: () => undefined,
+    muteRefused: () => undefined,
     changeVolume: () => undefined,
   });
   const reports = reportsFor(m);

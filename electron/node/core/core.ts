@@ -179,6 +179,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
           reject: () => ignorePromise(actions.reject()),
           hold: (on) => ignorePromise(actions.hold(on)),
           setMute: (m) => headsetMute.request(m),
+          muteRefused: () => headsetMute.refused(),
           changeVolume: (step) => ignorePromise(stepVolume(step)),
         },
       })
@@ -213,10 +214,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     muteState.onChange(lights);
     headset.onChange((v) => emit('headset', v));
     headset.onChange(headsetOnTimeline(notes, () => calls.snapshot()));
-    headset.onButton((e) => {
-      headsetMute.pressed(e);
-      emit('headset.button', e);
-    });
+    headset.onButton((e) => emit('headset.button', e));
   }
 
   // ---- the contract ---------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ export interface HeadsetCallPort {
   reject(): void;
   hold(on: boolean): void;
   setMute(muted: boolean): void;
+  /** A mute press with no call (on-hook): there is nothing to mute, and the agent must be told so. */
+  muteRefused(): void;
   changeVolume(step: 1 | -1): void;
 }
 export interface HeadsetCallState {
@@ -100,8 +102,11 @@ export class HeadsetController {
         return false;
       }
       case 'phoneMute': {
-        // Mute only while off-hook: on-hook mute presses are refused, as the device cannot show them.
-        if (!this.offHook()) return false;
+        // Mute only while off-hook: an on-hook press is refused (the device cannot show it) and reported as such.
+        if (!this.offHook()) {
+          if (relative || e.value !== 0) this.port.muteRefused();
+          return false;
+        }
         const want = relative ? !this.state.muted : e.value !== 0;
         if (want === this.state.muted) return false;
         this.port.setMute(want);

@@ -1,10 +1,5 @@
-import { systemClock, type Clock } from '@common/clock';
 import type { CallNotice } from '@common/contract/calls';
-import type { ControlEvent } from '@common/hid/report-codec';
 import type { MuteState } from './mute-state';
-
-/** One press is announced once, even when it reaches the core both as a button event and as a request. */
-const onePressMs = 1000;
 
 export interface HeadsetMuteOptions {
   /** A call is talking or on hold: only then is there anything to mute. */
@@ -12,7 +7,6 @@ export interface HeadsetMuteOptions {
   mute: Pick<MuteState, 'set'>;
   /** Tells the agent (the `call.notice` event). */
   notice: (n: CallNotice) => void;
-  clock?: Clock;
 }
 
 /**
@@ -21,34 +15,19 @@ export interface HeadsetMuteOptions {
  * so the agent never believes a press muted something, and the renderer only shows what the core decided.
  */
 export class HeadsetMute {
-  private lastRefusal: number | undefined;
-  private readonly clock: Clock;
-
-  constructor(private readonly o: HeadsetMuteOptions) {
-    this.clock = o.clock ?? systemClock;
-  }
+  constructor(private readonly o: HeadsetMuteOptions) {}
 
   /** The headset asks for a mute state (its call port's `setMute`). */
   request(muted: boolean): void {
     if (!this.o.inConversation()) {
-      this.refuse();
+      this.refused();
       return;
     }
     this.o.mute.set(muted, 'headset');
   }
 
-  /**
-   * Every decoded button event of the headset. The headset controller itself drops a mute press while on-hook
-   * (the device cannot show a mute with no call), so such a press never becomes a request: it is refused here.
-   */
-  pressed(e: ControlEvent): void {
-    if (e.usage === 'phoneMute' && e.value !== 0 && !this.o.inConversation()) this.refuse();
-  }
-
-  private refuse(): void {
-    const now = this.clock.now();
-    if (this.lastRefusal !== undefined && now - this.lastRefusal < onePressMs) return;
-    this.lastRefusal = now;
+  /** The headset refused a press itself because it is on-hook (its call port's `muteRefused`). */
+  refused(): void {
     this.o.notice({ code: 'mute-on-hook' });
   }
 }

@@ -67,7 +67,7 @@ function parseOrRefuse(bytes: Uint8Array): ParsedDescriptor | undefined {
 
 async function feed(r: ReturnType<typeof rng>, model: TelephonyModel): Promise<{ writes: Uint8Array[] }> {
   const writes: Uint8Array[] = [];
-  const port = { answer() {}, hangUp() {}, reject() {}, hold() {}, setMute() {}, changeVolume() {} };
+  const port = { answer() {}, hangUp() {}, reject() {}, hold() {}, setMute() {}, muteRefused() {}, changeVolume() {} };
   const c = new HeadsetController(
     model,
     async (w) => {

@@ -15,6 +15,7 @@ function setup(name = 'Jabra EVOLVE', failWrites = false) {
     reject: () => asked.push('reject'),
     hold: (on) => asked.push(`hold:${on}`),
     setMute: (m) => asked.push(`mute:${m}`),
+    muteRefused: () => asked.push('mute-refused'),
     changeVolume: (s) => asked.push(`volume:${s}`),
   };
   const c = new HeadsetController(
@@ -48,12 +49,12 @@ describe('headset controller (Jabra: hook level, mute pulse, packed LEDs)', () =
     const { c, asked, press } = setup();
     press('020400');
     press('020000');
-    expect(asked).toEqual([]); // on-hook: refused
+    expect(asked).toEqual(['mute-refused']); // on-hook: refused and reported, once per press (not on release)
     await c.onCallState({ phase: 'active', muted: false });
     press('020500');
     press('020500');
     press('020100');
-    expect(asked).toEqual(['mute:true']);
+    expect(asked).toEqual(['mute-refused', 'mute:true']);
     expect(await c.onCallState({ phase: 'active', muted: true })).toEqual(['021300']); // off-hook + mute + microphone
   });
 

@@ -8,7 +8,15 @@ import { jabraDescriptor, jabraInfo } from '../../../support/shared-headsets';
 // gets it once however many scans meet it, and a device that becomes usable is taken up.
 const jabraBytes = jabraDescriptor();
 const info = jabraInfo;
-const idlePort = { answer() {}, hangUp() {}, reject() {}, hold() {}, setMute() {}, changeVolume() {} };
+const idlePort = {
+  answer() {},
+  hangUp() {},
+  reject() {},
+  hold() {},
+  setMute() {},
+  muteRefused() {},
+  changeVolume() {},
+};
 
 function devices(hid: FakeHid) {
   const lines: string[] = [];
