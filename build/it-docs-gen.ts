@@ -36,6 +36,7 @@ function valuesOf(k: SettingKey): string {
     const patterns = [js.pattern, ...(js.allOf ?? []).map((p) => p.pattern)].join('\n');
     if (patterns.includes('CommandOrControl'))
       return 'a keyboard shortcut (modifiers and one key, joined by `+`), or empty';
+    if (patterns.includes('https:') && patterns.includes('file:')) return 'an `https://` or `file://` URL, or empty';
     if (patterns.includes('https:')) return 'an `https://` URL, or empty';
     return `text, up to ${js.maxLength ?? 1023} characters`;
   }

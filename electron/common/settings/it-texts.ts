@@ -50,6 +50,9 @@ export const spanishDescriptions: Record<SettingKey, string> = {
   'updates.mode':
     'Actualizaciones de la aplicación: desactivadas, avisar (se ofrecen al agente) o automáticas (se instalan sin llamada en curso)',
   'updates.url': 'Dirección HTTPS del canal de actualizaciones (un espejo interno); vacío: el canal del fabricante',
+  'profile.url': 'Dónde se publica el perfil firmado del equipo (https:// o file://); vacío: ninguno',
+  'profile.trustedKeys':
+    'Claves públicas de los jefes de equipo cuyos perfiles firmados acepta este equipo, una por línea',
 };
 
 /** Labels of each choice a drop-down offers, by setting and value. */

@@ -76,6 +76,12 @@ const serverUrl = z
 // An https URL or '' (the built-in choice), for endpoints the app calls with agent data or for updates.
 const httpsUrlPattern = /^$|^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::\d{1,5})?(?:\/[^\s]*)?$/;
 const httpsUrl = z.string().max(2048).regex(httpsUrlPattern, 'not an https:// URL');
+/** Where a team's signed profile is published: an HTTPS location or a file share (file://); empty: none. */
+const profileUrlPattern =
+  /^$|^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::\d{1,5})?(?:\/\S*)?$|^file:\/\/\S+$/;
+const profileUrl = z.string().max(2048).regex(profileUrlPattern, 'not an https:// or file:// URL');
+/** A team lead's public key as `diadema profile keygen` prints it: one line of text, no spaces inside. */
+const trustedKey = z.string().min(16).max(512).regex(/^\S+$/, 'not one line without spaces');
 
 export const settingsSchema = {
   'account.server': def(serverUrl, '', 'SIP WebSocket server URL (wss://, or ws:// on loopback only)'),
@@ -171,6 +177,21 @@ export const settingsSchema = {
     profile: false,
     user: false,
   }),
+  'profile.url': def(
+    profileUrl,
+    '',
+    "Where the team's signed profile is published (https:// or file://); empty: none",
+    {
+      profile: false,
+      user: false,
+    },
+  ),
+  'profile.trustedKeys': def(
+    z.array(trustedKey).max(16),
+    [],
+    'Public keys of the team leads whose signed profiles this PC accepts, one per line',
+    { profile: false, user: false },
+  ),
 } as const;
 
 export type SettingKey = keyof typeof settingsSchema;
