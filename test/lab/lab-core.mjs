@@ -119,7 +119,10 @@ async function waitRtpengine(port, host, ms, proc, log) {
 
 function startProcess(cmd, args, logFile) {
   const fd = openSync(logFile, 'a');
-  const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], detached: false });
+  // kamailio and rtpengine live in /usr/sbin, which is not on an ordinary user's PATH (`npm run lab` as a user).
+  const pathDirs = (process.env.PATH ?? '').split(':');
+  const PATH = [...pathDirs, ...['/usr/sbin', '/sbin'].filter((d) => !pathDirs.includes(d))].join(':');
+  const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], detached: false, env: { ...process.env, PATH } });
   closeSync(fd);
   return child;
 }
