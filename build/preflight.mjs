@@ -6,9 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { servicesToStop, systemPackages } from './system-packages.mjs';
-
-const sbinDirs = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+import { servicesToStop, systemPackages, withSbinDirs } from './system-packages.mjs';
 
 const executable = (file) => {
   try {
@@ -21,7 +19,7 @@ const executable = (file) => {
 
 /** Whether `command` is on PATH, or in an sbin folder (where Debian puts kamailio and ip, off a user's PATH). */
 export function findCommand(command, pathVar = process.env.PATH ?? '') {
-  const dirs = [...pathVar.split(path.delimiter).filter(Boolean), ...sbinDirs];
+  const dirs = withSbinDirs(pathVar).split(':');
   return dirs.some((d) => executable(path.join(d, command)));
 }
 

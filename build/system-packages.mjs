@@ -40,3 +40,12 @@ export const systemPackages = { 'browser-host': browserHost, tests };
 
 /** Installing these starts their system services on the default ports; the lab runs its own instances. */
 export const servicesToStop = ['kamailio', 'rtpengine-daemon'];
+
+/** Where Debian puts kamailio, rtpengine and ip: off an ordinary user's PATH. */
+export const sbinDirs = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+
+/** A PATH value that also reaches the sbin folders (each added once, after what the PATH already has). */
+export function withSbinDirs(pathVar = '') {
+  const dirs = pathVar.split(':').filter(Boolean);
+  return [...dirs, ...sbinDirs.filter((d) => !dirs.includes(d))].join(':');
+}

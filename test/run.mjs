@@ -4,13 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { withSbinDirs } from '../build/system-packages.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 
 // `ip`, kamailio and rtpengine live in /usr/sbin, which is not on an ordinary user's PATH; every child inherits this.
-const pathDirs = (process.env.PATH ?? '').split(':');
-process.env.PATH = [...pathDirs, ...['/usr/sbin', '/sbin'].filter((d) => !pathDirs.includes(d))].join(':');
+process.env.PATH = withSbinDirs(process.env.PATH);
 
 // The Debian packages the tests need (build/system-packages.mjs): installed when root, else the line to run.
 // Before the namespace below, which has no network for apt-get. DIADEMA_SKIP_PREFLIGHT=1 skips it.

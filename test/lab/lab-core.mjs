@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withSbinDirs } from '../../build/system-packages.mjs';
 
 // When bundled (benchmarks), this file no longer sits beside its template: fall back to the repository layout.
 const beside = path.dirname(fileURLToPath(import.meta.url));
@@ -120,9 +121,8 @@ async function waitRtpengine(port, host, ms, proc, log) {
 function startProcess(cmd, args, logFile) {
   const fd = openSync(logFile, 'a');
   // kamailio and rtpengine live in /usr/sbin, which is not on an ordinary user's PATH (`npm run lab` as a user).
-  const pathDirs = (process.env.PATH ?? '').split(':');
-  const PATH = [...pathDirs, ...['/usr/sbin', '/sbin'].filter((d) => !pathDirs.includes(d))].join(':');
-  const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], detached: false, env: { ...process.env, PATH } });
+  const env = { ...process.env, PATH: withSbinDirs(process.env.PATH) };
+  const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], detached: false, env });
   closeSync(fd);
   return child;
 }
