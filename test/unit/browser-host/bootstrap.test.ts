@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { chromiumArgs } from '../../../electron/browser-host/chromium';
 import { sessionPath, startBrowserHost, type BrowserHost } from '../../../electron/browser-host/host-server';
-import { createCore, type Core } from '../../../electron/node/core/core';
+import type { Core } from '../../../electron/node/core/core';
 import { silentLogger } from '../../../electron/node/log';
-import { FileSecrets } from '../../../electron/node/secrets/file-secrets';
+import { startHostCore } from '../../support/host-core';
 import { createBridge, type Bridge, type BridgeStatus } from '../../../renderer/src/bridge/create-bridge';
 
 // The launch token rides in Chromium's command line, which every local user reads in /proc/<pid>/cmdline. These
@@ -19,24 +18,13 @@ import { createBridge, type Bridge, type BridgeStatus } from '../../../renderer/
 let dir: string;
 let core: Core;
 let host: BrowserHost;
+let disposeCore: () => Promise<void>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bootstrap-'));
-  const rendererDir = path.join(dir, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
-  core = createCore({
-    shell: 'browser',
-    version: 't',
-    dataDir: path.join(dir, 'data'),
-    secrets: new FileSecrets(path.join(dir, 'data', 'secrets.json')),
-    log: silentLogger,
-  });
-  await core.start();
+  ({ dir, core, dispose: disposeCore } = await startHostCore('diadema-bootstrap-'));
 });
 afterAll(async () => {
-  await core.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await disposeCore();
 });
 
 const hosts: BrowserHost[] = [];

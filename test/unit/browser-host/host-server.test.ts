@@ -1,39 +1,29 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBrowserHost, type BrowserHost } from '../../../electron/browser-host/host-server';
-import { createCore, type Core } from '../../../electron/node/core/core';
+import type { Core } from '../../../electron/node/core/core';
 import { silentLogger } from '../../../electron/node/log';
-import { FileSecrets } from '../../../electron/node/secrets/file-secrets';
+import { startHostCore } from '../../support/host-core';
 
 let dir: string;
 let core: Core;
 let host: BrowserHost;
 const token = 'test-token-0123456789abcdef';
 
+let disposeCore: () => Promise<void>;
+
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-host-'));
-  const rendererDir = path.join(dir, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  let rendererDir: string;
+  ({ dir, rendererDir, core, dispose: disposeCore } = await startHostCore('diadema-host-'));
   writeFileSync(path.join(dir, 'outside.txt'), 'secret');
-  core = createCore({
-    shell: 'browser',
-    version: 't',
-    dataDir: path.join(dir, 'data'),
-    secrets: new FileSecrets(path.join(dir, 'data', 'secrets.json')),
-    log: silentLogger,
-  });
-  await core.start();
   host = await startBrowserHost({ core, rendererDir, log: silentLogger, token });
 });
 afterAll(async () => {
   await host.close();
-  await core.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await disposeCore();
 });
 
 function get(p: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
