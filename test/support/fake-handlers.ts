@@ -1,5 +1,6 @@
 import type { ContractHandlers } from '@common/contract/contract';
-import { agentView, callSummary, muteStatus } from './views';
+import { ContractError } from '@common/contract/errors';
+import { agentView, callSummary, muteStatus, profileStatus } from './views';
 
 /** A core stand-in for shell and renderer tests: every call answers something plausible unless overridden. */
 export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): ContractHandlers {
@@ -55,6 +56,15 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'notes.export': async () => ({ data: '' }),
     'notes.status': async () => ({ store: 'ok', outbox: { pending: 0, endpoint: false } }),
     'notes.current': async () => ({ callId: null }),
+    'profile.status': async () => profileStatus(),
+    'profile.check': async () => profileStatus(),
+    'teamProfile.get': async () => {
+      throw new ContractError('forbidden');
+    },
+    'teamProfile.preview': async () => ({ changes: [], problems: [] }),
+    'teamProfile.publish': async () => {
+      throw new ContractError('forbidden');
+    },
   };
   return { ...base, ...overrides };
 }

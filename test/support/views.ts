@@ -2,6 +2,7 @@ import type { AcwView, AgentView } from '@common/contract/agent';
 import type { CallView, CallsSnapshot } from '@common/contract/calls';
 import type { MuteStatus } from '@common/contract/mute';
 import type { CallSummary, NoteView } from '@common/contract/notes';
+import type { ProfileStatus } from '@common/contract/profile';
 import type { SettingsView } from '@common/contract/settings';
 
 /**
@@ -82,7 +83,18 @@ export const noteView = (callId: string, over: Partial<NoteView> = {}): NoteView
 /** Settings as `settings.get` answers them: every value set at the profile layer, none locked, no issues. */
 export const settingsView = (values: Record<string, unknown> = {}): SettingsView => ({
   settings: Object.fromEntries(
-    Object.entries(values).map(([k, value]) => [k, { value, layer: 'profile' as const, locked: false }]),
+    Object.entries(values).map(([k, value]) => [k, { value, layer: 'team' as const, locked: false }]),
   ),
   issues: [],
+});
+
+/** A profile status as `profile.status` answers it: by default no team profile configured, none applied. */
+export const profileStatus = (over: Partial<ProfileStatus> = {}): ProfileStatus => ({
+  configured: false,
+  applied: null,
+  appliedAt: null,
+  changes: [],
+  pending: [],
+  lastCheck: null,
+  ...over,
 });

@@ -7,6 +7,7 @@ import { headsetCalls, headsetEvents } from './headset';
 import { hotkeyCalls, hotkeyEvents } from './hotkeys';
 import { muteCalls, muteEvents } from './mute';
 import { notesCalls, notesEvents } from './notes';
+import { profileCalls, profileEvents } from './profile';
 import { registrationCalls, registrationEvents } from './registration';
 import { settingsCalls, settingsEvents } from './settings';
 
@@ -26,6 +27,7 @@ export const calls = {
   ...notesCalls,
   ...muteCalls,
   ...headsetCalls,
+  ...profileCalls,
 } as const;
 
 export const events = {
@@ -38,6 +40,7 @@ export const events = {
   ...notesEvents,
   ...muteEvents,
   ...headsetEvents,
+  ...profileEvents,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The resolved settings as a renderer sees them: every value with the layer it came from and whether IT policy
- * locks it, plus the problems met while reading the layers (a damaged file, a value a layer may not carry).
+ * The resolved settings as a renderer sees them: every value with the layer it came from (default, team default,
+ * the agent's own, team-enforced, IT policy) and whether it is locked (team-enforced or IT policy), plus the problems met while reading the layers (a damaged file, a value a layer may not carry).
  */
-export const settingLayer = z.enum(['default', 'profile', 'user', 'policy']);
+export const settingLayer = z.enum(['default', 'team', 'user', 'team-locked', 'policy']);
 export const resolvedSettings = z.record(
   z.string(),
   z.object({ value: z.unknown(), layer: settingLayer, locked: z.boolean() }),

@@ -53,6 +53,13 @@ export const spanishDescriptions: Record<SettingKey, string> = {
   'profile.url': 'Dónde se publica el perfil firmado del equipo (https:// o file://); vacío: ninguno',
   'profile.trustedKeys':
     'Claves públicas de los jefes de equipo cuyos perfiles firmados acepta este equipo, una por línea',
+  'profile.team': 'Equipo cuyo perfil firmado sigue este equipo; vacío: el equipo del primer perfil aceptado',
+  'profile.pollSec':
+    'Segundos entre comprobaciones de un perfil de equipo nuevo (un NOTIFY check-sync del servidor SIP comprueba al momento)',
+  'profile.signingKey':
+    'Equipo del jefe de equipo: el archivo de clave privada que escribió `diadema profile keygen`; si está, ofrece la pantalla Perfil del equipo',
+  'profile.publishTo':
+    'Equipo del jefe de equipo: la carpeta o URL https:// donde publica la pantalla Perfil del equipo',
 };
 
 /** Labels of each choice a drop-down offers, by setting and value. */

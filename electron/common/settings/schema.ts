@@ -192,6 +192,36 @@ export const settingsSchema = {
     'Public keys of the team leads whose signed profiles this PC accepts, one per line',
     { profile: false, user: false },
   ),
+  'profile.team': def(
+    z
+      .string()
+      .max(64)
+      .regex(/^$|^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'not a team id: letters, digits, . _ -'),
+    '',
+    'Team whose signed profile this PC follows; empty: the team of the first profile accepted',
+    { profile: false, user: false },
+  ),
+  'profile.pollSec': def(
+    z.number().int().min(5).max(3600),
+    30,
+    'Seconds between checks for a new team profile (a check-sync NOTIFY from the SIP server checks at once)',
+    { profile: false, user: false },
+  ),
+  'profile.signingKey': def(
+    z.string().max(1024),
+    '',
+    "Team lead's PC: the private key file `diadema profile keygen` wrote; set, it offers the Team profile screen",
+    { profile: false },
+  ),
+  'profile.publishTo': def(
+    z
+      .string()
+      .max(2048)
+      .regex(/^$|^https:\/\/\S+$|^(?![a-z][a-z0-9+.-]*:\/\/)\S.*$/i, 'not a folder or an https:// URL'),
+    '',
+    "Team lead's PC: the folder or https:// URL the Team profile screen publishes to",
+    { profile: false },
+  ),
 } as const;
 
 export type SettingKey = keyof typeof settingsSchema;

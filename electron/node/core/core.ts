@@ -3,6 +3,7 @@ import { SIPExtension } from 'sip.js';
 import { isInConversation, isLive } from '@common/calls/call-state';
 import type { ShellName } from '@common/contract/app';
 import type { Connection, ContractHandlers, EventSink } from '@common/contract/contract';
+import { ContractError } from '@common/contract/errors';
 import type { HotkeysStatus } from '@common/contract/hotkeys';
 import type { HotkeyProblem } from '@common/hotkeys/hotkeys';
 import { ignorePromise } from '@common/ignore-promise';
@@ -226,6 +227,18 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     ...mediaHandlers({ bridge, calls, mute }),
     ...headsetHandlers({ headset }),
     ...notesHandlers(notes, currentNote),
+    // Until the team-profile client is wired in (issue 10, in progress): no profile followed, no signing key.
+    'profile.status': async () => noProfile,
+    'profile.check': async () => noProfile,
+    'teamProfile.get': async () => {
+      throw new ContractError('forbidden');
+    },
+    'teamProfile.preview': async () => {
+      throw new ContractError('forbidden');
+    },
+    'teamProfile.publish': async () => {
+      throw new ContractError('forbidden');
+    },
   };
 
   const core: Core = {
@@ -257,6 +270,8 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   };
   return { core, services: { settings, phone, calls, actions, mute, muteState, agent, notes, headset } };
 }
+
+const noProfile = { configured: false, applied: null, appliedAt: null, changes: [], pending: [], lastCheck: null };
 
 /** The agent service reads and finishes the note of a call in after-call work, and stamps its ACW times. */
 function agentNotesPort(notes: NotesService): AgentNotesPort {

@@ -136,7 +136,7 @@ export class SettingsService {
   }
 
   private recompute() {
-    this.resolution = resolveSettings({ profile: this.profile, user: this.user, policy: this.policy });
+    this.resolution = resolveSettings({ team: this.profile, user: this.user, policy: this.policy });
     this.changes.emit(this.view());
   }
 }

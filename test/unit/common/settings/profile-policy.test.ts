@@ -20,14 +20,14 @@ describe('team profile location and trusted keys', () => {
     const { settings, issues } = resolveSettings({
       policy: { 'profile.url': 'http://profiles.example.org/a.jws', 'profile.trustedKeys': ['two words key here'] },
       user: { 'profile.url': 'https://evil.example/' },
-      profile: { 'profile.trustedKeys': [key] },
+      team: { 'profile.trustedKeys': [key] },
     });
     expect(settings['profile.url'].value).toBe('');
     expect(settings['profile.trustedKeys'].value).toEqual([]);
     expect(issues.map((i) => `${i.layer}:${i.key}`).sort()).toEqual([
       'policy:profile.trustedKeys',
       'policy:profile.url',
-      'profile:profile.trustedKeys',
+      'team:profile.trustedKeys',
       'user:profile.url',
     ]);
   });

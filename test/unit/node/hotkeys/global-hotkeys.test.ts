@@ -74,9 +74,9 @@ describe('global hotkeys and the core', () => {
     writeFileSync(file, JSON.stringify({ 'hotkeys.answer': 'F8', 'hotkeys.mute': 'Ctrl+Ctrl+M' }));
     agent = await startAgentCore({ profile: jsonFileLayer('profile', file, { quarantineDamaged: false }) });
     const view = await agent.core.handlers['settings.get']({});
-    expect(view.settings['hotkeys.answer']).toMatchObject({ value: 'F8', layer: 'profile' });
+    expect(view.settings['hotkeys.answer']).toMatchObject({ value: 'F8', layer: 'team' });
     expect(view.settings['hotkeys.mute']).toMatchObject({ value: 'CommandOrControl+Shift+M', layer: 'default' });
-    expect(view.issues.filter((i) => i.key === 'hotkeys.mute').map((i) => i.layer)).toEqual(['profile']);
+    expect(view.issues.filter((i) => i.key === 'hotkeys.mute').map((i) => i.layer)).toEqual(['team']);
     await expect(agent.core.settings.set({ 'hotkeys.hold': 'Ctrl+Shift' })).rejects.toMatchObject({
       code: 'invalid-setting',
     });
