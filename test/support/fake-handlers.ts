@@ -58,11 +58,11 @@ export function fakeHandlers(overrides: Partial<ContractHandlers> = {}): Contrac
     'notes.current': async () => ({ callId: null }),
     'profile.status': async () => profileStatus(),
     'profile.check': async () => profileStatus(),
-    'teamProfile.get': async () => {
+    'profile.draft': async () => {
       throw new ContractError('forbidden');
     },
-    'teamProfile.preview': async () => ({ changes: [], problems: [] }),
-    'teamProfile.publish': async () => {
+    'profile.preview': async () => ({ changes: [], problems: [] }),
+    'profile.publish': async () => {
       throw new ContractError('forbidden');
     },
   };

@@ -144,13 +144,13 @@ export const profileCalls = {
   /** Check the published profile now (the agent's "check for team profile" button). */
   'profile.check': { args: z.object({}).strict(), result: profileStatus },
   /** The team lead's side; refused with `forbidden` where no signing key is configured. */
-  'teamProfile.get': { args: z.object({}).strict(), result: teamProfileView },
-  'teamProfile.preview': { args: z.object({ draft: profileDraft }).strict(), result: profilePreview },
+  'profile.draft': { args: z.object({}).strict(), result: teamProfileView },
+  'profile.preview': { args: z.object({ draft: profileDraft }).strict(), result: profilePreview },
   /**
    * Validates, signs and publishes atomically. A draft with problems is refused with `invalid-setting` naming the
    * first key; nothing is written.
    */
-  'teamProfile.publish': {
+  'profile.publish': {
     args: z.object({ draft: profileDraft }).strict(),
     result: z.object({ version: z.number().int(), publishedTo: z.string().max(2048), keyId: z.string().max(128) }),
   },

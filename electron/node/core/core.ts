@@ -230,13 +230,13 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     // Until the team-profile client is wired in (issue 10, in progress): no profile followed, no signing key.
     'profile.status': async () => noProfile,
     'profile.check': async () => noProfile,
-    'teamProfile.get': async () => {
+    'profile.draft': async () => {
       throw new ContractError('forbidden');
     },
-    'teamProfile.preview': async () => {
+    'profile.preview': async () => {
       throw new ContractError('forbidden');
     },
-    'teamProfile.publish': async () => {
+    'profile.publish': async () => {
       throw new ContractError('forbidden');
     },
   };

@@ -8,6 +8,7 @@ import { headsetCalls, headsetEvents } from '@common/contract/headset';
 import { hotkeyCalls, hotkeyEvents } from '@common/contract/hotkeys';
 import { muteCalls, muteEvents } from '@common/contract/mute';
 import { notesCalls, notesEvents } from '@common/contract/notes';
+import { profileCalls, profileEvents } from '@common/contract/profile';
 import { registrationCalls, registrationEvents } from '@common/contract/registration';
 import { settingsCalls, settingsEvents } from '@common/contract/settings';
 
@@ -22,6 +23,7 @@ const domainCalls = [
   notesCalls,
   muteCalls,
   headsetCalls,
+  profileCalls,
 ];
 const domainEvents = [
   registrationEvents,
@@ -33,6 +35,7 @@ const domainEvents = [
   notesEvents,
   muteEvents,
   headsetEvents,
+  profileEvents,
 ];
 
 describe('contract assembly', () => {
