@@ -21,8 +21,19 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-export async function startHostProcess(o: { settings?: Record<string, unknown> } = {}): Promise<HostProcess> {
+export interface HostProcessOptions {
+  /** The agent's own settings, seeded with `--settings` (an `account.password` goes to the secrets file). */
+  settings?: Record<string, unknown>;
+  /** IT policy for this host only, as the Linux policy file (`DIADEMA_POLICY_FILE`); none by default. */
+  policy?: Record<string, unknown>;
+  /** Extra environment, e.g. `NODE_EXTRA_CA_CERTS` for a test CA, as IT would deploy its own CA. */
+  env?: Record<string, string>;
+}
+
+export async function startHostProcess(o: HostProcessOptions = {}): Promise<HostProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-e2e-agent-'));
+  const policyFile = path.join(dataDir, o.policy ? 'policy.json' : 'no-policy.json');
+  if (o.policy) writeFileSync(policyFile, JSON.stringify(o.policy));
   const args = [path.join(root, 'dist', 'node', 'browser-host.mjs'), '--no-open', '--data-dir', dataDir];
   if (o.settings) {
     const file = path.join(dataDir, 'seed.json');
@@ -31,7 +42,7 @@ export async function startHostProcess(o: { settings?: Record<string, unknown> }
   }
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DIADEMA_POLICY_FILE: path.join(dataDir, 'no-policy.json') },
+    env: { ...process.env, ...o.env, DIADEMA_POLICY_FILE: policyFile },
   });
   let err = '';
   child.stderr!.on('data', (d) => {

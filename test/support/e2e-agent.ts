@@ -15,6 +15,9 @@ export async function startE2eAgent(o: {
   server: string;
   account: { user: string; password: string };
   settings?: Record<string, unknown>;
+  /** IT policy and environment for this agent's host (see HostProcessOptions). */
+  policy?: Record<string, unknown>;
+  env?: Record<string, string>;
   toneHz?: number;
   /** A script run in the page before the app loads (benchmarks use it to observe peer connections). */
   initScript?: string;
@@ -26,6 +29,8 @@ export async function startE2eAgent(o: {
       'account.password': o.account.password,
       ...o.settings,
     },
+    ...(o.policy ? { policy: o.policy } : {}),
+    ...(o.env ? { env: o.env } : {}),
   });
   const browser = await launchAgentBrowser({ audioFile: toneWav(o.toneHz ?? 440) });
   const page = await browser.context.newPage();
