@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '@common/clock';
 import { Emitter } from '@common/emitter';
 import { ignorePromise } from '@common/ignore-promise';
 import { backoffDelay } from './backoff';
+import { answerOutOfDialogNotify, CheckSyncGate } from './check-sync';
 import { attemptRegistration, bounded, type AttemptOptions } from './registration-attempt';
 
 export interface RegistrationServiceOptions {
@@ -24,6 +25,8 @@ export interface RegistrationServiceOptions {
   attempt?: typeof attemptRegistration;
   /** Whether a call is up: then a network change or resume refreshes the registration in place, keeping the calls. */
   liveCalls?: () => boolean;
+  /** At most one `onCheckSync` per this many ms however many check-sync NOTIFYs arrive (default 1000). */
+  checkSyncWindowMs?: number;
 }
 
 /** Reasons that will not heal by retrying: the agent or IT must change something first. */
@@ -48,6 +51,8 @@ export class RegistrationService {
   private inFlight: Promise<RegistrationSnapshot> | undefined;
   private healing: Promise<void> | undefined;
   private readonly changes = new Emitter<RegistrationSnapshot>();
+  private readonly checkSyncs = new Emitter<void>();
+  private readonly checkSyncGate: CheckSyncGate;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly attempt: typeof attemptRegistration;
@@ -56,12 +61,18 @@ export class RegistrationService {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
     this.attempt = o.attempt ?? attemptRegistration;
+    this.checkSyncGate = new CheckSyncGate(this.clock, () => this.emitCheckSync(), o.checkSyncWindowMs ?? 1000);
   }
 
   snapshot(): RegistrationSnapshot {
     return { ...this.state };
   }
   readonly onChange = this.changes.on;
+  /**
+   * The SIP server asked every phone to re-read its configuration (out-of-dialog NOTIFY, `Event: check-sync`).
+   * Bursts are coalesced: at most one call per second, the last nudge never lost.
+   */
+  readonly onCheckSync = this.checkSyncs.on;
   /** The current user agent while registered, for the call layer. */
   userAgent(): UserAgent | undefined {
     return this.ua;
@@ -143,7 +154,9 @@ export class RegistrationService {
   /** On quit: unregister so the server stops forking calls to a dead contact. */
   async dispose(): Promise<void> {
     await this.unregister();
+    this.checkSyncGate.dispose();
     this.changes.clear();
+    this.checkSyncs.clear();
   }
 
   private async restart(): Promise<void> {
@@ -179,7 +192,11 @@ export class RegistrationService {
       registerTimeoutMs: this.o.registerTimeoutMs ?? 10_000,
       userAgentString: this.o.userAgentString,
       traceSip: this.o.traceSip,
-      delegate: { ...this.o.userAgentDelegate?.(), onDisconnect: (err) => this.onTransportLost(gen, err) },
+      delegate: {
+        ...this.o.userAgentDelegate?.(),
+        onNotify: (notification) => answerOutOfDialogNotify(notification, () => this.checkSyncGate.nudge()),
+        onDisconnect: (err) => this.onTransportLost(gen, err),
+      },
       extraOptions: this.o.extraUserAgentOptions?.(),
     });
     if (gen !== this.generation || !this.wanted) {
@@ -266,6 +283,16 @@ export class RegistrationService {
     if (registerer && sendUnregister && ua?.isConnected()) await bounded(registerer.unregister(), 2000);
     if (registerer) await bounded(registerer.dispose(), 1000);
     if (ua) await bounded(ua.stop(), 2000);
+  }
+
+  /** Runs from a NOTIFY or a timer: a listener that throws is logged, never thrown into SIP.js or the timer. */
+  private emitCheckSync(): void {
+    this.o.log.info('check-sync NOTIFY: re-reading configuration', { aor: this.account?.aor });
+    try {
+      this.checkSyncs.emit();
+    } catch (err) {
+      this.o.log.warn('check-sync listener failed', { detail: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private set(next: RegistrationSnapshot): void {
