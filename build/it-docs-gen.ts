@@ -33,6 +33,7 @@ function valuesOf(k: SettingKey): string {
   if (js.type === 'integer' || js.type === 'number') return `whole number ${js.minimum ?? ''}–${js.maximum ?? ''}`;
   if (js.type === 'string') {
     if (k === 'account.server') return 'a `wss://` URL (`ws://` only to this machine)';
+    if (k === 'profile.publishTo') return 'a folder, or an `https://` URL (published by PUT), or empty';
     const patterns = [js.pattern, ...(js.allOf ?? []).map((p) => p.pattern)].join('\n');
     if (patterns.includes('CommandOrControl'))
       return 'a keyboard shortcut (modifiers and one key, joined by `+`), or empty';
