@@ -8,7 +8,6 @@ import { loadNodeHid } from '../node/hid/node-hid-loader';
 import { createLogger } from '../node/log';
 import { FileSecrets } from '../node/secrets/file-secrets';
 import { sipPasswordSecret } from '../node/secrets/secrets-port';
-import { jsonFileLayer } from '../node/settings/layer-source';
 import { platformPolicySource } from '../node/settings/platform-policy-source';
 import { launchChromium } from './chromium';
 import { startBrowserHost } from './host-server';
@@ -84,7 +83,6 @@ async function main() {
     secrets,
     log,
     policy: platformPolicySource({ overrideFile: process.env.DIADEMA_POLICY_FILE }),
-    profile: jsonFileLayer('profile', path.join(args.dataDir, 'profile.json'), { quarantineDamaged: true }),
   });
   await core.shell.settings.load();
   if (args.settings) {

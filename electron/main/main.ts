@@ -24,7 +24,6 @@ import { createCore } from '../node/core/core';
 import { loadNodeHid } from '../node/hid/node-hid-loader';
 import { createLogger } from '../node/log';
 import { watchNetwork } from '../node/network-watcher';
-import { jsonFileLayer } from '../node/settings/layer-source';
 import { platformPolicySource } from '../node/settings/platform-policy-source';
 import { SafeStorageSecrets } from './safe-storage-secrets';
 import { createMuteMiniBar } from './mute-mini-bar';
@@ -55,7 +54,6 @@ app
       secrets: new SafeStorageSecrets(path.join(dataDir, 'secrets.json')),
       // Policy only from where the agent cannot write: Group Policy, managed preferences, /etc/diadema.
       policy: platformPolicySource(),
-      profile: jsonFileLayer('profile', path.join(dataDir, 'profile.json'), { quarantineDamaged: true }),
     });
 
     // Serve the renderer from a custom protocol with a path guard instead of file://.

@@ -48,7 +48,6 @@ export interface CoreOptions {
   log: Logger;
   /** IT policy source; the shells pass the platform's (registry, managed preferences, /etc/diadema/policy.json). */
   policy?: LayerSource;
-  profile?: LayerSource;
   phone?: Partial<RegistrationServiceOptions>;
   /** Agent-state gate for new calls (after-call work, not ready); absent = the agent service decides. */
   gate?: OfferGate;
@@ -115,7 +114,6 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   const settings = new SettingsService({
     userFile,
     user: jsonFileLayer('user', userFile, { quarantineDamaged: true }),
-    profile: o.profile,
     policy: o.policy,
     log: o.log,
   });

@@ -7,24 +7,26 @@ import { writeFileAtomic } from '../fs-atomic';
 import type { Logger } from '../log';
 import type { LayerProblem, LayerRead, LayerSource } from './layer-source';
 
-type WatchedLayer = 'user' | 'profile' | 'policy';
+type WatchedLayer = 'user' | 'policy';
 
 export interface SettingsServiceOptions {
   /** The agent's own choices: read and written by the app. */
   userFile: string;
   user: LayerSource;
-  profile?: LayerSource;
   policy?: LayerSource;
   log: Logger;
 }
 
 /**
- * Holds the resolved settings (defaults < team profile < user < policy) and is the only writer of the user
- * layer. Callers read values and subscribe; they never know which layer a value came from unless they ask.
+ * Holds the resolved settings (defaults < team defaults < user < team enforced < policy) and is the only writer of
+ * the user layer. The two team layers come only from a verified signed profile (the profile client hands them in),
+ * never from a file this service reads. Callers read values and subscribe; they never know which layer a value came
+ * from unless they ask.
  */
 export class SettingsService {
   private user: Record<string, unknown> = {};
-  private profile: LayerValues = {};
+  private team: LayerValues = {};
+  private teamLocked: LayerValues = {};
   private policy: LayerValues = {};
   /** Problems reading each layer, kept per layer so that re-reading one layer replaces only its own. */
   private problems: Partial<Record<WatchedLayer, SettingsIssue[]>> = {};
@@ -48,19 +50,28 @@ export class SettingsService {
       return this.accept(layer, await src.read());
     };
     this.user = { ...(await take('user', this.o.user)) };
-    this.profile = await take('profile', this.o.profile);
     this.policy = await take('policy', this.o.policy);
     this.recompute();
-    this.stopWatching ??= (['profile', 'policy'] as const).flatMap((layer) => {
-      const src = this.o[layer];
-      if (!src?.watch) return [];
-      // Readings are applied one after another, so that a slow one never overwrites a newer one.
-      return [
-        src.watch(() => {
-          this.rereads = this.rereads.then(() => this.reread(layer, src));
-        }),
-      ];
-    });
+    const src = this.o.policy;
+    this.stopWatching ??= src?.watch
+      ? [
+          // Readings are applied one after another, so that a slow one never overwrites a newer one.
+          src.watch(() => {
+            this.rereads = this.rereads.then(() => this.reread(src));
+          }),
+        ]
+      : [];
+  }
+
+  /**
+   * Replaces the team profile's layers (its defaults, and its enforced values that lock). The caller has verified
+   * the signed document; values the schema or the layer refuses still show up as issues of their layer.
+   */
+  setTeamLayers(defaults: LayerValues, enforced: LayerValues): void {
+    if (sameValues(this.team, defaults) && sameValues(this.teamLocked, enforced)) return;
+    this.team = { ...defaults };
+    this.teamLocked = { ...enforced };
+    this.recompute();
   }
 
   /** Stops watching the layers; the values stay as they are. */
@@ -70,7 +81,7 @@ export class SettingsService {
   }
 
   view(): SettingsView {
-    const read = [...(this.problems.user ?? []), ...(this.problems.profile ?? []), ...(this.problems.policy ?? [])];
+    const read = [...(this.problems.user ?? []), ...(this.problems.policy ?? [])];
     return { settings: this.resolution.settings, issues: [...read, ...this.resolution.issues] };
   }
   values(): Settings {
@@ -81,13 +92,16 @@ export class SettingsService {
   }
   readonly onChange = this.changes.on;
 
-  /** Writes the user layer. Unknown keys, invalid values and policy-locked keys are refused with a coded error. */
+  /**
+   * Writes the user layer. Unknown keys and invalid values are refused with a coded error, locked keys with
+   * `locked-setting` naming who locked it: `team` (the team profile enforces it) or `it` (policy, or a key IT alone
+   * decides, such as update control).
+   */
   async set(entries: Partial<Record<string, unknown>>): Promise<SettingsView> {
     for (const [key, value] of Object.entries(entries)) {
       if (!isSettingKey(key)) throw new ContractError('invalid-setting', { key });
-      // A key IT alone decides (update control) is as good as locked for the agent.
-      if (this.resolution.settings[key].locked || !settingsSchema[key].user)
-        throw new ContractError('locked-setting', { key });
+      const by = this.lockedBy(key);
+      if (by) throw new ContractError('locked-setting', { key, by });
       if (!settingsSchema[key].schema.safeParse(value).success) throw new ContractError('invalid-setting', { key });
     }
     const next = { ...this.user, ...entries };
@@ -97,17 +111,22 @@ export class SettingsService {
     return this.view();
   }
 
+  /** Who keeps the agent from changing this key, if anyone. */
+  lockedBy(key: SettingKey): 'team' | 'it' | undefined {
+    const r = this.resolution.settings[key];
+    if (r.layer === 'policy' || !settingsSchema[key].user) return 'it';
+    return r.locked ? 'team' : undefined;
+  }
+
   /** Never rejects: a reading that fails is logged and the values stay as they were. */
-  private async reread(layer: 'profile' | 'policy', src: LayerSource) {
+  private async reread(src: LayerSource) {
     if (this.stopWatching?.length === 0) return;
     try {
-      const values = this.accept(layer, await src.read());
-      if (layer === 'policy') this.policy = values;
-      else this.profile = values;
-      this.o.log.info('settings layer changed', { layer });
+      this.policy = this.accept('policy', await src.read());
+      this.o.log.info('settings layer changed', { layer: 'policy' });
       this.recompute();
     } catch (e) {
-      this.o.log.warn('settings layer could not be read again', { layer, error: String(e) });
+      this.o.log.warn('settings layer could not be read again', { layer: 'policy', error: String(e) });
     }
   }
 
@@ -136,7 +155,20 @@ export class SettingsService {
   }
 
   private recompute() {
-    this.resolution = resolveSettings({ team: this.profile, user: this.user, policy: this.policy });
+    this.resolution = resolveSettings({
+      team: this.team,
+      user: this.user,
+      'team-locked': this.teamLocked,
+      policy: this.policy,
+    });
     this.changes.emit(this.view());
   }
+}
+
+function sameValues(a: LayerValues, b: LayerValues): boolean {
+  const ka = Object.keys(a);
+  return (
+    ka.length === Object.keys(b).length &&
+    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && JSON.stringify(a[k]) === JSON.stringify(b[k]))
+  );
 }

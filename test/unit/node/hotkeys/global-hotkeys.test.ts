@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCall } from '@common/contract/dispatch';
 import type { GlobalShortcutPort } from '@common/hotkeys/hotkeys';
 import { startGlobalHotkeys } from '../../../../electron/node/hotkeys/global-hotkeys';
 import { createLogger } from '../../../../electron/node/log';
-import { jsonFileLayer } from '../../../../electron/node/settings/layer-source';
 import { startAgentCore, type AgentCore } from '../../../support/agent-core';
 
 // The Electron shell's hotkey wiring (node/hotkeys/global-hotkeys.ts) with a stand-in for the OS registry.
@@ -69,10 +65,9 @@ describe('global hotkeys and the core', () => {
   });
 
   it('a team profile sets the hotkeys; a malformed one is refused with the reason and the default kept', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-hotkeys-'));
-    const file = path.join(dir, 'profile.json');
-    writeFileSync(file, JSON.stringify({ 'hotkeys.answer': 'F8', 'hotkeys.mute': 'Ctrl+Ctrl+M' }));
-    agent = await startAgentCore({ profile: jsonFileLayer('profile', file, { quarantineDamaged: false }) });
+    agent = await startAgentCore();
+    // The team layer as the profile client hands it over once a signed profile is verified.
+    agent.core.settings.setTeamLayers({ 'hotkeys.answer': 'F8', 'hotkeys.mute': 'Ctrl+Ctrl+M' }, {});
     const view = await agent.core.handlers['settings.get']({});
     expect(view.settings['hotkeys.answer']).toMatchObject({ value: 'F8', layer: 'team' });
     expect(view.settings['hotkeys.mute']).toMatchObject({ value: 'CommandOrControl+Shift+M', layer: 'default' });
@@ -81,6 +76,5 @@ describe('global hotkeys and the core', () => {
       code: 'invalid-setting',
     });
     expect(agent.core.settings.get('hotkeys.hold')).toBe('CommandOrControl+Shift+K');
-    rmSync(dir, { recursive: true, force: true });
   });
 });
