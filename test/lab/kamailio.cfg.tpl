@@ -44,6 +44,7 @@ loadmodule "websocket.so"
 loadmodule "tcpops.so"
 loadmodule "sdpops.so"
 loadmodule "rtpengine.so"
+loadmodule "jsonrpcs.so"
 
 modparam("htable", "htable", "users=>size=4;autoexpire=0;")
 modparam("usrloc", "handle_lost_tcp", 1)
@@ -58,6 +59,8 @@ modparam("tm", "fr_inv_timer", 60000)
 modparam("websocket", "keepalive_mechanism", 1)
 modparam("websocket", "keepalive_interval", 5)
 modparam("rtpengine", "rtpengine_sock", "udp:@HOST@:@NG_PORT@")
+# Control over HTTP only (no FIFO or socket files): lab-core.mjs walks the location table and sends NOTIFYs with it.
+modparam("jsonrpcs", "transport", 1)
 
 event_route[htable:mod-init] {
 @ACCOUNTS@
@@ -168,6 +171,9 @@ onreply_route[REPLY] {
 }
 
 event_route[xhttp:request] {
+	# JSON-RPC for lab-core.mjs only: the path carries a random token each lab makes, so another local user's
+	# process cannot drive (or stop) this Kamailio.
+	if ($hu == "/rpc/@RPC_TOKEN@" && $rm == "POST") { jsonrpc_dispatch(); exit; }
 	if ($hdr(Upgrade) =~ "websocket" && $hdr(Connection) =~ "Upgrade" && $rm =~ "GET") {
 		if (ws_handle_handshake()) { exit; }
 	}

@@ -2,6 +2,7 @@
 // loopback, each run in its own state directory with free ports, so several labs can run at once.
 // Plain JavaScript with JSDoc: `node test/lab/lab.mjs` and vitest's globalSetup both import it.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
@@ -25,8 +26,23 @@ export const accounts = [
 ];
 
 /**
+ * Accounts for a fleet of agents (bench/fleet): `70000`, `70001`, … with passwords `lab-<ext>-fleet`. Only a lab
+ * started with `fleet: n` knows them.
+ * @param {number} n
+ * @returns {Array<{ user: string, password: string }>}
+ */
+export function fleetAccounts(n) {
+  if (!Number.isInteger(n) || n < 0 || n > 10000) throw new Error(`fleet size must be 0…10000, not ${n}`);
+  return Array.from({ length: n }, (_, i) => {
+    const user = String(70000 + i);
+    return { user, password: `lab-${user}-fleet` };
+  });
+}
+
+/**
  * @typedef {{ ws: string, udp: string, host: string, domain: string, wsPort: number, udpPort: number, ngPort: number,
- *   rtpMin: number, rtpMax: number, dir: string, logs: string, accounts: Array<{ user: string, password: string }> }} LabEnv
+ *   rtpMin: number, rtpMax: number, dir: string, logs: string, accounts: Array<{ user: string, password: string }>,
+ *   fleet: Array<{ user: string, password: string }>, rpc: string }} LabEnv
  */
 
 function freePort(kind) {
@@ -129,7 +145,9 @@ function startProcess(cmd, args, logFile) {
 
 /**
  * Starts a lab in `dir`. Ports default to free ones; pass them to restart a lab on the same addresses.
- * @param {{ dir: string, host?: string, ports?: Partial<Pick<LabEnv, 'wsPort' | 'udpPort' | 'ngPort' | 'rtpMin'>>, media?: boolean }} o
+ * `fleet: n` adds n more accounts (`fleetAccounts`); `env.rpc` is the URL of Kamailio's JSON-RPC (`notifyRegistered`).
+ * @param {{ dir: string, host?: string, ports?: Partial<Pick<LabEnv, 'wsPort' | 'udpPort' | 'ngPort' | 'rtpMin'>>,
+ *   media?: boolean, fleet?: number }} o
  * @returns {Promise<{ env: LabEnv, stop: () => Promise<void>, stopKamailio: () => Promise<void>, startKamailio: () => Promise<void> }>}
  */
 export async function startLab(o) {
@@ -142,13 +160,18 @@ export async function startLab(o) {
   const ngPort = o.ports?.ngPort ?? (await freePort('udp'));
   const rtpMin = o.ports?.rtpMin ?? 30000 + 2 * Math.floor(Math.random() * 10000);
   const rtpMax = rtpMin + 199;
-  const accountLines = accounts.map(([u, p]) => `\t$sht(users=>${u}) = "${p}";`).join('\n');
+  const fleet = fleetAccounts(o.fleet ?? 0);
+  const accountLines = [...accounts.map(([user, password]) => ({ user, password })), ...fleet]
+    .map((a) => `\t$sht(users=>${a.user}) = "${a.password}";`)
+    .join('\n');
+  const rpcToken = randomBytes(16).toString('hex');
   const cfg = readFileSync(path.join(here, 'kamailio.cfg.tpl'), 'utf8')
     .replaceAll('@HOST@', host)
     .replaceAll('@UDP_PORT@', String(udpPort))
     .replaceAll('@WS_PORT@', String(wsPort))
     .replaceAll('@NG_PORT@', String(ngPort))
     .replaceAll('@MODULES@', modulesDir())
+    .replaceAll('@RPC_TOKEN@', rpcToken)
     .replace('@ACCOUNTS@', accountLines);
   const cfgFile = path.join(dir, 'kamailio.cfg');
   writeFileSync(cfgFile, cfg);
@@ -223,8 +246,11 @@ export async function startLab(o) {
     dir,
     logs,
     accounts: accounts.map(([user, password]) => ({ user, password })),
+    fleet,
+    rpc: `http://${host}:${wsPort}/rpc/${rpcToken}`,
   };
-  writeFileSync(path.join(dir, 'env.json'), JSON.stringify(env, null, 2));
+  // Owner-only: it holds the RPC token (and the lab's passwords).
+  writeFileSync(path.join(dir, 'env.json'), JSON.stringify(env, null, 2), { mode: 0o600 });
   return {
     env,
     stopKamailio,
@@ -285,4 +311,94 @@ export function envLines(env) {
     lines.push(`DIADEMA_LAB_USER_${i + 1}=${a.user}`, `DIADEMA_LAB_PASS_${i + 1}=${a.password}`);
   });
   return lines.map((l) => `export ${l}`);
+}
+
+/**
+ * One JSON-RPC call to a lab's Kamailio (`env.rpc`, HTTP, loopback only).
+ * @param {Pick<LabEnv, 'rpc'>} env
+ * @param {string} method
+ * @param {unknown[]} [params]
+ */
+export async function labRpc(env, method, params = []) {
+  const res = await fetch(env.rpc, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`kamailio rpc ${method}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  const body = JSON.parse(text);
+  if (body.error) throw new Error(`kamailio rpc ${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+/**
+ * Every contact in the location table: `aor` (the user part), `contact` (the registered Contact URI) and
+ * `received` (where the registration really came from, set for WebSocket clients, whose Contact host is invented).
+ * @param {Pick<LabEnv, 'rpc'>} env
+ * @returns {Promise<Array<{ aor: string, contact: string, received: string | undefined }>>}
+ */
+export async function registeredContacts(env) {
+  const result = await labRpc(env, 'ul.dump');
+  const out = [];
+  for (const d of result?.Domains ?? []) {
+    if (d.Domain?.Domain !== 'location') continue;
+    for (const a of d.Domain.AoRs ?? []) {
+      for (const c of a.Info?.Contacts ?? []) {
+        const received = c.Contact?.Received;
+        out.push({
+          aor: String(a.Info.AoR),
+          contact: String(c.Contact.Address),
+          received: typeof received === 'string' && received.startsWith('sip') ? received : undefined,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Sends an out-of-dialog NOTIFY to every registered contact (the desk-phone "re-read your configuration" nudge is
+ * `Event: check-sync;reboot=false`) through Kamailio's transaction layer (`tm.t_uac_wait`), so WebSocket clients get
+ * it over the connection they registered on (next hop = the contact's `received`). Resolves with each contact's
+ * final response code (408 when it did not answer; 0 when Kamailio could not send it), in the table's order.
+ * `only` keeps the contacts of those users; `concurrency` bounds the requests in flight.
+ * @param {Pick<LabEnv, 'rpc' | 'domain'>} env
+ * @param {{ event?: string, only?: string[], concurrency?: number }} [o]
+ * @returns {Promise<Array<{ aor: string, contact: string, code: number, ms: number, error?: string }>>}
+ */
+export async function notifyRegistered(env, o = {}) {
+  const event = o.event ?? 'check-sync;reboot=false';
+  if (/[\r\n]/.test(event)) throw new Error('event must be one header value');
+  const only = o.only ? new Set(o.only) : undefined;
+  const contacts = (await registeredContacts(env)).filter((c) => !only || only.has(c.aor));
+  const results = new Array(contacts.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < contacts.length) {
+      const i = next++;
+      const c = contacts[i];
+      const headers = [
+        `From: <sip:provisioning@${env.domain}>;tag=${randomBytes(6).toString('hex')}`,
+        `To: <sip:${c.aor}@${env.domain}>`,
+        `Event: ${event}`,
+        'Subscription-State: terminated',
+        '',
+      ].join('\r\n');
+      const start = performance.now();
+      let code = 0;
+      let error;
+      try {
+        const r = await labRpc(env, 'tm.t_uac_wait', ['NOTIFY', c.contact, c.received ?? '.', '.', headers]);
+        code = Number(/^(\d{3})/.exec(String(r?.Status ?? r))?.[1] ?? 0);
+        if (!code) error = `no status in ${JSON.stringify(r).slice(0, 200)}`;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      results[i] = { aor: c.aor, contact: c.contact, code, ms: performance.now() - start, ...(error ? { error } : {}) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 16) }, worker));
+  return results;
 }

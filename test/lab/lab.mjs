@@ -1,17 +1,22 @@
-// `npm run lab -- start|stop|status|env [--ws-port N] [--udp-port N]`: the SIP lab for people and scripts.
+// `npm run lab -- start|stop|status|env|notify-profile [--ws-port N] [--udp-port N]`: the SIP lab for people and
+// scripts.
 // State, config and logs live in .lab/ at the repository root.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envLines, labStatus, startLab, stopLab } from './lab-core.mjs';
+import { envLines, labStatus, notifyRegistered, startLab, stopLab } from './lab-core.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(here, '..', '..', '.lab');
 const [command, ...rest] = process.argv.slice(2);
-const opt = (name) => {
+const optText = (name) => {
   const i = rest.indexOf(name);
-  return i >= 0 ? Number(rest[i + 1]) : undefined;
+  return i >= 0 ? rest[i + 1] : undefined;
+};
+const opt = (name) => {
+  const v = optText(name);
+  return v === undefined ? undefined : Number(v);
 };
 
 async function main() {
@@ -80,8 +85,24 @@ async function main() {
       console.log(envLines(s.env).join('\n'));
       return 0;
     }
+    case 'notify-profile': {
+      // Every registered agent: re-read your configuration (fetch the team profile now).
+      const s = labStatus(dir);
+      if (!s.env?.rpc || !s.kamailio) {
+        console.error('the lab is not running (or was started before it had RPC): npm run lab -- start');
+        return 1;
+      }
+      const results = await notifyRegistered(s.env, { event: optText('--event') ?? 'check-sync;reboot=false' });
+      for (const r of results)
+        console.log(`${r.aor}\t${r.code || 'not sent'}\t${r.contact}${r.error ? `\t${r.error}` : ''}`);
+      const ok = results.filter((r) => r.code >= 200 && r.code < 300).length;
+      console.log(`notified ${results.length} registered contact(s): ${ok} answered 2xx`);
+      return ok === results.length ? 0 : 4;
+    }
     default:
-      console.error('usage: npm run lab -- start|stop|status|env [--ws-port N] [--udp-port N]');
+      console.error(
+        'usage: npm run lab -- start|stop|status|env [--ws-port N] [--udp-port N] | notify-profile [--event EVENT]',
+      );
       return 2;
   }
 }
