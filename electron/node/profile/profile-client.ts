@@ -88,7 +88,11 @@ export class ProfileClient {
   private readonly statusEmitter = new Emitter<ProfileStatus>();
   private readonly appliedEmitter = new Emitter<string[]>();
   private state: ClientState = { highest: {} };
-  /** The last good document, its identity, and the layers it asks for; undefined when none is in force. */
+  /** The last good document as kept on disk (it may no longer be valid: expired, key withdrawn). */
+  private kept: Buffer | undefined;
+  /** Why the kept document does not apply, once told (so a poll does not warn again for the same reason). */
+  private keptRefusal: { refusal: ProfileRefusal; detail: string; version?: number } | undefined;
+  /** The profile in force: the kept document, verified, its identity, and the layers it asks for. */
   private good: { jws: Buffer; identity: ProfileIdentity; layers: TeamLayers } | undefined;
   /** What the settings hold now (may lag behind `good` for keys waiting for the call to end). */
   private inForce: TeamLayers = emptyLayers;
@@ -128,7 +132,7 @@ export class ProfileClient {
     if (this.started) return;
     this.started = true;
     this.state = await this.readState();
-    await this.loadLastGood();
+    await this.readKept();
     this.configKey = this.currentConfigKey();
     this.unsubscribe.push(
       this.o.settings.onChange(() => this.settingsChanged()),
@@ -202,22 +206,8 @@ export class ProfileClient {
       this.emitStatus();
       return;
     }
-    // The profile in force must still be valid now (expiry, trusted keys, team may have changed since).
-    if (this.good) {
-      const still = await this.verify(this.good.jws, undefined);
-      if (!still.ok || still.profile.identity.version < (this.highestFor(still.profile.identity.team) ?? 0)) {
-        const refusal = still.ok ? 'rollback' : still.refusal;
-        const detail = still.ok ? 'the profile in force is older than one applied before' : still.detail;
-        this.o.log.warn('team profile in force no longer valid', { refusal, detail });
-        this.good = undefined;
-        this.etag = undefined;
-        this.stopApplying();
-        this.lastCheck = { at: this.o.clock.now(), trigger, outcome: 'refused', refusal, detail: trim(detail) };
-      } else {
-        // Still valid: make sure it is what the settings hold (after IT set profile.url again, for one).
-        this.applyLayers();
-      }
-    }
+    // The kept document must still be valid now (expiry, trusted keys, team may have changed since).
+    if (this.kept) await this.reverifyKept(trigger);
     const fetched = await (this.o.fetch ?? fetchProfile)(url, {
       maxBytes: this.o.maxBytes,
       ...(this.etag && this.good ? { etag: this.etag } : {}),
@@ -233,13 +223,16 @@ export class ProfileClient {
       this.lastCheck = { at, trigger, outcome: 'unreachable', problem: fetched.problem, detail: trim(fetched.detail) };
     } else if (fetched.kind === 'too-large') {
       this.refused(trigger, 'too-large', fetched.detail);
-    } else if (this.good && fetched.body.equals(this.good.jws)) {
-      // The same document again (a server without ETags, or the first check after start).
-      this.etag = fetched.etag;
-      this.lastCheck = { at, trigger, outcome: 'unchanged' };
+    } else if (this.kept && fetched.body.equals(this.kept)) {
+      // The document we keep, again (a server without ETags, the first check after start): judged above already.
+      if (this.good) {
+        this.etag = fetched.etag;
+        this.lastCheck = { at, trigger, outcome: 'unchanged' };
+      } else if (this.keptRefusal) {
+        this.refused(trigger, this.keptRefusal.refusal, this.keptRefusal.detail, this.keptRefusal.version);
+      }
     } else {
-      const team = this.followedTeam();
-      const outcome = await this.verify(fetched.body, team);
+      const outcome = await this.verify(fetched.body, { floor: true });
       if (this.stopped) return;
       if (!outcome.ok) {
         this.refused(trigger, outcome.refusal, outcome.detail, outcome.version);
@@ -264,14 +257,47 @@ export class ProfileClient {
     });
   }
 
-  private async verify(doc: Buffer, team: string | undefined): Promise<VerifyOutcome> {
-    const followed = team ?? this.followedTeam();
-    const after = followed !== undefined ? this.highestFor(followed) : undefined;
+  /**
+   * Judges the document kept on disk against today's settings and clock: valid, it is (or becomes) the profile in
+   * force; no longer valid (expired, key no longer trusted, another team), it stops applying, with the reason.
+   */
+  private async reverifyKept(trigger: CheckTrigger) {
+    const kept = this.kept;
+    if (!kept) return;
+    // Without the version floor: the kept document *is* the highest applied; compared below instead.
+    const outcome = await this.verify(kept, { floor: false });
+    const floor = outcome.ok ? this.highestFor(outcome.profile.identity.team) : undefined;
+    if (outcome.ok && (floor === undefined || outcome.profile.identity.version >= floor)) {
+      this.keptRefusal = undefined;
+      const { identity, defaults, enforced } = outcome.profile;
+      if (this.good?.jws !== kept) {
+        this.good = { jws: kept, identity, layers: { defaults: { ...defaults }, enforced: { ...enforced } } };
+      }
+      // Also after IT set profile.url again: make sure the settings hold it.
+      this.applyLayers();
+      return;
+    }
+    const refusal: ProfileRefusal = outcome.ok ? 'rollback' : outcome.refusal;
+    const detail = `the profile kept on disk: ${outcome.ok ? `version ${outcome.profile.identity.version} is older than ${floor}` : outcome.detail}`;
+    const version = outcome.ok ? outcome.profile.identity.version : outcome.version;
+    const told = this.keptRefusal?.refusal === refusal && this.keptRefusal.detail === detail;
+    this.keptRefusal = { refusal, detail, ...(version !== undefined ? { version } : {}) };
+    if (this.good || !told) {
+      this.o.log.warn('team profile kept on disk no longer applies', { refusal, detail });
+      this.lastCheck = { at: this.o.clock.now(), trigger, outcome: 'refused', refusal, detail: trim(detail) };
+    }
+    this.good = undefined;
+    this.etag = undefined;
+    this.stopApplying();
+  }
+
+  private async verify(doc: Buffer, o: { floor: boolean }): Promise<VerifyOutcome> {
+    const team = this.followedTeam();
+    const after = o.floor && team !== undefined ? this.highestFor(team) : undefined;
     return this.o.verify(new Uint8Array(doc), {
       trustedKeys: this.o.settings.get('profile.trustedKeys'),
-      ...(followed !== undefined ? { team: followed } : {}),
-      // The document in force is re-verified without the version floor (it *is* the highest); the caller compares.
-      ...(after !== undefined && doc !== this.good?.jws ? { afterVersion: after } : {}),
+      ...(team !== undefined ? { team } : {}),
+      ...(after !== undefined ? { afterVersion: after } : {}),
       now: new Date(this.o.clock.now()),
     });
   }
@@ -320,6 +346,8 @@ export class ProfileClient {
       lastCheck: { at, trigger, outcome: 'applied', version: identity.version },
     };
     await this.writeState();
+    this.kept = jws;
+    this.keptRefusal = undefined;
     this.good = { jws, identity, layers };
     this.etag = etag;
     this.o.log.info('team profile applied', {
@@ -388,6 +416,7 @@ export class ProfileClient {
     const key = this.currentConfigKey();
     if (key === this.configKey) return;
     this.configKey = key;
+    this.keptRefusal = undefined;
     // New URL, keys, team or interval: what we knew about the server no longer counts.
     this.etag = undefined;
     ignore(this.check('manual'));
@@ -429,32 +458,15 @@ export class ProfileClient {
     this.statusEmitter.emit(this.status());
   }
 
-  /** Re-verifies the document kept from last time; one that no longer passes stops applying, with the reason. */
-  private async loadLastGood() {
-    let jws: Buffer;
+  /** Reads the document kept from last time (judged by the first check, before it fetches anything). */
+  private async readKept() {
     try {
-      jws = await fs.readFile(this.jwsFile);
-    } catch {
-      return;
+      this.kept = await fs.readFile(this.jwsFile);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.o.log.warn('team profile kept on disk unreadable', { error: String(e) });
+      }
     }
-    if (!this.configured()) return;
-    const team = this.followedTeam();
-    const outcome = await this.o.verify(new Uint8Array(jws), {
-      trustedKeys: this.o.settings.get('profile.trustedKeys'),
-      ...(team !== undefined ? { team } : {}),
-      now: new Date(this.o.clock.now()),
-    });
-    const floor = outcome.ok ? this.highestFor(outcome.profile.identity.team) : undefined;
-    if (!outcome.ok || (floor !== undefined && outcome.profile.identity.version < floor)) {
-      const refusal = outcome.ok ? 'rollback' : outcome.refusal;
-      const detail = `last good profile on disk: ${outcome.ok ? `version ${outcome.profile.identity.version} is older than ${floor}` : outcome.detail}`;
-      this.o.log.warn('team profile kept on disk no longer applies', { refusal, detail });
-      this.lastCheck = { at: this.o.clock.now(), trigger: 'start', outcome: 'refused', refusal, detail: trim(detail) };
-      return;
-    }
-    const { identity, defaults, enforced } = outcome.profile;
-    this.good = { jws, identity, layers: { defaults: { ...defaults }, enforced: { ...enforced } } };
-    this.applyLayers();
   }
 
   private async readState(): Promise<ClientState> {

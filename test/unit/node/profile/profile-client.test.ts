@@ -448,6 +448,37 @@ describe('the last good profile on disk', () => {
   });
 });
 
+describe('IT un-configures and configures again', () => {
+  it('the kept profile applies again at once; the same document served again is unchanged, not a rollback', async () => {
+    const c = await setup();
+    const policyFile = path.join(dir, 'policy.json');
+    writeFileSync(policyFile, JSON.stringify({ 'profile.trustedKeys': [lead.line] }));
+    await settings.load();
+    settings.dispose();
+    await until(() => !c.status().configured);
+    expect(settings.get('mute.longMuteSec')).toBe(20);
+    writeFileSync(policyFile, JSON.stringify({ 'profile.url': url, 'profile.trustedKeys': [lead.line] }));
+    await settings.load();
+    settings.dispose();
+    await until(() => c.status().applied?.version === 1 && c.status().lastCheck !== null);
+    expect(settings.get('mute.longMuteSec')).toBe(45);
+    expect(c.status().lastCheck).toMatchObject({ trigger: 'manual', outcome: 'unchanged' });
+  });
+
+  it('a profile that expires while the app runs stops applying at the next poll, refused as expired', async () => {
+    publish(sign(lead, v(1, { expires: '2026-06-01T00:01:00Z' })));
+    const c = await setup();
+    expect(settings.get('mute.longMuteSec')).toBe(45);
+    await clock.fireNext();
+    await until(() => c.status().lastCheck?.trigger === 'poll');
+    expect(c.status().applied?.version).toBe(1);
+    await clock.fireNext();
+    await until(() => c.status().applied === null);
+    expect(c.status().lastCheck).toMatchObject({ trigger: 'poll', outcome: 'refused', refusal: 'expired' });
+    expect(settings.get('mute.longMuteSec')).toBe(20);
+  });
+});
+
 async function setupWithKeys(keys: string[]) {
   server.mode = '404';
   return setup({ 'profile.trustedKeys': keys });
