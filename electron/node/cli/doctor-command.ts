@@ -1,5 +1,9 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { StepReport } from '../../common/contract/registration';
 import { createLogger, silentLogger } from '../log';
+import { lastGoodFileName, stateFileName } from '../profile/profile-client';
 import { checkConnection } from '../phone/connection-check';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
 
@@ -27,11 +31,16 @@ const advice: Record<string, string> = {
   config: 'the account settings are invalid: see the step above',
 };
 
+const usage =
+  'usage: diadema doctor [--server URL --user U --password P [--auth-user A] [--timeout MS] [--trace]] [--data-dir DIR]\n';
+
 /**
- * `diadema doctor --server URL --user U --password P [--auth-user A] [--display-name N] [--timeout MS] [--trace]`.
- * Exit 0 only when registered; 1 when the registration failed, 2 for usage errors.
+ * `diadema doctor [--server URL --user U --password P [--auth-user A] [--display-name N] [--timeout MS] [--trace]]
+ * [--data-dir DIR]`. Prints the team profile state of the data folder, then (given an account) registers once.
+ * Exit 0 only when registered (or, without an account, when the profile state could be read); 1 when the
+ * registration failed, 2 for usage errors.
  */
-export async function runDoctorCommand(args: string[], io: CliIo): Promise<number> {
+export async function runDoctorCommand(args: string[], io: CliIo, env = process.env): Promise<number> {
   const opts: Record<string, string> = {};
   let trace = false;
   for (let i = 0; i < args.length; i++) {
@@ -40,21 +49,26 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
       trace = true;
       continue;
     }
-    const m = /^--(server|user|password|auth-user|display-name|timeout)$/.exec(k);
+    const m = /^--(server|user|password|auth-user|display-name|timeout|data-dir)$/.exec(k);
     const v = args[i + 1];
     if (!m || v === undefined) {
-      io.err(
-        `doctor: unexpected argument ${k}\nusage: diadema doctor --server URL --user U --password P [--auth-user A] [--timeout MS] [--trace]\n`,
-      );
+      io.err(`doctor: unexpected argument ${k}\n${usage}`);
       return 2;
     }
     opts[m[1]!] = v;
     i++;
   }
-  if (!opts.server || !opts.user || opts.password === undefined) {
+  const account = opts.server !== undefined || opts.user !== undefined || opts.password !== undefined;
+  if (account && (!opts.server || !opts.user || opts.password === undefined)) {
     io.err('doctor: --server, --user and --password are required\n');
     return 2;
   }
+  const dataDir =
+    opts['data-dir'] ??
+    env.DIADEMA_DATA_DIR ??
+    path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'diadema-browser');
+  const profileRead = await printProfileState(dataDir, io);
+  if (!account || !opts.server || !opts.user || opts.password === undefined) return profileRead ? 0 : 1;
   installWebSocketGlobal();
   const log = trace ? createLogger((l) => io.err(`${l}\n`), 'debug', 'sip') : silentLogger;
   const result = await checkConnection(
@@ -81,4 +95,48 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
   }
   io.out(`not registered (${result.reason ?? 'unknown'}): ${advice[result.reason ?? ''] ?? 'see the steps above'}\n`);
   return 1;
+}
+
+/**
+ * The team profile as the agent's app left it in the data folder: the profile in force (read from the kept signed
+ * document, not re-verified here) and the last check that found something. Returns false when the folder holds no
+ * profile state at all.
+ */
+async function printProfileState(dataDir: string, io: CliIo): Promise<boolean> {
+  let state: Record<string, unknown> | undefined;
+  try {
+    state = JSON.parse(await fs.readFile(path.join(dataDir, stateFileName), 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    io.out(`team profile: ${code === 'ENOENT' ? 'none applied on this PC' : `state unreadable (${String(e)})`}\n`);
+    if (code !== 'ENOENT') return false;
+  }
+  let payload: Record<string, unknown> | undefined;
+  let kid: unknown;
+  try {
+    const [header, body] = (await fs.readFile(path.join(dataDir, lastGoodFileName), 'utf8')).trim().split('.');
+    kid = (JSON.parse(Buffer.from(header ?? '', 'base64url').toString('utf8')) as Record<string, unknown>).kid;
+    payload = JSON.parse(Buffer.from(body ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    payload = undefined;
+  }
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '?');
+  if (payload) {
+    io.out(
+      `team profile: ${str(payload.team)} v${str(payload.version)} by ${str(payload.author)}, key ${str(kid)}` +
+        `${payload.expires ? `, expires ${str(payload.expires)}` : ''}\n`,
+    );
+  }
+  if (state?.appliedAt !== undefined) io.out(`  applied at ${new Date(Number(state.appliedAt)).toISOString()}\n`);
+  const highest = state?.highest && typeof state.highest === 'object' ? state.highest : {};
+  for (const [team, v] of Object.entries(highest)) io.out(`  highest version applied for ${team}: ${str(v)}\n`);
+  const lc = state?.lastCheck as Record<string, unknown> | undefined;
+  if (lc) {
+    const what = [lc.refusal, lc.problem].filter((x) => typeof x === 'string').join(' ');
+    io.out(
+      `  last check: ${str(lc.outcome)}${what ? ` (${what})` : ''} at ${new Date(Number(lc.at)).toISOString()}` +
+        `${lc.version !== undefined ? `, version ${str(lc.version)}` : ''}${lc.detail ? `: ${str(lc.detail)}` : ''}\n`,
+    );
+  }
+  return true;
 }
