@@ -145,9 +145,10 @@ function startProcess(cmd, args, logFile) {
 
 /**
  * Starts a lab in `dir`. Ports default to free ones; pass them to restart a lab on the same addresses.
+ * `rtpPorts` sizes rtpengine's port range (default 200; a call storm needs about four per call up at once).
  * `fleet: n` adds n more accounts (`fleetAccounts`); `env.rpc` is the URL of Kamailio's JSON-RPC (`notifyRegistered`).
  * @param {{ dir: string, host?: string, ports?: Partial<Pick<LabEnv, 'wsPort' | 'udpPort' | 'ngPort' | 'rtpMin'>>,
- *   media?: boolean, fleet?: number }} o
+ *   media?: boolean, fleet?: number, rtpPorts?: number }} o
  * @returns {Promise<{ env: LabEnv, stop: () => Promise<void>, stopKamailio: () => Promise<void>, startKamailio: () => Promise<void> }>}
  */
 export async function startLab(o) {
@@ -159,7 +160,7 @@ export async function startLab(o) {
   const udpPort = o.ports?.udpPort ?? (await freePort('udp'));
   const ngPort = o.ports?.ngPort ?? (await freePort('udp'));
   const rtpMin = o.ports?.rtpMin ?? 30000 + 2 * Math.floor(Math.random() * 10000);
-  const rtpMax = rtpMin + 199;
+  const rtpMax = rtpMin + (o.rtpPorts ?? 200) - 1;
   const fleet = fleetAccounts(o.fleet ?? 0);
   const accountLines = [...accounts.map(([user, password]) => ({ user, password })), ...fleet]
     .map((a) => `\t$sht(users=>${a.user}) = "${a.password}";`)
