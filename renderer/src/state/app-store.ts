@@ -3,11 +3,13 @@ import type { AgentView } from '@common/contract/agent';
 import type { AppInfo } from '@common/contract/app';
 import type { CallNotice, CallsSnapshot } from '@common/contract/calls';
 import type { MuteStatus } from '@common/contract/mute';
+import type { ProfileStatus, TeamProfileView } from '@common/contract/profile';
 import type { RegistrationSnapshot, StepReport } from '@common/contract/registration';
 import type { SettingsView } from '@common/contract/settings';
 import { ignorePromise } from '@common/ignore-promise';
 import type { Bridge, BridgeStatus } from '../bridge/create-bridge';
 import { createNoteDraft, type NoteDraft } from './note-draft';
+import { profileNoticeFor, type ProfileNotice } from './profile-notice';
 
 export interface AppState {
   bridge: BridgeStatus;
@@ -25,9 +27,22 @@ export interface AppState {
   /** `id` tells notices apart (two may arrive in the same millisecond). */
   notices: Array<CallNotice & { at: number; id: number }>;
   test: { running: boolean; steps: StepReport[]; registered?: boolean };
+  /** The team profile in force on this PC and its last check, as the core reports it. */
+  profile: ProfileStatus | undefined;
+  /** What the agent is told about the team profile, until dismissed. */
+  profileNotice: ProfileNotice | undefined;
+  /** The team lead's side (`profile.draft`): null where it is not offered (no signing key, forbidden). */
+  teamProfile: TeamProfileView | null | undefined;
 }
 
-export type AppStore = StoreApi<AppState> & { bridge: Bridge; dismissNotice(id: number): void; note: NoteDraft };
+export type AppStore = StoreApi<AppState> & {
+  bridge: Bridge;
+  dismissNotice(id: number): void;
+  note: NoteDraft;
+  /** Takes a profile status from the core (event or `profile.check` answer), raising a notice when it calls for one. */
+  takeProfile(status: ProfileStatus): void;
+  dismissProfileNotice(): void;
+};
 
 /**
  * The renderer's state: a view of what the core reports, fed by events. The renderer never decides a call,
@@ -46,7 +61,41 @@ export function createAppStore(bridge: Bridge): AppStore {
     agent: undefined,
     notices: [],
     test: { running: false, steps: [] },
+    profile: undefined,
+    profileNotice: undefined,
+    teamProfile: undefined,
   }));
+  const takeProfile = (profile: ProfileStatus) =>
+    store.setState((s) => {
+      const notice = profileNoticeFor(s.profile, profile);
+      return notice ? { profile, profileNotice: notice } : { profile };
+    });
+  // Asked apart from the rest: a core without the profile service must not keep the phone from loading.
+  const loadProfile = async () => {
+    const [status, team] = await Promise.allSettled([
+      bridge.client['profile.status']({}),
+      bridge.client['profile.draft']({}),
+    ]);
+    if (status.status === 'fulfilled') {
+      // At start only a failing check is news; the version in force was announced when it was applied.
+      const s = status.value;
+      store.setState({
+        profile: s,
+        ...(s.lastCheck?.outcome === 'refused' || s.lastCheck?.outcome === 'unreachable'
+          ? { profileNotice: profileNoticeFor(undefined, s) }
+          : {}),
+      });
+    }
+    store.setState({ teamProfile: team.status === 'fulfilled' && team.value.available ? team.value : null });
+  };
+  // The team lead's screen follows the signing key: configured or removed, ask the core again.
+  const askTeamProfile = () =>
+    ignorePromise(
+      bridge.client['profile.draft']({}).then(
+        (v) => store.setState({ teamProfile: v.available ? v : null }),
+        () => store.setState({ teamProfile: null }),
+      ),
+    );
   const load = async () => {
     const [info, registration, settings, calls, mute] = await Promise.all([
       bridge.client['app.info']({}),
@@ -59,12 +108,22 @@ export function createAppStore(bridge: Bridge): AppStore {
     store.setState({ agent: await bridge.client['agent.get']({}) });
     store.setState({ currentNote: (await bridge.client['notes.current']({})).callId });
   };
+  const loadAll = () => {
+    ignorePromise(load());
+    ignorePromise(loadProfile());
+  };
   bridge.on('registration', (registration) => store.setState({ registration }));
   bridge.on('notes.current', ({ callId }) => store.setState({ currentNote: callId }));
-  bridge.on('settings', (settings) => store.setState({ settings }));
+  bridge.on('settings', (settings) => {
+    const keyOf = (v: SettingsView | undefined) => v?.settings['profile.signingKey']?.value;
+    const before = store.getState().settings;
+    store.setState({ settings });
+    if (before && keyOf(before) !== keyOf(settings)) askTeamProfile();
+  });
   bridge.on('calls', (calls) => store.setState({ calls }));
   bridge.on('mute', (mute) => store.setState({ mute }));
   bridge.on('agent', (agent) => store.setState({ agent }));
+  bridge.on('profile', takeProfile);
   let noticeId = 0;
   bridge.on('call.notice', (n) => {
     if (n.code === 'mute-on-hook') store.setState({ muteOnHookAt: Date.now() });
@@ -75,12 +134,14 @@ export function createAppStore(bridge: Bridge): AppStore {
   );
   bridge.onStatus((status) => {
     store.setState({ bridge: status });
-    if (status === 'connected') ignorePromise(load());
+    if (status === 'connected') loadAll();
   });
-  if (bridge.status() === 'connected') ignorePromise(load());
+  if (bridge.status() === 'connected') loadAll();
   return Object.assign(store, {
     bridge,
     note: createNoteDraft(bridge.client),
     dismissNotice: (id: number) => store.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+    takeProfile,
+    dismissProfileNotice: () => store.setState({ profileNotice: undefined }),
   });
 }
