@@ -1,6 +1,11 @@
 import type { ContractHandlers, EventName, EventPayload, ContractClient } from '@common/contract/contract';
 import type { AgentView } from '@common/contract/agent';
 import type { CallsSnapshot } from '@common/contract/calls';
+import { ContractError } from '@common/contract/errors';
+import type { ProfileDraft, TeamProfileView } from '@common/contract/profile';
+import type { SettingsView } from '@common/contract/settings';
+import { resolveSettings, type SettableLayer } from '@common/settings/resolver';
+import { isSettingKey, settingsSchema } from '@common/settings/schema';
 import { Emitter } from '@common/emitter';
 import { currentNoteOf } from '../../electron/node/notes/current-note';
 import type { Bridge, BridgeStatus } from '../../renderer/src/bridge/create-bridge';
@@ -68,3 +73,63 @@ export function fakeBridge(overrides: Partial<ContractHandlers> = {}): FakeBridg
     onStatus: () => () => undefined,
   };
 }
+
+export type FakeLayers = Partial<Record<SettableLayer, Record<string, unknown>>>;
+
+/**
+ * Settings as the core keeps them, for renderer tests: the layers resolved by the real resolver, and
+ * `settings.set` writing the agent's layer with the core's refusals (`invalid-setting`, `locked-setting` naming
+ * `team` or `it`). `layers` may be changed by a test to stand for a profile or a policy the renderer has not heard
+ * of yet; `attach` makes every accepted save send the `settings` event, as the core does.
+ */
+export function fakeSettingsCore(initial: FakeLayers = {}) {
+  const layers: FakeLayers = { ...initial, user: { ...(initial.user ?? {}) } };
+  let bridge: FakeBridge | undefined;
+  const view = (): SettingsView => {
+    const r = resolveSettings(layers);
+    return { settings: r.settings, issues: r.issues };
+  };
+  const handlers: Partial<ContractHandlers> = {
+    'settings.get': async () => view(),
+    'settings.set': async ({ key, value }) => {
+      if (!isSettingKey(key)) throw new ContractError('invalid-setting', { key });
+      const r = view().settings[key]!;
+      if (r.layer === 'policy' || !settingsSchema[key].user)
+        throw new ContractError('locked-setting', { key, by: 'it' });
+      if (r.locked) throw new ContractError('locked-setting', { key, by: 'team' });
+      if (!settingsSchema[key].schema.safeParse(value).success) throw new ContractError('invalid-setting', { key });
+      layers.user = { ...layers.user, [key]: value };
+      const next = view();
+      bridge?.emit('settings', next);
+      return next;
+    },
+  };
+  return {
+    layers,
+    view,
+    handlers,
+    attach(b: FakeBridge) {
+      bridge = b;
+    },
+  };
+}
+
+/** The team lead's side as `profile.draft` answers it where a signing key is configured. */
+export const teamProfileView = (over: Partial<TeamProfileView> = {}): TeamProfileView => ({
+  available: true,
+  keyId: 'lead-2026',
+  keyProblem: null,
+  publishTo: '/srv/profiles/team-a',
+  published: null,
+  draft: profileDraft(),
+  ...over,
+});
+
+export const profileDraft = (over: Partial<ProfileDraft> = {}): ProfileDraft => ({
+  team: 'team-a',
+  version: 1,
+  author: 'Lucía Pérez',
+  defaults: {},
+  enforced: {},
+  ...over,
+});

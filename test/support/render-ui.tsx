@@ -83,3 +83,22 @@ export async function settleMicrotasks(): Promise<void> {
     for (let i = 0; i < 5; i++) await Promise.resolve();
   });
 }
+
+/** Types a value into an input, textarea or select as a person would (React sees the input event). */
+export async function typeInto(el: Element | null, value: string): Promise<void> {
+  if (!el) throw new Error('typeInto: no element');
+  await act(async () => {
+    const proto = Object.getPrototypeOf(el) as object;
+    Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, value);
+    el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+  });
+}
+
+/** Clicks an element inside act(), and lets the fake core's answers land. */
+export async function click(el: Element | null): Promise<void> {
+  if (!el) throw new Error('click: no element');
+  await act(async () => {
+    (el as HTMLElement).click();
+  });
+  await settleMicrotasks();
+}
