@@ -6,6 +6,7 @@ import type { Connection, ContractHandlers, EventSink } from '@common/contract/c
 import { ContractError } from '@common/contract/errors';
 import type { HotkeysStatus } from '@common/contract/hotkeys';
 import type { HotkeyProblem } from '@common/hotkeys/hotkeys';
+import { systemClock } from '@common/clock';
 import { ignorePromise } from '@common/ignore-promise';
 import { AccountService } from '../account/account-service';
 import { AgentService, type AgentNotesPort } from '../agent/agent-service';
@@ -23,6 +24,8 @@ import { NotesService, type NotesServiceOptions } from '../notes/notes-service';
 import { CallActions } from '../phone/call-actions';
 import { CallManager, type OfferGate } from '../phone/call-manager';
 import { MediaBridge } from '../phone/media-bridge';
+import { ProfileClient, type ProfileClientOptions } from '../profile/profile-client';
+import { maxProfileBytes, verifyProfile } from '../profile/signed-profile';
 import { RegistrationService, type RegistrationServiceOptions } from '../phone/registration-service';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
 import type { SecretsPort } from '../secrets/secrets-port';
@@ -36,6 +39,7 @@ import { appHandlers } from './handlers/app-handlers';
 import { callHandlers } from './handlers/call-handlers';
 import { headsetHandlers } from './handlers/headset-handlers';
 import { mediaHandlers } from './handlers/media-handlers';
+import { profileHandlers } from './handlers/profile-handlers';
 import { EventHub } from './event-hub';
 import { agentOnTimeline, headsetOnTimeline } from './timeline-feeds';
 
@@ -55,6 +59,8 @@ export interface CoreOptions {
   notes?: Partial<Pick<NotesServiceOptions, 'workerUrl' | 'sync' | 'retryMs' | 'clock'>>;
   /** node-hid (or a fake); absent = no headset support (tests, platforms without descriptors). */
   hid?: HidLibrary;
+  /** The team profile server's extra trusted CA (PEM; tests, private CAs) and fetch deadline; a clock for tests. */
+  profile?: Partial<Pick<ProfileClientOptions, 'ca' | 'fetchDeadlineMs' | 'clock' | 'random'>>;
 }
 
 /** What a shell feeds into the core and reads from it besides the contract. */
@@ -93,6 +99,7 @@ export interface CoreServices {
   agent: AgentService;
   notes: NotesService;
   headset: HeadsetDevices | undefined;
+  profile: ProfileClient;
 }
 
 export function createCore(o: CoreOptions): Core {
@@ -186,6 +193,16 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   const hotkeys = new HotkeyStatus(hub.emit);
   const activity = new AgentActivityTracker();
   const currentNote = new CurrentNoteTracker({ calls: () => calls.snapshot(), agent: () => agent.view() });
+  const profile = new ProfileClient({
+    dataDir: o.dataDir,
+    settings,
+    calls: { live: () => calls.snapshot().calls.some(isLive), onChange: (fn) => calls.onChange(() => fn()) },
+    verify: verifyProfile,
+    maxBytes: maxProfileBytes,
+    log: o.log,
+    clock: systemClock,
+    ...o.profile,
+  });
 
   // ---- who reacts to what ---------------------------------------------------------------------------------
   const emit = hub.emit;
@@ -207,6 +224,12 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   agent.onChange((v) => activity.onAgent(v));
   mute.onChange((s) => emit('mute', s));
   notes.onStatus((s) => emit('notes.status', s));
+  profile.onChange((s) => emit('profile', s));
+  // A team profile that changes the account re-registers with it (the client holds such keys back during a call).
+  profile.onApplied((keys) => {
+    if (keys.some((k) => k.startsWith('account.'))) ignorePromise(account.apply());
+  });
+  phone.onCheckSync(() => ignorePromise(profile.check('check-sync')));
   if (headset) {
     const lights = () => ignorePromise(headset.setCallState(headsetCallState(calls.snapshot(), muteState.muted)));
     calls.onChange(lights);
@@ -225,9 +248,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     ...mediaHandlers({ bridge, calls, mute }),
     ...headsetHandlers({ headset }),
     ...notesHandlers(notes, currentNote),
-    // Until the team-profile client is wired in (issue 10, in progress): no profile followed, no signing key.
-    'profile.status': async () => noProfile,
-    'profile.check': async () => noProfile,
+    ...profileHandlers({ profile }),
     'profile.draft': async () => {
       throw new ContractError('forbidden');
     },
@@ -248,8 +269,11 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
       const { account: valid, password } = await account.apply();
       if (valid && password) ignorePromise(phone.register());
       if (settings.get('headset.enabled')) headset?.start();
+      // The last good profile applies before the first check returns; a slow profile server never delays start.
+      ignorePromise(profile.start());
     },
     async stop() {
+      profile.stop();
       agent.dispose();
       await headset?.stop();
       await calls.dispose();
@@ -258,18 +282,22 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
       settings.dispose();
     },
     shell: {
-      networkChanged: () => phone.networkChanged(),
-      resumed: () => phone.resumed(),
+      networkChanged: () => {
+        phone.networkChanged();
+        ignorePromise(profile.check('network'));
+      },
+      resumed: () => {
+        phone.resumed();
+        ignorePromise(profile.check('resume'));
+      },
       reportHotkeys: (status, newProblems) => hotkeys.report(status, newProblems),
       settings,
       mute,
       activity,
     },
   };
-  return { core, services: { settings, phone, calls, actions, mute, muteState, agent, notes, headset } };
+  return { core, services: { settings, phone, calls, actions, mute, muteState, agent, notes, headset, profile } };
 }
-
-const noProfile = { configured: false, applied: null, appliedAt: null, changes: [], pending: [], lastCheck: null };
 
 /** The agent service reads and finishes the note of a call in after-call work, and stamps its ACW times. */
 function agentNotesPort(notes: NotesService): AgentNotesPort {

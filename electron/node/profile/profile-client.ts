@@ -3,23 +3,16 @@ import path from 'node:path';
 import type { Clock } from '@common/clock';
 import type { ProfileChange, ProfileIdentity, ProfileRefusal, ProfileStatus } from '@common/contract/profile';
 import { Emitter, type Unsubscribe } from '@common/emitter';
+import { diffProfiles, sameValue } from '@common/profile/diff-profiles';
 import type { LayerValues } from '@common/settings/resolver';
 import type { Settings } from '@common/settings/schema';
 import { writeFileAtomic } from '../fs-atomic';
 import type { Logger } from '../log';
 import { fetchProfile, type ProfileFetchOptions, type ProfileFetchResult } from './profile-fetch';
+import type { VerifyOutcome, verifyProfile } from './signed-profile';
 
-/** What the verifier makes of a signed document (the shape of `verifyProfile` in signed-profile.ts). */
-export type VerifyOutcome =
-  | {
-      ok: true;
-      profile: { identity: ProfileIdentity; defaults: Record<string, unknown>; enforced: Record<string, unknown> };
-    }
-  | { ok: false; refusal: ProfileRefusal; detail: string; version?: number };
-export type ProfileVerifier = (
-  signed: string | Uint8Array,
-  o: { trustedKeys: readonly string[]; team?: string; afterVersion?: number; now: Date },
-) => Promise<VerifyOutcome>;
+/** The verifier (`verifyProfile`; injected so the composition root decides, like every dependency). */
+export type ProfileVerifier = typeof verifyProfile;
 
 export type CheckTrigger = NonNullable<ProfileStatus['lastCheck']>['trigger'];
 type LastCheck = NonNullable<ProfileStatus['lastCheck']>;
@@ -342,7 +335,7 @@ export class ProfileClient {
       },
       team: identity.team,
       appliedAt: at,
-      changes: diffLayers(before, layers),
+      changes: diffProfiles(this.good ? before : null, layers),
       lastCheck: { at, trigger, outcome: 'applied', version: identity.version },
     };
     await this.writeState();
@@ -369,7 +362,7 @@ export class ProfileClient {
     const pending = new Set<string>();
     for (const mode of ['defaults', 'enforced'] as const) {
       for (const [key, value] of Object.entries(target[mode])) {
-        if (live && waitsForIdle(key) && !sameValue(this.inForce[mode][key], value, key in this.inForce[mode])) {
+        if (live && waitsForIdle(key) && !(key in this.inForce[mode] && sameValue(this.inForce[mode][key], value))) {
           pending.add(key);
           continue;
         }
@@ -494,29 +487,8 @@ export class ProfileClient {
   }
 }
 
-/** What the agent sees change between two profiles (keys the profile sets, drops or moves between modes). */
-export function diffLayers(before: TeamLayers, after: TeamLayers): ProfileChange[] {
-  const mode = (l: TeamLayers, k: string): ProfileChange['mode'] =>
-    k in l.enforced ? 'enforced' : k in l.defaults ? 'default' : 'removed';
-  const value = (l: TeamLayers, k: string) => (k in l.enforced ? l.enforced[k] : l.defaults[k]);
-  const keys = new Set([...Object.keys(before.defaults), ...Object.keys(before.enforced)]);
-  for (const k of [...Object.keys(after.defaults), ...Object.keys(after.enforced)]) keys.add(k);
-  const out: ProfileChange[] = [];
-  for (const key of [...keys].sort()) {
-    const [mb, ma] = [mode(before, key), mode(after, key)];
-    const [vb, va] = [value(before, key), value(after, key)];
-    if (mb === ma && JSON.stringify(vb) === JSON.stringify(va)) continue;
-    out.push({ key, mode: ma, before: vb ?? null, after: va ?? null });
-  }
-  return out;
-}
-
 function changedKeys(a: TeamLayers, b: TeamLayers): string[] {
-  return diffLayers(a, b).map((c) => c.key);
-}
-
-function sameValue(a: unknown, b: unknown, present: boolean): boolean {
-  return present && JSON.stringify(a) === JSON.stringify(b);
+  return diffProfiles(a, b).map((c) => c.key);
 }
 
 function trim(detail: string): string {

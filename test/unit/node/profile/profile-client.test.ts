@@ -1,152 +1,59 @@
-import { createPublicKey, generateKeyPairSync, sign as edSign, verify as edVerify } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { CompactSign } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProfileStatus } from '@common/contract/profile';
+import type { ProfileDraft, ProfileStatus } from '@common/contract/profile';
 import { Emitter } from '@common/emitter';
 import { createLogger } from '../../../../electron/node/log';
+import { generateSigningKey, readSigningKey, type SigningKey } from '../../../../electron/node/profile/keys';
+import { lastGoodFileName, ProfileClient, stateFileName } from '../../../../electron/node/profile/profile-client';
 import {
-  lastGoodFileName,
-  ProfileClient,
-  stateFileName,
-  type ProfileVerifier,
-} from '../../../../electron/node/profile/profile-client';
+  maxProfileBytes as maxBytes,
+  profileJwsType,
+  signProfile,
+  verifyProfile as verify,
+} from '../../../../electron/node/profile/signed-profile';
 import { jsonFileLayer } from '../../../../electron/node/settings/layer-source';
 import { SettingsService } from '../../../../electron/node/settings/settings-service';
 import { FakeClock } from '../../../support/fake-clock';
-import { makeTestCerts } from '../../../support/https-sink';
+import { etagOf, startHttpsFileServer, type HttpsFileServer } from '../../../support/https-server';
 
-// ---- signing (stand-in until signed-profile.ts lands) --------------------------------------------------------
-interface Draft {
-  team: string;
-  version: number;
-  author: string;
-  expires?: string;
-  defaults: Record<string, unknown>;
-  enforced: Record<string, unknown>;
-}
-const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
-function keygen(kid: string) {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const der = publicKey.export({ type: 'spki', format: 'der' });
-  return { privateKey, kid, line: `ed25519:${kid}:${der.toString('base64url')}` };
-}
-type Key = ReturnType<typeof keygen>;
-function sign(key: Key, d: Draft, issuedAt = '2026-01-01T00:00:00.000Z'): string {
-  const h = b64(JSON.stringify({ alg: 'EdDSA', kid: key.kid }));
-  const p = b64(JSON.stringify({ ...d, issuedAt }));
-  return `${h}.${p}.${edSign(null, Buffer.from(`${h}.${p}`), key.privateKey).toString('base64url')}`;
-}
-const verify: ProfileVerifier = async (signed, o) => {
-  const text = Buffer.from(signed).toString('utf8');
-  if (signed.length > maxBytes) return { ok: false, refusal: 'too-large', detail: 'big' };
-  const parts = text.split('.');
-  if (parts.length !== 3) return { ok: false, refusal: 'unsigned', detail: 'not a JWS' };
-  let header: { kid?: string };
-  try {
-    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString()) as { kid?: string };
-  } catch {
-    return { ok: false, refusal: 'unsigned', detail: 'header' };
-  }
-  if (o.trustedKeys.length === 0) return { ok: false, refusal: 'no-trusted-keys', detail: 'none' };
-  const line = o.trustedKeys.find((k) => k.split(':')[1] === header.kid);
-  if (!line) return { ok: false, refusal: 'untrusted-key', detail: `kid ${header.kid}` };
-  const pub = createPublicKey({ key: Buffer.from(line.split(':')[2]!, 'base64url'), format: 'der', type: 'spki' });
-  if (!edVerify(null, Buffer.from(`${parts[0]}.${parts[1]}`), pub, Buffer.from(parts[2]!, 'base64url')))
-    return { ok: false, refusal: 'bad-signature', detail: 'sig' };
-  let d: Draft & { issuedAt: string };
-  try {
-    d = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) as Draft & { issuedAt: string };
-  } catch {
-    return { ok: false, refusal: 'invalid-document', detail: 'json' };
-  }
-  if (typeof d.version !== 'number') return { ok: false, refusal: 'invalid-document', detail: 'version' };
-  if (o.team !== undefined && d.team !== o.team)
-    return { ok: false, refusal: 'wrong-team', detail: d.team, version: d.version };
-  if (o.afterVersion !== undefined && d.version <= o.afterVersion)
-    return { ok: false, refusal: 'rollback', detail: `v${d.version}`, version: d.version };
-  if (d.expires && Date.parse(d.expires) <= o.now.getTime())
-    return { ok: false, refusal: 'expired', detail: d.expires, version: d.version };
-  for (const [k, v] of Object.entries({ ...d.defaults, ...d.enforced }))
-    if (k === 'acw.durationSec' && (typeof v !== 'number' || v < 0))
-      return { ok: false, refusal: 'invalid-setting', detail: k, version: d.version };
-  return {
-    ok: true,
-    profile: {
-      identity: {
-        team: d.team,
-        version: d.version,
-        author: d.author,
-        issuedAt: d.issuedAt,
-        ...(d.expires ? { expires: d.expires } : {}),
-        keyId: header.kid ?? '',
-      },
-      defaults: d.defaults,
-      enforced: d.enforced,
-    },
-  };
-};
-const maxBytes = 256 * 1024;
-// ----------------------------------------------------------------------------------------------------------------
+// The agent's profile client against a real HTTPS server (openssl-made CA) serving real signed documents, with the
+// real settings service and files on disk; time on a manual clock.
+type Draft = ProfileDraft;
+const signedAt = new Date('2026-05-15T00:00:00Z');
+const sign = (key: SigningKey, d: Draft, at = signedAt) => signProfile(d, key, at);
+/** A correctly signed JWS over any payload text (what signProfile would refuse to produce). */
+const forge = (key: SigningKey, payload: string) =>
+  new CompactSign(new TextEncoder().encode(payload))
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: profileJwsType })
+    .sign(key.privateKey);
 
-/** A real HTTPS server publishing one document, with the misbehaviours a profile host can have. */
-type Mode = 'ok' | '404' | '500' | 'redirect-http' | 'trickle' | 'oversize';
-const server = {
-  body: '',
-  etag: '"0"',
-  mode: 'ok' as Mode,
-  requests: [] as Array<{ ifNoneMatch: string | undefined }>,
-};
-let certs: ReturnType<typeof makeTestCerts>;
-let httpsServer: https.Server;
+let server: HttpsFileServer;
 let url: string;
-function handle(req: IncomingMessage, res: ServerResponse) {
-  const inm = req.headers['if-none-match'];
-  server.requests.push({ ifNoneMatch: typeof inm === 'string' ? inm : undefined });
-  switch (server.mode) {
-    case '404':
-      return res.writeHead(404).end('no');
-    case '500':
-      return res.writeHead(500).end('no');
-    case 'redirect-http':
-      return res.writeHead(302, { location: 'http://127.0.0.1:9/team.jws' }).end();
-    case 'oversize':
-      return res.writeHead(200).end('a'.repeat(maxBytes + 10));
-    case 'trickle': {
-      res.writeHead(200);
-      const t = setInterval(() => res.write('.'), 20);
-      res.on('close', () => clearInterval(t));
-      return;
-    }
-    default:
-      if (inm === server.etag) return res.writeHead(304).end();
-      return res.writeHead(200, { etag: server.etag }).end(server.body);
-  }
-}
-let etagSeq = 0;
-function publish(body: string) {
-  server.body = body;
-  server.etag = `"${++etagSeq}"`;
-  server.mode = 'ok';
-}
+const urlPath = '/sales.jws';
+const publish = (body: string) => {
+  server.misbehave(urlPath, undefined);
+  writeFileSync(path.join(server.dir, urlPath.slice(1)), body);
+};
+const published = () => readFileSync(path.join(server.dir, urlPath.slice(1)), 'utf8');
+let lead: SigningKey;
+let stranger: SigningKey;
+let keysDir: string;
 
 beforeAll(async () => {
-  certs = makeTestCerts();
-  httpsServer = https.createServer({ key: certs.key, cert: certs.cert }, handle);
-  await new Promise<void>((r) => httpsServer.listen(0, '127.0.0.1', r));
-  url = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}/team.jws`;
+  server = await startHttpsFileServer();
+  url = `${server.url}${urlPath}`;
+  keysDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-profile-keys-'));
+  lead = await readSigningKey((await generateSigningKey(keysDir, 'lead', signedAt)).keyFile);
+  stranger = await readSigningKey((await generateSigningKey(keysDir, 'stranger', signedAt)).keyFile);
 });
 afterAll(async () => {
-  httpsServer.closeAllConnections();
-  await new Promise((r) => httpsServer.close(r));
+  await server.close();
+  rmSync(keysDir, { recursive: true, force: true });
 });
 
-const lead = keygen('lead-2026');
-const stranger = keygen('stranger');
 const v = (version: number, more: Partial<Draft> = {}): Draft => ({
   team: 'sales',
   version,
@@ -166,7 +73,10 @@ const statuses: ProfileStatus[] = [];
 
 async function setup(policy: Record<string, unknown> = {}, o: { deadline?: number } = {}) {
   const policyFile = path.join(dir, 'policy.json');
-  writeFileSync(policyFile, JSON.stringify({ 'profile.url': url, 'profile.trustedKeys': [lead.line], ...policy }));
+  writeFileSync(
+    policyFile,
+    JSON.stringify({ 'profile.url': url, 'profile.trustedKeys': [lead.publicLine], ...policy }),
+  );
   const userFile = path.join(dir, 'settings.json');
   settings = new SettingsService({
     userFile,
@@ -184,7 +94,7 @@ async function setup(policy: Record<string, unknown> = {}, o: { deadline?: numbe
     maxBytes,
     log: createLogger((l) => logLines.push(l), 'debug'),
     clock,
-    ca: certs.ca,
+    ca: server.caPem,
     fetchDeadlineMs: o.deadline ?? 2000,
     random: () => 0.5,
   });
@@ -193,15 +103,15 @@ async function setup(policy: Record<string, unknown> = {}, o: { deadline?: numbe
   return client;
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-profile-client-'));
   clock = new FakeClock();
   clock.skip(Date.parse('2026-06-01T00:00:00Z'));
   logLines = [];
   statuses.length = 0;
-  server.requests = [];
+  server.requests.length = 0;
   calls.live = false;
-  publish(sign(lead, v(1)));
+  publish(await sign(lead, v(1)));
 });
 afterEach(() => {
   client?.stop();
@@ -217,15 +127,15 @@ describe('following the team profile', () => {
     const s = c.status();
     expect(s).toMatchObject({
       configured: true,
-      applied: { team: 'sales', version: 1, author: 'Ana Lead', keyId: 'lead-2026' },
+      applied: { team: 'sales', version: 1, author: 'Ana Lead', keyId: lead.kid },
       pending: [],
       lastCheck: { trigger: 'start', outcome: 'applied', version: 1 },
     });
     expect(s.changes).toEqual([
-      { key: 'acw.durationSec', mode: 'default', before: null, after: 90 },
-      { key: 'mute.longMuteSec', mode: 'enforced', before: null, after: 45 },
+      { key: 'acw.durationSec', mode: 'default', before: undefined, after: 90 },
+      { key: 'mute.longMuteSec', mode: 'enforced', before: undefined, after: 45 },
     ]);
-    expect(readFileSync(path.join(dir, lastGoodFileName), 'utf8')).toBe(server.body);
+    expect(readFileSync(path.join(dir, lastGoodFileName), 'utf8')).toBe(published());
     expect(JSON.parse(readFileSync(path.join(dir, stateFileName), 'utf8'))).toMatchObject({ highest: { sales: 1 } });
     expect(statuses.at(-1)).toEqual(s);
   });
@@ -237,7 +147,7 @@ describe('following the team profile', () => {
       params: { key: 'mute.longMuteSec', by: 'team' },
     });
     expect(settings.view().settings['acw.durationSec']).toEqual({ value: 30, layer: 'policy', locked: true });
-    publish(sign(lead, v(2, { defaults: { 'notes.editWindowMin': 10 } })));
+    publish(await sign(lead, v(2, { defaults: { 'notes.editWindowMin': 10 } })));
     await client!.check('manual');
     await settings.set({ 'notes.editWindowMin': 20 });
     expect(settings.view().settings['notes.editWindowMin']).toEqual({ value: 20, layer: 'user', locked: false });
@@ -245,7 +155,7 @@ describe('following the team profile', () => {
 
   it('applies a new version live and lists what changed; the poll after it sends If-None-Match and gets 304', async () => {
     const c = await setup();
-    publish(sign(lead, v(2, { defaults: { 'acw.durationSec': 120 }, enforced: {} })));
+    publish(await sign(lead, v(2, { defaults: { 'acw.durationSec': 120 }, enforced: {} })));
     expect(clock.pending()).toEqual([30_000]);
     await clock.fireNext();
     await until(() => c.status().applied?.version === 2);
@@ -253,13 +163,13 @@ describe('following the team profile', () => {
     expect(settings.view().settings['mute.longMuteSec']).toMatchObject({ value: 20, layer: 'default' });
     expect(c.status().changes).toEqual([
       { key: 'acw.durationSec', mode: 'default', before: 90, after: 120 },
-      { key: 'mute.longMuteSec', mode: 'removed', before: 45, after: null },
+      { key: 'mute.longMuteSec', mode: 'removed', before: 45, after: undefined },
     ]);
     expect(c.status().lastCheck).toMatchObject({ trigger: 'poll', outcome: 'applied', version: 2 });
-    server.requests = [];
+    server.requests.length = 0;
     await clock.fireNext();
     await until(() => server.requests.length === 1 && c.status().lastCheck?.outcome === 'unchanged');
-    expect(server.requests).toEqual([{ ifNoneMatch: server.etag }]);
+    expect(server.requests.map((r) => [r.headers['if-none-match'], r.status])).toEqual([[etagOf(published()), 304]]);
   });
 
   it('polls every profile.pollSec with jitter of at most 20 %', async () => {
@@ -276,7 +186,7 @@ describe('following the team profile', () => {
         maxBytes,
         log: createLogger(() => undefined),
         clock: (clock = new FakeClock()),
-        ca: certs.ca,
+        ca: server.caPem,
         random: () => x,
       });
       await other.start();
@@ -290,7 +200,7 @@ describe('following the team profile', () => {
 
   it('coalesces a burst of check-sync into one more fetch after the one in flight', async () => {
     const c = await setup();
-    server.requests = [];
+    server.requests.length = 0;
     const first = c.check('check-sync');
     const burst = [c.check('check-sync'), c.check('check-sync'), c.check('network')];
     await Promise.all([first, ...burst]);
@@ -302,7 +212,9 @@ describe('following the team profile', () => {
     const applied: string[][] = [];
     c.onApplied((keys) => applied.push(keys));
     calls.live = true;
-    publish(sign(lead, v(2, { defaults: { 'acw.durationSec': 90, 'account.server': 'wss://sip.example.org/ws' } })));
+    publish(
+      await sign(lead, v(2, { defaults: { 'acw.durationSec': 90, 'account.server': 'wss://sip.example.org/ws' } })),
+    );
     await c.check('check-sync');
     expect(c.status().pending).toEqual(['account.server']);
     expect(settings.get('account.server')).toBe('');
@@ -320,61 +232,77 @@ describe('following the team profile', () => {
   it('with profile.url empty: not configured, nothing fetched, team layers emptied', async () => {
     const c = await setup();
     expect(settings.get('mute.longMuteSec')).toBe(45);
-    writeFileSync(path.join(dir, 'policy.json'), JSON.stringify({ 'profile.trustedKeys': [lead.line] }));
+    writeFileSync(path.join(dir, 'policy.json'), JSON.stringify({ 'profile.trustedKeys': [lead.publicLine] }));
     await settings.load();
     settings.dispose();
     await until(() => !c.status().configured);
     expect(settings.get('mute.longMuteSec')).toBe(20);
     expect(c.status()).toMatchObject({ configured: false, applied: null });
     expect(clock.pending()).toEqual([]);
-    server.requests = [];
+    server.requests.length = 0;
     await c.check('manual');
     expect(server.requests).toHaveLength(0);
   });
 });
 
 describe('refusals and fetch problems: nothing changes, the last good profile stays in force', () => {
-  const tampered: Array<[string, () => void, Record<string, unknown>]> = [
+  const fail = (how: Parameters<HttpsFileServer['misbehave']>[1]) => () => server.misbehave(urlPath, how);
+  const tampered: Array<[string, () => unknown, Record<string, unknown>]> = [
     ['unsigned', () => publish(JSON.stringify(v(5))), { refusal: 'unsigned' }],
-    ['unknown key', () => publish(sign(stranger, v(5))), { refusal: 'untrusted-key' }],
+    ['unknown key', async () => publish(await sign(stranger, v(5))), { refusal: 'untrusted-key' }],
     [
       'one flipped byte',
-      () => {
-        const good = sign(lead, v(5));
-        const [h, p, s] = good.split('.');
+      async () => {
+        const [h, p, sig] = (await sign(lead, v(5))).split('.');
         const payload = Buffer.from(p!, 'base64url');
         payload[payload.indexOf('"acw.durationSec":90') + 19] = '9'.charCodeAt(0);
-        publish(`${h}.${payload.toString('base64url')}.${s}`);
+        publish(`${h}.${payload.toString('base64url')}.${sig}`);
       },
       { refusal: 'bad-signature' },
     ],
-    ['older version replayed', () => publish(sign(lead, v(1, { defaults: {} }))), { refusal: 'rollback', version: 1 }],
-    ['expired', () => publish(sign(lead, v(5, { expires: '2026-05-01T00:00:00Z' }))), { refusal: 'expired' }],
-    ['other team', () => publish(sign(lead, v(5, { team: 'billing' }))), { refusal: 'wrong-team' }],
-    ['oversize', () => (server.mode = 'oversize'), { refusal: 'too-large' }],
     [
-      'invalid JSON',
-      () => {
-        const h = b64(JSON.stringify({ alg: 'EdDSA', kid: lead.kid }));
-        const p = b64('{"team":"sales",');
-        publish(`${h}.${p}.${edSign(null, Buffer.from(`${h}.${p}`), lead.privateKey).toString('base64url')}`);
-      },
-      { refusal: 'invalid-document' },
+      'older version replayed',
+      async () => publish(await sign(lead, v(1, { defaults: {} }))),
+      { refusal: 'rollback', version: 1 },
     ],
+    [
+      'expired',
+      async () => publish(await sign(lead, v(5, { expires: '2026-05-20T00:00:00Z' }))),
+      { refusal: 'expired' },
+    ],
+    ['other team', async () => publish(await sign(lead, v(5, { team: 'billing' }))), { refusal: 'wrong-team' }],
+    ['oversize', fail({ kind: 'oversize', bytes: maxBytes + 1, chunked: true }), { refusal: 'too-large' }],
+    ['invalid JSON', async () => publish(await forge(lead, '{"team":"sales",')), { refusal: 'invalid-document' }],
     [
       'schema-invalid value',
-      () => publish(sign(lead, v(5, { defaults: { 'acw.durationSec': -1 } }))),
-      { refusal: 'invalid-setting' },
+      async () =>
+        publish(
+          await forge(
+            lead,
+            JSON.stringify({ ...v(5, { defaults: { 'acw.durationSec': -1 } }), issuedAt: signedAt.toISOString() }),
+          ),
+        ),
+      { refusal: 'invalid-setting', detail: /acw\.durationSec/ },
     ],
-    ['http redirect', () => (server.mode = 'redirect-http'), { outcome: 'unreachable', problem: 'insecure-redirect' }],
-    ['404', () => (server.mode = '404'), { outcome: 'unreachable', problem: 'http-status', detail: /HTTP 404/ }],
-    ['500', () => (server.mode = '500'), { outcome: 'unreachable', problem: 'http-status', detail: /HTTP 500/ }],
-    ['trickling server', () => (server.mode = 'trickle'), { outcome: 'unreachable', problem: 'timeout' }],
+    [
+      'http redirect',
+      fail({ kind: 'redirect', location: 'http://127.0.0.1:9/sales.jws' }),
+      { outcome: 'unreachable', problem: 'insecure-redirect' },
+    ],
+    ['404', fail({ kind: 'status', status: 404 }), { outcome: 'unreachable', problem: 'http-status', detail: /404/ }],
+    ['500', fail({ kind: 'status', status: 500 }), { outcome: 'unreachable', problem: 'http-status', detail: /500/ }],
+    [
+      'trickling server',
+      fail({ kind: 'trickle', everyMs: 20 }),
+      { outcome: 'unreachable', problem: 'timeout', detail: /300 ms/ },
+    ],
+    ['garbage instead of HTTP', fail({ kind: 'garbage' }), { outcome: 'unreachable', problem: 'unreachable' }],
   ];
   it.each(tampered)('%s', async (_name, tamper, expected) => {
     const c = await setup({}, { deadline: 300 });
     const before = JSON.stringify(settings.view());
-    tamper();
+    const kept = published();
+    await tamper();
     const s = await c.check('check-sync');
     const { detail, ...rest } = expected;
     expect(s.lastCheck).toMatchObject({ outcome: 'refused', trigger: 'check-sync', ...rest });
@@ -385,7 +313,7 @@ describe('refusals and fetch problems: nothing changes, the last good profile st
     expect(settings.get('mute.longMuteSec')).toBe(45);
     expect(statuses.at(-1)?.lastCheck).toEqual(s.lastCheck);
     expect(logLines.some((l) => l.includes(' warn ') && l.includes('team profile'))).toBe(true);
-    expect(readFileSync(path.join(dir, lastGoodFileName), 'utf8')).toBe(sign(lead, v(1)));
+    expect(readFileSync(path.join(dir, lastGoodFileName), 'utf8')).toBe(kept);
   });
 
   it('a TLS error (a certificate this PC does not trust) is a tls problem', async () => {
@@ -413,27 +341,27 @@ describe('refusals and fetch problems: nothing changes, the last good profile st
 describe('the last good profile on disk', () => {
   it('applies on restart before any fetch; deleting it does not allow a rollback', async () => {
     await setup();
-    publish(sign(lead, v(3)));
+    publish(await sign(lead, v(3)));
     await client!.check('manual');
     client!.stop();
-    server.mode = '500';
+    server.misbehave(urlPath, { kind: 'status', status: 500 });
     const again = await setup();
     expect(again.status()).toMatchObject({ applied: { version: 3 }, lastCheck: { problem: 'http-status' } });
     expect(settings.get('mute.longMuteSec')).toBe(45);
     again.stop();
     unlinkSync(path.join(dir, lastGoodFileName));
-    publish(sign(lead, v(2)));
+    publish(await sign(lead, v(2)));
     const third = await setup();
     expect(third.status()).toMatchObject({ applied: null, lastCheck: { refusal: 'rollback', version: 2 } });
     expect(settings.get('mute.longMuteSec')).toBe(20);
   });
 
   it('an expired or no-longer-trusted last good profile stops applying, with the reason', async () => {
-    publish(sign(lead, v(1, { expires: '2026-07-01T00:00:00Z' })));
+    publish(await sign(lead, v(1, { expires: '2026-07-01T00:00:00Z' })));
     await setup();
     expect(settings.get('mute.longMuteSec')).toBe(45);
     client!.stop();
-    server.mode = '404';
+    server.misbehave(urlPath, { kind: 'status', status: 404 });
     clock.skip(40 * 24 * 3600 * 1000);
     const c = await setup();
     expect(c.status().applied).toBeNull();
@@ -441,8 +369,7 @@ describe('the last good profile on disk', () => {
     expect(c.status().lastCheck).toMatchObject({ problem: 'http-status' });
     expect(logLines.some((l) => l.includes('no longer applies') && l.includes('expired'))).toBe(true);
     c.stop();
-    const other = keygen('other');
-    const d = await setupWithKeys([other.line]);
+    const d = await setupWithKeys([stranger.publicLine]);
     expect(d.status().applied).toBeNull();
     expect(existsSync(path.join(dir, lastGoodFileName))).toBe(true);
   });
@@ -452,12 +379,12 @@ describe('IT un-configures and configures again', () => {
   it('the kept profile applies again at once; the same document served again is unchanged, not a rollback', async () => {
     const c = await setup();
     const policyFile = path.join(dir, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify({ 'profile.trustedKeys': [lead.line] }));
+    writeFileSync(policyFile, JSON.stringify({ 'profile.trustedKeys': [lead.publicLine] }));
     await settings.load();
     settings.dispose();
     await until(() => !c.status().configured);
     expect(settings.get('mute.longMuteSec')).toBe(20);
-    writeFileSync(policyFile, JSON.stringify({ 'profile.url': url, 'profile.trustedKeys': [lead.line] }));
+    writeFileSync(policyFile, JSON.stringify({ 'profile.url': url, 'profile.trustedKeys': [lead.publicLine] }));
     await settings.load();
     settings.dispose();
     await until(() => c.status().applied?.version === 1 && c.status().lastCheck !== null);
@@ -466,7 +393,7 @@ describe('IT un-configures and configures again', () => {
   });
 
   it('a profile that expires while the app runs stops applying at the next poll, refused as expired', async () => {
-    publish(sign(lead, v(1, { expires: '2026-06-01T00:01:00Z' })));
+    publish(await sign(lead, v(1, { expires: '2026-06-01T00:01:00Z' })));
     const c = await setup();
     expect(settings.get('mute.longMuteSec')).toBe(45);
     await clock.fireNext();
@@ -480,7 +407,7 @@ describe('IT un-configures and configures again', () => {
 });
 
 async function setupWithKeys(keys: string[]) {
-  server.mode = '404';
+  server.misbehave(urlPath, { kind: 'status', status: 404 });
   return setup({ 'profile.trustedKeys': keys });
 }
 
