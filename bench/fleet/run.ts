@@ -160,10 +160,11 @@ async function runStep(n: number): Promise<StepResult> {
     offs.forEach((off) => off());
     const toFired = summarise([...firedAt.values()].map((t) => t - notify.value.startedAt));
 
-    // Call storm: SIPp calls the agents in turn; each answers itself. A call lasts less than the gap between two
-    // calls to the same agent, so every call finds its agent idle (auto-answer never puts a call on hold).
+    // Call storm: SIPp calls the agents in turn; each answers itself. A call lasts a quarter of the gap between two
+    // calls to the same agent, so every call finds its agent idle (auto-answer is never armed while another call
+    // is live: a call that found its agent still busy would ring until SIPp's timeout and count as failed).
     const gapMs = (n / cps) * 1000;
-    const holdMs = Math.max(100, Math.min(2000, Math.floor(gapMs / 2)));
+    const holdMs = Math.max(100, Math.min(2000, Math.floor(gapMs / 4)));
     const storm = await measurePhase(kamailioPid, () =>
       callStorm({
         lab: lab.env,
@@ -237,7 +238,7 @@ function limitHit(s: StepResult): string | undefined {
     return `check-sync p95 ${s.notify.toFired.p95.toFixed(0)} ms${why(s.notify)}`;
   const st = s.storm.result;
   if (st.failed / Math.max(1, st.attempted) > limits.failedShare)
-    return `call storm: ${st.failed} of ${st.attempted} calls failed (SIPp)${why(s.storm)}`;
+    return `call storm: ${st.failed} of ${st.attempted} calls failed (SIPp; ${JSON.stringify(st.unexpected)})${why(s.storm)}`;
   if (s.storm.answer.p95 > limits.answerP95Ms)
     return `call storm: INVITE → 200 p95 ${s.storm.answer.p95.toFixed(0)} ms${why(s.storm)}`;
   if (s.storm.loopP99Ms > limits.loopP99Ms) return `call storm: agents' event loop lagging${why(s.storm)}`;

@@ -22,6 +22,8 @@ export interface StormResult {
   /** SIPp's exit code: 0 all calls went as the scenario says. */
   code: number | null;
   wallMs: number;
+  /** Status codes SIPp did not expect (from its error log), with how often each came. */
+  unexpected: Record<string, number>;
   tail: string;
 }
 
@@ -94,6 +96,9 @@ export async function callStorm(o: {
       '-trace_rtt',
       '-rtt_freq',
       '1',
+      '-trace_err',
+      '-error_file',
+      path.join(dir, 'errors.log'),
     ];
     const start = performance.now();
     const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -118,7 +123,20 @@ export async function callStorm(o: {
           .map((l) => Number(l.split(';')[1]))
           .filter((v) => Number.isFinite(v))
       : [];
+    const unexpected: Record<string, number> = {};
+    let errors = '';
+    try {
+      errors = readFileSync(path.join(dir, 'errors.log'), 'utf8');
+    } catch {
+      // no errors, no file
+    }
+    for (const m of errors.matchAll(/^\s*SIP\/2\.0 (\d{3})/gm)) unexpected[m[1]!] = (unexpected[m[1]!] ?? 0) + 1;
+    for (const m of errors.matchAll(/(timeout|Aborting call|retransmission)[^\n]*/gi)) {
+      const k = m[1]!.toLowerCase();
+      unexpected[k] = (unexpected[k] ?? 0) + 1;
+    }
     return {
+      unexpected,
       attempted: col('TotalCallCreated'),
       successful: col('SuccessfulCall(C)'),
       failed: col('FailedCall(C)'),
