@@ -21,7 +21,11 @@ let lead: SigningKey, other: SigningKey, next: SigningKey;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-signed-'));
   const made = await Promise.all(['lead', 'other', 'next'].map((n) => generateSigningKey(dir, n, now)));
-  [lead, other, next] = await Promise.all(made.map((k) => readSigningKey(k.keyFile)));
+  [lead, other, next] = (await Promise.all(made.map((k) => readSigningKey(k.keyFile)))) as [
+    SigningKey,
+    SigningKey,
+    SigningKey,
+  ];
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
