@@ -5,6 +5,7 @@ import { en } from '../../../renderer/src/i18n/en';
 import { esES } from '../../../renderer/src/i18n/es-ES';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
 import { fakeSettingsCore, type FakeLayers } from '../../support/fake-bridge';
+import { callView, callsSnapshot } from '../../support/views';
 import { click, mountApp, typeInto, type UiLanguage } from '../../support/render-ui';
 
 afterEach(() => {
@@ -168,6 +169,15 @@ describe('settings view', () => {
     expect(s.q('settings-view')).toBeNull();
     expect(s.q('view-phone-panels')?.hasAttribute('hidden')).toBe(false);
     expect(s.q('account-server')).not.toBeNull();
+    await s.unmount();
+  });
+
+  it('brings the phone back to the front when a call starts ringing', async () => {
+    const s = await openSettings({});
+    expect(s.q('settings-view')).not.toBeNull();
+    await act(async () => s.bridge.emit('calls', callsSnapshot(callView('c1', { state: 'ringing' }))));
+    expect(s.q('settings-view')).toBeNull();
+    expect(s.q('view-phone')?.getAttribute('aria-current')).toBe('page');
     await s.unmount();
   });
 });
