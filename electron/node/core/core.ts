@@ -266,6 +266,8 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     async start() {
       await settings.load();
       await notes.start();
+      // The team profile kept from last time first (no network), so a team-set account applies from the start.
+      await profile.restore();
       const { account: valid, password } = await account.apply();
       if (valid && password) ignorePromise(phone.register());
       if (settings.get('headset.enabled')) headset?.start();

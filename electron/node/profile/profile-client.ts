@@ -96,6 +96,7 @@ export class ProfileClient {
   private again: { trigger: CheckTrigger; done: Promise<void>; resolve: () => void } | undefined;
   private pollTimer: unknown;
   private started = false;
+  private restoring: Promise<void> | undefined;
   private stopped = false;
   private configKey = '';
   private unsubscribe: Unsubscribe[] = [];
@@ -120,12 +121,24 @@ export class ProfileClient {
     };
   }
 
-  /** Applies the last good document (re-verified), then checks at once and starts polling. */
+  /**
+   * Reads what the last run kept and applies the kept document if it is still valid, without any network: the
+   * core calls it before it applies the account, so a team-set server is used from the first REGISTER.
+   */
+  restore(): Promise<void> {
+    this.restoring ??= (async () => {
+      this.state = await this.readState();
+      await this.readKept();
+      if (this.configured() && this.kept) await this.reverifyKept('start');
+    })();
+    return this.restoring;
+  }
+
+  /** Restores (if not done yet), then checks at once and starts polling. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.state = await this.readState();
-    await this.readKept();
+    await this.restore();
     this.configKey = this.currentConfigKey();
     this.unsubscribe.push(
       this.o.settings.onChange(() => this.settingsChanged()),

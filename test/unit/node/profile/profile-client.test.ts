@@ -356,6 +356,28 @@ describe('the last good profile on disk', () => {
     expect(settings.get('mute.longMuteSec')).toBe(20);
   });
 
+  it('restore() applies the kept profile without touching the network', async () => {
+    await setup();
+    client!.stop();
+    settings.setTeamLayers({}, {});
+    server.requests.length = 0;
+    const again = new ProfileClient({
+      dataDir: dir,
+      settings,
+      calls: { live: () => false, onChange: (fn) => calls.changes.on(fn) },
+      verify,
+      maxBytes,
+      log: createLogger(() => undefined),
+      clock,
+      ca: server.caPem,
+    });
+    await again.restore();
+    expect(settings.get('mute.longMuteSec')).toBe(45);
+    expect(again.status().applied?.version).toBe(1);
+    expect(server.requests).toHaveLength(0);
+    again.stop();
+  });
+
   it('an expired or no-longer-trusted last good profile stops applying, with the reason', async () => {
     publish(await sign(lead, v(1, { expires: '2026-07-01T00:00:00Z' })));
     await setup();
