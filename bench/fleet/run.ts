@@ -9,6 +9,11 @@ import { runInNewContext } from 'node:vm';
 import { startLab } from '../../test/lab/lab-core.mjs';
 import type { LabEnv } from '../../test/support/lab-env';
 import { labAccount } from '../../test/support/lab-env';
+import { startHttpsFileServer } from '../../test/support/https-server';
+import { writeFileAtomic } from '../../electron/node/fs-atomic';
+import { jsonFileLayer } from '../../electron/node/settings/layer-source';
+import { generateSigningKey, readSigningKey } from '../../electron/node/profile/keys';
+import { signProfile } from '../../electron/node/profile/signed-profile';
 import { bundleEntries } from '../../test/support/store-build';
 import { formatRow, summarise, type Summary } from '../support/stats';
 import { startFleetAgent, type FleetAgent } from './fleet-core';
@@ -28,11 +33,27 @@ const steps = (arg('steps') ?? (quick ? '10,25' : '50,100,200,500')).split(',').
 const cps = Number(arg('cps') ?? (quick ? 5 : 50));
 const stormSec = Number(arg('storm-sec') ?? (quick ? 4 : 10));
 const budgetMs = Number(arg('budget-min') ?? (quick ? 4 : 25)) * 60_000;
+const pollSec = Number(arg('poll-sec') ?? (quick ? 5 : 30));
 /**
  * Limits: past one of these a step does not count as scaling. They are about what agents and callers notice
  * (failures, delays); CPU shares are printed beside them to say why.
  */
 const limits = { loopP99Ms: 200, failedShare: 0.01, checkSyncP95Ms: 2000, answerP95Ms: 1000, memShare: 0.7 };
+
+/** One publish → applied on every agent. */
+interface Rollout extends PhaseFigures {
+  version: number;
+  applied: number;
+  /** Publish → applied, per agent (ms). */
+  toApplied: Summary;
+  /** What made each agent fetch the version it applied. */
+  triggers: Record<string, number>;
+  /** Requests the profile server answered during the rollout, and per second over it. */
+  requests: number;
+  requestsPerSec: number;
+  /** The most requests within one second. */
+  peakPerSec: number;
+}
 
 type LabHandle = { env: LabEnv & { fleet: Array<{ user: string; password: string }> }; stop(): Promise<void> };
 
@@ -44,6 +65,7 @@ interface StepResult {
   rssTotalMb: number;
   idle: PhaseFigures;
   notify: PhaseFigures & { toFired: Summary; answered200: number; fired: number };
+  rollout: { checkSync: Rollout; polling: Rollout };
   storm: PhaseFigures & { result: StormResult; answer: Summary };
   stop?: string;
 }
@@ -66,6 +88,37 @@ const lab = (await startLab({
   rtpPorts: 4000,
 })) as LabHandle;
 const kamailioPid = Number(readFileSync(path.join(lab.env.dir, 'kamailio.ownpid'), 'utf8'));
+// The team profile: a real HTTPS server (Node https, openssl-made certificate) serving the folder a team lead
+// publishes to, a signing key, and the IT policy every agent reads (URL, trusted key, poll interval).
+const server = await startHttpsFileServer();
+const serverTimes: number[] = [];
+const lead = await readSigningKey(
+  (await generateSigningKey(path.join(root, 'keys'), 'fleet-lead', new Date())).keyFile,
+);
+const policyFile = path.join(root, 'policy.json');
+await writeFileAtomic(
+  policyFile,
+  JSON.stringify({
+    'profile.url': `${server.url}/floor.jws`,
+    'profile.trustedKeys': [lead.publicLine],
+    'profile.pollSec': pollSec,
+  }),
+);
+let profileVersion = 0;
+/** Signs and publishes the next version (atomically: a poll never reads half a file); returns its number. */
+async function publishNext(): Promise<number> {
+  const version = ++profileVersion;
+  const draft = {
+    team: 'floor',
+    version,
+    author: 'Fleet Lead',
+    defaults: { 'notes.editWindowMin': 10 + (version % 100) },
+    enforced: {},
+  };
+  await writeFileAtomic(path.join(server.dir, 'floor.jws'), await signProfile(draft, lead, new Date()), 0o644);
+  return version;
+}
+await publishNext();
 const results: StepResult[] = [];
 let stopReason: string | undefined;
 try {
@@ -94,6 +147,7 @@ try {
   printTables();
 } finally {
   await lab.stop();
+  await server.close();
   built.dispose();
   rmSync(root, { recursive: true, force: true });
 }
@@ -117,6 +171,10 @@ async function runStep(n: number): Promise<StepResult> {
               password: a.password,
               workerUrl: built.urls['store-worker'],
               settings: { 'calls.autoAnswer': true, 'calls.autoAnswerDelaySec': 0 },
+              extra: {
+                policy: jsonFileLayer('policy', policyFile, { quarantineDamaged: false }),
+                profile: { ca: server.caPem },
+              },
             }),
           ),
         )),
@@ -160,6 +218,14 @@ async function runStep(n: number): Promise<StepResult> {
     offs.forEach((off) => off());
     const toFired = summarise([...firedAt.values()].map((t) => t - notify.value.startedAt));
 
+    // Publish → applied on every agent: once with the check-sync NOTIFY, once waiting for the polls alone.
+    const initial = profileVersion;
+    const until0 = performance.now() + 60_000;
+    while (performance.now() < until0 && agents.some((a) => (a.core.profile.status().applied?.version ?? 0) < initial))
+      await new Promise((r) => setTimeout(r, 50));
+    const checkSync = await rollout(agents, accounts, true);
+    const polling = await rollout(agents, accounts, false);
+
     // Call storm: SIPp calls the agents in turn; each answers itself. A call lasts a quarter of the gap between two
     // calls to the same agent, so every call finds its agent idle (auto-answer is never armed while another call
     // is live: a call that found its agent still busy would ring until SIPp's timeout and count as failed).
@@ -190,6 +256,7 @@ async function runStep(n: number): Promise<StepResult> {
         fired: firedAt.size,
       },
       storm: { ...storm, result: storm.value, answer: summarise(storm.value.answerMs) },
+      rollout: { checkSync, polling },
     };
     step.stop = limitHit(step);
     console.log(
@@ -201,6 +268,64 @@ async function runStep(n: number): Promise<StepResult> {
     // Unregister and close each core a few at a time, so the next step starts from an empty location table.
     for (let i = 0; i < agents.length; i += 25) await Promise.all(agents.slice(i, i + 25).map((a) => a.dispose()));
   }
+}
+
+/**
+ * Publishes the next version and waits until every agent applied it: at once followed by the check-sync NOTIFY
+ * to every agent (`notify`), or by nothing (the agents' polls find it). Requests are counted at the server.
+ */
+async function rollout(agents: FleetAgent[], accounts: Array<{ user: string }>, notify: boolean): Promise<Rollout> {
+  const appliedAt = new Map<string, number>();
+  const triggers: Record<string, number> = {};
+  let target = Infinity;
+  const offs = agents.map((a) =>
+    a.core.profile.onChange((st) => {
+      if ((st.applied?.version ?? 0) >= target && !appliedAt.has(a.user)) {
+        appliedAt.set(a.user, Date.now());
+        const t = st.lastCheck?.trigger ?? 'unknown';
+        triggers[t] = (triggers[t] ?? 0) + 1;
+      }
+    }),
+  );
+  // Past the agents' check-sync coalescing window (1 s): a NOTIFY inside it would wait for the window's end, and a
+  // trailing one from the phase before would fetch this version and pass for a poll.
+  await new Promise((r) => setTimeout(r, 1500));
+  const requests0 = server.requests.length;
+  const seen = serverTimes.length;
+  const countRequests = setInterval(() => {
+    while (serverTimes.length - seen < server.requests.length - requests0) serverTimes.push(Date.now());
+  }, 20);
+  let publishedAt = 0;
+  const phase = await measurePhase(kamailioPid, async () => {
+    publishedAt = Date.now();
+    target = await publishNext();
+    if (notify)
+      await notifyFromOtherProcess(
+        lab.env,
+        accounts.map((a) => a.user),
+      );
+    const deadline = performance.now() + (notify ? 15_000 : pollSec * 1.2 * 1000 + 15_000);
+    while (appliedAt.size < agents.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  });
+  clearInterval(countRequests);
+  offs.forEach((off) => off());
+  const requests = server.requests.length - requests0;
+  const times = serverTimes.slice(seen);
+  let peakPerSec = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1000) j++;
+    peakPerSec = Math.max(peakPerSec, i - j + 1);
+  }
+  return {
+    ...phase,
+    version: target,
+    applied: appliedAt.size,
+    toApplied: summarise([...appliedAt.values()].map((t) => t - publishedAt)),
+    triggers,
+    requests,
+    requestsPerSec: requests / (phase.wallMs / 1000),
+    peakPerSec,
+  };
 }
 
 /**
@@ -236,6 +361,14 @@ function limitHit(s: StepResult): string | undefined {
     return `check-sync: ${s.notify.answered200} answered 200, ${s.notify.fired} of ${s.n} raised onCheckSync${why(s.notify)}`;
   if (s.notify.toFired.p95 > limits.checkSyncP95Ms)
     return `check-sync p95 ${s.notify.toFired.p95.toFixed(0)} ms${why(s.notify)}`;
+  for (const [how, r] of [
+    ['with check-sync', s.rollout.checkSync],
+    ['by polling', s.rollout.polling],
+  ] as const) {
+    if (r.applied < s.n) return `profile ${how}: v${r.version} applied on ${r.applied} of ${s.n} agents${why(r)}`;
+  }
+  if (s.rollout.checkSync.toApplied.p95 > limits.checkSyncP95Ms)
+    return `profile with check-sync: publish → applied p95 ${s.rollout.checkSync.toApplied.p95.toFixed(0)} ms${why(s.rollout.checkSync)}`;
   const st = s.storm.result;
   if (st.failed / Math.max(1, st.attempted) > limits.failedShare)
     return `call storm: ${st.failed} of ${st.attempted} calls failed (SIPp; ${JSON.stringify(st.unexpected)})${why(s.storm)}`;
@@ -286,6 +419,27 @@ function printTables(): void {
         `agents CPU ${f0(r.notify.agentCpuPct).trim()} %, Kamailio CPU ${f0(r.notify.kamailioCpuPct).trim()} %, ` +
         `loop p99 ${f0(r.notify.loopP99Ms).trim()} ms`,
     );
+
+  console.log(`\nteam profile: publish → applied on every agent (ms), profile.pollSec ${pollSec} (±20 % jitter)`);
+  for (const r of results) {
+    console.log(formatRow(`with check-sync, ${r.n} agents`, r.rollout.checkSync.toApplied, 'ms', 0));
+    console.log(formatRow(`polling only, ${r.n} agents`, r.rollout.polling.toApplied, 'ms', 0));
+  }
+  console.log(
+    `${'agents'.padStart(7)} ${'how'.padStart(11)} ${'applied'.padStart(8)} ${'requests'.padStart(9)} ` +
+      `${'req/s'.padStart(7)} ${'peak/s'.padStart(7)} ${'agents CPU%'.padStart(12)} ${'loop p99'.padStart(9)}  triggers`,
+  );
+  for (const r of results) {
+    for (const [how, x] of [
+      ['check-sync', r.rollout.checkSync],
+      ['polling', r.rollout.polling],
+    ] as const)
+      console.log(
+        `${String(r.n).padStart(7)} ${how.padStart(11)} ${String(x.applied).padStart(8)} ${String(x.requests).padStart(9)} ` +
+          `${x.requestsPerSec.toFixed(1).padStart(7)} ${String(x.peakPerSec).padStart(7)} ` +
+          `${f0(x.agentCpuPct).padStart(12)} ${f0(x.loopP99Ms).padStart(9)}  ${JSON.stringify(x.triggers)}`,
+      );
+  }
 
   console.log(`\nauto-answered call storm, SIPp over UDP at ${cps} calls/s for ${stormSec} s (INVITE → 200, ms)`);
   for (const r of results) console.log(formatRow(`storm, ${r.n} agents`, r.storm.answer, 'ms', 0));
