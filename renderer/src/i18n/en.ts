@@ -505,6 +505,7 @@ export const en = {
   'teamProfile.error.versionNotNewer': 'Must be greater than the published version {{published}}.',
   'teamProfile.error.author': 'At most 128 characters.',
   'teamProfile.error.expires': 'Not a date; use a form such as 2027-01-31.',
+  'teamProfile.error.expiresPast': 'This date is already past: agents would refuse the profile.',
   'teamProfile.problem.unknown-key': 'There is no such setting.',
   'teamProfile.problem.not-allowed-in-profile': 'A team profile may not set this.',
   'teamProfile.problem.invalid-value': 'This value is not valid.',

@@ -511,6 +511,7 @@ export const esMX: Messages = {
   'teamProfile.error.versionNotNewer': 'Debe ser mayor que la versión publicada {{published}}.',
   'teamProfile.error.author': 'Como máximo 128 caracteres.',
   'teamProfile.error.expires': 'No es una fecha; usa una forma como 2027-01-31.',
+  'teamProfile.error.expiresPast': 'Esta fecha ya pasó: los agentes rechazarían el perfil.',
   'teamProfile.problem.unknown-key': 'Ese ajuste no existe.',
   'teamProfile.problem.not-allowed-in-profile': 'Un perfil de equipo no puede fijar esto.',
   'teamProfile.problem.invalid-value': 'Este valor no es válido.',

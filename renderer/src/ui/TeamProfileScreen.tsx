@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ContractError } from '@common/contract/errors';
 import { ignorePromise } from '@common/ignore-promise';
 import type { DraftProblem, ProfileDraft, ProfilePreview, TeamProfileView } from '@common/contract/profile';
+import { validateDraft } from '@common/profile/validate-draft';
 import { settingKeys, settingsSchema, type SettingKey } from '@common/settings/schema';
 import { useApp, useAppStore } from './context';
 import { ProfileChanges } from './ProfileChanges';
@@ -24,6 +25,7 @@ interface Form {
   entries: Record<string, Entry>;
 }
 type Header = 'team' | 'version' | 'author' | 'expires';
+const isHeader = (k: string): k is Header => k === 'team' || k === 'version' || k === 'author' || k === 'expires';
 
 /** The keys a team profile may carry, as the schema says (`profile: true`). */
 export const profileKeys: SettingKey[] = settingKeys.filter(
@@ -57,22 +59,23 @@ function draftOf(
     if (!p.ok) problems[k] = { field: p.problem };
     else (e.mode === 'enforced' ? enforced : defaults)[k] = p.value;
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(f.team)) problems.team = { header: 'team' };
-  const version = /^\s*\d+\s*$/.test(f.version) ? Number(f.version) : NaN;
-  if (!Number.isSafeInteger(version) || version < 1) problems.version = { header: 'version' };
-  else if (published && version <= published.version) problems.version = { header: 'versionNotNewer' };
-  if (f.author.length > 128) problems.author = { header: 'author' };
-  if (f.expires !== '' && (f.expires.length > 40 || Number.isNaN(Date.parse(f.expires)))) {
-    problems.expires = { header: 'expires' };
-  }
+  const version = /^\s*\d+\s*$/.test(f.version) ? Number(f.version) : 0;
   const draft: ProfileDraft = {
     team: f.team,
-    version: Number.isFinite(version) ? version : 0,
+    version,
     author: f.author,
     ...(f.expires ? { expires: f.expires } : {}),
     defaults,
     enforced,
   };
+  // The document's own fields, checked by the very rules `diadema profile sign` applies.
+  const now = new Date();
+  for (const p of validateDraft(draft, { now })) {
+    if (!isHeader(p.key) || problems[p.key]) continue;
+    const past = p.key === 'expires' && Date.parse(f.expires) <= now.getTime();
+    problems[p.key] = { header: past ? 'expiresPast' : p.key };
+  }
+  if (!problems.version && published && version <= published.version) problems.version = { header: 'versionNotNewer' };
   return { draft, problems };
 }
 

@@ -66,6 +66,12 @@ describe('team profile screen', () => {
     expect(q('tp-problem-version')?.textContent).toBe(
       esMX['teamProfile.error.versionNotNewer'].replace('{{published}}', '1'),
     );
+    await typeInto(q('tp-expires'), '2020-01-01');
+    expect(q('tp-problem-expires')?.textContent).toBe(esMX['teamProfile.error.expiresPast']);
+    await typeInto(q('tp-expires'), '31/01/2027');
+    expect(q('tp-problem-expires')?.textContent).toBe(esMX['teamProfile.error.expires']);
+    await typeInto(q('tp-team'), 'equipo a');
+    expect(q('tp-problem-team')?.textContent).toBe(esMX['teamProfile.error.team']);
     await click(q('tp-preview'));
     expect(bridge.calls).not.toContain('profile.preview');
     expect(q('tp-outcome')?.textContent).toBe(esMX['teamProfile.fixFirst']);
