@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Layer as SettingLayer } from '@common/settings/resolver';
 import { settingKeys, settingsSchema, type SettingKey } from '@common/settings/schema';
 
@@ -34,7 +33,7 @@ const kinds = new Map<SettingKey, FieldKind>();
 export function fieldKind(key: SettingKey): FieldKind {
   let k = kinds.get(key);
   if (!k) {
-    k = kindOf(z.toJSONSchema(settingsSchema[key].schema) as Js);
+    k = kindOf(settingsSchema[key].schema.toJSONSchema() as Js);
     kinds.set(key, k);
   }
   return k;
@@ -108,10 +107,19 @@ export function fromInput(key: SettingKey, input: FieldInput): FieldParse {
   }
   const parsed = settingsSchema[key].schema.safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, problem: problemOf(parsed.error.issues[0], k) };
+  return { ok: false, problem: problemOf(parsed.error.issues[0] as Issue | undefined, k) };
 }
 
-function problemOf(issue: z.core.$ZodIssue | undefined, k: FieldKind): FieldProblem {
+/** The part of a schema issue read here (the UI does not import zod itself). */
+interface Issue {
+  code: string;
+  origin?: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  path: PropertyKey[];
+}
+
+function problemOf(issue: Issue | undefined, k: FieldKind): FieldProblem {
   if (!issue) return { code: 'invalid' };
   const first = issue.path[0];
   const line = k.kind === 'lines' && typeof first === 'number' ? { line: first + 1 } : {};
