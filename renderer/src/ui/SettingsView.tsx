@@ -6,6 +6,7 @@ import { settingsSchema, type SettingKey } from '@common/settings/schema';
 import { useApp, useAppStore } from './context';
 import { ProfileState } from './ProfileState';
 import { SettingField } from './SettingField';
+import { TechDetail } from './TechDetail';
 import {
   fieldKind,
   fromInput,
@@ -67,6 +68,8 @@ function SettingRow({ settingKey }: { settingKey: SettingKey }) {
   const store = useAppStore();
   const id = useId();
   const resolved = useApp((s) => s.settings?.settings[settingKey]);
+  const allIssues = useApp((s) => s.settings?.issues);
+  const issues = allIssues?.filter((i) => i.key === settingKey) ?? [];
   const value = resolved ? resolved.value : settingsSchema[settingKey].default;
   const source = sourceOf(settingKey, resolved?.layer, resolved?.locked ?? false);
   const kind = fieldKind(settingKey).kind;
@@ -163,6 +166,19 @@ function SettingRow({ settingKey }: { settingKey: SettingKey }) {
             {t(`settings.locked.${lock}`)}
           </p>
         )}
+        {issues.map((i) => (
+          // A value a layer carried that could not be used (a damaged policy, an invalid profile value): the layer
+          // below is in force, and IT learns why.
+          <p
+            className="hint"
+            key={`${i.layer}-${i.code}`}
+            data-testid={`setting-issue-${settingKey}`}
+            data-layer={i.layer}
+          >
+            {t('settings.issue', { layer: t(`settings.layer.${i.layer}`, { defaultValue: i.layer }) })}{' '}
+            <TechDetail detail={i.detail} />
+          </p>
+        ))}
         {error && (
           <p className="error" id={errorId} data-testid={`setting-error-${settingKey}`}>
             {error}

@@ -4,9 +4,10 @@ import { settingKeys } from '@common/settings/schema';
 import { en } from '../../../renderer/src/i18n/en';
 import { esES } from '../../../renderer/src/i18n/es-ES';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
-import { fakeSettingsCore, type FakeLayers } from '../../support/fake-bridge';
+import { ContractError } from '@common/contract/errors';
+import { fakeSettingsCore, teamProfileView, type FakeLayers } from '../../support/fake-bridge';
 import { callView, callsSnapshot } from '../../support/views';
-import { click, mountApp, typeInto, type UiLanguage } from '../../support/render-ui';
+import { click, mountApp, settleMicrotasks, typeInto, type UiLanguage } from '../../support/render-ui';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -179,5 +180,37 @@ describe('settings view', () => {
     expect(s.q('settings-view')).toBeNull();
     expect(s.q('view-phone')?.getAttribute('aria-current')).toBe('page');
     await s.unmount();
+  });
+
+  it('tells why a value a layer carried is not used, with the detail for IT', async () => {
+    const s = await openSettings({ policy: { 'mute.longMuteSec': 2 } });
+    expect(s.q('setting-source-mute.longMuteSec')?.getAttribute('data-source')).toBe('default');
+    const issue = s.q('setting-issue-mute.longMuteSec');
+    expect(issue?.getAttribute('data-layer')).toBe('policy');
+    expect(issue?.textContent).toContain(en['settings.issue'].replace('{{layer}}', en['settings.layer.policy']));
+    expect(issue?.textContent).toContain('Details for IT:');
+    expect(s.q('setting-issue-mute.reminderEverySec')).toBeNull();
+    await s.unmount();
+  });
+
+  it('offers the team profile screen once a signing key is configured', async () => {
+    let available = false;
+    const core = fakeSettingsCore({});
+    const app = await mountApp({
+      handlers: {
+        ...core.handlers,
+        'profile.draft': async () => {
+          if (!available) throw new ContractError('forbidden');
+          return teamProfileView();
+        },
+      },
+    });
+    expect(app.q('view-team-profile')).toBeNull();
+    available = true;
+    core.layers.user = { 'profile.signingKey': '/home/lead/.diadema/lead.key' };
+    await act(async () => app.bridge.emit('settings', core.view()));
+    await settleMicrotasks();
+    expect(app.q('view-team-profile')).not.toBeNull();
+    await app.unmount();
   });
 });
