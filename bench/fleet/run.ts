@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 // @ts-expect-error: plain JavaScript module shared with `npm run lab`
 import { startLab } from '../../test/lab/lab-core.mjs';
 import type { LabEnv } from '../../test/support/lab-env';
 import { labAccount } from '../../test/support/lab-env';
-import { startHttpsFileServer } from '../../test/support/https-server';
 import { writeFileAtomic } from '../../electron/node/fs-atomic';
 import { jsonFileLayer } from '../../electron/node/settings/layer-source';
 import { generateSigningKey, readSigningKey } from '../../electron/node/profile/keys';
@@ -17,7 +16,7 @@ import { signProfile } from '../../electron/node/profile/signed-profile';
 import { bundleEntries } from '../../test/support/store-build';
 import { formatRow, summarise, type Summary } from '../support/stats';
 import { startFleetAgent, type FleetAgent } from './fleet-core';
-import { measurePhase, type PhaseFigures } from './measure';
+import { measurePhase, treeCpuSeconds, type PhaseFigures } from './measure';
 import { callStorm, type StormResult } from './sipp-storm';
 
 /**
@@ -53,6 +52,8 @@ interface Rollout extends PhaseFigures {
   requestsPerSec: number;
   /** The most requests within one second. */
   peakPerSec: number;
+  /** CPU of the profile server's process over the rollout (share of one core). */
+  serverCpuPct: number;
 }
 
 type LabHandle = { env: LabEnv & { fleet: Array<{ user: string; password: string }> }; stop(): Promise<void> };
@@ -80,7 +81,10 @@ const mb = (b: number) => b / 1024 / 1024;
 
 const started = performance.now();
 const root = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-fleet-'));
-const built = await bundleEntries({ 'store-worker': 'electron/node/store/store-worker.ts' });
+const built = await bundleEntries({
+  'store-worker': 'electron/node/store/store-worker.ts',
+  'profile-server': 'bench/fleet/profile-server-main.ts',
+});
 const maxN = Math.max(...steps);
 const lab = (await startLab({
   dir: path.join(root, 'lab'),
@@ -90,8 +94,7 @@ const lab = (await startLab({
 const kamailioPid = Number(readFileSync(path.join(lab.env.dir, 'kamailio.ownpid'), 'utf8'));
 // The team profile: a real HTTPS server (Node https, openssl-made certificate) serving the folder a team lead
 // publishes to, a signing key, and the IT policy every agent reads (URL, trusted key, poll interval).
-const server = await startHttpsFileServer();
-const serverTimes: number[] = [];
+const server = await startProfileServer(path.join(root, 'published'));
 const lead = await readSigningKey(
   (await generateSigningKey(path.join(root, 'keys'), 'fleet-lead', new Date())).keyFile,
 );
@@ -147,7 +150,7 @@ try {
   printTables();
 } finally {
   await lab.stop();
-  await server.close();
+  await server.stop();
   built.dispose();
   rmSync(root, { recursive: true, force: true });
 }
@@ -290,11 +293,9 @@ async function rollout(agents: FleetAgent[], accounts: Array<{ user: string }>, 
   // Past the agents' check-sync coalescing window (1 s): a NOTIFY inside it would wait for the window's end, and a
   // trailing one from the phase before would fetch this version and pass for a poll.
   await new Promise((r) => setTimeout(r, 1500));
-  const requests0 = server.requests.length;
-  const seen = serverTimes.length;
-  const countRequests = setInterval(() => {
-    while (serverTimes.length - seen < server.requests.length - requests0) serverTimes.push(Date.now());
-  }, 20);
+  const requests0 = server.count();
+  const seen = server.times.length;
+  const server0 = treeCpuSeconds(server.pid);
   let publishedAt = 0;
   const phase = await measurePhase(kamailioPid, async () => {
     publishedAt = Date.now();
@@ -307,10 +308,11 @@ async function rollout(agents: FleetAgent[], accounts: Array<{ user: string }>, 
     const deadline = performance.now() + (notify ? 15_000 : pollSec * 1.2 * 1000 + 15_000);
     while (appliedAt.size < agents.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   });
-  clearInterval(countRequests);
   offs.forEach((off) => off());
-  const requests = server.requests.length - requests0;
-  const times = serverTimes.slice(seen);
+  await new Promise((r) => setTimeout(r, 50)); // the server's last count line
+  const serverCpuPct = ((treeCpuSeconds(server.pid) - server0) * 100_000) / phase.wallMs;
+  const requests = server.count() - requests0;
+  const times = server.times.slice(seen);
   let peakPerSec = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
     while (times[i]! - times[j]! >= 1000) j++;
@@ -325,6 +327,55 @@ async function rollout(agents: FleetAgent[], accounts: Array<{ user: string }>, 
     requests,
     requestsPerSec: requests / (phase.wallMs / 1000),
     peakPerSec,
+    serverCpuPct,
+  };
+}
+
+/**
+ * The HTTPS profile server (profile-server-main.ts) in its own process, serving `dir`: its URL and CA, the
+ * requests it answered (count, and the time of each as its count lines report them, to 10 ms), its pid for CPU.
+ */
+async function startProfileServer(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(process.execPath, [fileURLToPath(built.urls['profile-server']), dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const times: number[] = [];
+  let count = 0;
+  let buffered = '';
+  const hello = new Promise<{ url: string; caPem: string }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`profile server exited with ${code}`)));
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.startsWith('{')) {
+          resolve(JSON.parse(line) as { url: string; caPem: string });
+          continue;
+        }
+        const [at, n] = line.split(' ').map(Number);
+        while (count < n!) {
+          times.push(at!);
+          count++;
+        }
+      }
+    });
+  });
+  const { url, caPem } = await hello;
+  return {
+    url,
+    caPem,
+    dir,
+    pid: child.pid!,
+    times,
+    count: () => count,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
   };
 }
 
@@ -427,7 +478,8 @@ function printTables(): void {
   }
   console.log(
     `${'agents'.padStart(7)} ${'how'.padStart(11)} ${'applied'.padStart(8)} ${'requests'.padStart(9)} ` +
-      `${'req/s'.padStart(7)} ${'peak/s'.padStart(7)} ${'agents CPU%'.padStart(12)} ${'loop p99'.padStart(9)}  triggers`,
+      `${'req/s'.padStart(7)} ${'peak/s'.padStart(7)} ${'server CPU%'.padStart(12)} ${'agents CPU%'.padStart(12)} ` +
+      `${'loop p99'.padStart(9)}  triggers`,
   );
   for (const r of results) {
     for (const [how, x] of [
@@ -437,7 +489,7 @@ function printTables(): void {
       console.log(
         `${String(r.n).padStart(7)} ${how.padStart(11)} ${String(x.applied).padStart(8)} ${String(x.requests).padStart(9)} ` +
           `${x.requestsPerSec.toFixed(1).padStart(7)} ${String(x.peakPerSec).padStart(7)} ` +
-          `${f0(x.agentCpuPct).padStart(12)} ${f0(x.loopP99Ms).padStart(9)}  ${JSON.stringify(x.triggers)}`,
+          `${f0(x.serverCpuPct).padStart(12)} ${f0(x.agentCpuPct).padStart(12)} ${f0(x.loopP99Ms).padStart(9)}  ${JSON.stringify(x.triggers)}`,
       );
   }
 
