@@ -196,13 +196,13 @@ describe('diadema profile: keygen → init → sign → verify → diff → publ
       mode: 0o755,
     });
     const bad = await profile(['edit', '--in', f('edit.json')], {
-      env: { ...process.env, EDITOR: script, NEWVALUE: '-3' },
+      env: { ...process.env, VISUAL: '', EDITOR: script, NEWVALUE: '-3' },
     });
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('acw.durationSec (in defaults)');
     writeJson('edit.json', draft());
     const good = await profile(['edit', '--in', f('edit.json')], {
-      env: { ...process.env, EDITOR: script, NEWVALUE: '45' },
+      env: { ...process.env, VISUAL: '', EDITOR: script, NEWVALUE: '45' },
     });
     expect(good.code).toBe(0);
     expect(JSON.parse(readFileSync(f('edit.json'), 'utf8'))).toMatchObject({ defaults: { 'acw.durationSec': 45 } });
