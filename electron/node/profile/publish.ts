@@ -91,6 +91,15 @@ export async function publishProfile(
     throw new PublishError('not-a-profile', 'not a signed team profile (sign it first: diadema profile sign)');
   const target = publishTarget(to, payload.team);
   if (target.kind === 'https') {
+    // The same guard as in a folder; a server that will not let us read is no reason not to write.
+    const current = await httpsGet(target.url, o).catch(() => undefined);
+    if (current?.trim() === doc) return { publishedTo: target.url };
+    const old = current === undefined ? undefined : readPayloadUnverified(current);
+    if (old && old.team === payload.team && old.version >= payload.version)
+      throw new PublishError(
+        'not-newer',
+        `${target.url} already holds version ${old.version}; agents only apply a higher version than ${payload.version}`,
+      );
     await httpsPut(target.url, doc, o);
     return { publishedTo: target.url };
   }

@@ -220,7 +220,7 @@ describe('diadema profile: keygen → init → sign → verify → diff → publ
     expect(readFileSync(path.join(server.dir, 'team', 'sales-north.jws'), 'utf8')).toBe(
       readFileSync(f('v12.jws'), 'utf8'),
     );
-    const noToken = await profile(['publish', '--in', f('v12.jws'), '--to', `${server.url}/team/`]);
+    const noToken = await profile(['publish', '--in', f('v12.jws'), '--to', `${server.url}/other-team/`]);
     expect(noToken.code).toBe(1);
     expect(noToken.err).toContain('401');
     const http = await profile(['publish', '--in', f('v12.jws'), '--to', 'http://example.test/']);

@@ -113,6 +113,17 @@ describe('publish over HTTPS (PUT, TLS verified)', () => {
     expect(await readPublished(`${server.url}/profiles/`, { team: 'other', ca: server.caPem })).toBeUndefined();
   });
 
+  it('refuses to replace a published version with an older or equal one; the same document again is a no-op', async () => {
+    const o = { token: 'sekrit-token', ca: server.caPem };
+    await publishProfile(v2, `${server.url}/again/`, o);
+    const puts = () => server.requests.filter((r) => r.method === 'PUT' && r.path === '/again/sales-north.jws').length;
+    expect(puts()).toBe(1);
+    await publishProfile(v2, `${server.url}/again/`, o);
+    await expect(publishProfile(v1, `${server.url}/again/`, o)).rejects.toMatchObject({ code: 'not-newer' });
+    expect(puts()).toBe(1);
+    expect(readFileSync(path.join(server.dir, 'again', 'sales-north.jws'), 'utf8')).toBe(`${v2}\n`);
+  });
+
   it('a refused token, a server error, a redirect: each an error with the status, nothing followed', async () => {
     await expect(publishProfile(v1, `${server.url}/x/`, { token: 'wrong', ca: server.caPem })).rejects.toMatchObject({
       code: 'http-status',
@@ -129,13 +140,13 @@ describe('publish over HTTPS (PUT, TLS verified)', () => {
       location: `${server.url}/profiles/sales-north.jws`,
       status: 307,
     });
-    const before = server.requests.length;
+    const before = server.requests.filter((r) => r.path === '/profiles/sales-north.jws').length;
     await expect(
       publishProfile(v2, `${server.url}/z/`, { token: 'sekrit-token', ca: server.caPem }),
     ).rejects.toMatchObject({
       code: 'http-status',
     });
-    expect(server.requests.length).toBe(before + 1);
+    expect(server.requests.filter((r) => r.path === '/profiles/sales-north.jws').length).toBe(before);
     expect(readFileSync(path.join(server.dir, 'profiles', 'sales-north.jws'), 'utf8')).toBe(`${v1}\n`);
   });
 
