@@ -45,6 +45,8 @@ interface Rollout extends PhaseFigures {
   applied: number;
   /** Publish → applied, per agent (ms). */
   toApplied: Summary;
+  /** Publish → the agent's onCheckSync (ms; empty when polling). */
+  toNudged: Summary;
   /** What made each agent fetch the version it applied. */
   triggers: Record<string, number>;
   /** Requests the profile server answered during the rollout, and per second over it. */
@@ -279,8 +281,14 @@ async function runStep(n: number): Promise<StepResult> {
  */
 async function rollout(agents: FleetAgent[], accounts: Array<{ user: string }>, notify: boolean): Promise<Rollout> {
   const appliedAt = new Map<string, number>();
+  const nudgedAt = new Map<string, number>();
   const triggers: Record<string, number> = {};
   let target = Infinity;
+  const nudgeOffs = agents.map((a) =>
+    a.core.phone.onCheckSync(() => {
+      if (!nudgedAt.has(a.user)) nudgedAt.set(a.user, Date.now());
+    }),
+  );
   const offs = agents.map((a) =>
     a.core.profile.onChange((st) => {
       if ((st.applied?.version ?? 0) >= target && !appliedAt.has(a.user)) {
@@ -309,6 +317,7 @@ async function rollout(agents: FleetAgent[], accounts: Array<{ user: string }>, 
     while (appliedAt.size < agents.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   });
   offs.forEach((off) => off());
+  nudgeOffs.forEach((off) => off());
   await new Promise((r) => setTimeout(r, 50)); // the server's last count line
   const serverCpuPct = ((treeCpuSeconds(server.pid) - server0) * 100_000) / phase.wallMs;
   const requests = server.count() - requests0;
@@ -323,6 +332,7 @@ async function rollout(agents: FleetAgent[], accounts: Array<{ user: string }>, 
     version: target,
     applied: appliedAt.size,
     toApplied: summarise([...appliedAt.values()].map((t) => t - publishedAt)),
+    toNudged: summarise([...nudgedAt.values()].map((t) => t - publishedAt)),
     triggers,
     requests,
     requestsPerSec: requests / (phase.wallMs / 1000),
@@ -474,6 +484,7 @@ function printTables(): void {
   console.log(`\nteam profile: publish → applied on every agent (ms), profile.pollSec ${pollSec} (±20 % jitter)`);
   for (const r of results) {
     console.log(formatRow(`with check-sync, ${r.n} agents`, r.rollout.checkSync.toApplied, 'ms', 0));
+    console.log(formatRow(`  of which publish → NOTIFY in agent`, r.rollout.checkSync.toNudged, 'ms', 0));
     console.log(formatRow(`polling only, ${r.n} agents`, r.rollout.polling.toApplied, 'ms', 0));
   }
   console.log(
