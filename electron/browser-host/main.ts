@@ -83,6 +83,8 @@ async function main() {
     secrets,
     log,
     policy: platformPolicySource({ overrideFile: process.env.DIADEMA_POLICY_FILE }),
+    // A team lead publishing to an https:// location authenticates with this token (never a setting).
+    teamLead: { token: process.env.DIADEMA_PUBLISH_TOKEN },
   });
   await core.shell.settings.load();
   if (args.settings) {

@@ -54,6 +54,8 @@ app
       secrets: new SafeStorageSecrets(path.join(dataDir, 'secrets.json')),
       // Policy only from where the agent cannot write: Group Policy, managed preferences, /etc/diadema.
       policy: platformPolicySource(),
+      // A team lead publishing to an https:// location authenticates with this token (never a setting).
+      teamLead: { token: process.env.DIADEMA_PUBLISH_TOKEN },
     });
 
     // Serve the renderer from a custom protocol with a path guard instead of file://.

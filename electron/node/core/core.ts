@@ -3,7 +3,6 @@ import { SIPExtension } from 'sip.js';
 import { isInConversation, isLive } from '@common/calls/call-state';
 import type { ShellName } from '@common/contract/app';
 import type { Connection, ContractHandlers, EventSink } from '@common/contract/contract';
-import { ContractError } from '@common/contract/errors';
 import type { HotkeysStatus } from '@common/contract/hotkeys';
 import type { HotkeyProblem } from '@common/hotkeys/hotkeys';
 import { systemClock } from '@common/clock';
@@ -26,6 +25,8 @@ import { CallManager, type OfferGate } from '../phone/call-manager';
 import { MediaBridge } from '../phone/media-bridge';
 import { ProfileClient, type ProfileClientOptions } from '../profile/profile-client';
 import { maxProfileBytes, verifyProfile } from '../profile/signed-profile';
+import { TeamLeadService, type TeamLeadServiceOptions } from '../profile/team-lead-service';
+import { teamProfileHandlers } from '../profile/team-profile-handlers';
 import { RegistrationService, type RegistrationServiceOptions } from '../phone/registration-service';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
 import type { SecretsPort } from '../secrets/secrets-port';
@@ -61,6 +62,9 @@ export interface CoreOptions {
   hid?: HidLibrary;
   /** The team profile server's extra trusted CA (PEM; tests, private CAs) and fetch deadline; a clock for tests. */
   profile?: Partial<Pick<ProfileClientOptions, 'ca' | 'fetchDeadlineMs' | 'clock' | 'random'>>;
+  /** The team lead's publishing to an https:// `profile.publishTo`: bearer token (shells read it from the
+   * environment, never from settings) and an extra CA. */
+  teamLead?: Pick<TeamLeadServiceOptions, 'token' | 'ca'>;
 }
 
 /** What a shell feeds into the core and reads from it besides the contract. */
@@ -203,6 +207,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     clock: systemClock,
     ...o.profile,
   });
+  const teamLead = new TeamLeadService({ settings, clock: systemClock, log: o.log, ...o.teamLead });
 
   // ---- who reacts to what ---------------------------------------------------------------------------------
   const emit = hub.emit;
@@ -249,15 +254,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     ...headsetHandlers({ headset }),
     ...notesHandlers(notes, currentNote),
     ...profileHandlers({ profile }),
-    'profile.draft': async () => {
-      throw new ContractError('forbidden');
-    },
-    'profile.preview': async () => {
-      throw new ContractError('forbidden');
-    },
-    'profile.publish': async () => {
-      throw new ContractError('forbidden');
-    },
+    ...teamProfileHandlers({ teamLead }),
   };
 
   const core: Core = {

@@ -105,6 +105,16 @@ describe('the core follows the team profile', () => {
     expect(agent!.logLines.some((l) => l.includes('warn') && l.includes('team profile refused'))).toBe(true);
   });
 
+  it("the team lead's calls: forbidden without a signing key; with one, a draft to start from", async () => {
+    await publish(draft(1));
+    const { core } = await startAgent();
+    await expect(core.handlers['profile.draft']({})).rejects.toMatchObject({ code: 'forbidden' });
+    const keyFile = path.join(work, 'lead.key');
+    await core.handlers['settings.set']({ key: 'profile.signingKey', value: keyFile });
+    const view = await core.handlers['profile.draft']({});
+    expect(view).toMatchObject({ available: true, keyId: lead.kid, keyProblem: null });
+  });
+
   it('a profile.json dropped in the data folder is not read (only a signed profile sets team values)', async () => {
     await publish(draft(1));
     const { core } = await startAgent();
