@@ -25,7 +25,7 @@ const isBuiltin = (s: string) => s.startsWith('node:') || builtins.has(s.split('
 const pkgName = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
 
 const commonPackages = new Set(['zod']);
-const nodePackages = new Set(['zod', 'sip.js', 'ws', 'better-sqlite3', 'node-hid']);
+const nodePackages = new Set(['zod', 'sip.js', 'ws', 'better-sqlite3', 'node-hid', 'jose']);
 const rendererPackages = new Set(['zod', 'react', 'react-dom', 'zustand', 'i18next', 'react-i18next', 'sip.js']);
 
 type Area = 'common' | 'node' | 'browser-host' | 'main' | 'preload' | 'renderer' | 'other';
