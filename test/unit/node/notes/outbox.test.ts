@@ -6,18 +6,19 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { silentLogger } from '../../../../electron/node/log';
 import { NotesService, type NotesSettings } from '../../../../electron/node/notes/notes-service';
 import { callEvents } from '../../../support/call-events';
-import { HttpsSink, makeTestCerts } from '../../../support/https-sink';
+import { makeTestCertificates } from '../../../support/https-server';
+import { HttpsSink } from '../../../support/https-sink';
 import { bundleStoreWorker } from '../../../support/store-build';
 
 let worker: Awaited<ReturnType<typeof bundleStoreWorker>>;
-let certs: ReturnType<typeof makeTestCerts>;
+let certs: ReturnType<typeof makeTestCertificates>;
 let dir: string;
 let sink: HttpsSink;
 let settings: NotesSettings;
 const services: NotesService[] = [];
 beforeAll(async () => {
   worker = await bundleStoreWorker();
-  certs = makeTestCerts();
+  certs = makeTestCertificates();
 }, 60_000);
 afterAll(() => worker.dispose());
 beforeEach(async () => {
@@ -40,7 +41,7 @@ async function service(o: { trust?: boolean } = {}) {
     settings: () => settings,
     // Trust for this endpoint only: an agent with the test CA (TLS checks stay on).
     sync: {
-      ...(o.trust === false ? {} : { agent: new https.Agent({ ca: certs.ca }) }),
+      ...(o.trust === false ? {} : { agent: new https.Agent({ ca: certs.caPem }) }),
       timeoutMs: 1_000,
       deadlineMs: 1_500,
       baseDelayMs: 40,

@@ -7,19 +7,19 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchProfile } from '../../../../electron/node/profile/profile-fetch';
-import { makeTestCerts } from '../../../support/https-sink';
+import { makeTestCertificates } from '../../../support/https-server';
 
 // The fetcher against a real HTTPS server on loopback whose certificate a throw-away CA signed (openssl).
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 const routes = new Map<string, Route>();
 const seen: Array<{ path: string; ifNoneMatch: string | undefined }> = [];
-let certs: ReturnType<typeof makeTestCerts>;
+let certs: ReturnType<typeof makeTestCertificates>;
 let server: https.Server;
 let base: string;
 let dir: string;
 
 beforeAll(async () => {
-  certs = makeTestCerts();
+  certs = makeTestCertificates();
   server = https.createServer({ key: certs.key, cert: certs.cert }, (req, res) => {
     const header = req.headers['if-none-match'];
     seen.push({ path: req.url ?? '', ifNoneMatch: typeof header === 'string' ? header : undefined });
@@ -60,7 +60,7 @@ routes.set('/trickle', (_req, res) => {
 
 const opts = (more: Partial<Parameters<typeof fetchProfile>[1]> = {}) => ({
   maxBytes: 1000,
-  ca: certs.ca,
+  ca: certs.caPem,
   deadlineMs: 2000,
   ...more,
 });
