@@ -14,6 +14,10 @@ export interface LabEnv {
   dir: string;
   logs: string;
   accounts: Array<{ user: string; password: string }>;
+  /** Extra accounts when the lab was started with `fleet: n` (empty otherwise). */
+  fleet: Array<{ user: string; password: string }>;
+  /** Kamailio's JSON-RPC URL (loopback, with the lab's random token): `labRpc`, `registeredContacts`. */
+  rpc: string;
 }
 
 declare module 'vitest' {
