@@ -49,7 +49,11 @@ export function ProfileState() {
               </>
             )}
             <dt>{t('profileState.lastCheck')}</dt>
-            <dd data-testid="profile-state-last-check" data-outcome={last?.outcome ?? 'none'}>
+            <dd
+              data-testid="profile-state-last-check"
+              data-outcome={last?.outcome ?? 'none'}
+              data-trigger={last?.trigger ?? 'none'}
+            >
               {last
                 ? t('profileState.checked', { when: when(last.at), outcome: t(`profileState.outcome.${last.outcome}`) })
                 : t('profileState.never')}
