@@ -26,7 +26,16 @@ const pkgName = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).joi
 
 const commonPackages = new Set(['zod']);
 const nodePackages = new Set(['zod', 'sip.js', 'ws', 'better-sqlite3', 'node-hid', 'jose']);
-const rendererPackages = new Set(['zod', 'react', 'react-dom', 'zustand', 'i18next', 'react-i18next', 'sip.js']);
+const rendererPackages = new Set([
+  'zod',
+  'react',
+  'react-dom',
+  'zustand',
+  'i18next',
+  'react-i18next',
+  'sip.js',
+  'lucide-react',
+]);
 
 type Area = 'common' | 'node' | 'browser-host' | 'main' | 'preload' | 'renderer' | 'other';
 export function areaOf(rel: string): Area {
@@ -117,12 +126,12 @@ export const folderRules: readonly FolderRule[] = [
     may: [common, 'renderer/src/bridge'],
     packages: ['zustand'],
   },
-  // "../state/, ../media/device-choice, electron/common/**, react, react-i18next, zustand. Not ../bridge/ directly."
+  // "../state/, ../media/device-choice, electron/common/**, react, react-i18next, zustand, lucide-react. Not ../bridge/."
   {
     folder: 'renderer/src/ui',
     readme: 'renderer/src/ui/README.md',
     may: [common, 'renderer/src/state', 'renderer/src/media/device-choice.ts'],
-    packages: ['react', 'react-i18next', 'zustand'],
+    packages: ['react', 'react-i18next', 'zustand', 'lucide-react'],
   },
   // "Imports electron/common and its own folder only (plus sip.js)."
   { folder: 'renderer/src/media', readme: 'renderer/src/media/README.md', may: [common], packages: ['sip.js'] },

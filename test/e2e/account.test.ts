@@ -22,6 +22,7 @@ async function openAgent(): Promise<{ host: HostProcess; page: Page }> {
   const host = await startHostProcess();
   const page = await browser.context.newPage();
   await page.goto(host.url);
+  await page.getByTestId('view-settings').click();
   await page.getByTestId('account-server').waitFor();
   return { host, page };
 }

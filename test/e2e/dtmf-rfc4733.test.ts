@@ -50,6 +50,7 @@ describe('DTMF as RFC 4733 telephone-events', () => {
       // Audio first (the agent's tone as PCMU), so the socket really is the call's media address.
       await expect.poll(() => rtp.count(0), { timeout: 8000 }).toBeGreaterThan(50);
       expect(rtp.count(pt)).toBe(0);
+      await clickTestId(page, 'call-keypad');
       for (const key of ['1', '5', '9', '*', '0', '#']) {
         await clickTestId(page, `dtmf-${key}`);
         await page.waitForTimeout(250);

@@ -81,6 +81,7 @@ describe('notes and after-call work in Chromium', () => {
       expect(await text('acw')).toBeNull();
 
       // History: full-text search over the note finds the call, with its after-call work time and the note.
+      await page.getByTestId('view-history').click();
       await page.getByTestId('history-query').fill('8812');
       await clickTestId(page, 'history-search');
       await expect

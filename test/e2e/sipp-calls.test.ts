@@ -137,6 +137,7 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
     const inputs = (await options('microphone')).filter((o) => o.value !== '');
     expect(outputs.length, 'Chromium lists fake outputs').toBeGreaterThan(0);
     expect(inputs.length, 'Chromium lists fake inputs').toBeGreaterThan(1);
+    await page.getByTestId('view-settings').click();
     await page.getByTestId('device-ringer').selectOption(outputs[0]!.value);
     // A controlled checkbox: it shows the setting once the core has stored it.
     await page.getByTestId('device-ring-on-speakers').click();
@@ -167,6 +168,7 @@ describe('SIPp callers through rtpengine into a WebRTC agent', () => {
 
       // Pick another microphone in the middle of the call.
       const other = inputs.at(-1)!;
+      await page.getByTestId('view-settings').click();
       await page.getByTestId('device-microphone').selectOption(other.value);
       await expect
         .poll(() => page.evaluate(() => (window as unknown as { replaced: number }).replaced), { timeout: 5000 })

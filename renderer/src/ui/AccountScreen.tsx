@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Check, Minus, X } from 'lucide-react';
 import { parseAccount, type AccountFieldErrors, type AccountForm } from '@common/contract/account';
 import { ContractError } from '@common/contract/errors';
 import { useApp, useAppStore } from './context';
@@ -196,7 +197,13 @@ export function AccountScreen() {
           <ol data-testid="test-steps">
             {test.steps.map((s) => (
               <li key={s.step} data-step={s.step} data-status={s.status} className={`step step-${s.status}`}>
-                <span aria-hidden="true">{s.status === 'ok' ? '✔' : s.status === 'failed' ? '✖' : '–'}</span>{' '}
+                {s.status === 'ok' ? (
+                  <Check aria-hidden="true" />
+                ) : s.status === 'failed' ? (
+                  <X aria-hidden="true" />
+                ) : (
+                  <Minus aria-hidden="true" />
+                )}{' '}
                 {t(`step.${s.step}`)}: {t(`step.status.${s.status}`)}
                 {s.ms !== undefined && <span className="ms"> ({s.ms} ms)</span>}
                 {s.detail && (

@@ -1,17 +1,17 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Diamond } from 'lucide-react';
 import { useStore } from 'zustand';
 import { refusalKey } from './AgentState';
+import { formatClock } from './clock-text';
 import { useApp, useAppStore } from './context';
 import { useSetting } from './use-setting';
 
 /** Moments of the time box read out to screen readers (seconds left); the visible clock ticks silently. */
 const announceAt = [60, 30, 10, 0];
 
-export const formatClock = (sec: number) => `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
-
 /** Seconds left until `endsAt`, re-rendering every second while there is a time box. */
-function useSecondsLeft(endsAt: number | undefined): number | undefined {
+export function useSecondsLeft(endsAt: number | undefined): number | undefined {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (endsAt === undefined) return undefined;
@@ -86,8 +86,7 @@ export function AfterCallWork() {
       data-call-id={acw.callId}
     >
       <h2 id={`${reasonId}-title`}>
-        <span aria-hidden="true">◆ </span>
-        {t('acw.title')}
+        <Diamond aria-hidden="true" fill="currentColor" /> {t('acw.title')}
       </h2>
       <p className="acw-mode">{t(`acw.mode.${acw.mode}`)}</p>
       {left !== undefined ? (

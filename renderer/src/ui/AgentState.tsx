@@ -1,12 +1,20 @@
 import { useId, useState } from 'react';
 import './agent-notes.css';
 import { useTranslation } from 'react-i18next';
+import { Circle, Diamond, Square, Triangle, type LucideIcon } from 'lucide-react';
 import { notReadyReason, type AgentSetArgs, type AgentStateName } from '@common/contract/agent';
 import { refusalOf } from '@common/contract/errors';
+import { formatClock } from './clock-text';
 import { useApp, useAppStore } from './context';
+import { useNow } from './use-now';
 
-// Each state has its own shape as well as its colour (see styles: agent-*), so it reads without colour vision.
-const shape: Record<AgentStateName, string> = { available: '●', 'not-ready': '■', acw: '◆', break: '▲' };
+// Each state has its own filled shape as well as its colour (see styles: agent-*), so it reads without colour vision.
+const shape: Record<AgentStateName, LucideIcon> = {
+  available: Circle,
+  'not-ready': Square,
+  acw: Diamond,
+  break: Triangle,
+};
 
 type Choice = 'available' | 'break' | `not-ready:${(typeof notReadyReason.options)[number]}`;
 const choices: Choice[] = ['available', ...notReadyReason.options.map((r) => `not-ready:${r}` as const), 'break'];
@@ -34,7 +42,10 @@ export function AgentState() {
   const agent = useApp((s) => s.agent);
   const [error, setError] = useState<string | undefined>();
   const id = useId();
+  const now = useNow(Boolean(agent), agent?.since);
   if (!agent) return null;
+  const Shape = shape[agent.state];
+  const inState = Math.max(0, Math.floor((now - agent.since) / 1000));
   const current: Choice | '' =
     agent.state === 'available'
       ? 'available'
@@ -62,9 +73,7 @@ export function AgentState() {
         data-state={agent.state}
         data-reason={agent.reason ?? ''}
       >
-        <span aria-hidden="true" className="agent-shape">
-          {shape[agent.state]}
-        </span>
+        <Shape aria-hidden="true" className="agent-shape" fill="currentColor" />
         <span className="agent-text">{t(`agent.state.${agent.state}`)}</span>
         {agent.reason && (
           <span className="agent-reason" data-testid="agent-reason">
@@ -72,6 +81,13 @@ export function AgentState() {
           </span>
         )}
       </div>
+      {/* Time in state ticks silently: a screen reader hears the state change, not every second. */}
+      <span className="agent-time">
+        <span className="visually-hidden">{t('agent.timeInState')} </span>
+        <span role="timer" aria-live="off" data-testid="agent-time" data-seconds={inState}>
+          {formatClock(inState)}
+        </span>
+      </span>
       <label htmlFor={id} className="agent-label">
         {t('agent.change')}
       </label>

@@ -1,27 +1,33 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { History as HistoryIcon, Phone, Settings, Users, type LucideIcon } from 'lucide-react';
 import { AccountScreen } from './AccountScreen';
 import { AfterCallWork } from './AfterCallWork';
-import { AgentState } from './AgentState';
 import { AudioDevices } from './AudioDevices';
 import { CallPanel } from './CallPanel';
+import { CustomerPanel } from './CustomerPanel';
 import { HeadsetCheck } from './HeadsetCheck';
 import { History } from './History';
 import { useApp } from './context';
 import { LanguagePicker } from './LanguagePicker';
-import { MuteBar } from './MuteBar';
 import { NotesPanel } from './NotesPanel';
 import { Notices } from './Notices';
 import { NotesStatus } from './NotesStatus';
 import { ProfileNotice } from './ProfileNotice';
-import { RegistrationBadge } from './RegistrationBadge';
 import { SettingsView } from './SettingsView';
 import { Shortcuts } from './Shortcuts';
+import { StatusBar } from './StatusBar';
 import { TeamProfileScreen } from './TeamProfileScreen';
 import { useCallHotkeys } from './use-hotkeys';
 
-/** The app's views: the phone (every panel), all settings with their sources, and the team lead's screen. */
-type AppView = 'phone' | 'settings' | 'team-profile';
+/** The app's views: the phone (calls and the customer), past calls, settings, and the team lead's screen. */
+type AppView = 'phone' | 'history' | 'settings' | 'team-profile';
+const viewIcon: Record<AppView, LucideIcon> = {
+  phone: Phone,
+  history: HistoryIcon,
+  settings: Settings,
+  'team-profile': Users,
+};
 
 export function App() {
   const { t } = useTranslation();
@@ -38,29 +44,12 @@ export function App() {
     if (ringing > rang.current) setView('phone');
     rang.current = ringing;
   }, [ringing]);
-  const views: AppView[] = teamProfile ? ['phone', 'settings', 'team-profile'] : ['phone', 'settings'];
-  return (
-    <>
-      <a className="skip" href="#calls">
-        {t('app.skip')}
-      </a>
-      <header className="top">
-        <h1>{t('app.title')}</h1>
-        <RegistrationBadge />
-        <AgentState />
-        <LanguagePicker />
-      </header>
-      {bridge !== 'connected' && (
-        <div className="bridge" role="alert" data-testid="bridge-status" data-status={bridge}>
-          {t(`bridge.${bridge}`)}
-        </div>
-      )}
-      <MuteBar />
-      <Notices />
-      <NotesStatus />
-      <ProfileNotice />
-      <nav className="views" aria-label={t('views.label')} data-testid="views">
-        {views.map((v) => (
+  const views: AppView[] = ['phone', 'history', 'settings', ...(teamProfile ? (['team-profile'] as const) : [])];
+  const nav = (
+    <nav className="views" aria-label={t('views.label')} data-testid="views">
+      {views.map((v) => {
+        const Icon = viewIcon[v];
+        return (
           <button
             key={v}
             type="button"
@@ -68,31 +57,64 @@ export function App() {
             aria-current={shown === v ? 'page' : undefined}
             onClick={() => setView(v)}
           >
+            <Icon aria-hidden="true" />
             {t(`views.${v}`)}
           </button>
-        ))}
-      </nav>
-      <main className="layout" hidden={shown !== 'phone'} data-testid="view-phone-panels">
-        <CallPanel />
-        <AfterCallWork />
-        <NotesPanel />
-        <AccountScreen />
-        <AudioDevices />
-        <HeadsetCheck />
-        <Shortcuts />
-        <History />
+        );
+      })}
+    </nav>
+  );
+  // Every view stays mounted while hidden (a half-typed account, a history search, the headset's last presses
+  // survive a look elsewhere); only the settings list is built on demand, as it asks the core on mount.
+  return (
+    <>
+      <a className="skip" href={shown === 'phone' ? '#calls' : '#main'}>
+        {t(shown === 'phone' ? 'app.skip' : 'app.skipMain')}
+      </a>
+      <StatusBar nav={nav} />
+      {bridge !== 'connected' && (
+        <div className="bridge" role="alert" data-testid="bridge-status" data-status={bridge}>
+          {t(`bridge.${bridge}`)}
+        </div>
+      )}
+      <div className="messages">
+        <Notices />
+        <NotesStatus />
+        <ProfileNotice />
+      </div>
+      <main id="main" className="views-main" tabIndex={-1}>
+        <div className="phone-view" hidden={shown !== 'phone'} data-testid="view-phone-panels">
+          <div className="column softphone">
+            <CallPanel />
+            <AfterCallWork />
+          </div>
+          <div className="column customer-column">
+            <CustomerPanel />
+            <NotesPanel />
+          </div>
+        </div>
+        <div className="single-view history-view" hidden={shown !== 'history'} data-testid="view-history-panels">
+          <History />
+        </div>
+        <div className="single-view settings-page" hidden={shown !== 'settings'} data-testid="view-settings-panels">
+          <div className="settings-grid">
+            <AccountScreen />
+            <div className="panel appearance">
+              <LanguagePicker />
+            </div>
+            <AudioDevices />
+            <HeadsetCheck />
+            <Shortcuts />
+          </div>
+          {shown === 'settings' && <SettingsView />}
+        </div>
+        {teamProfile && (
+          // Kept mounted while hidden, so a team lead's unsaved draft survives a look at the phone.
+          <div className="single-view" hidden={shown !== 'team-profile'}>
+            <TeamProfileScreen />
+          </div>
+        )}
       </main>
-      {shown === 'settings' && (
-        <main className="single-view">
-          <SettingsView />
-        </main>
-      )}
-      {teamProfile && (
-        // Kept mounted while hidden, so a team lead's unsaved draft survives a look at the phone.
-        <main className="single-view" hidden={shown !== 'team-profile'}>
-          <TeamProfileScreen />
-        </main>
-      )}
     </>
   );
 }

@@ -1,18 +1,63 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import {
+  ArrowRightLeft,
+  Grid3x3,
+  Headset,
+  Pause,
+  Phone,
+  PhoneForwarded,
+  PhoneIncoming,
+  PhoneOff,
+  PhoneOutgoing,
+  Play,
+  type LucideIcon,
+} from 'lucide-react';
 import { isCustomerLeg, isInConversation, isLive } from '@common/calls/call-state';
 import type { CallView } from '@common/contract/calls';
 import { ignorePromise } from '@common/ignore-promise';
 import { CallVolume } from './CallVolume';
+import { formatClock } from './clock-text';
 import { useApp, useAppStore } from './context';
 import { useShortcutHint } from './use-hotkeys';
+import { useNow } from './use-now';
 
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+// The call's state as a shape beside its word: ringing, on the line, held and ended look different.
+const stateIcon: Record<CallView['state'], LucideIcon> = {
+  ringing: PhoneIncoming,
+  dialing: PhoneOutgoing,
+  early: PhoneOutgoing,
+  active: Phone,
+  held: Pause,
+  ended: PhoneOff,
+};
+
+/** Handle time once answered, else how long it has rung; the clock ticks silently (a timer, not a live region). */
+function CallClock({ call }: { call: CallView }) {
+  const { t } = useTranslation();
+  const live = call.state !== 'ended';
+  const from = call.answeredAt ?? call.startedAt;
+  const now = useNow(live, from);
+  const sec = Math.max(0, Math.floor(((live ? now : (call.endedAt ?? now)) - from) / 1000));
+  return (
+    <span className="call-time">
+      <span className="call-time-label">{call.answeredAt ? t('call.handleTime') : t('call.waitTime')}</span>{' '}
+      <span role="timer" aria-live="off" data-testid="call-handle-time" data-seconds={sec}>
+        {formatClock(sec)}
+      </span>
+    </span>
+  );
+}
 
 function CallCard({ call }: { call: CallView }) {
   const { t } = useTranslation();
   const store = useAppStore();
   const [target, setTarget] = useState('');
+  const [keypad, setKeypad] = useState(false);
+  const keypadId = useId();
+  const StateIcon = stateIcon[call.state];
   const consult = useApp((s) => s.calls.calls.find((c) => c.consultFor === call.id && c.state === 'active'));
   const c = store.bridge.client;
   const act = (p: Promise<unknown>) => ignorePromise(p);
@@ -32,7 +77,10 @@ function CallCard({ call }: { call: CallView }) {
       data-direction={call.direction}
     >
       <div className="call-head">
-        <span className="call-state">{t(`call.state.${call.state}`)}</span>
+        <span className="call-state">
+          <StateIcon aria-hidden="true" />
+          {t(`call.state.${call.state}`)}
+        </span>
         {call.direction === 'inbound' && call.state === 'ringing' && (
           <span className="incoming">{t('call.incoming')}</span>
         )}
@@ -44,34 +92,34 @@ function CallCard({ call }: { call: CallView }) {
           {call.remote.number}
         </span>
         {!isCustomerLeg(call) && <span className="consult-for">{t('call.consultFor')}</span>}
+        <CallClock call={call} />
       </div>
-      {call.screenPop.length > 0 && (
-        <dl className="screen-pop" data-testid="screen-pop" aria-label={t('call.screenPop')}>
-          {call.screenPop.map((p) => (
-            <div key={p.header} data-header={p.header}>
-              <dt>{p.header}</dt>
-              <dd>{p.value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
       {call.state === 'ended' && call.endReason && (
         <p className="end" data-testid="call-end">
           {t(`call.end.${call.endReason}`)}
         </p>
       )}
-      <div className="buttons">
+      {/* Answer and Hang up are the large buttons; the rest sit in a row below them. */}
+      <div className="buttons call-main">
         {call.state === 'ringing' && (
           <>
             <button
               type="button"
+              className="btn-big btn-answer"
               data-testid="call-answer"
               {...hint.answer}
               onClick={() => act(c['call.answer']({ callId: call.id }))}
             >
+              <Phone aria-hidden="true" />
               {t('call.answer')}
             </button>
-            <button type="button" data-testid="call-reject" onClick={() => act(c['call.reject']({ callId: call.id }))}>
+            <button
+              type="button"
+              className="btn-big btn-reject"
+              data-testid="call-reject"
+              onClick={() => act(c['call.reject']({ callId: call.id }))}
+            >
+              <PhoneOff aria-hidden="true" />
               {t('call.reject')}
             </button>
           </>
@@ -79,14 +127,18 @@ function CallCard({ call }: { call: CallView }) {
         {isLive(call) && call.state !== 'ringing' && (
           <button
             type="button"
+            className="btn-big btn-hangup"
             data-testid="call-hangup"
             {...hint.hangup}
             onClick={() => act(c['call.hangup']({ callId: call.id }))}
           >
+            <PhoneOff aria-hidden="true" />
             {t('call.hangup')}
           </button>
         )}
-        {inCall && (
+      </div>
+      {inCall && (
+        <div className="buttons">
           <button
             type="button"
             data-testid={call.held ? 'call-resume' : 'call-hold'}
@@ -94,28 +146,43 @@ function CallCard({ call }: { call: CallView }) {
             {...hint.hold}
             onClick={() => act(c['call.hold']({ callId: call.id, on: !call.held }))}
           >
+            {call.held ? <Play aria-hidden="true" /> : <Pause aria-hidden="true" />}
             {call.held ? t('call.resume') : t('call.hold')}
           </button>
-        )}
-        {inCall && isCustomerLeg(call) && !consult && (
-          <button
-            type="button"
-            data-testid="call-consult"
-            onClick={() => act(c['call.consultSupervisor']({ callId: call.id }))}
-          >
-            {t('call.consult')}
-          </button>
-        )}
-        {inCall && consult && (
-          <button
-            type="button"
-            data-testid="call-complete-transfer"
-            onClick={() => act(c['call.transferAttended']({ callId: call.id, consultCallId: consult.id }))}
-          >
-            {t('call.completeTransfer')}
-          </button>
-        )}
-      </div>
+          {isCustomerLeg(call) && !consult && (
+            <button
+              type="button"
+              data-testid="call-consult"
+              onClick={() => act(c['call.consultSupervisor']({ callId: call.id }))}
+            >
+              <Headset aria-hidden="true" />
+              {t('call.consult')}
+            </button>
+          )}
+          {consult && (
+            <button
+              type="button"
+              data-testid="call-complete-transfer"
+              onClick={() => act(c['call.transferAttended']({ callId: call.id, consultCallId: consult.id }))}
+            >
+              <PhoneForwarded aria-hidden="true" />
+              {t('call.completeTransfer')}
+            </button>
+          )}
+          {call.state === 'active' && (
+            <button
+              type="button"
+              data-testid="call-keypad"
+              aria-expanded={keypad}
+              aria-controls={keypadId}
+              onClick={() => setKeypad((k) => !k)}
+            >
+              <Grid3x3 aria-hidden="true" />
+              {t('call.keypad')}
+            </button>
+          )}
+        </div>
+      )}
       {inCall && (
         <form
           className="transfer"
@@ -124,17 +191,21 @@ function CallCard({ call }: { call: CallView }) {
             if (target.trim()) act(c['call.transferBlind']({ callId: call.id, target }));
           }}
         >
-          <label>
-            {t('call.transferTarget')}{' '}
-            <input data-testid="transfer-target" value={target} onChange={(e) => setTarget(e.target.value)} />
-          </label>
+          <label htmlFor={`${keypadId}-transfer`}>{t('call.transferTarget')}</label>
+          <input
+            id={`${keypadId}-transfer`}
+            data-testid="transfer-target"
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+          />
           <button type="submit" data-testid="call-transfer">
+            <ArrowRightLeft aria-hidden="true" />
             {t('call.transfer')}
           </button>
         </form>
       )}
-      {call.state === 'active' && (
-        <div className="keypad" role="group" aria-label={t('call.keypad')}>
+      {call.state === 'active' && keypad && (
+        <div className="keypad" id={keypadId} role="group" aria-label={t('call.keypad')}>
           {keys.map((k) => (
             <button
               key={k}
@@ -179,19 +250,27 @@ export function CallPanel() {
   return (
     <section className="panel calls" id="calls" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('calls.title')}</h2>
+      {/* The label sits above the field and the hint below it, never over the typed number. */}
       <form className="dial" onSubmit={dial}>
         <label htmlFor={`${id}-dial`}>{t('call.dial')}</label>
-        <input
-          id={`${id}-dial`}
-          data-testid="dial-input"
-          inputMode="tel"
-          value={number}
-          placeholder={t('call.dialHint')}
-          onChange={(e) => setNumber(e.target.value)}
-        />
-        <button type="submit" data-testid="dial-call">
-          {t('call.call')}
-        </button>
+        <div className="dial-row">
+          <input
+            id={`${id}-dial`}
+            data-testid="dial-input"
+            inputMode="tel"
+            autoComplete="off"
+            value={number}
+            aria-describedby={`${id}-dial-hint`}
+            onChange={(e) => setNumber(e.target.value)}
+          />
+          <button type="submit" data-testid="dial-call">
+            <Phone aria-hidden="true" />
+            {t('call.call')}
+          </button>
+        </div>
+        <span className="hint" id={`${id}-dial-hint`}>
+          {t('call.dialHint')}
+        </span>
       </form>
       <CallVolume />
       {calls.length === 0 ? (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CircleCheck, CircleX, Info, Mic, MicOff, Timer, TriangleAlert } from 'lucide-react';
 import { isInConversation } from '@common/calls/call-state';
 import { ignorePromise } from '@common/ignore-promise';
 import { useApp, useAppStore } from './context';
@@ -62,9 +63,7 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
         role="status"
         aria-live="assertive"
       >
-        <span aria-hidden="true" className="mute-icon">
-          {muted ? '🔇' : '🎙'}
-        </span>
+        {muted ? <MicOff aria-hidden="true" className="mute-icon" /> : <Mic aria-hidden="true" className="mute-icon" />}
         <strong>{muted ? t('mute.on') : t('mute.off')}</strong>
       </div>
       <button
@@ -75,11 +74,12 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
         onClick={toggle}
         {...muteHint}
       >
+        {muted ? <Mic aria-hidden="true" /> : <MicOff aria-hidden="true" />}
         {muted ? t('call.unmute') : t('call.mute')}
       </button>
       {talking && (
         <div className="warning talking" role="alert" data-testid="mute-warning-talking">
-          <span aria-hidden="true">⚠</span> {t('mute.talking')}
+          <TriangleAlert aria-hidden="true" /> {t('mute.talking')}
           <button type="button" data-testid="mute-warning-unmute" onClick={unmute}>
             {t('mute.unmuteNow')}
           </button>
@@ -93,7 +93,7 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
           data-level={mute.longMute.level}
           data-elapsed={mute.longMute.elapsedSec}
         >
-          <span aria-hidden="true">⏱</span> {t('mute.long', { sec: mute.longMute.elapsedSec })}
+          <Timer aria-hidden="true" /> {t('mute.long', { sec: mute.longMute.elapsedSec })}
           {active?.state === 'active' && (
             <button type="button" data-testid="mute-hold-instead" onClick={holdInstead}>
               {t('mute.holdInstead')}
@@ -106,22 +106,22 @@ export function MuteBar({ compact = false }: { compact?: boolean }) {
       )}
       {mute?.verification === 'mismatch' && (
         <div className="warning mismatch" role="alert" data-testid="mute-mismatch" data-kind={mute.mismatch}>
-          <span aria-hidden="true">✖</span> {t('mute.mismatch', { count: mute.reapplied })}
+          <CircleX aria-hidden="true" /> {t('mute.mismatch', { count: mute.reapplied })}
         </div>
       )}
       {mute?.verification !== 'mismatch' && mute?.lastMismatch && inCall && !compact && (
         <div className="notice corrected" role="status" data-testid="mute-corrected" data-kind={mute.lastMismatch.kind}>
-          <span aria-hidden="true">✔</span> {t('mute.corrected', { count: mute.reapplied })}
+          <CircleCheck aria-hidden="true" /> {t('mute.corrected', { count: mute.reapplied })}
         </div>
       )}
       {onHookMute && !inCall && !compact && (
         <div className="notice" role="alert" data-testid="mute-headset-on-hook">
-          <span aria-hidden="true">ℹ</span> {t('notice.mute-on-hook')}
+          <Info aria-hidden="true" /> {t('notice.mute-on-hook')}
         </div>
       )}
       {mute?.analysisFailed && inCall && (
         <div className="warning" role="alert" data-testid="mute-analysis-failed" data-reason={mute.analysisError}>
-          <span aria-hidden="true">⚠</span> {t(`mute.analysisError.${mute.analysisError ?? 'error'}`)}{' '}
+          <TriangleAlert aria-hidden="true" /> {t(`mute.analysisError.${mute.analysisError ?? 'error'}`)}{' '}
           {muted ? t('mute.stillMuted') : ''}
         </div>
       )}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { X } from 'lucide-react';
 import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
 
@@ -25,7 +26,7 @@ export function Notices() {
             data-testid="notice-dismiss"
             onClick={() => store.dismissNotice(n.id)}
           >
-            <span aria-hidden="true">×</span>
+            <X aria-hidden="true" />
           </button>
         </li>
       ))}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { X } from 'lucide-react';
 import { useApp, useAppStore } from './context';
 import { ProfileChanges } from './ProfileChanges';
 import './settings.css';
@@ -48,7 +49,7 @@ export function ProfileNotice() {
             data-testid="profile-notice-dismiss"
             onClick={() => store.dismissProfileNotice()}
           >
-            <span aria-hidden="true">×</span>
+            <X aria-hidden="true" />
           </button>
         </div>
       )}

@@ -1,18 +1,21 @@
 import { useTranslation } from 'react-i18next';
+import { CircleCheck, CircleDashed, CircleX, LoaderCircle, type LucideIcon } from 'lucide-react';
+import type { RegistrationStateName } from '@common/contract/registration';
 import { useApp } from './context';
 
 // Each state has its own shape as well as its colour, so it reads without colour vision and from a distance.
-const icon: Record<string, string> = {
-  registered: '●',
-  registering: '◐',
-  reconnecting: '◐',
-  unregistered: '○',
-  failed: '✖',
+const icon: Record<RegistrationStateName, LucideIcon> = {
+  registered: CircleCheck,
+  registering: LoaderCircle,
+  reconnecting: LoaderCircle,
+  unregistered: CircleDashed,
+  failed: CircleX,
 };
 
 export function RegistrationBadge() {
   const { t } = useTranslation();
   const reg = useApp((s) => s.registration);
+  const Icon = icon[reg.state];
   const retrySec = reg.retryAt ? Math.max(0, Math.round((reg.retryAt - Date.now()) / 1000)) : undefined;
   return (
     <div
@@ -23,9 +26,7 @@ export function RegistrationBadge() {
       data-state={reg.state}
       data-reason={reg.reason ?? ''}
     >
-      <span aria-hidden="true" className="reg-icon">
-        {icon[reg.state]}
-      </span>
+      <Icon aria-hidden="true" className="reg-icon" />
       <span className="reg-text">{t(`reg.state.${reg.state}`)}</span>
       {reg.reason && reg.state !== 'registered' && (
         <span className="reg-reason" data-testid="registration-reason">

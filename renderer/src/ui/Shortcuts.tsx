@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TriangleAlert } from 'lucide-react';
 import { displayAccelerator } from '@common/hotkeys/accelerator';
 import { hotkeyActions } from '@common/hotkeys/hotkeys';
 import { useCoreView } from './use-core-view';
@@ -33,7 +34,7 @@ export function Shortcuts() {
                 {problem && (
                   <span className="shortcut-problem" data-reason={problem.reason}>
                     {' '}
-                    <span aria-hidden="true">⚠</span> {t(`hotkeys.unavailable.${problem.reason}`)}
+                    <TriangleAlert aria-hidden="true" /> {t(`hotkeys.unavailable.${problem.reason}`)}
                   </span>
                 )}
               </dd>

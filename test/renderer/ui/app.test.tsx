@@ -4,8 +4,8 @@ import { en } from '../../../renderer/src/i18n/en';
 import { esES } from '../../../renderer/src/i18n/es-ES';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
 import { resolveLanguage } from '../../../renderer/src/i18n/i18n';
-import { mountApp, type UiLanguage } from '../../support/render-ui';
-import { callView, callsSnapshot, muteStatus } from '../../support/views';
+import { click, mountApp, type UiLanguage } from '../../support/render-ui';
+import { agentView, callView, callsSnapshot, inAfterCallWork, muteStatus } from '../../support/views';
 
 const mount = (language: UiLanguage) => mountApp({ language });
 const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
@@ -113,6 +113,90 @@ describe('notices', () => {
     expect([...el.querySelectorAll('[data-testid=notices] li')].map((li) => li.getAttribute('data-code'))).toEqual([
       'transfer-failed',
     ]);
+    await unmount();
+  });
+});
+
+describe('layout for a shift', () => {
+  it('keeps the status bar in every view and shows History and Settings as views of their own', async () => {
+    const { el, unmount } = await mount('es-MX');
+    const bar = q(el, 'status-bar')!;
+    expect(bar.contains(q(el, 'registration-state'))).toBe(true);
+    expect(bar.contains(q(el, 'mute-indicator'))).toBe(true);
+    expect([...q(el, 'views')!.querySelectorAll('button')].map((b) => b.textContent)).toEqual([
+      esMX['views.phone'],
+      esMX['views.history'],
+      esMX['views.settings'],
+    ]);
+    // Each nav button's icon is hidden from screen readers; the word names the button.
+    expect(q(el, 'view-history')?.querySelector('svg')?.getAttribute('aria-hidden')).toBe('true');
+    await click(q(el, 'view-history'));
+    expect(q(el, 'view-phone-panels')?.hasAttribute('hidden')).toBe(true);
+    expect(q(el, 'view-history-panels')?.hasAttribute('hidden')).toBe(false);
+    expect(q(el, 'view-history-panels')?.contains(q(el, 'history'))).toBe(true);
+    expect(q(el, 'view-history')?.getAttribute('aria-current')).toBe('page');
+    await click(q(el, 'view-settings'));
+    expect(q(el, 'view-history-panels')?.hasAttribute('hidden')).toBe(true);
+    for (const id of ['account-server', 'audio-devices', 'headset-check', 'shortcuts', 'language-select']) {
+      expect(q(el, 'view-settings-panels')?.contains(q(el, id)), id).toBe(true);
+    }
+    expect(bar.contains(q(el, 'mute-indicator'))).toBe(true);
+    await unmount();
+  });
+
+  it("shows the time in state, each call's handle time, the keypad on demand, and the screen pop by the note", async () => {
+    const { el, bridge, unmount } = await mount('en');
+    const since = Date.now() - 75_000;
+    await act(async () => bridge.emit('agent', agentView({ state: 'available', since })));
+    expect(q(el, 'agent-time')?.textContent).toBe('1:15');
+    await act(async () =>
+      bridge.emit(
+        'calls',
+        callsSnapshot(
+          callView('c1', {
+            state: 'active',
+            startedAt: Date.now() - 200_000,
+            answeredAt: Date.now() - 3_723_000,
+            screenPop: [{ header: 'X-Account-Id', value: '4815-1623' }],
+          }),
+        ),
+      ),
+    );
+    expect(q(el, 'call-handle-time')?.textContent).toBe('1:02:03');
+    // The caller's data sits in the customer column, by the note, labelled by its header.
+    const pop = q(el, 'customer')!.querySelector('[data-testid=screen-pop] [data-header="X-Account-Id"]');
+    expect(pop?.querySelector('dt')?.textContent).toBe('X-Account-Id');
+    expect(pop?.querySelector('dd')?.textContent).toBe('4815-1623');
+    expect(q(el, 'call')?.querySelector('[data-testid=screen-pop]')).toBeNull();
+    // Keypad on demand: closed until asked for, then the digits.
+    const toggle = q(el, 'call-keypad') as HTMLButtonElement;
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(q(el, 'dtmf-5')).toBeNull();
+    await click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(q(el, 'dtmf-5')).not.toBeNull();
+    expect(document.getElementById(toggle.getAttribute('aria-controls')!)).toBe(q(el, 'dtmf-5')?.parentElement);
+    await unmount();
+  });
+
+  it('shows the after-call countdown in the status bar from every view', async () => {
+    const { el, bridge, unmount } = await mount('es-ES');
+    await act(async () =>
+      bridge.emit('agent', inAfterCallWork('c1', { startedAt: Date.now(), endsAt: Date.now() + 90_500 })),
+    );
+    await click(q(el, 'view-settings'));
+    const acw = q(el, 'status-acw');
+    expect(acw?.textContent).toContain(esES['acw.title']);
+    expect(acw?.querySelector('[role=timer]')?.textContent).toMatch(/^1:(30|31)$/);
+    await unmount();
+  });
+
+  it('labels the dial field above it and gives the hint as its description, not as a placeholder', async () => {
+    const { el, unmount } = await mount('es-MX');
+    const dial = q(el, 'dial-input') as HTMLInputElement;
+    expect(dial.labels?.[0]?.textContent).toBe(esMX['call.dial']);
+    expect(dial.placeholder).toBe('');
+    expect(document.getElementById(dial.getAttribute('aria-describedby')!)?.textContent).toBe(esMX['call.dialHint']);
     await unmount();
   });
 });

@@ -123,7 +123,8 @@ describe('shortcuts shown', () => {
     });
     expect(q(list, 'shortcuts-scope')?.textContent).toBe(en['hotkeys.scope.global']);
     expect(q(list, 'shortcut-toggleMute')?.textContent).toContain(en['hotkeys.unavailable.taken']);
-    expect(q(list, 'shortcut-answer')?.textContent).not.toContain('⚠');
+    expect(q(list, 'shortcut-toggleMute')?.querySelector('svg.lucide-triangle-alert')).not.toBeNull();
+    expect(q(list, 'shortcut-answer')?.querySelector('svg.lucide-triangle-alert')).toBeNull();
     // The shell's notice about it is readable in the notices list.
     await act(async () => {
       bridge.emit('call.notice', { code: 'hotkey-unavailable', detail: 'CommandOrControl+Shift+M (taken)' });

@@ -55,7 +55,8 @@ describe('agent state switcher', () => {
       },
     });
     expect(q(el, 'agent-state')?.getAttribute('data-state')).toBe('available');
-    expect(q(el, 'agent-state')?.textContent).toContain('●');
+    // The shape is an SVG icon beside the word, hidden from screen readers (the word is read).
+    expect(q(el, 'agent-state')?.querySelector('svg.lucide-circle[aria-hidden="true"]')).not.toBeNull();
     expect(q(el, 'agent-state')?.textContent).toContain(esMX['agent.state.available']);
     const select = q(el, 'agent-select') as HTMLSelectElement;
     // Reachable and named: a native select with a visible label.
@@ -73,7 +74,7 @@ describe('agent state switcher', () => {
     expect(sets).toEqual([{ state: 'not-ready', reason: 'meeting' }]);
 
     await emitAgent(bridge, { state: 'not-ready', reason: 'degraded', since: 2, degraded: true });
-    expect(q(el, 'agent-state')?.textContent).toContain('■');
+    expect(q(el, 'agent-state')?.querySelector('svg.lucide-square[aria-hidden="true"]')).not.toBeNull();
     expect(q(el, 'agent-reason')?.textContent).toBe(esMX['agent.reason.degraded']);
     await unmount();
   });

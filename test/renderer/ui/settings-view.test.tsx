@@ -169,7 +169,9 @@ describe('settings view', () => {
     await click(s.q('view-phone'));
     expect(s.q('settings-view')).toBeNull();
     expect(s.q('view-phone-panels')?.hasAttribute('hidden')).toBe(false);
-    expect(s.q('account-server')).not.toBeNull();
+    // The account form lives in Settings: kept (with what was typed) but hidden while the phone shows.
+    expect(s.q('view-settings-panels')?.hasAttribute('hidden')).toBe(true);
+    expect(s.q('view-settings-panels')?.contains(s.q('account-server'))).toBe(true);
     await s.unmount();
   });
 
