@@ -1,14 +1,15 @@
 import type { NotesStatus } from '@common/contract/notes';
 import type { Clock } from '@common/clock';
 import type { Logger } from '../log';
-import { StoreError, type StoreArgs, type StoreMethod, type StoreResult } from '../store/store-api';
+import { StoreError, type StoreArgs, type StoreInfo, type StoreMethod, type StoreResult } from '../store/store-api';
 import type { StoreClient, StoreClientOptions } from '../store/store-client';
 
 /** The part of `notes.status` that speaks of the database. */
 export type StoreState = Pick<NotesStatus, 'store' | 'detail' | 'movedTo'>;
 
 /** What the supervisor needs of a client: calls, its file's story, its death and its end. */
-export type SupervisedStore = Pick<StoreClient, 'call' | 'info' | 'onExit' | 'close'>;
+export type SupervisedStore = Pick<StoreClient, 'call' | 'info' | 'onExit' | 'close'> &
+  Partial<Pick<StoreClient, 'onEvent'>>;
 
 export interface StoreSupervisorOptions<S extends SupervisedStore> {
   /** The database file. */
@@ -97,19 +98,29 @@ export class StoreSupervisor<S extends SupervisedStore> {
   private async openClient(): Promise<S> {
     const { file, workerUrl } = this.o;
     const client = await this.o.open({ file, options: { recoverCorrupt: true }, ...(workerUrl ? { workerUrl } : {}) });
-    const moved = client.info.recoveredFrom;
     this.openState = { store: 'ok' };
-    if (moved) {
-      this.o.log.warn('notes database was corrupt; moved aside and started fresh', {
-        movedTo: moved.movedTo,
-        reason: moved.reason,
-      });
-      this.openState = { store: 'recovered', detail: detailOf(moved.reason), movedTo: moved.movedTo };
-    }
+    this.recovered(client.info.recoveredFrom);
     this.state = this.openState;
     client.onExit((e) => this.lost(client, e));
+    // The background check after an unclean shutdown (or a request) found the file corrupt: the worker moved it
+    // aside and carries on with a fresh one holding what could be read.
+    client.onEvent?.((e) => {
+      if (e.event !== 'recovered' || this.store !== client) return;
+      this.recovered(e.info.recoveredFrom);
+      if (this.state.store === 'ok' || this.state.store === 'recovered') this.state = this.openState;
+      this.o.changed();
+    });
     this.store = client;
     return client;
+  }
+
+  private recovered(moved: StoreInfo['recoveredFrom']): void {
+    if (!moved) return;
+    this.o.log.warn('notes database was corrupt; moved aside and started fresh', {
+      movedTo: moved.movedTo,
+      reason: moved.reason,
+    });
+    this.openState = { store: 'recovered', detail: detailOf(moved.reason), movedTo: moved.movedTo };
   }
 
   /**

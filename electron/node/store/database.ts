@@ -1,8 +1,10 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { existsSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import type { CallSummary, NoteView, TimelineEntry } from '@common/contract/notes';
 import { isNoteEditable, missingRequiredFields } from '@common/notes/note-rules';
+import { defersIndexing, indexPending, pendingNotes } from './fts-indexer';
 import { latestVersion, migrations, type Migration } from './migrations';
 import { StoreError, type ExportRow, type StoreHandlers, type StoreInfo } from './store-api';
 
@@ -13,12 +15,62 @@ export interface OpenOptions {
   targetVersion?: number;
   /** `synchronous` pragma: FULL (default) also survives power loss; NORMAL survives a killed process. */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * 'full' (default: the CLI, tests): `PRAGMA quick_check` over the whole file before use. 'after-unclean' (the
+   * app's worker): only the header and the schema are checked here; a marker beside the file says the store is
+   * open, and `uncleanShutdown` tells the caller that the last session did not close it, so the caller runs
+   * quick_check in the background. In this mode the caller also does the WAL checkpoints (`housekeep`).
+   */
+  integrity?: 'full' | 'after-unclean';
+  /** The file was moved aside during this session (a later open on the fresh file keeps saying so). */
+  recoveredFrom?: StoreInfo['recoveredFrom'];
   now?: () => number;
+}
+
+/** Rows copied out of a corrupt file into the fresh one (best effort: what can still be read). */
+export interface Salvage {
+  tables: Array<{ table: string; rows: Array<Record<string, unknown>> }>;
 }
 
 export interface Store extends StoreHandlers {
   readonly db: Database;
+  /** The marker of an open store was there at open: the last session ended without closing the file. */
+  readonly uncleanShutdown: boolean;
+  /** The background quick_check passed: a clean close may now drop the marker. */
+  checkPassed(): void;
+  /** Idle work, a slice at a time: index pending notes; true while more is left. */
+  housekeep(maxNotes: number): boolean;
+  /** Copies WAL pages into the database file without blocking writers (PASSIVE). */
+  checkpoint(): void;
+  /** What can still be read of the calls touched in this session and of every draft, before moving the file aside. */
+  salvage(): Salvage;
+  /** Puts salvaged rows into this (fresh) file. */
+  restore(s: Salvage): void;
   close(): void;
+}
+
+/** The file that says a store is open on `file` (removed at a clean close after a passed check). */
+export const markerOf = (file: string): string => `${file}.in-use`;
+
+function writeMarker(marker: string): void {
+  const fd = openSync(marker, 'w', 0o600);
+  try {
+    writeSync(fd, `${process.pid}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  // The marker's directory entry must survive a power loss too.
+  try {
+    const dir = openSync(path.dirname(marker), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    // Some file systems cannot fsync a directory; the marker is then as durable as they allow.
+  }
 }
 
 /** Maps what SQLite (or the file system) answered to the store's error codes. */
@@ -40,34 +92,61 @@ export function classifyError(err: unknown): StoreError {
 
 const sidecars = ['', '-wal', '-shm'];
 
+/** Moves the file and its WAL and shared-memory files aside to `<file>.corrupt-<time>`; returns where. */
+export function moveAside(file: string, now: number): string {
+  const movedTo = `${file}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+  for (const s of sidecars) if (existsSync(file + s)) renameSync(file + s, movedTo + s);
+  return movedTo;
+}
+
 /** Opens (creating, recovering, migrating) the notes database at `file`. */
 export function openStore(file: string, o: OpenOptions = {}): Store {
   const now = o.now ?? Date.now;
-  let recoveredFrom: StoreInfo['recoveredFrom'];
+  const background = o.integrity === 'after-unclean';
+  const marker = markerOf(file);
+  const unclean = background && existsSync(marker);
+  let recoveredFrom = o.recoveredFrom;
   let db: Database;
   try {
-    db = openChecked(file);
+    db = openChecked(file, !background);
   } catch (err) {
     const e = classifyError(err);
     if (e.code !== 'corrupt' || o.recoverCorrupt === false) throw e;
-    const movedTo = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
-    for (const s of sidecars) if (existsSync(file + s)) renameSync(file + s, movedTo + s);
-    recoveredFrom = { movedTo, reason: e.message };
-    db = openChecked(file);
+    recoveredFrom = { movedTo: moveAside(file, now()), reason: e.message };
+    db = openChecked(file, !background);
   }
   try {
+    // Before the first write: a session that ends without close() leaves it, and the next open checks the file.
+    if (background && !unclean) writeMarker(marker);
     db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
+    // The worker checkpoints when idle (and every so many writes), never inside a save.
+    if (background) db.pragma('wal_autocheckpoint = 0');
     migrate(db, o.targetVersion ?? latestVersion);
   } catch (err) {
     db.close();
     throw classifyError(err);
   }
-  return buildStore(db, file, now, recoveredFrom);
+  return buildStore(db, file, now, recoveredFrom, {
+    marker: background ? marker : undefined,
+    unclean,
+    synchronous: o.synchronous ?? 'FULL',
+  });
 }
 
-function openChecked(file: string): Database {
+/** The tables each schema version must have: a cheap sanity check of the schema instead of reading every page. */
+const requiredTables: ReadonlyArray<[number, string]> = [
+  [1, 'calls'],
+  [1, 'timeline'],
+  [2, 'notes'],
+  [2, 'notes_fts'],
+  [3, 'outbox'],
+  [4, 'notes_fts_pending'],
+  [4, 'note_times'],
+];
+
+function openChecked(file: string, fullCheck: boolean): Database {
   const db = new BetterSqlite3(file);
   try {
     // The first read of the header: garbage there answers SQLITE_NOTADB.
@@ -79,8 +158,16 @@ function openChecked(file: string): Database {
         { found: version, supported: latestVersion },
       );
     }
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new StoreError('corrupt', `quick_check: ${String(check)}`);
+    if (fullCheck) {
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new StoreError('corrupt', `quick_check: ${String(check)}`);
+    } else {
+      // Reading the schema parses every CREATE statement (a damaged schema page answers SQLITE_CORRUPT).
+      const names = new Set(db.prepare('SELECT name FROM sqlite_schema').pluck().all() as string[]);
+      const missing = requiredTables.filter(([v, t]) => v <= version && !names.has(t)).map(([, t]) => t);
+      if (missing.length)
+        throw new StoreError('corrupt', `schema version ${version} without table(s) ${missing.join(', ')}`);
+    }
     db.pragma('journal_mode = WAL');
     return db;
   } catch (err) {
@@ -194,8 +281,16 @@ export const lookups = {
   // match, and the snippet is only made for the rows returned.
   historySearch: `SELECT c.*, snippet(notes_fts, -1, '', '', '…', 12) AS snip FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN calls c ON c.id = n.call_id
     WHERE notes_fts MATCH @match AND c.ring_at BETWEEN @from AND @to ORDER BY notes_fts.rowid DESC LIMIT @limit OFFSET @offset`,
-  historySearchCount: `SELECT count(*) AS n FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN calls c ON c.id = n.call_id
-    WHERE notes_fts MATCH @match AND c.ring_at BETWEEN @from AND @to`,
+  /** The notes of calls that rang in a time range lie between these FTS rowids (from the time index, no row read). */
+  noteIdsInRange: 'SELECT min(id) AS lo, max(id) AS hi FROM note_times WHERE ring_at BETWEEN @from AND @to',
+  // With a time range, FTS5 reads only the rowids between those bounds, and each match is checked against the small
+  // note_times row rather than the note and its call (CROSS JOIN keeps FTS5 as the outer loop).
+  historySearchRanged: `SELECT c.*, snippet(notes_fts, -1, '', '', '…', 12) AS snip FROM notes_fts
+    CROSS JOIN note_times t ON t.id = notes_fts.rowid CROSS JOIN notes n ON n.id = notes_fts.rowid CROSS JOIN calls c ON c.id = n.call_id
+    WHERE notes_fts MATCH @match AND notes_fts.rowid BETWEEN @lo AND @hi AND t.ring_at BETWEEN @from AND @to
+    ORDER BY notes_fts.rowid DESC LIMIT @limit OFFSET @offset`,
+  historySearchCountRanged: `SELECT count(*) AS n FROM notes_fts CROSS JOIN note_times t ON t.id = notes_fts.rowid
+    WHERE notes_fts MATCH @match AND notes_fts.rowid BETWEEN @lo AND @hi AND t.ring_at BETWEEN @from AND @to`,
   /** Without a time range the count needs no join. */
   historySearchCountAll: 'SELECT count(*) AS n FROM notes_fts WHERE notes_fts MATCH @match',
   timelineOfCall: 'SELECT at, kind, data FROM timeline WHERE call_id = ? ORDER BY at, id',
@@ -209,7 +304,27 @@ export const lookups = {
 const fieldsText = (fields: Record<string, string>) => Object.values(fields).join('\n');
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
-function buildStore(db: Database, file: string, now: () => number, recoveredFrom: StoreInfo['recoveredFrom']): Store {
+/** Before a search, pending notes are indexed when there are at most this many (else it answers from the index). */
+const SEARCH_FLUSH_MAX = 5_000;
+
+interface Housekeeping {
+  /** The marker file, when the caller checks after an unclean shutdown (the worker). */
+  marker: string | undefined;
+  unclean: boolean;
+  synchronous: 'FULL' | 'NORMAL';
+}
+
+function buildStore(
+  db: Database,
+  file: string,
+  now: () => number,
+  recoveredFrom: StoreInfo['recoveredFrom'],
+  hk: Housekeeping,
+): Store {
+  const deferred = defersIndexing(db);
+  let checkPending = hk.unclean;
+  /** Calls written in this session: what is copied to a fresh file if this one turns out corrupt. */
+  const touched = new Set<string>();
   // Statements are prepared once, on first use (a migration test opens older schemas).
   const cache = new Map<string, BetterSqlite3.Statement>();
   const p = (sql: string) => {
@@ -247,10 +362,12 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
 
   const handlers: StoreHandlers = {
     callStarted: tx((a) => {
+      touched.add(a.callId);
       p(q.insertCall).run(a);
       addTimeline(a.callId, a.at, 'state', { state: a.direction === 'inbound' ? 'ringing' : 'dialing' });
     }),
     callState: tx(({ callId, at, state, endReason }) => {
+      touched.add(callId);
       const c = requireCall(callId);
       if (state === 'answered') {
         p('UPDATE calls SET answer_at = COALESCE(answer_at, ?) WHERE id = ?').run(at, callId);
@@ -302,6 +419,7 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
       if (keep) addTimeline(callId, at, 'quality', { mos, jitterMs, lossPct, rttMs });
     }),
     saveNote: (a) => {
+      touched.add(a.callId);
       db.transaction(() => {
         requireCall(a.callId);
         const n = p(q.note).get(a.callId) as NoteRow | undefined;
@@ -337,6 +455,7 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
       return n ? noteView(n) : null;
     },
     finishNote: (a) => {
+      touched.add(a.callId);
       let result = { ok: true, missing: [] as string[] };
       db.transaction(() => {
         requireCall(a.callId);
@@ -361,13 +480,31 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
       const match = query ? ftsQuery(query) : null;
       if (query && !match) return { calls: [], total: 0 };
       if (match) {
-        const rows = p(lookups.historySearch).all({ ...range, match }) as Array<CallRow & { snip: string }>;
+        if (deferred && pendingNotes(db) <= SEARCH_FLUSH_MAX) while (indexPending(db, 1000, hk.synchronous) > 0);
+        if (from === undefined && to === undefined) {
+          const rows = p(lookups.historySearch).all({ ...range, match }) as Array<CallRow & { snip: string }>;
+          const total = (p(lookups.historySearchCountAll).get({ match }) as { n: number }).n;
+          return { calls: rows.map((r) => summary(r, r.snip)), total };
+        }
+        const ids = p(lookups.noteIdsInRange).get({ from: range.from, to: range.to }) as {
+          lo: number | null;
+          hi: number | null;
+        };
+        if (ids.lo === null || ids.hi === null) return { calls: [], total: 0 };
+        const bounded = { ...range, match, lo: ids.lo, hi: ids.hi };
+        const rows = p(lookups.historySearchRanged).all(bounded) as Array<CallRow & { snip: string }>;
         const total = (
-          from === undefined && to === undefined
-            ? p(lookups.historySearchCountAll).get({ match })
-            : p(lookups.historySearchCount).get({ from: range.from, to: range.to, match })
-        ) as { n: number };
-        return { calls: rows.map((r) => summary(r, r.snip)), total: total.n };
+          p(lookups.historySearchCountRanged).get({
+            match,
+            from: range.from,
+            to: range.to,
+            lo: ids.lo,
+            hi: ids.hi,
+          }) as {
+            n: number;
+          }
+        ).n;
+        return { calls: rows.map((r) => summary(r, r.snip)), total };
       }
       const rows = p(lookups.historyByTime).all(range) as CallRow[];
       const total = (p(lookups.historyCount).get({ from: range.from, to: range.to }) as { n: number }).n;
@@ -479,10 +616,68 @@ function buildStore(db: Database, file: string, now: () => number, recoveredFrom
   return {
     ...handlers,
     db,
+    uncleanShutdown: hk.unclean,
+    checkPassed: () => {
+      checkPending = false;
+    },
+    housekeep: (maxNotes) => deferred && indexPending(db, maxNotes, hk.synchronous) > 0,
+    checkpoint: () => {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    },
+    salvage: () => salvageRows(db, touched),
+    restore: (sv) => restoreRows(db, sv),
     close: () => {
-      if (db.open) db.close();
+      if (!db.open) return;
+      db.close();
+      // A clean close: the next open needs no full check, unless the one this session owed has not passed yet.
+      if (hk.marker && !checkPending) rmSync(hk.marker, { force: true });
     },
   };
+}
+
+/** Reads what it can; a table (or a call) that answers an error is skipped. */
+function salvageRows(db: Database, touched: ReadonlySet<string>): Salvage {
+  const ids = new Set(touched);
+  try {
+    for (const r of db.prepare("SELECT call_id FROM notes WHERE status = 'draft'").pluck().all() as string[])
+      ids.add(r);
+  } catch {
+    // The drafts index is damaged: the calls of this session are still tried.
+  }
+  const tables: Salvage['tables'] = [];
+  const take = (table: string, sql: string) => {
+    const rows: Array<Record<string, unknown>> = [];
+    for (const id of ids) {
+      try {
+        rows.push(...(db.prepare(sql).all(id) as Array<Record<string, unknown>>));
+      } catch {
+        // unreadable: skipped
+      }
+    }
+    tables.push({ table, rows });
+  };
+  take('calls', 'SELECT * FROM calls WHERE id = ?');
+  take('timeline', 'SELECT * FROM timeline WHERE call_id = ?');
+  take('notes', 'SELECT * FROM notes WHERE call_id = ?');
+  take('outbox', 'SELECT * FROM outbox WHERE call_id = ? AND delivered_at IS NULL');
+  return { tables };
+}
+
+function restoreRows(db: Database, sv: Salvage): void {
+  db.transaction(() => {
+    for (const { table, rows } of sv.tables) {
+      const columns = new Set(
+        (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).filter(Boolean),
+      );
+      for (const row of rows) {
+        const cols = Object.keys(row).filter((c) => columns.has(c));
+        if (!cols.length) continue;
+        db.prepare(
+          `INSERT OR IGNORE INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        ).run(...cols.map((c) => row[c]));
+      }
+    }
+  })();
 }
 
 /** What the sync endpoint receives for one finished call. */

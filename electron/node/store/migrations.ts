@@ -103,6 +103,57 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_by_call ON outbox (call_id);
     `),
   },
+  {
+    version: 4,
+    name: 'prefix indexes, deferred full-text indexing, note times',
+    // The FTS5 table is rebuilt with prefix indexes for 2- and 3-character prefixes (a short prefix then reads one
+    // doclist instead of merging thousands). The triggers no longer index a note inside the save: they record which
+    // note changed (and, the first time, what the index holds for it) in notes_fts_pending, so a save writes one
+    // small row; the store indexes pending notes when idle and before any search (fts-indexer.ts). Existing notes
+    // are all pending after the upgrade, so the upgrade itself is quick. note_times maps a note to its call's ring
+    // time, so a time-ranged search can bound the FTS rowids first.
+    up: (db) =>
+      db.exec(`
+      DROP TRIGGER notes_after_insert;
+      DROP TRIGGER notes_after_update;
+      DROP TRIGGER notes_after_delete;
+      DROP TABLE notes_fts;
+      CREATE VIRTUAL TABLE notes_fts USING fts5 (
+        text, fields_text, disposition, content = 'notes', content_rowid = 'id',
+        tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co So Sk'", prefix = '2 3'
+      );
+      -- indexed = 1: the index holds this note with the values kept here (what a 'delete' must be given).
+      CREATE TABLE notes_fts_pending (
+        id INTEGER PRIMARY KEY,
+        indexed INTEGER NOT NULL,
+        text TEXT,
+        fields_text TEXT,
+        disposition TEXT
+      ) STRICT;
+      INSERT INTO notes_fts_pending (id, indexed) SELECT id, 0 FROM notes;
+      CREATE TABLE note_times (id INTEGER PRIMARY KEY, ring_at INTEGER NOT NULL) STRICT;
+      CREATE INDEX note_times_by_ring ON note_times (ring_at);
+      INSERT INTO note_times (id, ring_at) SELECT n.id, c.ring_at FROM notes n JOIN calls c ON c.id = n.call_id;
+      -- NOT EXISTS rather than OR IGNORE: an upsert's conflict policy would override the trigger's.
+      CREATE TRIGGER notes_after_insert AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts_pending (id, indexed)
+          SELECT new.id, 0 WHERE NOT EXISTS (SELECT 1 FROM notes_fts_pending WHERE id = new.id);
+        DELETE FROM note_times WHERE id = new.id;
+        INSERT INTO note_times (id, ring_at) SELECT new.id, ring_at FROM calls WHERE id = new.call_id;
+      END;
+      CREATE TRIGGER notes_after_update AFTER UPDATE OF text, fields_text, disposition ON notes BEGIN
+        INSERT INTO notes_fts_pending (id, indexed, text, fields_text, disposition)
+          SELECT old.id, 1, old.text, old.fields_text, old.disposition
+          WHERE NOT EXISTS (SELECT 1 FROM notes_fts_pending WHERE id = old.id);
+      END;
+      CREATE TRIGGER notes_after_delete AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts_pending (id, indexed, text, fields_text, disposition)
+          SELECT old.id, 1, old.text, old.fields_text, old.disposition
+          WHERE NOT EXISTS (SELECT 1 FROM notes_fts_pending WHERE id = old.id);
+        DELETE FROM note_times WHERE id = old.id;
+      END;
+    `),
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

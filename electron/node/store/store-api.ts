@@ -105,6 +105,8 @@ export interface StoreInfo {
   version: number;
   walMode: boolean;
   recoveredFrom?: { movedTo: string; reason: string };
+  /** The last session did not close the file: quick_check runs in the background (see StoreEvent). */
+  checking?: boolean;
 }
 
 export interface ExportRow extends CallSummary {
@@ -160,6 +162,13 @@ export type StoreReply =
       ok: false;
       error: { code: StoreErrorCode; message: string; details?: Record<string, string | number> };
     };
+/**
+ * What the worker tells unasked: the background quick_check after an unclean shutdown passed, or found the file
+ * corrupt — then it was moved aside (what could be read of this session's calls and of every draft copied into the
+ * fresh file) and `info` says where it went.
+ */
+export type StoreEvent = { event: 'check-passed' } | { event: 'recovered'; info: StoreInfo };
+
 export type StoreHello =
   | { hello: 'ready'; info: StoreInfo }
   | { hello: 'failed'; error: { code: StoreErrorCode; message: string; details?: Record<string, string | number> } };

@@ -6,6 +6,7 @@ import { Emitter } from '@common/emitter';
 import {
   StoreError,
   type StoreArgs,
+  type StoreEvent,
   type StoreHello,
   type StoreInfo,
   type StoreMethod,
@@ -81,12 +82,21 @@ export class StoreClient {
   private exited: StoreError | undefined;
   private closing = false;
   private readonly exitEmitter = new Emitter<StoreError>();
+  private readonly eventEmitter = new Emitter<StoreEvent>();
+  private currentInfo: StoreInfo;
 
   private constructor(
     private readonly worker: Worker,
-    readonly info: StoreInfo,
+    info: StoreInfo,
   ) {
-    worker.on('message', (m: StoreReply) => {
+    this.currentInfo = info;
+    worker.on('message', (m: StoreReply | StoreEvent) => {
+      if ('event' in m) {
+        if (m.event === 'recovered') this.currentInfo = m.info;
+        else this.currentInfo = { ...this.currentInfo, checking: false };
+        this.eventEmitter.emit(m);
+        return;
+      }
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -104,10 +114,24 @@ export class StoreClient {
     worker.on('exit', (code) => fail(`store worker exited (${code})`));
   }
 
+  /** The file's story: version, whether a corrupt file was moved aside (at open or later), a check under way. */
+  get info(): StoreInfo {
+    return this.currentInfo;
+  }
+
+  /** The background check after an unclean shutdown passed, or the file was found corrupt and moved aside. */
+  readonly onEvent = this.eventEmitter.on;
+
   /** Starts the worker and opens the database; rejects with the StoreError the worker met (newer-version, …). */
   static open(o: StoreClientOptions): Promise<StoreClient> {
-    const worker = new Worker(o.workerUrl ?? defaultStoreWorkerUrl(), {
-      workerData: { file: o.file, options: o.options } satisfies StoreWorkerData,
+    const url = o.workerUrl ?? defaultStoreWorkerUrl();
+    const worker = new Worker(url, {
+      workerData: {
+        file: o.file,
+        options: o.options,
+        self: url.href,
+        ...(o.checkGate ? { checkGate: o.checkGate } : {}),
+      } satisfies StoreWorkerData,
     });
     return new Promise((resolve, reject) => {
       const onExit = (code: number) =>
