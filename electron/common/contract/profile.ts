@@ -63,8 +63,9 @@ export const profileChange = z.object({
   key: z.string().max(128),
   /** How the setting is set after the change (`removed`: the profile no longer sets it). */
   mode: z.enum(['default', 'enforced', 'removed']),
-  before: z.unknown(),
-  after: z.unknown(),
+  // Optional: a key the profile did not set before (or no longer sets) has no value there, and JSON drops the key.
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
 });
 export type ProfileChange = z.infer<typeof profileChange>;
 
