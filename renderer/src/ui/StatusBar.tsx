@@ -13,16 +13,16 @@ function AcwClock() {
   const { t } = useTranslation();
   const acw = useApp((s) => (s.agent?.state === 'acw' ? s.agent.acw : undefined));
   const left = useSecondsLeft(acw?.endsAt);
-  if (!acw) return null;
+  // Without a time box there is nothing to count: the agent state already says after-call work.
+  if (!acw || left === undefined) return null;
   return (
     <span className="status-acw" data-testid="status-acw">
       <Diamond aria-hidden="true" fill="currentColor" />
-      <span>{t('acw.title')}</span>
-      {left !== undefined && (
-        <span role="timer" aria-live="off" className="status-acw-clock" data-seconds={left}>
-          {formatClock(left)}
-        </span>
-      )}
+      {/* The agent state beside it already says after-call work: here only the time left. */}
+      <span>{t('acw.timeLeft')}</span>
+      <span role="timer" aria-live="off" className="status-acw-clock" data-seconds={left}>
+        {formatClock(left)}
+      </span>
     </span>
   );
 }

@@ -186,7 +186,7 @@ describe('layout for a shift', () => {
     );
     await click(q(el, 'view-settings'));
     const acw = q(el, 'status-acw');
-    expect(acw?.textContent).toContain(esES['acw.title']);
+    expect(acw?.textContent).toContain(esES['acw.timeLeft']);
     expect(acw?.querySelector('[role=timer]')?.textContent).toMatch(/^1:(30|31)$/);
     await unmount();
   });

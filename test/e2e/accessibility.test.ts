@@ -1,0 +1,172 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { toneWav } from '../support/audio-files';
+import { labAccount } from '../support/lab-env';
+import { attr, callState, click, openPage, present, startAgent, stopAgent, type Agent } from '../support/mute-agents';
+import { speechClip } from '../support/voice-clips';
+
+// axe-core in the real page (Chromium through the browser host, a real call through Kamailio) on every view and
+// call state the lab can reach, in the light, dark, more-contrast and forced-colours themes. Serious and critical
+// violations fail the test; the rest are printed, so they are seen and can be fixed too.
+const lab = inject('lab');
+const accA = labAccount(lab, 4);
+const accB = labAccount(lab, 5);
+
+const tags = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
+const themes = [
+  { name: 'light', media: { colorScheme: 'light', forcedColors: 'none', contrast: 'no-preference' } },
+  { name: 'dark', media: { colorScheme: 'dark', forcedColors: 'none', contrast: 'no-preference' } },
+  { name: 'more-contrast', media: { colorScheme: 'light', forcedColors: 'none', contrast: 'more' } },
+  { name: 'forced-colors', media: { colorScheme: 'light', forcedColors: 'active', contrast: 'no-preference' } },
+] as const;
+
+// A voice on agent A's microphone, so muting it raises the talking-while-muted warning.
+const voice = speechClip('en-us', [
+  'Good morning, thank you for calling, how can I help you today?',
+  'Let me look up your account, it will only take a moment.',
+  'I can see the payment arrived yesterday afternoon.',
+]);
+
+let agentA: Agent;
+let agentB: Agent;
+let pageA: Page;
+let pageB: Page;
+
+interface Finding {
+  state: string;
+  theme: string;
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+const findings: Finding[] = [];
+let checked = 0;
+// Set to a folder to keep a picture of each state in each theme (for a person to look at; nothing compares them).
+const shots = process.env.DIADEMA_A11Y_SHOTS;
+
+/** axe on A's page in every theme; returns the serious and critical findings of this state. */
+async function audit(state: string): Promise<Finding[]> {
+  const bad: Finding[] = [];
+  for (const theme of themes) {
+    await pageA.emulateMedia(theme.media);
+    const result = await new AxeBuilder({ page: pageA }).withTags(tags).analyze();
+    checked++;
+    if (shots) await pageA.screenshot({ path: path.join(shots, `${state.replace(/\W+/g, '-')}-${theme.name}.png`) });
+    for (const v of result.violations) {
+      const f: Finding = {
+        state,
+        theme: theme.name,
+        id: v.id,
+        impact: v.impact ?? 'unknown',
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`),
+      };
+      findings.push(f);
+      if (f.impact === 'serious' || f.impact === 'critical') bad.push(f);
+    }
+    // The checks ran on the page as themed: the colours in use are the theme's, so contrast was judged for it.
+    expect(await pageA.evaluate(() => matchMedia('(forced-colors: active)').matches)).toBe(
+      theme.name === 'forced-colors',
+    );
+  }
+  await pageA.emulateMedia({ colorScheme: 'light', forcedColors: 'none', contrast: 'no-preference' });
+  return bad;
+}
+const view = async (name: 'phone' | 'history' | 'settings') => {
+  await pageA.getByTestId(`view-${name}`).click();
+  await pageA.getByTestId(`view-${name}-panels`).waitFor({ state: 'visible' });
+};
+
+beforeAll(async () => {
+  agentA = await startAgent(accA, lab.ws, {
+    'acw.durationSec': 120,
+    'mute.longMuteSec': 5,
+    'mute.reminderEverySec': 5,
+  });
+  agentB = await startAgent(accB, lab.ws);
+  pageA = await openPage(agentA, voice);
+  pageB = await openPage(agentB, toneWav(660));
+  await pageA.setViewportSize({ width: 1366, height: 768 });
+}, 90_000);
+afterEach(async () => {
+  for (const p of [pageA, pageB]) {
+    if (p && !/ended|none/.test(await callState(p).catch(() => 'none'))) await click(p, 'call-hangup');
+  }
+});
+afterAll(async () => {
+  const rest = findings.filter((f) => f.impact !== 'serious' && f.impact !== 'critical');
+  console.log(`axe: ${checked} state × theme checks, ${rest.length} moderate or minor findings`);
+  if (rest.length) console.log(JSON.stringify(rest, null, 2));
+  await stopAgent(agentA);
+  await stopAgent(agentB);
+});
+
+describe('axe on every view and call state, in every theme', () => {
+  it('finds a real contrast problem in this page (the check can fail)', async () => {
+    await pageA.evaluate(() => {
+      const p = document.createElement('p');
+      p.id = 'axe-canary';
+      p.textContent = 'Grey on white';
+      p.style.cssText = 'color:#bbb;background:#fff';
+      document.querySelector('main')!.prepend(p);
+    });
+    const result = await new AxeBuilder({ page: pageA }).withTags(tags).include('#axe-canary').analyze();
+    await pageA.evaluate(() => document.getElementById('axe-canary')?.remove());
+    expect(result.violations.map((v) => [v.id, v.impact])).toContainEqual(['color-contrast', 'serious']);
+  });
+
+  it('idle, history and settings', async () => {
+    expect(await audit('idle')).toEqual([]);
+    await view('history');
+    expect(await audit('history')).toEqual([]);
+    await view('settings');
+    expect(await audit('settings')).toEqual([]);
+    await view('phone');
+  }, 120_000);
+
+  it('ringing, in call, muted with the talking warning, after-call work', async () => {
+    // Ringing brings the phone view to the front even from Settings.
+    await view('settings');
+    await pageB.getByTestId('dial-input').fill(accA.user);
+    await pageB.getByTestId('dial-input').press('Enter');
+    await expect.poll(() => callState(pageA), { timeout: 10_000 }).toBe('ringing');
+    await pageA.getByTestId('view-phone-panels').waitFor({ state: 'visible' });
+    expect(await audit('ringing')).toEqual([]);
+
+    await pageA.getByTestId('call-answer').click();
+    await expect.poll(() => callState(pageA), { timeout: 10_000 }).toBe('active');
+    await pageA.getByTestId('call-keypad').click();
+    await pageA.getByTestId('dtmf-5').waitFor();
+    expect(await audit('in call, keypad open')).toEqual([]);
+    // The narrow window docked beside a CRM.
+    await pageA.setViewportSize({ width: 420, height: 900 });
+    expect(await audit('in call, narrow window')).toEqual([]);
+    expect(await pageA.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await pageA.setViewportSize({ width: 1366, height: 768 });
+
+    await pageA.getByTestId('mute-toggle').click();
+    await expect.poll(() => attr(pageA, 'mute-indicator', 'data-muted'), { timeout: 5_000 }).toBe('true');
+    await expect.poll(() => present(pageA, 'mute-warning-talking'), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => present(pageA, 'mute-warning-long'), { timeout: 10_000 }).toBe(true);
+    expect(await audit('muted, talking and long-mute warnings')).toEqual([]);
+    await pageA.getByTestId('mute-toggle').click();
+    await expect.poll(() => attr(pageA, 'mute-indicator', 'data-muted'), { timeout: 5_000 }).toBe('false');
+
+    await pageA.getByTestId('call-hold').click();
+    await expect.poll(() => callState(pageA), { timeout: 10_000 }).toBe('held');
+    expect(await audit('on hold')).toEqual([]);
+
+    await pageA.getByTestId('call-hangup').click();
+    await expect.poll(() => attr(pageA, 'agent-state', 'data-state'), { timeout: 10_000 }).toBe('acw');
+    await pageA.getByTestId('acw').waitFor();
+    expect(await audit('after-call work')).toEqual([]);
+    await view('history');
+    expect(await audit('history during after-call work')).toEqual([]);
+    await view('phone');
+    await pageA.getByTestId('acw-ready').click();
+    await expect.poll(() => attr(pageA, 'agent-state', 'data-state'), { timeout: 10_000 }).toBe('available');
+  }, 240_000);
+});
