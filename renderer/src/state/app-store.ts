@@ -42,6 +42,8 @@ export type AppStore = StoreApi<AppState> & {
   /** Takes a profile status from the core (event or `profile.check` answer), raising a notice when it calls for one. */
   takeProfile(status: ProfileStatus): void;
   dismissProfileNotice(): void;
+  /** Asks the core for the team lead's view again (after a publish: what is now published, the next version). */
+  reloadTeamProfile(): Promise<void>;
 };
 
 /**
@@ -89,13 +91,12 @@ export function createAppStore(bridge: Bridge): AppStore {
     store.setState({ teamProfile: team.status === 'fulfilled' && team.value.available ? team.value : null });
   };
   // The team lead's screen follows the signing key: configured or removed, ask the core again.
-  const askTeamProfile = () =>
-    ignorePromise(
-      bridge.client['profile.draft']({}).then(
-        (v) => store.setState({ teamProfile: v.available ? v : null }),
-        () => store.setState({ teamProfile: null }),
-      ),
+  const loadTeamProfile = () =>
+    bridge.client['profile.draft']({}).then(
+      (v) => store.setState({ teamProfile: v.available ? v : null }),
+      () => store.setState({ teamProfile: null }),
     );
+  const askTeamProfile = () => ignorePromise(loadTeamProfile());
   const load = async () => {
     const [info, registration, settings, calls, mute] = await Promise.all([
       bridge.client['app.info']({}),
@@ -143,5 +144,6 @@ export function createAppStore(bridge: Bridge): AppStore {
     dismissNotice: (id: number) => store.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
     takeProfile,
     dismissProfileNotice: () => store.setState({ profileNotice: undefined }),
+    reloadTeamProfile: loadTeamProfile,
   });
 }

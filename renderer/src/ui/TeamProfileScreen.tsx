@@ -135,6 +135,10 @@ function TeamProfileForm({ view }: { view: TeamProfileView }) {
       } else {
         const r = await store.bridge.client['profile.publish']({ draft });
         setOutcome({ kind: 'published', ...r });
+        // What was just published is the new base: the form goes on to the next version with the same values.
+        setForm((f) => ({ ...f, version: String(r.version + 1) }));
+        setPreview(undefined);
+        await store.reloadTeamProfile();
       }
     } catch (e) {
       const ce = e instanceof ContractError ? e : new ContractError('internal');

@@ -119,12 +119,15 @@ describe('team profile screen', () => {
     await unmount();
   });
 
-  it('signs and publishes, showing the version, where and the key id', async () => {
+  it('signs and publishes, showing the version, where and the key id, then drafts the next version', async () => {
     const sent: ProfileDraft[] = [];
+    let now = view;
     const { q, unmount } = await openTeamProfile({
       handlers: {
+        'profile.draft': async () => now,
         'profile.publish': async ({ draft }) => {
           sent.push(draft);
+          now = teamProfileView({ published: draft, draft: { ...draft, version: draft.version + 1 } });
           return { version: draft.version, publishedTo: '/srv/profiles/team-a/profile.jws', keyId: 'lead-2026' };
         },
       },
@@ -135,6 +138,12 @@ describe('team profile screen', () => {
     expect(q('tp-result')?.textContent).toBe(
       'Version 2 signed with key lead-2026 and published to /srv/profiles/team-a/profile.jws.',
     );
+    // The published version is the new base; the form keeps its values and moves on to version 3.
+    expect(q('tp-published')?.textContent).toBe('2');
+    expect((q('tp-version') as HTMLInputElement).value).toBe('3');
+    expect(q('tp-row-calls.autoAnswer')?.getAttribute('data-mode')).toBe('unset');
+    await click(q('tp-publish'));
+    expect(sent.map((d) => d.version)).toEqual([2, 3]);
     await unmount();
   });
 
