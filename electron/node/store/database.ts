@@ -611,6 +611,7 @@ function buildStore(
       version: db.pragma('user_version', { simple: true }) as number,
       walMode: db.pragma('journal_mode', { simple: true }) === 'wal',
       ...(recoveredFrom ? { recoveredFrom } : {}),
+      ...(deferred ? { unindexedNotes: pendingNotes(db) } : {}),
     }),
   };
   return {

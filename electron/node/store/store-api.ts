@@ -107,6 +107,8 @@ export interface StoreInfo {
   recoveredFrom?: { movedTo: string; reason: string };
   /** The last session did not close the file: quick_check runs in the background (see StoreEvent). */
   checking?: boolean;
+  /** Notes saved but not yet in the full-text index (indexed when the store is idle, and before a search). */
+  unindexedNotes?: number;
 }
 
 export interface ExportRow extends CallSummary {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Emitter } from '@common/emitter';
 import { silentLogger } from '../../../../electron/node/log';
 import { StoreSupervisor, type SupervisedStore } from '../../../../electron/node/notes/store-supervisor';
-import { StoreError, type StoreInfo } from '../../../../electron/node/store/store-api';
+import { StoreError, type StoreEvent, type StoreInfo } from '../../../../electron/node/store/store-api';
 import { FakeClock } from '../../../support/fake-clock';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -10,7 +10,9 @@ const tick = () => new Promise((r) => setImmediate(r));
 /** A store client that answers every call with `value` and dies when told. */
 class FakeStore implements SupervisedStore {
   private readonly exits = new Emitter<StoreError>();
+  private readonly events = new Emitter<StoreEvent>();
   readonly onExit = this.exits.on;
+  readonly onEvent = this.events.on;
   closed = false;
   dead = false;
   constructor(
@@ -19,6 +21,13 @@ class FakeStore implements SupervisedStore {
   ) {}
   call(): Promise<never> {
     return this.dead ? Promise.reject(new StoreError('worker-exited', 'dead')) : Promise.resolve(this.value as never);
+  }
+  /** The worker's background check found the file corrupt and moved it aside. */
+  recovered(movedTo: string): void {
+    this.events.emit({
+      event: 'recovered',
+      info: { ...this.info, recoveredFrom: { movedTo, reason: 'quick_check: bad' } },
+    });
   }
   die(): void {
     this.dead = true;
@@ -69,6 +78,20 @@ describe('store supervisor', () => {
     expect(sup.client()).toBe(store);
     expect(sup.noDatabase).toBe(false);
     expect(sup.storeState()).toEqual({ store: 'recovered', detail: 'not a database', movedTo: recoveredFrom.movedTo });
+  });
+
+  it('a corrupt file found later (the background check) shows as recovered with where it went', async () => {
+    const store = new FakeStore(info);
+    const { sup, events } = setup([store]);
+    await sup.start(async () => {});
+    expect(sup.storeState()).toEqual({ store: 'ok' });
+    store.recovered('notes.sqlite.corrupt-2');
+    expect(sup.storeState()).toEqual({
+      store: 'recovered',
+      detail: 'quick_check: bad',
+      movedTo: 'notes.sqlite.corrupt-2',
+    });
+    expect(events).toEqual(['changed:recovered']);
   });
 
   it('an open or a prepare that fails leaves no database this session, shown as failed with the code', async () => {

@@ -138,6 +138,76 @@ describe('migrations', () => {
     expect(due).not.toMatch(/TEMP B-TREE/);
   });
 
+  it('4: prefix indexes, deferred indexing, note times; a ranged search bounds FTS rowids by the time index', () => {
+    const db = openAt(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(objects(db)).toEqual(expect.arrayContaining(['table:note_times', 'index:note_times_by_ring']));
+    expect(db.prepare("SELECT type FROM sqlite_schema WHERE name = 'notes_fts_pending'").pluck().get()).toBe('table');
+    const fts = db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'notes_fts'").pluck().get() as string;
+    expect(fts).toMatch(/prefix = '2 3'/);
+    expect(plan(db, lookups.noteIdsInRange, { from: 0, to: 1 })).toMatch(
+      /SEARCH note_times USING COVERING INDEX note_times_by_ring \(ring_at>\? AND ring_at<\?\)/,
+    );
+    const ranged = plan(db, lookups.historySearchRanged, { ...timeRange, match: 'hola', lo: 1, hi: 2 });
+    expect(ranged).toMatch(/^SCAN notes_fts VIRTUAL TABLE INDEX \d+:M/);
+    expect(ranged).toMatch(/SEARCH t USING INTEGER PRIMARY KEY/);
+    expect(ranged).not.toMatch(/TEMP B-TREE/);
+    expect(plan(db, lookups.historySearchCountRanged, { match: 'hola', from: 0, to: 1, lo: 1, hi: 2 })).toMatch(
+      /^SCAN notes_fts VIRTUAL TABLE INDEX \d+:M.*SEARCH t USING INTEGER PRIMARY KEY/,
+    );
+  });
+
+  it('4 over a version-3 database with notes: old notes are found (by short prefixes too) and stay in step', () => {
+    const file = path.join(dir, 'notes.sqlite');
+    store = openStore(file, { targetVersion: 3 });
+    const insCall = store.db.prepare("INSERT INTO calls (id, direction, ring_at) VALUES (?, 'inbound', ?)");
+    const insNote = store.db.prepare(
+      "INSERT INTO notes (call_id, status, text, fields_text, created_at, updated_at) VALUES (?, 'final', ?, ?, ?, ?)",
+    );
+    const texts = ['cancelación del servicio', 'facturación duplicada', 'cambio de plan', 'canción de espera'];
+    texts.forEach((t, i) => {
+      insCall.run(`v${i}`, 1000 * (i + 1));
+      insNote.run(`v${i}`, t, `dato${i}`, 1000 * (i + 1), 1000 * (i + 1));
+    });
+    store.close();
+    store = openStore(file);
+    const { db } = store;
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
+    // The upgrade is quick: every old note is queued for the index, and each has its ring time.
+    expect(store.info({}).unindexedNotes).toBe(texts.length);
+    expect(db.prepare('SELECT id, ring_at FROM note_times ORDER BY id').all()).toEqual(
+      texts.map((_, i) => ({ id: i + 1, ring_at: 1000 * (i + 1) })),
+    );
+    const ids = (query: string, range: { from?: number; to?: number } = {}) =>
+      store!
+        .history({ query, limit: 50, offset: 0, ...range })
+        .calls.map((c) => c.callId)
+        .sort();
+    expect(ids('ca')).toEqual(['v0', 'v2', 'v3']); // 2-character prefix
+    expect(ids('fac')).toEqual(['v1']); // 3-character prefix
+    expect(ids('cancel')).toEqual(['v0']);
+    expect(ids('dato3')).toEqual(['v3']); // fields too
+    expect(ids('ca', { from: 2000, to: 3500 })).toEqual(['v2']);
+    expect(store.history({ query: 'ca', from: 1500, limit: 1, offset: 0 }).total).toBe(2);
+    expect(store.info({}).unindexedNotes).toBe(0);
+    // Later changes are indexed before the next search: updates, a delete, a new note reusing the freed rowid.
+    db.prepare("UPDATE notes SET text = 'reembolso aprobado' WHERE call_id = 'v0'").run();
+    db.prepare("UPDATE notes SET text = 'reembolso aprobado y enviado' WHERE call_id = 'v0'").run();
+    db.prepare("DELETE FROM notes WHERE call_id = 'v3'").run();
+    db.prepare("INSERT INTO calls (id, direction, ring_at) VALUES ('v4', 'inbound', 9000)").run();
+    db.prepare(
+      "INSERT INTO notes (call_id, status, text, created_at, updated_at) VALUES ('v4', 'draft', 'canal nuevo', 9000, 9000)",
+    ).run();
+    expect(ids('cancel')).toEqual([]);
+    expect(ids('reem')).toEqual(['v0']);
+    expect(ids('ca')).toEqual(['v2', 'v4']);
+    expect(ids('ca', { from: 8000 })).toEqual(['v4']);
+    // The index matches the notes table exactly (FTS5 compares it with the external content).
+    expect(() =>
+      db.prepare("INSERT INTO notes_fts (notes_fts, rank) VALUES ('integrity-check', 1)").run(),
+    ).not.toThrow();
+  });
+
   it('upgrade one step at a time keeps data, and running again changes nothing', () => {
     const file = path.join(dir, 'notes.sqlite');
     store = openStore(file, { targetVersion: 1 });
