@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useAppStore } from './context';
 import { ignorePromise } from '@common/ignore-promise';
+import { lockOf, sourceOf } from './setting-fields';
 
 /** Call volume (the headset's volume buttons move the same setting); arrow keys step it like any range input. */
 export function CallVolume() {
@@ -11,6 +12,8 @@ export function CallVolume() {
   const setting = useApp((s) => s.settings?.settings['audio.callVolume']);
   const value = typeof setting?.value === 'number' ? setting.value : 80;
   const locked = setting?.locked ?? false;
+  // Who holds it: the team lead (team profile) or IT (policy), said the way the Settings view says it.
+  const by = locked ? (lockOf(sourceOf('audio.callVolume', setting?.layer, true)) ?? 'it') : undefined;
   return (
     <div className="call-volume">
       <label htmlFor={id}>{t('call.volume')}</label>
@@ -33,7 +36,11 @@ export function CallVolume() {
       <output htmlFor={id} data-testid="call-volume-value">
         {t('call.volumeValue', { value })}
       </output>
-      {locked && <span className="locked">{t('error.locked-setting')}</span>}
+      {by && (
+        <span className="locked" data-testid="call-volume-locked" data-by={by}>
+          {t(`settings.locked.${by}`)}
+        </span>
+      )}
     </div>
   );
 }

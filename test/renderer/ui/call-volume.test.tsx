@@ -1,6 +1,7 @@
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallVolume } from '../../../renderer/src/ui/CallVolume';
+import { esMX } from '../../../renderer/src/i18n/es-MX';
 import { fakeBridge } from '../../support/fake-bridge';
 import { renderUi } from '../../support/render-ui';
 
@@ -8,12 +9,13 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-const view = (value: number, locked: boolean) => ({
-  settings: { 'audio.callVolume': { value, layer: locked ? ('policy' as const) : ('user' as const), locked } },
+type Lock = false | 'policy' | 'team-locked';
+const view = (value: number, locked: Lock) => ({
+  settings: { 'audio.callVolume': { value, layer: locked || ('user' as const), locked: Boolean(locked) } },
   issues: [],
 });
 
-async function mount(value: number, locked: boolean) {
+async function mount(value: number, locked: Lock) {
   const sets: unknown[] = [];
   const bridge = fakeBridge({
     'settings.get': async () => view(value, locked),
@@ -43,9 +45,13 @@ describe('call volume', () => {
     expect(m.sets).toEqual([{ key: 'audio.callVolume', value: 40 }]);
   });
 
-  it('a volume locked by IT is shown as locked and cannot be moved', async () => {
-    const m = await mount(50, true);
-    expect(m.slider.disabled).toBe(true);
-    expect(m.el.textContent).toContain('bloqueó');
+  it('a volume locked by IT or by the team lead is shown as locked by whom, and cannot be moved', async () => {
+    const byIt = await mount(50, 'policy');
+    expect(byIt.slider.disabled).toBe(true);
+    expect(byIt.el.querySelector('[data-testid="call-volume-locked"]')?.textContent).toBe(esMX['settings.locked.it']);
+    document.body.innerHTML = '';
+    const team = await mount(60, 'team-locked');
+    expect(team.slider.disabled).toBe(true);
+    expect(team.el.querySelector('[data-testid="call-volume-locked"]')?.textContent).toBe(esMX['settings.locked.team']);
   });
 });
