@@ -17,6 +17,11 @@ export interface BrowserHost {
   url: string;
   origin: string;
   port: number;
+  /**
+   * Before stopping: when a page is connected, gives it `graceMs` to send what it holds back (the note draft's
+   * debounced save), then waits for the contract calls under way to be answered (at most `graceMs` more).
+   */
+  settle(graceMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -167,6 +172,9 @@ export async function startBrowserHost(o: {
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws));
   });
 
+  // Contract calls received and not yet answered, so that a shutdown lets the last of them (a note save) finish.
+  const pending = new Set<Promise<void>>();
+  let pages = 0;
   const serve = (ws: WebSocket) => {
     let authed = false;
     let connection: (Connection & { close(): void }) | undefined;
@@ -178,6 +186,7 @@ export async function startBrowserHost(o: {
     }, 5000);
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      if (connection) pages--;
       connection?.close();
     });
     const onMessage = async (data: RawData): Promise<void> => {
@@ -200,6 +209,7 @@ export async function startBrowserHost(o: {
         authed = true;
         clearTimeout(helloTimer);
         connection = o.core.connect((name, payload) => send({ t: 'event', name, payload }));
+        pages++;
         send({ t: 'ready' });
         return;
       }
@@ -214,12 +224,19 @@ export async function startBrowserHost(o: {
           : { t: 'result', id: msg.id, ok: false, error: outcome.error },
       );
     };
-    ws.on('message', (data) =>
-      ignorePromise(onMessage(data), (err) => {
+    ws.on('message', (data) => {
+      const handled = onMessage(data);
+      const tracked = handled.then(
+        () => undefined,
+        () => undefined,
+      );
+      pending.add(tracked);
+      void tracked.finally(() => pending.delete(tracked));
+      ignorePromise(handled, (err) => {
         o.log.error('contract message failed', { detail: String(err) });
         ws.close(closeCodes.protocol, 'internal error');
-      }),
-    );
+      });
+    });
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -234,6 +251,19 @@ export async function startBrowserHost(o: {
     },
     origin,
     port,
+    async settle(graceMs) {
+      if (pages === 0) return;
+      await new Promise((r) => setTimeout(r, graceMs));
+      let late = false;
+      const deadline = new Promise<void>((r) =>
+        setTimeout(() => {
+          late = true;
+          r();
+        }, graceMs).unref(),
+      );
+      // Calls answered may have started others (a save after a save): wait until none is left, or time is up.
+      while (pending.size && !late) await Promise.race([Promise.all([...pending]), deadline]);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();

@@ -28,13 +28,29 @@ export interface HostProcessOptions {
   policy?: Record<string, unknown>;
   /** Extra environment, e.g. `NODE_EXTRA_CA_CERTS` for a test CA, as IT would deploy its own CA. */
   env?: Record<string, string>;
+  /**
+   * The host starts its own headless Chromium (this executable, e.g. a wrapper adding a debugging port) instead
+   * of printing the page URL; the host then runs in its own process group, so a test can tell what it left.
+   */
+  chromium?: string;
+  /** `start-browser`: through `build/start-browser.mjs`, the entry of `npm run start:browser` (checks and build first). */
+  entry?: 'host' | 'start-browser';
 }
 
 export async function startHostProcess(o: HostProcessOptions = {}): Promise<HostProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-e2e-agent-'));
   const policyFile = path.join(dataDir, o.policy ? 'policy.json' : 'no-policy.json');
   if (o.policy) writeFileSync(policyFile, JSON.stringify(o.policy));
-  const args = [path.join(root, 'dist', 'node', 'browser-host.mjs'), '--no-open', '--data-dir', dataDir];
+  const script =
+    o.entry === 'start-browser'
+      ? path.join(root, 'build', 'start-browser.mjs')
+      : path.join(root, 'dist', 'node', 'browser-host.mjs');
+  const args = [
+    script,
+    ...(o.chromium ? ['--headless', '--chromium', o.chromium] : ['--no-open']),
+    '--data-dir',
+    dataDir,
+  ];
   if (o.settings) {
     const file = path.join(dataDir, 'seed.json');
     writeFileSync(file, JSON.stringify(o.settings));
@@ -43,15 +59,27 @@ export async function startHostProcess(o: HostProcessOptions = {}): Promise<Host
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...o.env, DIADEMA_POLICY_FILE: policyFile },
+    detached: o.chromium !== undefined,
   });
   let err = '';
+  let onErr = (): void => undefined;
   child.stderr!.on('data', (d) => {
     err += d.toString();
+    onErr();
   });
   let latest = '';
   const first = await new Promise<string>((resolve, reject) => {
     let out = '';
     const t = setTimeout(() => reject(new Error(`browser host did not start:\n${err}`)), 15_000);
+    // With its own Chromium the host prints no URL: it is up once it logs where it serves.
+    if (o.chromium)
+      onErr = () => {
+        const origin = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(err)?.[1];
+        if (origin) {
+          clearTimeout(t);
+          resolve(`${origin}/`);
+        }
+      };
     child.stdout!.on('data', (d) => {
       out += d.toString();
       const urls = [...out.matchAll(/DIADEMA_URL=(\S+)\n/g)].map((m) => m[1]!);

@@ -272,13 +272,24 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
       ignorePromise(profile.start());
     },
     async stop() {
-      profile.stop();
-      agent.dispose();
-      await headset?.stop();
-      await calls.dispose();
-      await phone.dispose();
-      await notes.stop();
-      settings.dispose();
+      // Calls end first (BYE / CANCEL / reject reach the far end, and their end is written in the notes), then the
+      // un-REGISTER, then the notes are flushed. Every part runs even when one before it failed.
+      const failures: unknown[] = [];
+      const part = async (fn: () => Promise<void> | void) => {
+        try {
+          await fn();
+        } catch (err) {
+          failures.push(err);
+        }
+      };
+      await part(() => profile.stop());
+      await part(() => calls.dispose());
+      await part(() => phone.dispose());
+      await part(() => agent.dispose());
+      await part(() => headset?.stop());
+      await part(() => notes.stop());
+      await part(() => settings.dispose());
+      if (failures.length) throw new AggregateError(failures, 'core stop: some parts failed');
     },
     shell: {
       networkChanged: () => {

@@ -116,4 +116,49 @@ describe('browser host', () => {
     ws.send('{not json');
     expect(await closed).toBe(4400);
   });
+
+  it('settle: nothing to wait for without a page; with one, a save sent during the grace is answered first', async () => {
+    const own = await startBrowserHost({ core, rendererDir: path.join(dir, 'renderer'), log: silentLogger });
+    try {
+      let t = Date.now();
+      await own.settle(300);
+      expect(Date.now() - t).toBeLessThan(100);
+
+      const launch = new URL(own.url).hash.replace('#token=', '');
+      const exchange = await fetch(`${own.origin}/session`, {
+        method: 'POST',
+        body: launch,
+        headers: { Origin: own.origin },
+      });
+      const { session } = (await exchange.json()) as { session: string };
+      const ws = new WebSocket(`ws://127.0.0.1:${own.port}/contract`, { origin: own.origin });
+      const results: unknown[] = [];
+      let ready = false;
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { t: string };
+        if (m.t === 'result') results.push(m);
+        if (m.t === 'ready') ready = true;
+      });
+      await new Promise((r) => ws.on('open', r));
+      ws.send(JSON.stringify({ t: 'hello', token: session }));
+      await until(() => ready);
+
+      // The page's debounced save leaves during the grace: settle returns only once it has been answered.
+      t = Date.now();
+      const settled = own.settle(200);
+      setTimeout(() => {
+        ws.send(
+          JSON.stringify({ t: 'call', id: 7, name: 'settings.set', args: { key: 'ui.language', value: 'es-ES' } }),
+        );
+      }, 150);
+      await settled;
+      expect(Date.now() - t).toBeGreaterThanOrEqual(195);
+      await until(() => results.length === 1);
+      expect(results).toEqual([{ t: 'result', id: 7, ok: true, value: expect.anything() }]);
+      expect(core.shell.settings.get('ui.language')).toBe('es-ES');
+      ws.close();
+    } finally {
+      await own.close();
+    }
+  });
 });
