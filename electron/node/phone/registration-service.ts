@@ -98,6 +98,9 @@ export class RegistrationService {
     this.wanted = false;
     this.cancelRetry();
     this.generation++;
+    // An attempt under way that still gets its 200 is superseded and stops its user agent, which un-REGISTERs:
+    // wait for that too, or a quit right after start-up would leave the binding at the registrar.
+    if (this.inFlight) await bounded(this.inFlight, 3000);
     await this.teardown(true);
     this.set({ state: 'unregistered' });
     return this.snapshot();
