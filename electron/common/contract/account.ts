@@ -58,6 +58,11 @@ export interface ParsedAccount {
   server: string;
   host: string;
   secure: boolean;
+  /**
+   * Every server in order of preference, `server` first (`account.servers`); absent or one entry: `server` only.
+   * The phone fails over along this list and back to the first.
+   */
+  servers?: readonly string[];
   /** `sip:user@domain` */
   aor: string;
   userPart: string;
@@ -145,4 +150,14 @@ export function parseAccount(
       displayName,
     },
   };
+}
+
+/**
+ * The account on another of its servers (failover): the same identity, that server's URL, host and security. The
+ * domain stays the account's own, so the address of record does not change with the server.
+ */
+export function onServer(account: ParsedAccount, server: string): ParsedAccount {
+  const url = parseServerUrl(server);
+  if (!url) return account;
+  return { ...account, server: url.href, host: url.hostname, secure: url.secure };
 }

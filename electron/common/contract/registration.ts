@@ -22,6 +22,12 @@ export const registrationSnapshot = z.object({
   /** When the next automatic attempt happens, while `reconnecting`. */
   retryAt: z.number().optional(),
   aor: z.string().max(300).optional(),
+  /** The server registered on (or being tried), when the account has one. */
+  server: z.string().max(2048).optional(),
+  /** Registered on a later server of `account.servers` because the first failed: which one and why. */
+  failover: z
+    .object({ primary: z.string().max(2048), reason: failureReason, detail: z.string().max(500).optional() })
+    .optional(),
 });
 export type RegistrationSnapshot = z.infer<typeof registrationSnapshot>;
 

@@ -10,6 +10,9 @@ export type ItLanguage = 'en-US' | 'es-ES';
 
 export const spanishDescriptions: Record<SettingKey, string> = {
   'account.server': 'URL del servidor SIP por WebSocket (wss://, o ws:// solo hacia este equipo)',
+  'account.servers':
+    'Servidores SIP por WebSocket en orden de preferencia; si se indican, sustituyen a account.server: se pasa al ' +
+    'siguiente cuando el anterior no responde o contesta 5xx, y se vuelve al primero cuando regresa (nunca durante una llamada)',
   'account.user': 'Dirección SIP o extensión',
   'account.authUser': 'Usuario de autorización, cuando no coincide con la parte de usuario',
   'account.displayName': 'Nombre que se envía con las llamadas',

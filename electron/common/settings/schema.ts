@@ -85,6 +85,12 @@ const trustedKey = z.string().min(16).max(512).regex(/^\S+$/, 'not one line with
 
 export const settingsSchema = {
   'account.server': def(serverUrl, '', 'SIP WebSocket server URL (wss://, or ws:// on loopback only)'),
+  'account.servers': def(
+    z.array(serverUrl).max(4),
+    [],
+    'SIP WebSocket servers in order of preference; when set, used instead of account.server: the next one when the ' +
+      'one before cannot be reached or answers 5xx, back to the first when it returns (never during a call)',
+  ),
   'account.user': def(z.string().max(256), '', 'SIP address or extension', { profile: false }),
   'account.authUser': def(z.string().max(256), '', 'Authorisation user, when it differs from the user part', {
     profile: false,

@@ -1,4 +1,4 @@
-import { parseAccount, type AccountFieldErrors, type AccountForm, type ParsedAccount } from '@common/contract/account';
+import { parseAccount, parseServerUrl, type AccountFieldErrors, type AccountForm, type ParsedAccount } from '@common/contract/account';
 import type { CallResult } from '@common/contract/contract';
 import type { StepReport } from '@common/contract/registration';
 import type { Logger } from '../log';
@@ -65,9 +65,12 @@ export class AccountService {
 
   /** Hands the current account (or none, when it is incomplete) to the phone service. */
   async apply(): Promise<{ account: ParsedAccount | undefined; password: string }> {
-    const parsed = parseAccount(this.fields());
+    // An ordered server list (policy, team profile) replaces the single server; its first entry is the primary.
+    const list = this.o.settings.get('account.servers');
+    const fields = this.fields();
+    const parsed = parseAccount(list.length > 0 ? { ...fields, server: list[0]! } : fields);
     const password = await this.password();
-    const account = parsed.ok ? parsed.account : undefined;
+    const account = parsed.ok ? withServers(parsed.account, list) : undefined;
     this.domainName = account?.domain;
     await this.o.phone.configure(account, password);
     return { account, password };
@@ -89,4 +92,10 @@ export class AccountService {
   private async password(): Promise<string> {
     return (await this.o.secrets.get(sipPasswordSecret)) ?? '';
   }
+}
+
+/** The account with its normalised, de-duplicated server list (first = the primary); unchanged with fewer than two. */
+function withServers(account: ParsedAccount, list: readonly string[]): ParsedAccount {
+  const servers = [...new Set(list.map((s) => parseServerUrl(s)?.href).filter((s): s is string => Boolean(s)))];
+  return servers.length > 1 ? { ...account, servers } : account;
 }

@@ -1,5 +1,5 @@
 import { RegistererState, type Registerer, type UserAgent, type UserAgentDelegate } from 'sip.js';
-import type { ParsedAccount } from '@common/contract/account';
+import { onServer, type ParsedAccount } from '@common/contract/account';
 import type { FailureReason, RegistrationSnapshot, StepReport } from '@common/contract/registration';
 import type { Logger } from '../log';
 import { systemClock, type Clock } from '@common/clock';
@@ -7,7 +7,8 @@ import { Emitter } from '@common/emitter';
 import { ignorePromise } from '@common/ignore-promise';
 import { backoffDelay } from './backoff';
 import { answerOutOfDialogNotify, CheckSyncGate } from './check-sync';
-import { attemptRegistration, bounded, type AttemptOptions } from './registration-attempt';
+import { probeServer } from './connection-probe';
+import { attemptRegistration, bounded, type AttemptOptions, type AttemptOutcome } from './registration-attempt';
 
 export interface RegistrationServiceOptions {
   log: Logger;
@@ -27,6 +28,16 @@ export interface RegistrationServiceOptions {
   liveCalls?: () => boolean;
   /** At most one `onCheckSync` per this many ms however many check-sync NOTIFYs arrive (default 1000). */
   checkSyncWindowMs?: number;
+  /** On a later server of `account.servers`: how often to look whether the first one is back (default 60 s). */
+  failbackCheckMs?: number;
+  /** Whether a server accepts WebSocket connections again (default: `probeServer`, DNS → TCP/TLS → upgrade). */
+  probe?: (account: ParsedAccount) => Promise<boolean>;
+}
+
+/** Failures that another server may not have: it is down, silent, refuses the connection's TLS, or answers 5xx. */
+function worthFailover(outcome: Extract<AttemptOutcome, { ok: false }>): boolean {
+  if (outcome.reason === 'unreachable' || outcome.reason === 'timeout' || outcome.reason === 'tls') return true;
+  return outcome.reason === 'rejected' && /^5\d\d\b/.test(outcome.detail);
 }
 
 /** Reasons that will not heal by retrying: the agent or IT must change something first. */
@@ -56,6 +67,11 @@ export class RegistrationService {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly attempt: typeof attemptRegistration;
+  /** Index in the account's server list of the server in use (0 = the first, preferred one). */
+  private serverIndex = 0;
+  /** Why the phone is on a later server: what the first one did on the last pass. */
+  private failedOver: { reason: FailureReason; detail: string } | undefined;
+  private failbackTimer: unknown;
 
   constructor(private readonly o: RegistrationServiceOptions) {
     this.clock = o.clock ?? systemClock;
@@ -97,6 +113,7 @@ export class RegistrationService {
   async unregister(): Promise<RegistrationSnapshot> {
     this.wanted = false;
     this.cancelRetry();
+    this.cancelFailback();
     this.generation++;
     // An attempt under way that still gets its 200 is superseded and stops its user agent, which un-REGISTERs:
     // wait for that too, or a quit right after start-up would leave the binding at the registrar.
@@ -164,6 +181,7 @@ export class RegistrationService {
 
   private async restart(): Promise<void> {
     this.cancelRetry();
+    this.cancelFailback();
     this.generation++;
     await this.teardown(false);
     this.failures = 0;
@@ -187,9 +205,36 @@ export class RegistrationService {
       return this.snapshot();
     }
     const reconnecting = this.state.state === 'reconnecting' || (this.state.state === 'failed' && this.failures > 0);
-    this.set({ state: reconnecting ? 'reconnecting' : 'registering', aor: this.account.aor });
-    const outcome = await this.attempt({
-      account: this.account,
+    const account = this.account;
+    const servers = this.servers();
+    // One pass down the list, from the first server: the next one only when this one may be the problem.
+    let outcome: AttemptOutcome | undefined;
+    for (let i = 0; i < servers.length; i++) {
+      this.serverIndex = i;
+      this.set({ state: reconnecting ? 'reconnecting' : 'registering', aor: account.aor, server: servers[i] });
+      outcome = await this.attemptOn(onServer(account, servers[i]!), gen);
+      if (gen !== this.generation || !this.wanted || outcome.ok || !worthFailover(outcome)) break;
+      if (i === 0) this.failedOver = { reason: outcome.reason, detail: outcome.detail };
+      if (i + 1 < servers.length)
+        this.o.log.warn('server failed; trying the next one', {
+          server: servers[i],
+          next: servers[i + 1],
+          reason: outcome.reason,
+          detail: outcome.detail,
+        });
+    }
+    return this.settle(outcome!, gen, reconnecting);
+  }
+
+  /** The servers to try, in order: `account.servers` when it lists several, else the one server. */
+  private servers(): readonly string[] {
+    const a = this.account;
+    return a?.servers && a.servers.length > 1 ? a.servers : a ? [a.server] : [];
+  }
+
+  private attemptOn(account: ParsedAccount, gen: number): Promise<AttemptOutcome> {
+    return this.attempt({
+      account,
       password: this.password,
       log: this.o.log,
       registerTimeoutMs: this.o.registerTimeoutMs ?? 10_000,
@@ -202,6 +247,11 @@ export class RegistrationService {
       },
       extraOptions: this.o.extraUserAgentOptions?.(),
     });
+  }
+
+  private async settle(outcome: AttemptOutcome, gen: number, reconnecting: boolean): Promise<RegistrationSnapshot> {
+    const account = this.account!;
+    const server = this.servers()[this.serverIndex];
     if (gen !== this.generation || !this.wanted) {
       // Superseded (unregistered, reconfigured) while the attempt ran: drop what it built.
       if (outcome.ok) await bounded(outcome.ua.stop(), 2000);
@@ -216,14 +266,18 @@ export class RegistrationService {
         if (s === RegistererState.Unregistered && gen === this.generation && this.wanted)
           this.onTransportLost(gen, new Error('registration refresh failed'));
       });
-      this.set({ state: 'registered', aor: this.account.aor });
-      this.o.log.info('registered', { aor: this.account.aor, ms: outcome.ms });
+      const primary = this.servers()[0]!;
+      const failover = this.serverIndex > 0 && this.failedOver ? { primary, ...this.failedOver } : undefined;
+      if (!failover) this.failedOver = undefined;
+      this.set({ state: 'registered', aor: account.aor, server, ...(failover ? { failover } : {}) });
+      this.o.log.info('registered', { aor: account.aor, server, ms: outcome.ms, ...(failover ? { failover } : {}) });
+      if (failover) this.armFailback(gen);
       return this.snapshot();
     }
     this.failures++;
-    this.o.log.warn('registration failed', { reason: outcome.reason, detail: outcome.detail });
+    this.o.log.warn('registration failed', { reason: outcome.reason, detail: outcome.detail, server });
     if (permanent.has(outcome.reason)) {
-      this.set({ state: 'failed', reason: outcome.reason, detail: outcome.detail, aor: this.account.aor });
+      this.set({ state: 'failed', reason: outcome.reason, detail: outcome.detail, aor: account.aor, server });
     } else {
       const retryAt = this.scheduleRetry();
       const wasUp = reconnecting;
@@ -232,15 +286,56 @@ export class RegistrationService {
         reason: outcome.reason,
         detail: outcome.detail,
         retryAt,
-        aor: this.account.aor,
+        aor: account.aor,
+        server,
       });
     }
     return this.snapshot();
   }
 
+  /**
+   * On a later server: look every `failbackCheckMs` whether the first one accepts connections again, and when it
+   * does and no call is up, move back to it (un-REGISTER here, register there). A call up defers the move to the
+   * next look; a first server that then fails sends the pass on to the next one again.
+   */
+  private armFailback(gen: number): void {
+    this.cancelFailback();
+    const handle = this.clock.setTimeout(() => {
+      this.failbackTimer = undefined;
+      ignorePromise(this.tryFailback(gen));
+    }, this.o.failbackCheckMs ?? 60_000);
+    (handle as { unref?: () => void } | undefined)?.unref?.();
+    this.failbackTimer = handle;
+  }
+
+  private async tryFailback(gen: number): Promise<void> {
+    if (gen !== this.generation || !this.wanted || !this.account || this.serverIndex === 0) return;
+    const primary = onServer(this.account, this.servers()[0]!);
+    const back = this.o.liveCalls?.() ? false : await (this.o.probe ?? probeReachable)(primary);
+    if (gen !== this.generation || !this.wanted) return;
+    if (!back || this.o.liveCalls?.()) {
+      this.armFailback(gen);
+      return;
+    }
+    this.o.log.info('first server is back; moving to it', { server: primary.server });
+    this.cancelRetry();
+    this.generation++;
+    await this.teardown(true);
+    this.failures = 0;
+    await this.runAttempt();
+  }
+
+  private cancelFailback(): void {
+    if (this.failbackTimer !== undefined) {
+      this.clock.clearTimeout(this.failbackTimer);
+      this.failbackTimer = undefined;
+    }
+  }
+
   private onTransportLost(gen: number, err: Error | undefined): void {
     if (gen !== this.generation || !this.wanted || !err) return; // err undefined = we closed it on purpose
     this.o.log.warn('transport lost', { detail: err.message });
+    this.cancelFailback();
     void this.teardown(false);
     this.generation++;
     const retryAt = this.scheduleRetry(true);
@@ -250,6 +345,7 @@ export class RegistrationService {
       detail: err.message.slice(0, 300),
       retryAt,
       ...(this.account ? { aor: this.account.aor } : {}),
+      ...(this.servers()[this.serverIndex] ? { server: this.servers()[this.serverIndex] } : {}),
     });
   }
 
@@ -302,6 +398,11 @@ export class RegistrationService {
     this.state = next;
     this.changes.emit(this.snapshot());
   }
+}
+
+/** Whether a server accepts a SIP WebSocket connection (DNS, TCP/TLS, upgrade), within 3 s. */
+async function probeReachable(account: ParsedAccount): Promise<boolean> {
+  return (await probeServer(account, { timeoutMs: 3000 })).ok;
 }
 
 export type { StepReport };

@@ -410,6 +410,7 @@ export const en = {
   'settings.error.invalid': 'This value is not valid.',
   'settings.error.line': 'Line {{line}}: {{error}}',
   'setting.account.server': 'SIP server (WebSocket URL)',
+  'setting.account.servers': 'SIP servers, in order (failover)',
   'setting.account.user': 'SIP address or extension',
   'setting.account.authUser': 'Authorisation user',
   'setting.account.displayName': 'Display name',

@@ -416,6 +416,7 @@ export const esMX: Messages = {
   'settings.error.invalid': 'Este valor no es válido.',
   'settings.error.line': 'Línea {{line}}: {{error}}',
   'setting.account.server': 'Servidor SIP (URL WebSocket)',
+  'setting.account.servers': 'Servidores SIP, en orden (respaldo)',
   'setting.account.user': 'Dirección SIP o extensión',
   'setting.account.authUser': 'Usuario de autorización',
   'setting.account.displayName': 'Nombre para mostrar',

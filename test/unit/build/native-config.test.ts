@@ -147,7 +147,13 @@ describe('generated Group Policy templates', () => {
       all(admx, 'multiText')
         .map((e) => e.getAttribute('valueName'))
         .sort(),
-    ).toEqual(['calls.screenPopHeaders', 'notes.dispositions', 'notes.requiredFields', 'profile.trustedKeys']);
+    ).toEqual([
+      'account.servers',
+      'calls.screenPopHeaders',
+      'notes.dispositions',
+      'notes.requiredFields',
+      'profile.trustedKeys',
+    ]);
     const templates = all(adml['en-US']!, 'presentation').find((p) => p.getAttribute('id') === 'NotesTemplates')!;
     expect(all(templates, 'text')[0]?.textContent).toMatch(/JSON list, for example: \[/);
     const server = all(admx, 'text').find((e) => e.getAttribute('valueName') === 'account.server')!;

@@ -133,3 +133,109 @@ describe('registration service state', () => {
     expect(clock.pending()).toEqual([]);
   });
 });
+
+describe('a second server (account.servers)', () => {
+  const first = 'ws://127.0.0.1:5061/';
+  const second = 'ws://127.0.0.2:5062/';
+  const twoServers: ParsedAccount = { ...account, server: first, servers: [first, second] };
+
+  function setupTwo(o: { live?: () => boolean; probe?: () => boolean } = {}) {
+    const clock = new FakeClock();
+    const registrar = new ScriptedRegistrar();
+    const probed: string[] = [];
+    const phone = new RegistrationService({
+      log: silentLogger,
+      clock,
+      random: () => 0.5,
+      attempt: registrar.attempt,
+      liveCalls: o.live ?? (() => false),
+      probe: async (a) => {
+        probed.push(a.server);
+        return o.probe?.() ?? false;
+      },
+    });
+    const servers = () => registrar.attempts.map((a) => a.account.server);
+    return { clock, registrar, phone, probed, servers };
+  }
+
+  it('registers on the second when the first cannot be reached, and says which server and why', async () => {
+    const { phone, registrar, servers } = setupTwo();
+    await phone.configure(twoServers, 'pw');
+    registrar.queue('unreachable', 'ok');
+    expect(await phone.register()).toEqual({
+      state: 'registered',
+      aor: account.aor,
+      server: second,
+      failover: { primary: first, reason: 'unreachable', detail: 'scripted unreachable' },
+    });
+    expect(servers()).toEqual([first, second]);
+    // Same identity on both: only the server's address changes.
+    expect(registrar.attempts[1]!.account).toMatchObject({ aor: account.aor, host: '127.0.0.2', domain: '127.0.0.1' });
+  });
+
+  it('a 5xx answer fails over; wrong credentials do not (the second would refuse them too)', async () => {
+    const a = setupTwo();
+    await a.phone.configure(twoServers, 'pw');
+    a.registrar.queue({ reason: 'rejected', detail: '503 Service Unavailable' }, 'ok');
+    expect(await a.phone.register()).toMatchObject({ state: 'registered', server: second });
+
+    const b = setupTwo();
+    await b.phone.configure(twoServers, 'pw');
+    b.registrar.queue('credentials');
+    expect(await b.phone.register()).toMatchObject({ state: 'failed', reason: 'credentials', server: first });
+    expect(b.servers()).toEqual([first]);
+
+    const c = setupTwo();
+    await c.phone.configure(twoServers, 'pw');
+    c.registrar.queue({ reason: 'rejected', detail: '403 Forbidden' });
+    expect(await c.phone.register()).toMatchObject({ state: 'failed', reason: 'rejected', server: first });
+    expect(c.servers()).toEqual([first]);
+  });
+
+  it('when both fail it backs off, and the next pass starts again from the first', async () => {
+    const { phone, registrar, clock, servers } = setupTwo();
+    await phone.configure(twoServers, 'pw');
+    registrar.queue('unreachable', 'timeout', 'ok');
+    expect(await phone.register()).toMatchObject({ state: 'failed', reason: 'timeout', server: second });
+    expect(await clock.fireNext()).toBe(750);
+    expect(phone.snapshot()).toEqual({ state: 'registered', aor: account.aor, server: first });
+    expect(servers()).toEqual([first, second, first]);
+  });
+
+  it('goes back to the first when it returns, never while a call is up', async () => {
+    let live = true;
+    let back = false;
+    const { phone, registrar, clock, probed, servers } = setupTwo({ live: () => live, probe: () => back });
+    await phone.configure(twoServers, 'pw');
+    registrar.queue('unreachable', 'ok');
+    await phone.register();
+    // First look: still down.
+    live = false;
+    expect(await clock.fireNext()).toBe(60_000);
+    expect(probed).toEqual([first]);
+    expect(phone.snapshot().server).toBe(second);
+    // Back, but a call is up: not even probed, and the phone stays where the call is.
+    back = true;
+    live = true;
+    await clock.fireNext();
+    expect(probed).toEqual([first]);
+    expect(servers()).toEqual([first, second]);
+    // The call is over: un-REGISTER from the second, register on the first.
+    live = false;
+    registrar.queue('ok');
+    await clock.fireNext();
+    await new Promise((r) => setImmediate(r));
+    expect(servers()).toEqual([first, second, first]);
+    expect(registrar.unregisters).toBe(1);
+    expect(phone.snapshot()).toEqual({ state: 'registered', aor: account.aor, server: first });
+    expect(clock.pending()).toEqual([]);
+  });
+
+  it('one server in the list, or none, is the single server as before', async () => {
+    const { phone, registrar, servers } = setupTwo();
+    await phone.configure({ ...account, servers: [account.server] }, 'pw');
+    registrar.queue('unreachable');
+    expect(await phone.register()).toMatchObject({ state: 'failed', server: account.server });
+    expect(servers()).toEqual([account.server]);
+  });
+});
