@@ -191,6 +191,7 @@ export function AccountScreen() {
         <p className="status" role="status" aria-live="polite" data-testid="account-status">
           {status}
         </p>
+        <ServerInUse />
       </form>
       {(test.running || test.steps.length > 0) && (
         <div className="test" aria-live="polite">
@@ -221,5 +222,24 @@ export function AccountScreen() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Which server the phone is registered on, and when it is not the first of `account.servers`, why. */
+function ServerInUse() {
+  const { t } = useTranslation();
+  const reg = useApp((s) => s.registration);
+  if (reg.state !== 'registered' || !reg.server) return null;
+  return (
+    <p className="note" data-testid="account-server-in-use" data-failover={reg.failover ? 'true' : 'false'}>
+      {t('account.serverInUse', { server: reg.server })}
+      {reg.failover && (
+        <>
+          {' '}
+          {t('account.failover', { primary: reg.failover.primary })}{' '}
+          <TechDetail detail={[reg.failover.reason, reg.failover.detail].filter(Boolean).join(': ')} />
+        </>
+      )}
+    </p>
   );
 }

@@ -28,6 +28,11 @@ export function RegistrationBadge() {
     >
       <Icon aria-hidden="true" className="reg-icon" />
       <span className="reg-text">{t(`reg.state.${reg.state}`)}</span>
+      {reg.state === 'registered' && reg.failover && (
+        <span className="reg-reason" data-testid="registration-failover">
+          {t('reg.backupServer')}
+        </span>
+      )}
       {reg.reason && reg.state !== 'registered' && (
         <span className="reg-reason" data-testid="registration-reason">
           {t(`reg.reason.${reg.reason}`)}

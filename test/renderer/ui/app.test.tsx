@@ -41,6 +41,29 @@ describe('app shell', () => {
     await unmount();
   });
 
+  it('says which server the phone is on, and on a backup server why, in the status bar and the account', async () => {
+    const { el, bridge, unmount } = await mount('es-MX');
+    await act(async () => bridge.emit('registration', { state: 'registered', server: 'wss://sbc-a.example/ws' }));
+    expect(q(el, 'account-server-in-use')?.textContent).toBe('Registrado en wss://sbc-a.example/ws.');
+    expect(q(el, 'registration-failover')).toBeNull();
+    await act(async () =>
+      bridge.emit('registration', {
+        state: 'registered',
+        server: 'wss://sbc-b.example/ws',
+        failover: { primary: 'wss://sbc-a.example/ws', reason: 'rejected', detail: '503 Service Unavailable' },
+      }),
+    );
+    expect(q(el, 'registration-failover')?.textContent).toBe(esMX['reg.backupServer']);
+    const inUse = q(el, 'account-server-in-use');
+    expect(inUse?.getAttribute('data-failover')).toBe('true');
+    expect(inUse?.textContent).toContain('wss://sbc-b.example/ws');
+    expect(inUse?.textContent).toContain('(wss://sbc-a.example/ws)');
+    expect(inUse?.textContent).toContain('503 Service Unavailable');
+    await act(async () => bridge.emit('registration', { state: 'reconnecting', server: 'wss://sbc-a.example/ws' }));
+    expect(q(el, 'account-server-in-use')).toBeNull();
+    await unmount();
+  });
+
   it('shows account field errors in Spanish on save and sends nothing invalid to the core', async () => {
     const { el, bridge, unmount } = await mount('es-ES');
     const server = q(el, 'account-server') as HTMLInputElement;
