@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -34,8 +34,29 @@ export function chromiumArgs(o: {
 /** How long Chromium gets to exit on SIGTERM before it is killed. */
 const exitGraceMs = 5000;
 
-/** Is any process of this process group still alive? */
-function groupAlive(pgid: number): boolean {
+/**
+ * Is any process of this process group still running? On Linux from /proc, where a zombie does not count: it has
+ * exited and only waits to be reaped, which an init process may do a second or more later (the helpers Chromium
+ * leaves are reparented to it). Elsewhere, any process of the group, zombies included.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      return readdirSync('/proc').some((entry) => {
+        if (!/^\d+$/.test(entry)) return false;
+        try {
+          const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+          // After the command name (in parentheses, may hold spaces): state, parent, process group.
+          const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return Number(group) === pgid && state !== 'Z' && state !== 'X';
+        } catch {
+          return false; // Gone while reading.
+        }
+      });
+    } catch {
+      // No /proc mounted: ask the kernel below.
+    }
+  }
   try {
     process.kill(-pgid, 0);
     return true;

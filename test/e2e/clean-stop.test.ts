@@ -272,9 +272,10 @@ async function oneRun(plan: Plan): Promise<Outcome> {
     await browser.close().catch(() => undefined);
     browser = undefined;
 
-    // Nothing left running: no process of the host's group or Chromium's, nothing using the run's folders.
+    // Nothing left running: no process of the host's group or Chromium's, nothing using the run's folders. A zombie
+    // has exited already (it waits for init, which reaps Chromium's orphaned helpers in its own time).
     const leftover = processes().filter(
-      (p) => p.pgid === hostGroup || chromiumGroups.has(p.pgid) || p.cmd.includes(runDir),
+      (p) => p.state !== 'Z' && (p.pgid === hostGroup || chromiumGroups.has(p.pgid) || p.cmd.includes(runDir)),
     );
     for (const p of leftover) left.push(`process ${p.pid} (${p.state}, group ${p.pgid}): ${p.cmd.slice(0, 160)}`);
     const profiles = readdirSync(tmp).filter((f) => f.startsWith('diadema-chromium-'));
