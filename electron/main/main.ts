@@ -40,6 +40,16 @@ if (!app.requestSingleInstanceLock()) app.quit();
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const log = createLogger((l) => process.stderr.write(`${l}\n`), 'info', 'main');
 
+// A stopping signal quits like the menu does, so it takes the one shutdown path below (before-quit).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => app.quit());
+
+/**
+ * The renderer saves a note draft at most this long after the first unsaved keystroke
+ * (renderer/src/state/note-draft.ts), plus room for the save to cross IPC: the windows stay open this long
+ * before the calls end, so a draft typed just before quitting reaches the store.
+ */
+const rendererSaveGraceMs = 400;
+
 app
   .whenReady()
   .then(async () => {
@@ -139,23 +149,53 @@ app
       if (!win.isDestroyed()) win.webContents.reload();
     });
     win.once('ready-to-show', () => win.show());
-    await core.start();
-    powerMonitor.on('resume', () => core.shell.resumed());
-    const stopWatching = watchNetwork(() => core.shell.networkChanged());
-    // Update control (IT policy only): the core says when a call or after-call work is under way, so that no
-    // update restarts the app in the middle of either.
-    const stopUpdater = startUpdater({ settings: core.shell.settings, activity: core.shell.activity, log });
+    // Quitting (menu, last window closed, a signal, an update) in the same order as the browser host: the
+    // windows get the note draft in, then the core ends the calls (BYE), un-REGISTERs and flushes the notes,
+    // and only then do the windows close. Every step runs even when one before it failed.
+    let stopWatching: () => void = () => undefined;
     let stopHotkeys: () => void = () => undefined;
+    let stopUpdater: () => void = () => undefined;
     let quitting = false;
+    const starting = core.start();
     app.on('before-quit', (e) => {
       if (quitting) return;
       e.preventDefault();
       quitting = true;
-      stopWatching();
-      stopHotkeys();
-      stopUpdater();
-      void core.stop().finally(() => app.quit());
+      const bounded = (p: Promise<unknown>, ms: number, what: string) =>
+        Promise.race([
+          p,
+          new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms)),
+        ]);
+      void (async () => {
+        let code = 0;
+        for (const stop of [stopWatching, stopHotkeys, stopUpdater]) {
+          try {
+            stop();
+          } catch (err) {
+            log.error('shutdown: a watcher did not stop', { detail: String(err) });
+          }
+        }
+        await bounded(starting, 15_000, 'start-up').catch(() => undefined);
+        if (BrowserWindow.getAllWindows().length) await new Promise((r) => setTimeout(r, rendererSaveGraceMs));
+        try {
+          await bounded(core.stop(), 20_000, 'core stop');
+        } catch (err) {
+          code = 1;
+          log.error('shutdown: core failed', { detail: String(err) });
+        }
+        // app.quit() (quitting is set, so this handler lets it through) keeps the will-quit and quit events the
+        // updater installs on; a failed step exits 1 instead.
+        if (code) app.exit(code);
+        else app.quit();
+      })();
     });
+    await starting;
+    if (quitting) return;
+    powerMonitor.on('resume', () => core.shell.resumed());
+    stopWatching = watchNetwork(() => core.shell.networkChanged());
+    // Update control (IT policy only): the core says when a call or after-call work is under way, so that no
+    // update restarts the app in the middle of either.
+    stopUpdater = startUpdater({ settings: core.shell.settings, activity: core.shell.activity, log });
     await win.loadURL(`${rendererOrigin}/`);
     // Mute state and warnings stay in sight when the agent works in another window (mute-mini-bar.ts).
     const closeMiniBar = createMuteMiniBar({
