@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { StepReport } from '../../common/contract/registration';
 import { createLogger, silentLogger } from '../log';
 import { lastGoodFileName, stateFileName } from '../profile/profile-client';
+import { parseServerUrl } from '../../common/contract/account';
 import { checkConnection } from '../phone/connection-check';
+import { worthFailover } from '../phone/registration-service';
 import { installWebSocketGlobal } from '../phone/sip-websocket';
 
 export interface CliIo {
@@ -32,7 +34,10 @@ const advice: Record<string, string> = {
 };
 
 const usage =
-  'usage: diadema doctor [--server URL --user U --password P [--auth-user A] [--timeout MS] [--trace]] [--data-dir DIR]\n';
+  'usage: diadema doctor [--server URL [--server URL ...] --user U --password P [--auth-user A] [--timeout MS] ' +
+  '[--trace]] [--data-dir DIR]\n' +
+  '  several --server: the servers of account.servers in order; each is tried as the phone does (the next one only\n' +
+  '  when one is unreachable, silent, fails TLS or answers 5xx) and the one the phone would use is named, with why\n';
 
 /**
  * `diadema doctor [--server URL --user U --password P [--auth-user A] [--display-name N] [--timeout MS] [--trace]]
@@ -42,6 +47,7 @@ const usage =
  */
 export async function runDoctorCommand(args: string[], io: CliIo, env = process.env): Promise<number> {
   const opts: Record<string, string> = {};
+  const servers: string[] = [];
   let trace = false;
   for (let i = 0; i < args.length; i++) {
     const k = args[i]!;
@@ -55,6 +61,7 @@ export async function runDoctorCommand(args: string[], io: CliIo, env = process.
       io.err(`doctor: unexpected argument ${k}\n${usage}`);
       return 2;
     }
+    if (m[1] === 'server') servers.push(v);
     opts[m[1]!] = v;
     i++;
   }
@@ -71,29 +78,48 @@ export async function runDoctorCommand(args: string[], io: CliIo, env = process.
   if (!account || !opts.server || !opts.user || opts.password === undefined) return profileRead ? 0 : 1;
   installWebSocketGlobal();
   const log = trace ? createLogger((l) => io.err(`${l}\n`), 'debug', 'sip') : silentLogger;
-  const result = await checkConnection(
-    {
-      server: opts.server,
-      user: opts.user,
-      authUser: opts['auth-user'] ?? '',
-      displayName: opts['display-name'] ?? '',
-      password: opts.password,
-    },
-    {
-      log,
-      registerTimeoutMs: opts.timeout ? Number(opts.timeout) : 10_000,
-      userAgentString: 'Diadema-doctor',
-      onStep: (s) =>
-        io.out(
-          `${s.status === 'ok' ? 'ok  ' : s.status === 'failed' ? 'FAIL' : 'skip'} ${stepNames[s.step].padEnd(22)}${s.ms !== undefined ? ` ${String(s.ms).padStart(5)} ms` : ''}${s.detail ? `  ${s.detail}` : ''}\n`,
-        ),
-    },
-  );
-  if (result.registered) {
+  // An extension alone takes its domain from the first server, on every server (as the phone does).
+  const firstHost = parseServerUrl(servers[0]!)?.hostname;
+  const user = opts.user.includes('@') || !firstHost ? opts.user : `${opts.user}@${firstHost}`;
+  let result: Awaited<ReturnType<typeof checkConnection>> | undefined;
+  let firstFailure: string | undefined;
+  let usedIndex = 0;
+  for (const [i, server] of servers.entries()) {
+    usedIndex = i;
+    if (servers.length > 1) io.out(`server ${i + 1} of ${servers.length}: ${server}\n`);
+    result = await checkConnection(
+      {
+        server,
+        user: i === 0 ? opts.user : user,
+        authUser: opts['auth-user'] ?? '',
+        displayName: opts['display-name'] ?? '',
+        password: opts.password,
+      },
+      {
+        log,
+        registerTimeoutMs: opts.timeout ? Number(opts.timeout) : 10_000,
+        userAgentString: 'Diadema-doctor',
+        onStep: (s) =>
+          io.out(
+            `${s.status === 'ok' ? 'ok  ' : s.status === 'failed' ? 'FAIL' : 'skip'} ${stepNames[s.step].padEnd(22)}${s.ms !== undefined ? ` ${String(s.ms).padStart(5)} ms` : ''}${s.detail ? `  ${s.detail}` : ''}\n`,
+          ),
+      },
+    );
+    if (result.registered || !worthFailover(result)) break;
+    if (i === 0) firstFailure = `${result.reason ?? 'unknown'}${result.detail ? `: ${result.detail}` : ''}`;
+    if (i + 1 < servers.length) io.out(`server ${i + 1} cannot be used (${result.reason}): the phone tries the next\n`);
+  }
+  if (result?.registered) {
     io.out('registered: this account works from this PC\n');
+    if (servers.length > 1)
+      io.out(
+        firstFailure
+          ? `in use: ${servers[usedIndex]} (server ${usedIndex + 1}), because the first one cannot be used (${firstFailure})\n`
+          : `in use: ${servers[0]} (the first server)\n`,
+      );
     return 0;
   }
-  io.out(`not registered (${result.reason ?? 'unknown'}): ${advice[result.reason ?? ''] ?? 'see the steps above'}\n`);
+  io.out(`not registered (${result?.reason ?? 'unknown'}): ${advice[result?.reason ?? ''] ?? 'see the steps above'}\n`);
   return 1;
 }
 

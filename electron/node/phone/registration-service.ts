@@ -35,9 +35,9 @@ export interface RegistrationServiceOptions {
 }
 
 /** Failures that another server may not have: it is down, silent, refuses the connection's TLS, or answers 5xx. */
-function worthFailover(outcome: Extract<AttemptOutcome, { ok: false }>): boolean {
+export function worthFailover(outcome: { reason?: FailureReason; detail?: string }): boolean {
   if (outcome.reason === 'unreachable' || outcome.reason === 'timeout' || outcome.reason === 'tls') return true;
-  return outcome.reason === 'rejected' && /^5\d\d\b/.test(outcome.detail);
+  return outcome.reason === 'rejected' && /^5\d\d\b/.test(outcome.detail ?? '');
 }
 
 /** Reasons that will not heal by retrying: the agent or IT must change something first. */

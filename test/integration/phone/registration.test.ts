@@ -139,4 +139,21 @@ describe('diadema doctor', () => {
       expect(run('--server', lab.ws).status).toBe(2);
     },
   );
+  it.skipIf(!existsSync(path.join(root, 'dist', 'node', 'cli.mjs')))(
+    'with several servers, tries them as the phone does and names the one in use and why',
+    () => {
+      const down = `ws://127.0.0.1:${lab.wsPort + 1}`;
+      const r = run('--server', down, '--server', lab.ws, '--user', a1.user, '--password', a1.password);
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout).toContain(`server 1 of 2: ${down}`);
+      expect(r.stdout).toMatch(/server 1 cannot be used \(unreachable\): the phone tries the next/);
+      expect(r.stdout).toMatch(
+        new RegExp(`in use: ${lab.ws}/? \\(server 2\\), because the first one cannot be used \\(unreachable`),
+      );
+      const first = run('--server', lab.ws, '--server', down, '--user', a1.user, '--password', a1.password);
+      expect(first.status).toBe(0);
+      expect(first.stdout).not.toContain('server 2 of 2');
+      expect(first.stdout).toMatch(/in use: \S+ \(the first server\)/);
+    },
+  );
 });
