@@ -26,12 +26,22 @@ export interface DurableWriteQueueOptions {
 export interface WriteOptions {
   /** Writes of one note share a key: typing replaces a queued save of the same note not yet sent. */
   key?: string;
-  /** Runs once the write is done with: on disk, or refused for good (not when the disk refuses it for now). */
-  onDone?: () => void;
+  /**
+   * Runs once the write is done with: on disk (`landed` true), or refused for good (false); not when the disk
+   * refuses it for now.
+   */
+  onDone?: (landed: boolean) => void;
 }
 
 type Waiter = { resolve: (durable: boolean) => void; reject: (e: unknown) => void };
-type Job = { method: StoreMethod; args: unknown; key?: string; onDone?: () => void; waiters: Waiter[]; told?: boolean };
+type Job = {
+  method: StoreMethod;
+  args: unknown;
+  key?: string;
+  onDone?: (landed: boolean) => void;
+  waiters: Waiter[];
+  told?: boolean;
+};
 
 /** At most this many writes wait in memory; beyond it the oldest timeline write (never a note) is dropped. */
 const MAX_QUEUED = 20_000;
@@ -140,7 +150,7 @@ export class DurableWriteQueue {
     try {
       await store.call(job.method, job.args as never);
       this.queue.shift();
-      job.onDone?.();
+      job.onDone?.(true);
       job.waiters.forEach((w) => w.resolve(true));
       if (this.refused) {
         this.refused = false;
@@ -149,7 +159,7 @@ export class DurableWriteQueue {
     } catch (e) {
       if (!retryable(e)) {
         this.queue.shift();
-        job.onDone?.();
+        job.onDone?.(false);
         if (job.waiters.length === 0) this.o.log.warn('notes write failed', { method: job.method, error: String(e) });
         job.waiters.forEach((w) => w.reject(e));
         return true;

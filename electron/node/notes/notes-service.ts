@@ -83,6 +83,13 @@ export class NotesService {
   /** Which change of the note `unsaved` holds: only the write carrying that change may drop it once on disk. */
   private readonly unsavedVersion = new Map<string, number>();
   private noteVersion = 0;
+  /**
+   * The note as it is on disk, for the calls whose notes were read or saved lately: a save needs the note's status,
+   * template and disposition, and asking the worker first would cost every save a second round trip. Only this
+   * service writes notes; an entry is dropped when a write of it fails or finishes it, and all of them when the
+   * store is reopened or its file replaced.
+   */
+  private readonly stored = new Map<string, NoteView>();
   readonly sender: OutboxSender;
   /** The call manager's listener: records calls, their timeline and quality. */
   readonly onCallEvent: (e: CallEvent) => void;
@@ -99,9 +106,14 @@ export class NotesService {
       ...(retryMs !== undefined ? { retryMs } : {}),
       open: (x) => StoreClient.open(x),
       writes: () => this.queue.length,
-      changed: () => this.changed(),
+      changed: () => {
+        // The file may have been replaced (a corrupt one moved aside): what was remembered of it is void.
+        this.stored.clear();
+        this.changed();
+      },
       onLost: () => this.queue.workerLost(),
       onReopened: () => {
+        this.stored.clear();
         this.queue.pump();
         this.sender.kick();
       },
@@ -237,9 +249,9 @@ export class NotesService {
   async save(a: NoteSaveArgs): Promise<{ savedAt: number; durable: boolean }> {
     await this.opening;
     const at = this.clock.now();
-    const known = this.unsaved.get(a.callId) ?? (await this.read('getNote', { callId: a.callId }, null));
+    const known = this.unsaved.get(a.callId) ?? this.stored.get(a.callId) ?? (await this.readNote(a.callId));
     if (!this.editable(known)) throw new StoreError('not-editable', 'the note is final and its edit window has passed');
-    const version = this.keep(a.callId, {
+    const note: NoteView = {
       callId: a.callId,
       templateId: a.templateId === undefined ? (known?.templateId ?? null) : a.templateId,
       fields: a.fields,
@@ -248,7 +260,8 @@ export class NotesService {
       status: known?.status ?? 'draft',
       updatedAt: at,
       ...(known?.finishedAt !== undefined ? { finishedAt: known.finishedAt } : {}),
-    });
+    };
+    const version = this.keep(a.callId, note);
     const durable = await this.writeNote(
       'saveNote',
       {
@@ -262,6 +275,7 @@ export class NotesService {
         ...(a.disposition !== undefined ? { disposition: a.disposition } : {}),
       },
       version,
+      note,
     );
     if (known?.status === 'final') this.deliverAfterQueue();
     return { savedAt: at, durable };
@@ -317,19 +331,50 @@ export class NotesService {
     return version;
   }
 
-  /** A note write is done with: the in-memory note goes only if no newer change of it is still queued behind. */
-  private settled(callId: string, version: number): void {
+  /** The note as on disk (remembered for the next save). */
+  private async readNote(callId: string): Promise<NoteView | null> {
+    const n = await this.read('getNote', { callId }, null);
+    if (n && !this.unsaved.has(callId)) this.remember(callId, n);
+    return n;
+  }
+
+  private remember(callId: string, note: NoteView): void {
+    this.stored.delete(callId);
+    this.stored.set(callId, note);
+    // A few recent notes are enough (the agent works on one at a time); the oldest is forgotten first.
+    if (this.stored.size > 64) this.stored.delete(this.stored.keys().next().value!);
+  }
+
+  /**
+   * A note write is done with (`landed`: on disk; `saved`: the note a save wrote): the in-memory note goes only if no
+   * newer change of it is still queued behind.
+   */
+  private settled(callId: string, version: number, landed: boolean, saved?: NoteView): void {
+    if (landed && saved) this.remember(callId, saved);
+    else this.stored.delete(callId);
     if (this.unsavedVersion.get(callId) !== version) return;
     this.unsaved.delete(callId);
     this.unsavedVersion.delete(callId);
   }
 
-  /** A write of one note (`version`: the change of it `unsaved` holds, if any). */
-  private writeNote<M extends NoteWrite>(method: M, args: StoreArgs<M>, version?: number): Promise<boolean> {
+  /**
+   * A write of one note (`version`: the change of it `unsaved` holds, if any; `saved`: the note a save writes). A
+   * finish is not remembered: the worker may still refuse it (a required field), so the next save reads the note.
+   */
+  private writeNote<M extends NoteWrite>(
+    method: M,
+    args: StoreArgs<M>,
+    version?: number,
+    saved?: NoteView,
+  ): Promise<boolean> {
     const { callId } = args;
+    if (method === 'finishNote') this.stored.delete(callId);
     return this.queue.write(method, args, {
       key: `note:${callId}`,
-      ...(version !== undefined ? { onDone: () => this.settled(callId, version) } : {}),
+      onDone: (landed) => {
+        if (version !== undefined) this.settled(callId, version, landed, saved);
+        else this.stored.delete(callId);
+      },
     });
   }
 

@@ -6,7 +6,7 @@ import type { CallSummary, NoteView, TimelineEntry } from '@common/contract/note
 import { isNoteEditable, missingRequiredFields } from '@common/notes/note-rules';
 import { defersIndexing, indexPending, pendingNotes } from './fts-indexer';
 import { latestVersion, migrations, type Migration } from './migrations';
-import { StoreError, type ExportRow, type StoreHandlers, type StoreInfo } from './store-api';
+import { StoreError, type ExportRow, type StoreArgs, type StoreHandlers, type StoreInfo } from './store-api';
 
 export interface OpenOptions {
   /** Move a corrupt file aside and start a fresh one (the app); false: refuse it (the CLI). */
@@ -360,6 +360,15 @@ function buildStore(
   };
   const tx = <A>(fn: (a: A) => void) => db.transaction(fn);
 
+  const qualityTx = tx<StoreArgs<'quality'>>(({ callId, at, mos, jitterMs, lossPct, rttMs, keep }) => {
+    requireCall(callId);
+    p(`UPDATE calls SET mos_sum = mos_sum + @mos, quality_samples = quality_samples + 1, mos_min = MIN(COALESCE(mos_min, @mos), @mos),
+        jitter_max = MAX(COALESCE(jitter_max, @jitterMs), @jitterMs), loss_max = MAX(COALESCE(loss_max, @lossPct), @lossPct) WHERE id = @callId`).run(
+      { callId, mos, jitterMs, lossPct },
+    );
+    if (keep) addTimeline(callId, at, 'quality', { mos, jitterMs, lossPct, rttMs });
+  });
+
   const handlers: StoreHandlers = {
     callStarted: tx((a) => {
       touched.add(a.callId);
@@ -410,14 +419,17 @@ function buildStore(
       requireCall(callId);
       addTimeline(callId, at, kind, data);
     }),
-    quality: tx(({ callId, at, mos, jitterMs, lossPct, rttMs, keep }) => {
-      requireCall(callId);
-      p(`UPDATE calls SET mos_sum = mos_sum + @mos, quality_samples = quality_samples + 1, mos_min = MIN(COALESCE(mos_min, @mos), @mos),
-        jitter_max = MAX(COALESCE(jitter_max, @jitterMs), @jitterMs), loss_max = MAX(COALESCE(loss_max, @lossPct), @lossPct) WHERE id = @callId`).run(
-        { callId, mos, jitterMs, lossPct },
-      );
-      if (keep) addTimeline(callId, at, 'quality', { mos, jitterMs, lossPct, rttMs });
-    }),
+    // Several samples a second per call: committed without an fsync of their own (synchronous=NORMAL), so a save
+    // queued behind one does not wait for the disk twice. The next durable commit (a save, a call state) syncs the
+    // WAL up to and including them; a power loss can cost the last samples of the summary, never a note.
+    quality: (a) => {
+      db.pragma('synchronous = NORMAL');
+      try {
+        qualityTx(a);
+      } finally {
+        db.pragma(`synchronous = ${hk.synchronous}`);
+      }
+    },
     saveNote: (a) => {
       touched.add(a.callId);
       db.transaction(() => {

@@ -32,7 +32,7 @@ const IDLE_MS = 100;
 /** Pending notes indexed per slice (a request arriving meanwhile waits at most one slice). */
 const SLICE_NOTES = 100;
 /** Under a steady stream of writes the WAL is still checkpointed every so many requests. */
-const CHECKPOINT_EVERY = 1_000;
+const CHECKPOINT_EVERY = 500;
 
 const port = parentPort;
 const data = workerData as StoreWorkerData | CheckerData;
