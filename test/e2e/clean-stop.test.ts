@@ -168,7 +168,19 @@ async function attach(tmp: string, origin: string): Promise<{ browser: Browser; 
     () => (existsSync(portFile) ? readFileSync(portFile, 'utf8').split('\n')[0] : undefined),
     15_000,
   );
-  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  // Attach once the page has its target (attaching while Chromium still creates its first one can hang).
+  await until(
+    'the page target',
+    async () => {
+      const targets = (await fetch(`http://127.0.0.1:${port}/json/list`).then(
+        (r) => r.json(),
+        () => [],
+      )) as Array<{ type: string; url: string }>;
+      return targets.some((t) => t.type === 'page' && t.url.startsWith(origin));
+    },
+    15_000,
+  );
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 15_000 });
   const page = await until(
     'the agent page',
     () =>
