@@ -167,9 +167,9 @@ export type StoreReply =
 /**
  * What the worker tells unasked: the background quick_check after an unclean shutdown passed, or found the file
  * corrupt — then it was moved aside (what could be read of this session's calls and of every draft copied into the
- * fresh file) and `info` says where it went.
+ * fresh file) and `info` says where it went. `closed`: the answer to a close, once the file is closed.
  */
-export type StoreEvent = { event: 'check-passed' } | { event: 'recovered'; info: StoreInfo };
+export type StoreEvent = { event: 'check-passed' } | { event: 'recovered'; info: StoreInfo } | { event: 'closed' };
 
 export type StoreHello =
   | { hello: 'ready'; info: StoreInfo }

@@ -84,6 +84,7 @@ export class StoreClient {
   private readonly exitEmitter = new Emitter<StoreError>();
   private readonly eventEmitter = new Emitter<StoreEvent>();
   private currentInfo: StoreInfo;
+  private closedAck: (() => void) | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -92,6 +93,10 @@ export class StoreClient {
     this.currentInfo = info;
     worker.on('message', (m: StoreReply | StoreEvent) => {
       if ('event' in m) {
+        if (m.event === 'closed') {
+          this.closedAck?.();
+          return;
+        }
         if (m.event === 'recovered') this.currentInfo = m.info;
         else this.currentInfo = { ...this.currentInfo, checking: false };
         this.eventEmitter.emit(m);
@@ -176,10 +181,16 @@ export class StoreClient {
   async close(): Promise<void> {
     if (this.exited) return;
     this.closing = true;
-    const done = new Promise<void>((r) => this.worker.once('exit', () => r()));
+    // Done once the worker says the file is closed (its thread may linger behind a check that cannot be
+    // interrupted; it no longer holds the app) or once it has ended.
+    const done = new Promise<void>((r) => {
+      this.closedAck = r;
+      this.worker.once('exit', () => r());
+    });
     this.worker.postMessage('close');
     const timer = setTimeout(() => void this.worker.terminate(), 5000);
     await done;
     clearTimeout(timer);
+    this.worker.unref();
   }
 }

@@ -157,6 +157,9 @@ function serve(d: StoreWorkerData): void {
       if (idleTimer) clearTimeout(idleTimer);
       stopChecker();
       store?.close();
+      // The file is closed: the client need not wait for this thread to end (a quick_check under way in the
+      // checking thread cannot be interrupted and may hold it for seconds on a large file).
+      out.postMessage({ event: 'closed' } satisfies StoreEvent);
       out.close();
       return;
     }
