@@ -85,6 +85,7 @@ beforeAll(async () => {
     'acw.durationSec': 120,
     'mute.longMuteSec': 5,
     'mute.reminderEverySec': 5,
+    'calls.longHoldSec': 10,
   });
   agentB = await startAgent(accB, lab.ws);
   pageA = await openPage(agentA, voice);
@@ -158,6 +159,14 @@ describe('axe on every view and call state, in every theme', () => {
     await pageA.getByTestId('call-hold').click();
     await expect.poll(() => callState(pageA), { timeout: 10_000 }).toBe('held');
     expect(await audit('on hold')).toEqual([]);
+    // Held past calls.longHoldSec: the reminder (an alert in the status bar) with one-click Resume, timed by the core.
+    expect(await present(pageA, 'call-hold-time')).toBe(true);
+    await expect.poll(() => present(pageA, 'hold-warning-long'), { timeout: 15_000 }).toBe(true);
+    expect(Number(await attr(pageA, 'hold-warning-long', 'data-elapsed'))).toBeGreaterThanOrEqual(10);
+    expect(await audit('on hold, long-hold reminder')).toEqual([]);
+    await pageA.getByTestId('hold-warning-resume').click();
+    await expect.poll(() => callState(pageA), { timeout: 10_000 }).toBe('active');
+    expect(await present(pageA, 'hold-warning-long')).toBe(false);
 
     await pageA.getByTestId('call-hangup').click();
     await expect.poll(() => attr(pageA, 'agent-state', 'data-state'), { timeout: 10_000 }).toBe('acw');

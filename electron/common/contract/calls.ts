@@ -42,6 +42,10 @@ export const callView = z.object({
   endReason: endReason.optional(),
   endDetail: z.string().max(200).optional(),
   held: z.boolean(),
+  /** When the far end accepted the hold now in force (absent when not held). */
+  heldAt: z.number().optional(),
+  /** On hold past `calls.longHoldSec`: the reminder to go back to the customer, `level` rising with each repeat. */
+  longHold: z.object({ elapsedSec: z.number(), level: z.number().int().positive() }).optional(),
   /** The far end is playing early media (183) or ringback. */
   earlyMedia: z.boolean(),
   autoAnswerAt: z.number().optional(),

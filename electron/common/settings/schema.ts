@@ -119,6 +119,11 @@ export const settingsSchema = {
     ['X-Account-Id', 'X-IVR-Path'],
     'SIP headers shown when a call rings',
   ),
+  'calls.longHoldSec': def(
+    z.number().int().min(10).max(600),
+    45,
+    'Seconds a customer waits on hold before the agent is reminded to go back to them',
+  ),
   'headset.enabled': def(z.boolean(), true, 'Use USB headset buttons and lights'),
   // Nothing acts on it yet, so IT and team leads are not offered it; kept so stored user choices stay valid.
   'headset.ring': def(z.boolean(), true, 'Ring on the headset', { profile: false, policy: false }),
@@ -145,7 +150,11 @@ export const settingsSchema = {
   'hotkeys.global': def(z.boolean(), true, 'Keyboard shortcuts work while another program has the focus (desktop app)'),
   'mute.onCallStart': def(z.enum(['unmuted', 'muted']), 'unmuted', 'Mute state every call starts in'),
   'mute.longMuteSec': def(z.number().int().min(5).max(600), 20, 'Seconds muted before the agent is reminded'),
-  'mute.reminderEverySec': def(z.number().int().min(5).max(600), 15, 'Interval between escalating long-mute reminders'),
+  'mute.reminderEverySec': def(
+    z.number().int().min(5).max(600),
+    15,
+    'Interval between escalating long-mute and long-hold reminders',
+  ),
   'mute.warningSound': def(z.boolean(), false, "Soft tone in the agent's ear with mute warnings"),
   'mute.vadSensitivity': def(z.enum(['low', 'medium', 'high']), 'medium', 'Talking-while-muted detector sensitivity'),
   'acw.mode': def(

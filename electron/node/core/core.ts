@@ -22,6 +22,7 @@ import { notesHandlers } from '../notes/notes-handlers';
 import { NotesService, type NotesServiceOptions } from '../notes/notes-service';
 import { CallActions } from '../phone/call-actions';
 import { CallManager, type OfferGate } from '../phone/call-manager';
+import { HoldReminder } from '../phone/hold-reminder';
 import { MediaBridge } from '../phone/media-bridge';
 import { ProfileClient, type ProfileClientOptions } from '../profile/profile-client';
 import { maxProfileBytes, verifyProfile } from '../profile/signed-profile';
@@ -171,6 +172,14 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     // A mismatch: send the mute status again, and the renderer applies it to the sender track again.
     reapply: () => hub.emit('mute', mute.snapshot()),
   });
+  // A customer on hold too long: the reminder goes on the held call's view, for every screen that shows calls.
+  const holdReminder = new HoldReminder({
+    settings: () => ({
+      longHoldSec: settings.get('calls.longHoldSec'),
+      reminderEverySec: settings.get('mute.reminderEverySec'),
+    }),
+    remind: (callId, longHold) => calls.setLongHold(callId, longHold),
+  });
   // Headset buttons and keyboard shortcuts are id-less requests; CallActions finds the call they mean.
   const actions = new CallActions(calls, muteState);
   const headsetMute = new HeadsetMute({
@@ -218,6 +227,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   calls.onEvent(notes.onCallEvent);
   calls.onEvent((e) => agent.onCallEvent(e));
   calls.onEvent((e) => mute.onCallEvent(e));
+  calls.onEvent((e) => holdReminder.onCallEvent(e));
   calls.onChange((s) => emit('calls', s));
   calls.onNotice((n) => emit('call.notice', n));
   agent.onChange((v) => emit('agent', v));
@@ -283,6 +293,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
         }
       };
       await part(() => profile.stop());
+      await part(() => holdReminder.stop());
       await part(() => calls.dispose());
       await part(() => phone.dispose());
       await part(() => agent.dispose());

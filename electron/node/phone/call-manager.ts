@@ -277,9 +277,26 @@ export class CallManager {
     }
     rec.view.held = on;
     rec.view.state = on ? 'held' : 'active';
+    // Hold time counts from when the far end accepted it; a resume ends the hold and its reminder.
+    if (on) rec.view.heldAt = this.clock.now();
+    else {
+      delete rec.view.heldAt;
+      delete rec.view.longHold;
+    }
     this.changed();
     this.events.emit({ type: on ? 'held' : 'resumed', call: { ...rec.view }, at: this.clock.now() });
     return true;
+  }
+
+  /**
+   * The long-hold reminder of a held call (from the hold reminder), on its view for every screen that shows calls;
+   * ignored once the call is no longer held, so a late reminder cannot outlive the hold.
+   */
+  setLongHold(callId: string, longHold: NonNullable<CallView['longHold']>): void {
+    const rec = this.calls.get(callId);
+    if (!rec || rec.view.state !== 'held') return;
+    rec.view.longHold = { ...longHold };
+    this.changed();
   }
 
   async dtmf(callId: string, digits: string): Promise<void> {
@@ -417,6 +434,8 @@ export class CallManager {
     rec.view.state = 'ended';
     rec.view.endedAt = this.clock.now();
     rec.view.held = false;
+    delete rec.view.heldAt;
+    delete rec.view.longHold;
     this.changed();
     this.events.emit({ type: 'ended', call: { ...rec.view }, at: this.clock.now() });
     this.clock.setTimeout(() => {

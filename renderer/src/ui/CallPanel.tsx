@@ -51,6 +51,21 @@ function CallClock({ call }: { call: CallView }) {
   );
 }
 
+/** How long the customer has been on hold, beside the handle time; silent, like every clock. */
+function HoldClock({ heldAt }: { heldAt: number }) {
+  const { t } = useTranslation();
+  const now = useNow(true, heldAt);
+  const sec = Math.max(0, Math.floor((now - heldAt) / 1000));
+  return (
+    <span className="call-time hold-time">
+      <span className="call-time-label">{t('call.holdTime')}</span>{' '}
+      <span role="timer" aria-live="off" data-testid="call-hold-time" data-seconds={sec}>
+        {formatClock(sec)}
+      </span>
+    </span>
+  );
+}
+
 function CallCard({ call }: { call: CallView }) {
   const { t } = useTranslation();
   const store = useAppStore();
@@ -93,6 +108,7 @@ function CallCard({ call }: { call: CallView }) {
         </span>
         {!isCustomerLeg(call) && <span className="consult-for">{t('call.consultFor')}</span>}
         <CallClock call={call} />
+        {call.state === 'held' && call.heldAt !== undefined && <HoldClock heldAt={call.heldAt} />}
       </div>
       {call.state === 'ended' && call.endReason && (
         <p className="end" data-testid="call-end">

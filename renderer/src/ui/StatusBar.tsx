@@ -5,6 +5,7 @@ import { useSecondsLeft } from './AfterCallWork';
 import { AgentState } from './AgentState';
 import { formatClock } from './clock-text';
 import { useApp } from './context';
+import { HoldReminder } from './HoldReminder';
 import { MuteBar } from './MuteBar';
 import { RegistrationBadge } from './RegistrationBadge';
 
@@ -29,7 +30,7 @@ function AcwClock() {
 
 /**
  * The one glance an agent needs from any view: registration, their state and how long they have been in it, the
- * after-call countdown, and the mute state (the largest thing on screen while muted). `nav` is the view switcher.
+ * after-call countdown, the mute state (the largest thing on screen while muted) and a customer held too long. `nav` is the view switcher.
  */
 export function StatusBar({ nav }: { nav: ReactNode }) {
   const { t } = useTranslation();
@@ -43,6 +44,7 @@ export function StatusBar({ nav }: { nav: ReactNode }) {
         {nav}
       </div>
       <MuteBar />
+      <HoldReminder />
     </header>
   );
 }
