@@ -36,6 +36,13 @@ const built = await bundleEntries({
   'notes-typist': 'test/support/notes-typist.ts',
 });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-notes-'));
+// The machine is shared (2 cores): tail latencies mean little without the load they were taken under.
+const load = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')}`;
+console.log(load());
 const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
 
 // A Spanish-looking vocabulary with accents, ñ and a few emoji; 3 000 words so a word is in ~1 % of the notes.
@@ -311,5 +318,6 @@ if (want('kill')) {
   );
 }
 
+console.log(`\n${load()}`);
 built.dispose();
 rmSync(dir, { recursive: true, force: true });

@@ -108,12 +108,23 @@ export class DurableWriteQueue {
       job.told = true;
       waiter?.resolve(false);
     } else if (waiter) job.waiters.push(waiter);
-    this.queue.push(job);
+    this.queue.splice(this.placeOf(job), 0, job);
     if (this.queue.length > MAX_QUEUED) {
       const i = this.queue.findIndex((j, k) => k > 0 && !j.key);
       if (i > 0) this.queue.splice(i, 1)[0]!.waiters.forEach((x) => x.resolve(false));
     }
     this.pump();
+  }
+
+  /**
+   * Where a new job goes: at the end, except that a note write goes ahead of quality samples waiting unsent at the
+   * end (several arrive together every second per call): they create nothing a note depends on and their order
+   * with notes does not matter, so a save waits for at most the one write in flight.
+   */
+  private placeOf(job: Job): number {
+    let i = this.queue.length;
+    if (job.key) while (i > 1 && this.queue[i - 1]!.method === 'quality') i--;
+    return i;
   }
 
   /** The worker is gone: every write waiting hears `false` now, and they stay queued for the next worker. */

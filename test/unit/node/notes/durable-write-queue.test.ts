@@ -85,6 +85,35 @@ describe('durable write queue', () => {
     await q.flush(); // idle: at once
   });
 
+  it('a note write goes ahead of quality samples waiting unsent, never ahead of a call write or the one in flight', async () => {
+    const { q, held } = setup();
+    const quality = (callId: string): StoreArgs<'quality'> => ({
+      callId,
+      at: 1,
+      mos: 4,
+      jitterMs: 1,
+      lossPct: 0,
+      rttMs: 10,
+      keep: false,
+    });
+    const order: string[] = [];
+    const track = (label: string, p: Promise<boolean>) => void p.then(() => order.push(label));
+    track('q1', q.write('quality', quality('c1'))); // in flight
+    track('q2', q.write('quality', quality('c2')));
+    track('state', q.write('addTimeline', timeline('c3')));
+    track('q3', q.write('quality', quality('c1')));
+    track('q4', q.write('quality', quality('c2')));
+    track('save', q.write('saveNote', save('c3', 'hola'), { key: 'note:c3' }));
+    while (held.calls.length) await held.answer();
+    expect(order).toEqual(['q1', 'q2', 'state', 'save', 'q3', 'q4']);
+    // Nothing but quality samples waiting: the save goes right after the one in flight.
+    track('q5', q.write('quality', quality('c1')));
+    track('q6', q.write('quality', quality('c2')));
+    track('save2', q.write('saveNote', save('c3', 'hola de nuevo'), { key: 'note:c3' }));
+    while (held.calls.length) await held.answer();
+    expect(order.slice(6)).toEqual(['q5', 'save2', 'q6']);
+  });
+
   it('typing replaces a queued save of the same note: one write with the newest text, both callers told', async () => {
     const { q, held } = setup();
     const done: string[] = [];
