@@ -79,7 +79,7 @@ function plans(random: () => number, n: number): Plan[] {
     ...p,
     run: i + 1,
     // Typing: within the renderer's autosave window after the last keystroke, where a draft is only in the page.
-    waitMs: Math.floor(random() * (p.moment === 'typing' ? 250 : p.moment === 'idle' ? 1500 : 800)),
+    waitMs: Math.floor(random() * (p.moment === 'typing' ? 250 : p.moment === 'idle' ? 1000 : 600)),
   }));
 }
 
@@ -210,7 +210,7 @@ async function reachMoment(plan: Plan, page: Page): Promise<{ callId?: string; n
   await until('the call active in the page', async () => (await callState(page)) === 'active', 10_000);
   await until('the call active at the far end', async () => (await farState()) === 'active', 10_000);
   if (plan.moment === 'in-call') return { callId };
-  const note = `run ${plan.run}: la señora Núñez pide reembolso, folio ${1000 + plan.run}`;
+  const note = `run ${plan.run}: Núñez, reembolso ${1000 + plan.run}`;
   await until(
     'the note open for the call',
     () =>
@@ -338,12 +338,23 @@ async function oneRun(plan: Plan): Promise<Outcome> {
     return { plan, exitCode, exitSignal, stopMs, unregistered, left };
   } finally {
     await browser?.close().catch(() => undefined);
-    // A run that failed before its signal: stop what it started, so the next run starts clean.
+    // A run that failed before its signal, or left something behind: stop what it started, so that the next run
+    // starts clean and nothing outlives the test. The host's own shutdown first (it stops its Chromium, which
+    // runs in a process group of its own); then whatever still runs in the host's group or uses the run's folder.
     if (host && host.child.exitCode === null && host.child.signalCode === null) {
+      host.child.kill('SIGTERM');
+      await until(
+        'the host to stop',
+        () => host!.child.exitCode !== null || host!.child.signalCode !== null,
+        10_000,
+      ).catch(() => undefined);
+    }
+    for (const p of processes()) {
+      if (p.state === 'Z' || !(p.cmd.includes(runDir) || (host && p.pgid === host.child.pid))) continue;
       try {
-        process.kill(-host.child.pid!, 'SIGKILL');
+        process.kill(p.pid, 'SIGKILL');
       } catch {
-        // Gone.
+        // Gone meanwhile.
       }
     }
     await host?.stop();
