@@ -22,6 +22,8 @@ export class SipParty {
   readonly infos: string[] = [];
   readonly refers: string[] = [];
   readonly byes: number[] = [];
+  /** ACKs received for answered calls (the dialog is confirmed at both ends from then on). */
+  readonly acks: number[] = [];
   readonly handlers: FakeSessionDescriptionHandler[] = [];
   /** Final non-2xx statuses our own INVITEs received. */
   readonly rejections: number[] = [];
@@ -105,6 +107,10 @@ export class SipParty {
       onInfo: (info) => {
         this.infos.push(info.request.body ?? '');
         void info.accept();
+      },
+      onAck: (ack) => {
+        this.acks.push(Date.now());
+        void ack;
       },
       onBye: (bye) => {
         this.byes.push(Date.now());

@@ -14,6 +14,8 @@ export const endReason = z.enum([
   'failed',
   'transferred',
   'not-ready',
+  /** The phone server stayed unreachable longer than a call can wait for it: ended on this side. */
+  'signalling-lost',
 ]);
 export type EndReason = z.infer<typeof endReason>;
 
@@ -77,6 +79,8 @@ export const callNotice = z.object({
     'call-rejected-not-ready',
     'hotkey-unavailable',
     'mute-on-hook',
+    'signalling-down',
+    'signalling-lost',
   ]),
   detail: z.string().max(200).optional(),
 });

@@ -57,6 +57,8 @@ export const refusalReason = z.enum([
   'acw-time-box',
   /** The note of the call still lacks its disposition or a required field. */
   'note-unfinished',
+  /** The phone server is being reconnected: the call's audio continues, but nothing can be asked of the far end. */
+  'signalling-down',
 ]);
 export type RefusalReason = z.infer<typeof refusalReason>;
 

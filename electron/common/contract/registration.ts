@@ -22,6 +22,11 @@ export const registrationSnapshot = z.object({
   /** When the next automatic attempt happens, while `reconnecting`. */
   retryAt: z.number().optional(),
   aor: z.string().max(300).optional(),
+  /**
+   * Reconnecting with calls up: their audio continues while the phone server is reconnected; if it is not back by
+   * this time (ms since the epoch) the calls are ended on this side.
+   */
+  callsKeptUntil: z.number().optional(),
   /** The server registered on (or being tried), when the account has one. */
   server: z.string().max(2048).optional(),
   /** Registered on a later server of `account.servers` because the first failed: which one and why. */

@@ -245,6 +245,7 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
     if (keys.some((k) => k.startsWith('account.'))) ignorePromise(account.apply());
   });
   phone.onCheckSync(() => ignorePromise(profile.check('check-sync')));
+  phone.onSignalling((change) => calls.signallingChanged(change));
   if (headset) {
     const lights = () => ignorePromise(headset.setCallState(headsetCallState(calls.snapshot(), muteState.muted)));
     calls.onChange(lights);

@@ -92,6 +92,10 @@ export class CallManager {
   private readonly events = new Emitter<CallEvent>();
   private readonly clock: Clock;
   private readonly mute: MuteState;
+  /** The transport under the calls is down (calls kept, being reconnected): nothing can be asked of far ends. */
+  private signallingDown = false;
+  /** Calls the agent hung up while signalling was down: their BYE goes out once it is back. */
+  private readonly queuedByes = new Set<Session>();
 
   constructor(private readonly o: CallManagerOptions) {
     this.clock = o.clock ?? systemClock;
@@ -190,6 +194,7 @@ export class CallManager {
   // ---- outbound ------------------------------------------------------------------------------------------
 
   async dial(target: string, consultFor?: string): Promise<string> {
+    this.requireSignalling(consultFor);
     const ua = this.o.userAgent();
     const domain = this.o.domain();
     if (!ua || !domain) {
@@ -251,6 +256,14 @@ export class CallManager {
     const rec = this.require(callId);
     this.hangingUp(rec);
     const s = rec.session;
+    if (this.signallingDown && s.state === SessionState.Established) {
+      // The agent is done with the call now: audio stops and the call ends here; the far end gets its BYE as soon
+      // as the phone server is back (or the call is dropped with it, if it never returns).
+      rec.view.endReason = 'local-hangup';
+      this.queuedByes.add(s);
+      this.endHere(rec);
+      return;
+    }
     if (s.state === SessionState.Established) await s.bye();
     else if (s instanceof Inviter) await s.cancel();
     else if (s.state === SessionState.Initial || s.state === SessionState.Establishing) {
@@ -261,6 +274,7 @@ export class CallManager {
   /** Resolves true when the far end accepted the hold (or resume). On refusal the state stays as it was. */
   async hold(callId: string, on: boolean): Promise<boolean> {
     const rec = this.require(callId);
+    this.requireSignalling(callId);
     if (!inConversation(rec)) throw new RefusedError('wrong-state');
     if (rec.view.held === on) return true;
     const s = rec.session;
@@ -303,6 +317,7 @@ export class CallManager {
     const rec = this.require(callId);
     if (rec.view.state !== 'active') throw new RefusedError('wrong-state');
     if (this.o.settings()['calls.dtmfMethod'] === 'info') {
+      this.requireSignalling(callId);
       await sendInfoDtmf(rec.session, digits);
       return;
     }
@@ -316,6 +331,7 @@ export class CallManager {
   /** Blind transfer: REFER, then hang up only once the far end reports that the transfer target answered. */
   async transferBlind(callId: string, target: string): Promise<void> {
     const rec = this.require(callId);
+    this.requireSignalling(callId);
     const uri = this.targetUri(target, this.o.domain() ?? '');
     if (!uri) {
       this.notice({ callId, code: 'invalid-number', detail: plainText(target, 64) });
@@ -327,12 +343,14 @@ export class CallManager {
   /** Attended transfer: the consult call replaces this one at the far end (REFER with Replaces). */
   async transferAttended(callId: string, consultCallId: string): Promise<void> {
     const rec = this.require(callId);
+    this.requireSignalling(callId);
     const consult = this.require(consultCallId);
     await this.transfer(rec, consult.session);
   }
 
   /** Consult the supervisor in one action: hold this call, call the supervisor extension from settings. */
   async consultSupervisor(callId: string): Promise<string> {
+    this.requireSignalling(callId);
     const ext = this.o.settings()['calls.supervisorExtension'];
     if (!ext) {
       this.notice({ callId, code: 'no-supervisor' });
@@ -355,6 +373,38 @@ export class CallManager {
 
   callIdsWithMedia(): string[] {
     return [...this.calls.values()].filter((c) => !hasEnded(c)).map((c) => c.view.id);
+  }
+
+  /**
+   * The registration's word on the transport under the calls (RegistrationService.onSignalling). `down`: calls and
+   * their media continue, requests to far ends are refused. `restored`: each call re-INVITEs so its far end sends
+   * in-dialog requests (a BYE) over the new connection, and hang-ups made meanwhile send their BYE. `lost`: the
+   * server did not come back in time; the calls end here.
+   */
+  signallingChanged(change: 'down' | 'restored' | 'lost'): void {
+    this.signallingDown = change === 'down';
+    if (change === 'down') return;
+    for (const s of this.queuedByes) {
+      if (change === 'restored' && s.state === SessionState.Established)
+        s.bye().catch((err: unknown) => this.o.log.warn('queued BYE failed', { detail: String(err) }));
+      else ignorePromise(s.dispose().catch(() => undefined));
+    }
+    this.queuedByes.clear();
+    for (const rec of [...this.calls.values()]) {
+      if (hasEnded(rec) || rec.session.state !== SessionState.Established) continue;
+      if (change === 'restored') {
+        void this.reinvite(rec).then((status) => {
+          if (status === 200 || hasEnded(rec)) return;
+          this.o.log.warn('target refresh after reconnect refused', { callId: rec.view.id, status });
+          this.notice({ callId: rec.view.id, code: 'media-failed' });
+        });
+      } else {
+        rec.view.endReason = 'signalling-lost';
+        this.notice({ callId: rec.view.id, code: 'signalling-lost' });
+        this.endHere(rec);
+        ignorePromise(rec.session.dispose().catch(() => undefined));
+      }
+    }
   }
 
   /** Ends every call (quit). */
@@ -443,6 +493,19 @@ export class CallManager {
       this.changed();
     }, this.o.lingerMs ?? 3000);
     if (![...this.calls.values()].some((c) => !hasEnded(c))) this.mute.lastCallEnded();
+  }
+
+  /** Ends a call on this side without the far end's word: its audio stops now, its record ends. */
+  private endHere(rec: CallRecord): void {
+    rec.session.sessionDescriptionHandler?.close();
+    this.ended(rec);
+  }
+
+  /** Refuses a request that needs the far end while the phone server is being reconnected. */
+  private requireSignalling(callId?: string): void {
+    if (!this.signallingDown) return;
+    this.notice({ ...(callId ? { callId } : {}), code: 'signalling-down' });
+    throw new RefusedError('signalling-down');
   }
 
   private cancelAutoAnswer(rec: CallRecord): void {

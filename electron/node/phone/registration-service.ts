@@ -32,7 +32,15 @@ export interface RegistrationServiceOptions {
   failbackCheckMs?: number;
   /** Whether a server accepts WebSocket connections again (default: `probeServer`, DNS → TCP/TLS → upgrade). */
   probe?: (account: ParsedAccount) => Promise<boolean>;
+  /**
+   * How long calls are kept while the transport is down (their media does not need it): reconnect, re-REGISTER,
+   * and hand the calls back; past this, they are ended here (default 32 s, a SIP transaction's timeout).
+   */
+  keepCallsMs?: number;
 }
+
+/** What the calls are told about the signalling under them while they are kept through an outage. */
+export type SignallingChange = 'down' | 'restored' | 'lost';
 
 /** Failures that another server may not have: it is down, silent, refuses the connection's TLS, or answers 5xx. */
 export function worthFailover(outcome: { reason?: FailureReason; detail?: string }): boolean {
@@ -72,6 +80,9 @@ export class RegistrationService {
   /** Why the phone is on a later server: what the first one did on the last pass. */
   private failedOver: { reason: FailureReason; detail: string } | undefined;
   private failbackTimer: unknown;
+  /** The transport died with calls up: the same user agent is being reconnected until `until`. */
+  private keeping: { until: number; timer: unknown; attempt: number } | undefined;
+  private readonly signalling = new Emitter<SignallingChange>();
 
   constructor(private readonly o: RegistrationServiceOptions) {
     this.clock = o.clock ?? systemClock;
@@ -89,6 +100,8 @@ export class RegistrationService {
    * Bursts are coalesced: at most one call per second, the last nudge never lost.
    */
   readonly onCheckSync = this.checkSyncs.on;
+  /** The transport under live calls went down, came back (calls handed back), or stayed away too long. */
+  readonly onSignalling = this.signalling.on;
   /** The current user agent while registered, for the call layer. */
   userAgent(): UserAgent | undefined {
     return this.ua;
@@ -114,6 +127,7 @@ export class RegistrationService {
     this.wanted = false;
     this.cancelRetry();
     this.cancelFailback();
+    this.stopKeeping();
     this.generation++;
     // An attempt under way that still gets its 200 is superseded and stops its user agent, which un-REGISTERs:
     // wait for that too, or a quit right after start-up would leave the binding at the registrar.
@@ -134,6 +148,11 @@ export class RegistrationService {
 
   /** A resume usually comes with network changes: one healing at a time serves them all. */
   private healOnce(why: string): Promise<void> {
+    // Calls kept through an outage: the reconnect loop is the healing; try it now rather than at its next tick.
+    if (this.keeping) {
+      this.reconnectKeptSoon(0);
+      return Promise.resolve();
+    }
     this.healing ??= this.heal(why).finally(() => {
       this.healing = undefined;
     });
@@ -177,11 +196,13 @@ export class RegistrationService {
     this.checkSyncGate.dispose();
     this.changes.clear();
     this.checkSyncs.clear();
+    this.signalling.clear();
   }
 
   private async restart(): Promise<void> {
     this.cancelRetry();
     this.cancelFailback();
+    this.stopKeeping();
     this.generation++;
     await this.teardown(false);
     this.failures = 0;
@@ -334,8 +355,13 @@ export class RegistrationService {
 
   private onTransportLost(gen: number, err: Error | undefined): void {
     if (gen !== this.generation || !this.wanted || !err) return; // err undefined = we closed it on purpose
+    if (this.keeping) return; // the reconnect loop already runs (a refresh failing meanwhile says nothing new)
     this.o.log.warn('transport lost', { detail: err.message });
     this.cancelFailback();
+    if (this.ua && this.registerer && this.o.liveCalls?.()) {
+      this.keepCalls(err);
+      return;
+    }
     void this.teardown(false);
     this.generation++;
     const retryAt = this.scheduleRetry(true);
@@ -347,6 +373,108 @@ export class RegistrationService {
       ...(this.account ? { aor: this.account.aor } : {}),
       ...(this.servers()[this.serverIndex] ? { server: this.servers()[this.serverIndex] } : {}),
     });
+  }
+
+  /**
+   * The transport died under live calls. Their media runs browser ↔ media server and does not need it, so the user
+   * agent and its sessions are kept: the same transport is reconnected with a short back-off, the registration
+   * renewed on the new connection, and the calls told (`restored`) so they refresh the far end's target. Not back
+   * by `keepCallsMs`: the calls are told (`lost`) and the phone starts afresh.
+   */
+  private keepCalls(err: Error): void {
+    const until = this.clock.now() + (this.o.keepCallsMs ?? 32_000);
+    this.keeping = { until, timer: undefined, attempt: 0 };
+    this.o.log.warn('signalling down with calls up: keeping them while reconnecting', { until });
+    this.set({
+      state: 'reconnecting',
+      reason: 'unreachable',
+      detail: err.message.slice(0, 300),
+      callsKeptUntil: until,
+      ...(this.account ? { aor: this.account.aor } : {}),
+      ...(this.servers()[this.serverIndex] ? { server: this.servers()[this.serverIndex] } : {}),
+    });
+    this.emitSignalling('down');
+    this.reconnectKeptSoon(250);
+  }
+
+  private reconnectKeptSoon(delay: number): void {
+    const k = this.keeping;
+    if (!k) return;
+    if (k.timer !== undefined) this.clock.clearTimeout(k.timer);
+    const left = k.until - this.clock.now();
+    k.timer = this.clock.setTimeout(
+      () => {
+        k.timer = undefined;
+        ignorePromise(this.reconnectKept(k));
+      },
+      Math.max(0, Math.min(delay, left)),
+    );
+  }
+
+  private async reconnectKept(k: NonNullable<RegistrationService['keeping']>): Promise<void> {
+    if (this.keeping !== k) return;
+    if (this.clock.now() >= k.until) {
+      this.giveUpKeeping();
+      return;
+    }
+    const ua = this.ua;
+    const registerer = this.registerer;
+    k.attempt++;
+    let ok = false;
+    try {
+      if (!ua || !registerer) throw new Error('no user agent');
+      if (!ua.isConnected()) await ua.reconnect();
+      ok = await new Promise<boolean>((resolve) => {
+        const timer = this.clock.setTimeout(() => resolve(false), Math.min(5000, this.o.registerTimeoutMs ?? 10_000));
+        const done = (v: boolean) => {
+          this.clock.clearTimeout(timer);
+          resolve(v);
+        };
+        registerer
+          .register({ requestDelegate: { onAccept: () => done(true), onReject: () => done(false) } })
+          .catch(() => done(false));
+      });
+    } catch (e) {
+      this.o.log.debug('reconnect under kept calls failed', { attempt: k.attempt, detail: String(e) });
+    }
+    if (this.keeping !== k) return;
+    if (!ok) {
+      // 250 ms, 500 ms, 1 s, then every 2 s: quick enough for a proxy restart, gentle on one that stays down.
+      this.reconnectKeptSoon(Math.min(2000, 250 * 2 ** k.attempt));
+      return;
+    }
+    this.keeping = undefined;
+    this.failures = 0;
+    this.o.log.info('signalling restored; calls kept', { attempts: k.attempt });
+    this.set({
+      state: 'registered',
+      ...(this.account ? { aor: this.account.aor } : {}),
+      ...(this.servers()[this.serverIndex] ? { server: this.servers()[this.serverIndex] } : {}),
+    });
+    this.emitSignalling('restored');
+  }
+
+  private giveUpKeeping(): void {
+    this.stopKeeping();
+    this.o.log.warn('signalling did not come back in time: ending the calls kept');
+    this.emitSignalling('lost');
+    if (!this.wanted) return;
+    ignorePromise(this.restart());
+  }
+
+  private stopKeeping(): void {
+    const k = this.keeping;
+    if (!k) return;
+    if (k.timer !== undefined) this.clock.clearTimeout(k.timer);
+    this.keeping = undefined;
+  }
+
+  private emitSignalling(change: SignallingChange): void {
+    try {
+      this.signalling.emit(change);
+    } catch (err) {
+      this.o.log.warn('signalling listener failed', { detail: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private scheduleRetry(immediateFirst = false): number {

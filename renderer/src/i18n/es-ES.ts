@@ -87,11 +87,15 @@ export const esES: Messages = {
   'error.refused.dtmf-failed': 'No se han podido enviar los tonos en esta llamada.',
   'error.refused.acw-time-box': 'El trabajo posterior a la llamada no puede terminar antes de su tiempo.',
   'error.refused.note-unfinished': 'Primero termina la nota (tipificación y campos obligatorios).',
+  'error.refused.signalling-down': 'El servidor telefónico se está reconectando; inténtalo de nuevo en un momento.',
   'error.internal': 'Algo salió mal. Inténtalo de nuevo; si continúa, avisa a informática.',
   'calls.title': 'Llamadas',
   'calls.none': 'No hay llamadas.',
   'call.dial': 'Número al que llamar',
   'call.dialHint': 'Dígitos, extensión o dirección SIP',
+  'call.signallingDown': 'Reconectando con el servidor telefónico. El audio de la llamada continúa.',
+  'call.signallingDownUntil':
+    'Retener y transferir esperan a que vuelva; la llamada termina si no vuelve en {{sec}} s.',
   'call.call': 'Llamar',
   'call.answer': 'Responder',
   'call.reject': 'Rechazar',
@@ -124,6 +128,7 @@ export const esES: Messages = {
   'call.end.failed': 'La llamada falló',
   'call.end.transferred': 'Transferida',
   'call.end.not-ready': 'No se ofreció: no estabas disponible',
+  'call.end.signalling-lost': 'El servidor telefónico no volvió a tiempo; la llamada ha terminado',
   'call.consultFor': 'Consulta sobre otra llamada',
   'call.volume': 'Volumen de la llamada',
   'call.volumeValue': '{{value}} %',
@@ -143,6 +148,9 @@ export const esES: Messages = {
     'No se ha podido activar un atajo de teclado en todos los programas; solo funciona con Diadema en primer plano.',
   'notice.mute-on-hook':
     'Se ha pulsado silenciar en los auriculares sin llamada: no se ha silenciado nada. Silenciar funciona durante una llamada.',
+  'notice.signalling-down': 'El servidor telefónico se está reconectando: esto tiene que esperar a que vuelva.',
+  'notice.signalling-lost':
+    'No se ha podido contactar con el servidor telefónico durante demasiado tiempo: la llamada ha terminado.',
   'notice.dismiss': 'Descartar este aviso',
   'notice.number': 'Número: {{detail}}',
   'tech.detail': 'Detalle para informática: {{detail}}',

@@ -17,6 +17,7 @@ import { isCustomerLeg, isInConversation, isLive } from '@common/calls/call-stat
 import type { CallView } from '@common/contract/calls';
 import { ignorePromise } from '@common/ignore-promise';
 import { CallVolume } from './CallVolume';
+import { SignallingBanner } from './SignallingBanner';
 import { formatClock } from './clock-text';
 import { useApp, useAppStore } from './context';
 import { useShortcutHint } from './use-hotkeys';
@@ -288,6 +289,7 @@ export function CallPanel() {
           {t('call.dialHint')}
         </span>
       </form>
+      <SignallingBanner />
       <CallVolume />
       {calls.length === 0 ? (
         <p className="none">{t('calls.none')}</p>
