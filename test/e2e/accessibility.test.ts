@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { toneWav } from '../support/audio-files';
+import { startHostProcess } from '../support/browser-host-process';
+import { launchAgentBrowser } from '../support/chromium';
 import { labAccount } from '../support/lab-env';
 import { attr, callState, click, openPage, present, startAgent, stopAgent, type Agent } from '../support/mute-agents';
 import { speechClip } from '../support/voice-clips';
@@ -13,6 +15,7 @@ import { speechClip } from '../support/voice-clips';
 const lab = inject('lab');
 const accA = labAccount(lab, 4);
 const accB = labAccount(lab, 5);
+const accNew = labAccount(lab, 6);
 
 const tags = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
 const themes = [
@@ -48,13 +51,13 @@ let checked = 0;
 const shots = process.env.DIADEMA_A11Y_SHOTS;
 
 /** axe on A's page in every theme; returns the serious and critical findings of this state. */
-async function audit(state: string): Promise<Finding[]> {
+async function audit(state: string, page: Page = pageA): Promise<Finding[]> {
   const bad: Finding[] = [];
   for (const theme of themes) {
-    await pageA.emulateMedia(theme.media);
-    const result = await new AxeBuilder({ page: pageA }).withTags(tags).analyze();
+    await page.emulateMedia(theme.media);
+    const result = await new AxeBuilder({ page }).withTags(tags).analyze();
     checked++;
-    if (shots) await pageA.screenshot({ path: path.join(shots, `${state.replace(/\W+/g, '-')}-${theme.name}.png`) });
+    if (shots) await page.screenshot({ path: path.join(shots, `${state.replace(/\W+/g, '-')}-${theme.name}.png`) });
     for (const v of result.violations) {
       const f: Finding = {
         state,
@@ -68,11 +71,11 @@ async function audit(state: string): Promise<Finding[]> {
       if (f.impact === 'serious' || f.impact === 'critical') bad.push(f);
     }
     // The checks ran on the page as themed: the colours in use are the theme's, so contrast was judged for it.
-    expect(await pageA.evaluate(() => matchMedia('(forced-colors: active)').matches)).toBe(
+    expect(await page.evaluate(() => matchMedia('(forced-colors: active)').matches)).toBe(
       theme.name === 'forced-colors',
     );
   }
-  await pageA.emulateMedia({ colorScheme: 'light', forcedColors: 'none', contrast: 'no-preference' });
+  await page.emulateMedia({ colorScheme: 'light', forcedColors: 'none', contrast: 'no-preference' });
   return bad;
 }
 const view = async (name: 'phone' | 'history' | 'settings') => {
@@ -178,4 +181,65 @@ describe('axe on every view and call state, in every theme', () => {
     await pageA.getByTestId('acw-ready').click();
     await expect.poll(() => attr(pageA, 'agent-state', 'data-state'), { timeout: 10_000 }).toBe('available');
   }, 240_000);
+});
+
+describe('first run, keyboard only', () => {
+  it('an agent without an account: account → test → devices → headset → done, axe on every step', async () => {
+    const host = await startHostProcess({ settings: { 'acw.durationSec': 0 } });
+    const browser = await launchAgentBrowser({ audioFile: toneWav(440) });
+    try {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(host.url);
+      const step = () => page.getByTestId('first-run').getAttribute('data-step');
+      await expect.poll(step, { timeout: 10_000 }).toBe('account');
+      expect(await audit('first run: account', page)).toEqual([]);
+      const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? '');
+      /** Tab forward until the control has the focus; fails if the keyboard cannot reach it. */
+      const tabTo = async (testId: string) => {
+        for (let i = 0; i < 40 && (await focused()) !== testId; i++) await page.keyboard.press('Tab');
+        expect(await focused()).toBe(testId);
+      };
+      await tabTo('account-server');
+      await page.keyboard.type(lab.ws);
+      await tabTo('account-user');
+      await page.keyboard.type(accNew.user);
+      await tabTo('account-password');
+      await page.keyboard.type(accNew.password);
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.getByTestId('registration-state').getAttribute('data-state'), { timeout: 10_000 })
+        .toBe('registered');
+      // Saving and registering does not end the setup; Next does not need the mouse either.
+      expect(await step()).toBe('account');
+      await tabTo('first-run-next');
+      await page.keyboard.press('Enter');
+      await expect.poll(step).toBe('test');
+      // The focus moved to the new step's heading.
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+      await tabTo('first-run-test');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.getByTestId('test-steps').locator('li[data-step=registered]').getAttribute('data-status'), {
+          timeout: 10_000,
+        })
+        .toBe('ok');
+      expect(await audit('first run: connection test', page)).toEqual([]);
+      for (const next of ['audio', 'headset', 'done']) {
+        await tabTo('first-run-next');
+        await page.keyboard.press('Enter');
+        await expect.poll(step).toBe(next);
+        expect(await audit(`first run: ${next}`, page)).toEqual([]);
+      }
+      expect(await page.getByTestId('first-run-result').getAttribute('data-registered')).toBe('true');
+      await tabTo('first-run-done');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('view-phone-panels').waitFor({ state: 'visible' });
+      expect(await page.getByTestId('view-phone').getAttribute('aria-current')).toBe('page');
+      expect(await page.getByTestId('first-run').count()).toBe(0);
+    } finally {
+      await browser.dispose();
+      await host.stop();
+    }
+  }, 180_000);
 });

@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Check, Minus, X } from 'lucide-react';
 import { parseAccount, type AccountFieldErrors, type AccountForm } from '@common/contract/account';
 import { ContractError } from '@common/contract/errors';
+import { ConnectionTestSteps, runConnectionTest } from './ConnectionTestSteps';
 import { useApp, useAppStore } from './context';
 import { TechDetail } from './TechDetail';
 import { ignorePromise } from '@common/ignore-promise';
@@ -93,12 +93,7 @@ export function AccountScreen() {
     if (form.password || !hasPassword) {
       if (!(await save())) return;
     }
-    store.setState({ test: { running: true, steps: [] } });
-    const r = await store.bridge.client['account.testConnection']({}).catch(() => ({
-      registered: false,
-      steps: store.getState().test.steps,
-    }));
-    store.setState({ test: { running: false, steps: r.steps, registered: r.registered } });
+    await runConnectionTest(store);
   };
 
   const field = (f: Field, type = 'text', hint?: string) => {
@@ -193,34 +188,7 @@ export function AccountScreen() {
         </p>
         <ServerInUse />
       </form>
-      {(test.running || test.steps.length > 0) && (
-        <div className="test" aria-live="polite">
-          <ol data-testid="test-steps">
-            {test.steps.map((s) => (
-              <li key={s.step} data-step={s.step} data-status={s.status} className={`step step-${s.status}`}>
-                {s.status === 'ok' ? (
-                  <Check aria-hidden="true" />
-                ) : s.status === 'failed' ? (
-                  <X aria-hidden="true" />
-                ) : (
-                  <Minus aria-hidden="true" />
-                )}{' '}
-                {t(`step.${s.step}`)}: {t(`step.status.${s.status}`)}
-                {s.ms !== undefined && <span className="ms"> ({s.ms} ms)</span>}
-                {s.detail && (
-                  <>
-                    {' '}
-                    — <TechDetail detail={s.detail} />
-                  </>
-                )}
-              </li>
-            ))}
-          </ol>
-          <p data-testid="test-result">
-            {test.running ? t('test.running') : test.registered ? t('test.ok') : t('test.failed')}
-          </p>
-        </div>
-      )}
+      <ConnectionTestSteps />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { AfterCallWork } from './AfterCallWork';
 import { AudioDevices } from './AudioDevices';
 import { CallPanel } from './CallPanel';
 import { CustomerPanel } from './CustomerPanel';
+import { FirstRun, needsFirstRun } from './FirstRun';
 import { HeadsetCheck } from './HeadsetCheck';
 import { History } from './History';
 import { useApp } from './context';
@@ -38,10 +39,24 @@ export function App() {
   const ringing = useApp((s) => s.calls.calls.filter((c) => c.state === 'ringing').length);
   const [view, setView] = useState<AppView>('phone');
   const shown: AppView = view === 'team-profile' && !teamProfile ? 'phone' : view;
-  // A call that starts ringing brings the phone back to the front, whatever the agent was reading.
+  // With no account configured the app opens on first-run setup; decided once, when the settings first arrive, so
+  // saving the account during setup does not end it.
+  const firstRunDue = useApp((s) => needsFirstRun(s.settings));
+  const [firstRun, setFirstRun] = useState<boolean | undefined>(undefined);
+  useEffect(() => {
+    if (firstRun === undefined && firstRunDue !== undefined) setFirstRun(firstRunDue);
+  }, [firstRun, firstRunDue]);
+  const finishFirstRun = () => {
+    setFirstRun(false);
+    setView('phone');
+  };
+  // A call that starts ringing brings the phone back to the front, whatever the agent was reading (setup too).
   const rang = useRef(ringing);
   useEffect(() => {
-    if (ringing > rang.current) setView('phone');
+    if (ringing > rang.current) {
+      setView('phone');
+      setFirstRun((f) => (f ? false : f));
+    }
     rang.current = ringing;
   }, [ringing]);
   const views: AppView[] = ['phone', 'history', 'settings', ...(teamProfile ? (['team-profile'] as const) : [])];
@@ -54,8 +69,12 @@ export function App() {
             key={v}
             type="button"
             data-testid={`view-${v}`}
-            aria-current={shown === v ? 'page' : undefined}
-            onClick={() => setView(v)}
+            aria-current={!firstRun && shown === v ? 'page' : undefined}
+            onClick={() => {
+              // Choosing a view leaves the setup, as "Set up later" does.
+              setFirstRun(false);
+              setView(v);
+            }}
           >
             <Icon aria-hidden="true" />
             {t(`views.${v}`)}
@@ -66,6 +85,18 @@ export function App() {
   );
   // Every view stays mounted while hidden (a half-typed account, a history search, the headset's last presses
   // survive a look elsewhere); only the settings list is built on demand, as it asks the core on mount.
+  if (firstRun)
+    return (
+      <>
+        <a className="skip" href="#main">
+          {t('app.skipMain')}
+        </a>
+        <StatusBar nav={nav} />
+        <main id="main" className="views-main" tabIndex={-1}>
+          <FirstRun onFinish={finishFirstRun} />
+        </main>
+      </>
+    );
   return (
     <>
       <a className="skip" href={shown === 'phone' ? '#calls' : '#main'}>

@@ -13,8 +13,11 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
+// An agent with an account (without one the app opens on first-run setup instead).
+const account = { 'account.server': 'wss://sip.example:7443', 'account.user': '1001' };
+
 async function openSettings(layers: FakeLayers, language: UiLanguage = 'en') {
-  const core = fakeSettingsCore(layers);
+  const core = fakeSettingsCore({ ...layers, policy: { ...account, ...layers.policy } });
   const app = await mountApp({ language, handlers: core.handlers });
   core.attach(app.bridge);
   await click(app.q('view-settings'));
@@ -197,7 +200,7 @@ describe('settings view', () => {
 
   it('offers the team profile screen once a signing key is configured', async () => {
     let available = false;
-    const core = fakeSettingsCore({});
+    const core = fakeSettingsCore({ policy: account });
     const app = await mountApp({
       handlers: {
         ...core.handlers,
