@@ -9,6 +9,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let host;
+let stopBeforeHost = false;
+for (const signal of stopSignals) {
+  // A terminal's Ctrl-C reaches the host by itself too (same process group); its shutdown runs once either way.
+  // Before the host runs (checks and build), a signal means: do not start it.
+  process.on(signal, () => {
+    if (!host) stopBeforeHost = true;
+    else if (host.exitCode === null && host.signalCode === null) host.kill(signal);
+  });
+}
 const run = (script, args) => spawnSync(process.execPath, [path.join(root, script), ...args], { stdio: 'inherit' });
 
 for (const [script, args] of [
@@ -16,19 +27,15 @@ for (const [script, args] of [
   ['build/bundle.mjs', []],
 ]) {
   const r = run(script, args);
+  // The signal handlers run once the synchronous step is over: nothing of the host was started yet.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (stopBeforeHost) process.exit(0);
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const host = spawn(process.execPath, [path.join(root, 'dist', 'node', 'browser-host.mjs'), ...process.argv.slice(2)], {
+host = spawn(process.execPath, [path.join(root, 'dist', 'node', 'browser-host.mjs'), ...process.argv.slice(2)], {
   stdio: 'inherit',
 });
-const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-for (const signal of stopSignals) {
-  // A terminal's Ctrl-C reaches the host by itself too (same process group); its shutdown runs once either way.
-  process.on(signal, () => {
-    if (host.exitCode === null && host.signalCode === null) host.kill(signal);
-  });
-}
 host.on('error', (err) => {
   console.error(`start:browser: could not run the browser host: ${err.message}`);
   process.exit(1);
