@@ -209,7 +209,12 @@ if (want('fts')) {
     while ((await client.call('info', {})).unindexedNotes) await new Promise((r) => setTimeout(r, 1000));
     console.log(`background indexing done in ${(ms(tIdx) / 1000).toFixed(1)} s`);
   }
-  const run = async (label: string, make: () => string, n: number, range: { from?: number; to?: number } = {}) => {
+  const run = async (
+    label: string,
+    make: () => string,
+    n: number,
+    range: { from?: number; to?: number; countLimit?: number } = {},
+  ) => {
     const lat: number[] = [];
     let hits = 0;
     for (let i = 0; i < n; i++) {
@@ -224,6 +229,7 @@ if (want('fts')) {
   await run('search: one word (~1 % of notes)', () => word(), 200);
   await run('search: two words', () => `${word()} ${word()}`, 200);
   await run('search: word prefix (3 letters)', () => word().replace('😀', '').slice(0, 3), 100);
+  await run('… count capped at 10 000', () => word().replace('😀', '').slice(0, 3), 100, { countLimit: 10_000 });
   const end = start + nNotes * 30_000;
   await run('search: one word, last 30 days', () => word(), 200, { from: end - 30 * 86_400_000, to: end });
   const pageLat: number[] = [];

@@ -301,6 +301,10 @@ export const lookups = {
     'SELECT id, idem_key, call_id, attempts, payload FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?',
 } as const;
 
+/** `SELECT count(*) AS n FROM x WHERE …` as a count that stops after `@cap` rows. */
+const cappedCount = (sql: string) =>
+  `SELECT count(*) AS n FROM (${sql.replace(/^SELECT count\(\*\) AS n FROM/, 'SELECT 1 FROM')} LIMIT @cap)`;
+
 const fieldsText = (fields: Record<string, string>) => Object.values(fields).join('\n');
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
@@ -487,16 +491,22 @@ function buildStore(
       })();
       return result;
     },
-    history: ({ from, to, query, limit, offset }) => {
+    history: ({ from, to, query, limit, offset, countLimit }) => {
       const range = { from: from ?? 0, to: to ?? MAX_TIME, limit, offset };
+      const cap = countLimit !== undefined ? Math.max(1, Math.floor(countLimit)) : undefined;
+      /** The count of a `SELECT count(*) AS n FROM …` lookup, stopped after `cap` + 1 rows when capped. */
+      const count = (sql: string, params: Record<string, unknown>) => {
+        if (cap === undefined) return { total: (p(sql).get(params) as { n: number }).n };
+        const n = (p(cappedCount(sql)).get({ ...params, cap: cap + 1 }) as { n: number }).n;
+        return n > cap ? { total: cap, totalCapped: true } : { total: n };
+      };
       const match = query ? ftsQuery(query) : null;
       if (query && !match) return { calls: [], total: 0 };
       if (match) {
         if (deferred && pendingNotes(db) <= SEARCH_FLUSH_MAX) while (indexPending(db, 1000, hk.synchronous) > 0);
         if (from === undefined && to === undefined) {
           const rows = p(lookups.historySearch).all({ ...range, match }) as Array<CallRow & { snip: string }>;
-          const total = (p(lookups.historySearchCountAll).get({ match }) as { n: number }).n;
-          return { calls: rows.map((r) => summary(r, r.snip)), total };
+          return { calls: rows.map((r) => summary(r, r.snip)), ...count(lookups.historySearchCountAll, { match }) };
         }
         const ids = p(lookups.noteIdsInRange).get({ from: range.from, to: range.to }) as {
           lo: number | null;
@@ -505,22 +515,13 @@ function buildStore(
         if (ids.lo === null || ids.hi === null) return { calls: [], total: 0 };
         const bounded = { ...range, match, lo: ids.lo, hi: ids.hi };
         const rows = p(lookups.historySearchRanged).all(bounded) as Array<CallRow & { snip: string }>;
-        const total = (
-          p(lookups.historySearchCountRanged).get({
-            match,
-            from: range.from,
-            to: range.to,
-            lo: ids.lo,
-            hi: ids.hi,
-          }) as {
-            n: number;
-          }
-        ).n;
-        return { calls: rows.map((r) => summary(r, r.snip)), total };
+        return {
+          calls: rows.map((r) => summary(r, r.snip)),
+          ...count(lookups.historySearchCountRanged, { match, from: range.from, to: range.to, lo: ids.lo, hi: ids.hi }),
+        };
       }
       const rows = p(lookups.historyByTime).all(range) as CallRow[];
-      const total = (p(lookups.historyCount).get({ from: range.from, to: range.to }) as { n: number }).n;
-      return { calls: rows.map((r) => summary(r)), total };
+      return { calls: rows.map((r) => summary(r)), ...count(lookups.historyCount, { from: range.from, to: range.to }) };
     },
     detail: ({ callId }) => {
       const c = p(q.call).get(callId) as CallRow | undefined;

@@ -47,8 +47,12 @@ export interface StoreApi {
     result: { ok: boolean; missing: string[] };
   };
   history: {
-    args: { from?: number; to?: number; query?: string; limit: number; offset: number };
-    result: { calls: CallSummary[]; total: number };
+    /**
+     * `countLimit`: count at most this many matches (a 3-letter prefix can match most of a million notes, and
+     * counting them costs far more than finding the page); the result then says `totalCapped`. Absent: exact.
+     */
+    args: { from?: number; to?: number; query?: string; limit: number; offset: number; countLimit?: number };
+    result: { calls: CallSummary[]; total: number; totalCapped?: boolean };
   };
   detail: {
     args: { callId: string };

@@ -190,6 +190,13 @@ describe('migrations', () => {
     expect(ids('ca', { from: 2000, to: 3500 })).toEqual(['v2']);
     expect(store.history({ query: 'ca', from: 1500, limit: 1, offset: 0 }).total).toBe(2);
     expect(store.info({}).unindexedNotes).toBe(0);
+    // A capped count stops early and says so; the page itself is whole.
+    const capped = store.history({ query: 'ca', limit: 50, offset: 0, countLimit: 2 });
+    expect([capped.calls.length, capped.total, capped.totalCapped]).toEqual([3, 2, true]);
+    expect(store.history({ query: 'ca', limit: 50, offset: 0, countLimit: 3 })).not.toHaveProperty('totalCapped');
+    expect(store.history({ query: 'ca', from: 0, limit: 50, offset: 0, countLimit: 1 }).totalCapped).toBe(true);
+    expect(store.history({ limit: 1, offset: 0, countLimit: 3 })).toMatchObject({ total: 3, totalCapped: true });
+    expect(store.history({ limit: 1, offset: 0 }).total).toBe(4);
     // Later changes are indexed before the next search: updates, a delete, a new note reusing the freed rowid.
     db.prepare("UPDATE notes SET text = 'reembolso aprobado' WHERE call_id = 'v0'").run();
     db.prepare("UPDATE notes SET text = 'reembolso aprobado y enviado' WHERE call_id = 'v0'").run();
