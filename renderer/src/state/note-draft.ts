@@ -67,6 +67,11 @@ export function createNoteDraft(
   let inFlight: Promise<void> | undefined;
   let again = false;
   let retry: unknown;
+  /**
+   * A note being opened: what the agent types before the core's copy arrives is kept here and laid over that copy,
+   * so the first keys typed right after answering are never replaced by the (empty) stored note.
+   */
+  let opening: { callId: string; edits: NoteEdit[] } | undefined;
   /** The newest change of each note closed (or left for another) before the core took it: sent first, retried. */
   const orphans = new Map<string, NoteDraftState>();
   const retryLater = () => {
@@ -137,6 +142,17 @@ export function createNoteDraft(
   };
   const debouncer = createDebouncer(saveNow, { waitMs: SAVE_WAIT_MS, maxWaitMs: SAVE_MAX_WAIT_MS, timers });
 
+  const applyEdit = (patch: NoteEdit): void => {
+    const s = store.getState();
+    if (!s.callId || !s.editable) return;
+    store.setState({
+      ...patch,
+      save: 'saving',
+      ...(patch.disposition ? { problem: s.problem === 'no-disposition' ? undefined : s.problem } : {}),
+    });
+    debouncer.schedule();
+  };
+
   const flush = async (): Promise<void> => {
     debouncer.flush();
     while (inFlight) await inFlight;
@@ -144,11 +160,15 @@ export function createNoteDraft(
 
   return Object.assign(store, {
     async open(callId: string, templateId: string | null) {
-      if (store.getState().callId === callId) return;
+      if (store.getState().callId === callId || opening?.callId === callId) return;
+      const o = { callId, edits: [] as NoteEdit[] };
+      opening = o;
       await flush();
+      if (opening !== o) return; // another note was opened meanwhile
       debouncer.cancel();
       detach();
       store.setState({ ...empty(), callId, templateId });
+      for (const patch of o.edits) applyEdit(patch);
       try {
         const { note, editable } = await client['notes.get']({ callId });
         if (store.getState().callId !== callId) return;
@@ -163,20 +183,23 @@ export function createNoteDraft(
             save: 'saved',
             savedAt: note.updatedAt,
           });
+          // What the agent typed while the copy was on its way wins over it (fields merge, key by key).
+          for (const patch of o.edits)
+            applyEdit(patch.fields ? { ...patch, fields: { ...store.getState().fields, ...patch.fields } } : patch);
         }
       } catch {
         // No note yet, or the store is unreachable: the agent starts writing; saving reports its own status.
+      } finally {
+        if (opening === o) opening = undefined;
       }
     },
     edit(patch: NoteEdit) {
-      const s = store.getState();
-      if (!s.callId || !s.editable) return;
-      store.setState({
-        ...patch,
-        save: 'saving',
-        ...(patch.disposition ? { problem: s.problem === 'no-disposition' ? undefined : s.problem } : {}),
-      });
-      debouncer.schedule();
+      // Typed while a note opens: kept for it (and shown at once when it is already the note on screen).
+      if (opening) {
+        opening.edits.push(patch);
+        if (store.getState().callId !== opening.callId) return;
+      }
+      applyEdit(patch);
     },
     flush,
     async finish(required: string[]) {
@@ -206,6 +229,7 @@ export function createNoteDraft(
       }
     },
     close() {
+      opening = undefined;
       debouncer.cancel();
       detach();
       store.setState(empty());

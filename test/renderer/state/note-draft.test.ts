@@ -31,6 +31,44 @@ const settle = async () => {
 };
 
 describe('note draft', () => {
+  it('keys typed while the note opens are kept: not lost before it is open, not replaced by the stored copy', async () => {
+    const core = scriptedCore();
+    let answerGet: (v: { note: unknown; editable: boolean }) => void = () => undefined;
+    const client = {
+      ...core.client,
+      'notes.get': () => new Promise<{ note: unknown; editable: boolean }>((r) => (answerGet = r)),
+    } as unknown as typeof core.client;
+    const note = createNoteDraft(client);
+    const opened = note.open('c1', null);
+    // Before the open has even switched to the call (it first flushes what was pending).
+    note.edit({ text: 'r' });
+    await settle();
+    expect(note.getState()).toMatchObject({ callId: 'c1', text: 'r' });
+    // While the core's copy is on its way.
+    note.edit({ text: 'ru', fields: { account: '48' } });
+    answerGet({
+      note: {
+        callId: 'c1',
+        templateId: null,
+        fields: { account: '', reason: 'billing' },
+        text: '',
+        disposition: null,
+        status: 'draft',
+        updatedAt: 1,
+      },
+      editable: true,
+    });
+    await opened;
+    expect(note.getState()).toMatchObject({ text: 'ru', fields: { account: '48', reason: 'billing' } });
+    note.edit({ text: 'run 3' });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(core.saves.at(-1)).toMatchObject({
+      callId: 'c1',
+      text: 'run 3',
+      fields: { account: '48', reason: 'billing' },
+    });
+  });
+
   it('a change typed while the previous save is on its way still reaches the core when the note is closed', async () => {
     const core = scriptedCore();
     const note = createNoteDraft(core.client);
