@@ -101,7 +101,11 @@ export const notesCalls = {
     args: z.object({ callId, disposition }).strict(),
     result: z.object({ ok: z.boolean(), missing: z.array(z.string()) }),
   },
-  /** Newest first (by ring time; with a query, by when the note was opened). `total` counts every match. */
+  /**
+   * Newest first (by ring time; with a query, by when the note was opened). `total` counts every match, or at most
+   * `countLimit` of them (then `totalCapped`: there are more): counting a short prefix's matches in a million notes
+   * costs far more than finding the page.
+   */
   'notes.history': {
     args: z
       .object({
@@ -110,9 +114,14 @@ export const notesCalls = {
         query: z.string().max(256).optional(),
         limit: z.number().int().min(1).max(200),
         offset: z.number().int().nonnegative(),
+        countLimit: z.number().int().min(1).max(1_000_000).optional(),
       })
       .strict(),
-    result: z.object({ calls: z.array(callSummary), total: z.number().int().nonnegative() }),
+    result: z.object({
+      calls: z.array(callSummary),
+      total: z.number().int().nonnegative(),
+      totalCapped: z.boolean().optional(),
+    }),
   },
   'notes.detail': {
     args: z.object({ callId }).strict(),

@@ -298,7 +298,7 @@ export class NotesService {
     return { ok: true, missing: [] };
   }
 
-  history(a: StoreArgs<'history'>): Promise<{ calls: CallSummary[]; total: number }> {
+  history(a: StoreArgs<'history'>): Promise<{ calls: CallSummary[]; total: number; totalCapped?: boolean }> {
     return this.read('history', a, { calls: [], total: 0 });
   }
 

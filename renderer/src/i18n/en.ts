@@ -279,6 +279,7 @@ export const en = {
   'history.badRange': 'Choose a valid date range (from before to).',
   'history.error': 'The history could not be read; try again.',
   'history.count': 'Calls found: {{count}} (showing {{first}}–{{last}})',
+  'history.countCapped': 'Calls found: more than {{count}} (showing {{first}}–{{last}})',
   'history.prev': 'Previous page',
   'history.next': 'Next page',
   'history.when': 'When',

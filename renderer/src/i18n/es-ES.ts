@@ -286,6 +286,7 @@ export const esES: Messages = {
   'history.badRange': 'Elige un intervalo de fechas válido (desde antes de hasta).',
   'history.error': 'No se ha podido leer el historial; inténtalo de nuevo.',
   'history.count': 'Llamadas encontradas: {{count}} (mostrando {{first}}–{{last}})',
+  'history.countCapped': 'Llamadas encontradas: más de {{count}} (mostrando {{first}}–{{last}})',
   'history.prev': 'Página anterior',
   'history.next': 'Página siguiente',
   'history.when': 'Cuándo',

@@ -285,6 +285,7 @@ export const esMX: Messages = {
   'history.badRange': 'Elige un rango de fechas válido (desde antes de hasta).',
   'history.error': 'No se pudo leer el historial; inténtalo de nuevo.',
   'history.count': 'Llamadas encontradas: {{count}} (mostrando {{first}}–{{last}})',
+  'history.countCapped': 'Llamadas encontradas: más de {{count}} (mostrando {{first}}–{{last}})',
   'history.prev': 'Página anterior',
   'history.next': 'Página siguiente',
   'history.when': 'Cuándo',

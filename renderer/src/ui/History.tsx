@@ -8,6 +8,8 @@ import { timelineText } from './timeline-text';
 
 type Detail = CallResult<'notes.detail'>;
 const PAGE = 50;
+/** A search stops counting matches here (the page itself is found at once; the count is what costs). */
+const COUNT_LIMIT = 10_000;
 const DAY = 86_400_000;
 
 export const formatDuration = (ms: number) => {
@@ -29,7 +31,9 @@ export function History() {
   const labels = useNoteLabels();
   const id = useId();
   const [query, setQuery] = useState('');
-  const [result, setResult] = useState<{ calls: CallSummary[]; total: number; offset: number } | undefined>();
+  const [result, setResult] = useState<
+    { calls: CallSummary[]; total: number; totalCapped?: boolean; offset: number } | undefined
+  >();
   const [detail, setDetail] = useState<Detail | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [from, setFrom] = useState(() => dayInput(Date.now() - 7 * DAY));
@@ -54,7 +58,13 @@ export function History() {
     try {
       const q = query.trim();
       setResult({
-        ...(await c['notes.history']({ limit: PAGE, offset, ...days, ...(q ? { query: q } : {}) })),
+        // A search counts at most COUNT_LIMIT matches: past that, "more than" is all the agent needs to know.
+        ...(await c['notes.history']({
+          limit: PAGE,
+          offset,
+          ...days,
+          ...(q ? { query: q, countLimit: COUNT_LIMIT } : {}),
+        })),
         offset,
       });
     } catch {
@@ -132,13 +142,13 @@ export function History() {
       {result && (
         <>
           <p role="status" data-testid="history-count">
-            {t('history.count', {
+            {t(result.totalCapped ? 'history.countCapped' : 'history.count', {
               count: result.total,
               first: result.calls.length ? result.offset + 1 : 0,
               last: result.offset + result.calls.length,
             })}
           </p>
-          {result.total > PAGE && (
+          {(result.total > PAGE || result.totalCapped) && (
             <div className="buttons pager">
               <button
                 type="button"
@@ -151,7 +161,7 @@ export function History() {
               <button
                 type="button"
                 data-testid="history-next"
-                disabled={result.offset + PAGE >= result.total}
+                disabled={result.offset + PAGE >= result.total && !result.totalCapped}
                 onClick={() => void search(result.offset + PAGE)}
               >
                 {t('history.next')}

@@ -452,7 +452,7 @@ describe('history', () => {
     await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
     await settle();
     expect(queries).toEqual([
-      { limit: 50, offset: 0, query: 'refund', from: expect.any(Number), to: expect.any(Number) },
+      { limit: 50, offset: 0, query: 'refund', countLimit: 10_000, from: expect.any(Number), to: expect.any(Number) },
     ]);
     expect(q(el, 'history-count')?.textContent).toBe('Calls found: 1 (showing 1–1)');
     expect(q(el, 'history-next')).toBeNull();
@@ -538,6 +538,31 @@ describe('history pages', () => {
         (x) => x.from === new Date(2026, 2, 1).getTime() && x.to === new Date(2026, 2, 2).getTime() + 86_400_000 - 1,
       ),
     ).toBe(true);
+    await unmount();
+  });
+});
+
+describe('history count', () => {
+  it('a search asks for a capped count and says "more than" when there are more; paging goes on past it', async () => {
+    const queries: Array<{ offset: number; query?: string; countLimit?: number }> = [];
+    const { el, unmount } = await mount({
+      handlers: {
+        'notes.history': async (a) => {
+          queries.push(a);
+          return {
+            calls: Array.from({ length: 50 }, (_, i) => callSummary(`c${a.offset + i}`)),
+            total: 10_000,
+            totalCapped: true,
+          };
+        },
+      },
+    });
+    await act(async () => type(q(el, 'history-query'), 'fac'));
+    await act(async () => (q(el, 'history-search') as HTMLButtonElement).click());
+    await settle();
+    expect(q(el, 'history-count')?.textContent).toBe('Calls found: more than 10000 (showing 1–50)');
+    expect(queries[0]).toMatchObject({ query: 'fac', countLimit: 10_000 });
+    expect((q(el, 'history-next') as HTMLButtonElement).disabled).toBe(false);
     await unmount();
   });
 });
