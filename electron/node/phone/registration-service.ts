@@ -171,16 +171,7 @@ export class RegistrationService {
       return;
     }
     const gen = this.generation;
-    const refreshed = await new Promise<boolean>((resolve) => {
-      const timer = this.clock.setTimeout(() => resolve(false), this.o.registerTimeoutMs ?? 10_000);
-      const done = (ok: boolean) => {
-        this.clock.clearTimeout(timer);
-        resolve(ok);
-      };
-      registerer
-        .register({ requestDelegate: { onAccept: () => done(true), onReject: () => done(false) } })
-        .catch(() => done(false));
-    });
+    const refreshed = await this.registerAgain(registerer, this.o.registerTimeoutMs ?? 10_000);
     if (gen !== this.generation || !this.wanted) return;
     if (refreshed) {
       this.o.log.info('registration refreshed in place; calls kept', { why });
@@ -199,12 +190,27 @@ export class RegistrationService {
     this.signalling.clear();
   }
 
-  private async restart(): Promise<void> {
+  /** A REGISTER on the registerer's current transport: true once accepted, false on refusal, error or `timeoutMs`. */
+  private registerAgain(registerer: Registerer, timeoutMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = this.clock.setTimeout(() => resolve(false), timeoutMs);
+      const done = (ok: boolean) => {
+        this.clock.clearTimeout(timer);
+        resolve(ok);
+      };
+      registerer
+        .register({ requestDelegate: { onAccept: () => done(true), onReject: () => done(false) } })
+        .catch(() => done(false));
+    });
+  }
+
+  /** Starts afresh: a new user agent and registration; `unregister` first removes this one's binding (failback). */
+  private async restart(o: { unregister?: boolean } = {}): Promise<void> {
     this.cancelRetry();
     this.cancelFailback();
     this.stopKeeping();
     this.generation++;
-    await this.teardown(false);
+    await this.teardown(o.unregister ?? false);
     this.failures = 0;
     await this.runAttempt();
   }
@@ -245,6 +251,12 @@ export class RegistrationService {
         });
     }
     return this.settle(outcome!, gen, reconnecting);
+  }
+
+  /** The address of record and the server in use, for a snapshot (each only when there is one). */
+  private whereAbouts(): Pick<RegistrationSnapshot, 'aor' | 'server'> {
+    const server = this.servers()[this.serverIndex];
+    return { ...(this.account ? { aor: this.account.aor } : {}), ...(server ? { server } : {}) };
   }
 
   /** The servers to try, in order: `account.servers` when it lists several, else the one server. */
@@ -339,11 +351,7 @@ export class RegistrationService {
       return;
     }
     this.o.log.info('first server is back; moving to it', { server: primary.server });
-    this.cancelRetry();
-    this.generation++;
-    await this.teardown(true);
-    this.failures = 0;
-    await this.runAttempt();
+    await this.restart({ unregister: true });
   }
 
   private cancelFailback(): void {
@@ -370,8 +378,7 @@ export class RegistrationService {
       reason: 'unreachable',
       detail: err.message.slice(0, 300),
       retryAt,
-      ...(this.account ? { aor: this.account.aor } : {}),
-      ...(this.servers()[this.serverIndex] ? { server: this.servers()[this.serverIndex] } : {}),
+      ...this.whereAbouts(),
     });
   }
 
@@ -390,8 +397,7 @@ export class RegistrationService {
       reason: 'unreachable',
       detail: err.message.slice(0, 300),
       callsKeptUntil: until,
-      ...(this.account ? { aor: this.account.aor } : {}),
-      ...(this.servers()[this.serverIndex] ? { server: this.servers()[this.serverIndex] } : {}),
+      ...this.whereAbouts(),
     });
     this.emitSignalling('down');
     this.reconnectKeptSoon(250);
@@ -424,16 +430,7 @@ export class RegistrationService {
     try {
       if (!ua || !registerer) throw new Error('no user agent');
       if (!ua.isConnected()) await ua.reconnect();
-      ok = await new Promise<boolean>((resolve) => {
-        const timer = this.clock.setTimeout(() => resolve(false), Math.min(5000, this.o.registerTimeoutMs ?? 10_000));
-        const done = (v: boolean) => {
-          this.clock.clearTimeout(timer);
-          resolve(v);
-        };
-        registerer
-          .register({ requestDelegate: { onAccept: () => done(true), onReject: () => done(false) } })
-          .catch(() => done(false));
-      });
+      ok = await this.registerAgain(registerer, Math.min(5000, this.o.registerTimeoutMs ?? 10_000));
     } catch (e) {
       this.o.log.debug('reconnect under kept calls failed', { attempt: k.attempt, detail: String(e) });
     }
@@ -448,8 +445,7 @@ export class RegistrationService {
     this.o.log.info('signalling restored; calls kept', { attempts: k.attempt });
     this.set({
       state: 'registered',
-      ...(this.account ? { aor: this.account.aor } : {}),
-      ...(this.servers()[this.serverIndex] ? { server: this.servers()[this.serverIndex] } : {}),
+      ...this.whereAbouts(),
     });
     this.emitSignalling('restored');
   }
