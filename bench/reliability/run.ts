@@ -7,7 +7,8 @@ import { startLab } from '../../test/lab/lab-core.mjs';
 import { startAgentCore, type AgentCore } from '../../test/support/agent-core';
 import type { LabEnv } from '../../test/support/lab-env';
 import { labAccount } from '../../test/support/lab-env';
-import { SipParty, until } from '../../test/support/sip-party';
+import { labParty } from '../../test/support/lab-parties';
+import { type SipParty, until } from '../../test/support/sip-party';
 import { startTcpProxy } from '../../test/support/tcp-proxy';
 import { formatRow, summarise } from '../support/stats';
 
@@ -49,7 +50,8 @@ const lab = (await startLab({ dir, media: false })) as {
   startKamailio(): Promise<void>;
 };
 const agentAccount = labAccount(lab.env, 1);
-const farAccount = labAccount(lab.env, 2);
+const farN = 2;
+const farAccount = labAccount(lab.env, farN);
 const proxy = await startTcpProxy({ host: lab.env.host, port: lab.env.wsPort });
 let agent: AgentCore | undefined;
 let far: SipParty | undefined;
@@ -73,12 +75,7 @@ try {
   agent = await startAgentCore({
     account: { server: proxy.wsUrl, user: agentAccount.user, password: agentAccount.password },
   });
-  far = await new SipParty({
-    server: lab.env.ws,
-    aor: farAccount.uri,
-    user: farAccount.user,
-    password: farAccount.password,
-  }).start();
+  far = await labParty(lab.env, farN);
   let last = state();
   agent.core.phone.onChange((snap) => {
     if (snap.state === 'registered' && last !== 'registered') registrations++;
@@ -116,12 +113,7 @@ try {
         await lab.startKamailio();
         // Kamailio lost its location table: the far end registers again too.
         await far.stop();
-        far = await new SipParty({
-          server: lab.env.ws,
-          aor: farAccount.uri,
-          user: farAccount.user,
-          password: farAccount.password,
-        }).start();
+        far = await labParty(lab.env, farN);
       }
     } else if (kind === 'network-change') agent.core.shell.networkChanged();
     else agent.core.shell.resumed();

@@ -4,6 +4,7 @@ import {
   callQuality as quality,
   callState,
   clickTestId as click,
+  inboundGrowth,
   startE2eAgent,
   type E2eAgent,
 } from '../support/e2e-agent';
@@ -17,13 +18,6 @@ const b = labAccount(lab, 5);
 
 let agentA: E2eAgent;
 let agentB: E2eAgent;
-
-/** Inbound bytes over a window: media flowing means the count grows. */
-async function inboundGrowth(p: Page, ms = 2500): Promise<number> {
-  const before = (await quality(p)).inBytes;
-  await p.waitForTimeout(ms);
-  return (await quality(p)).inBytes - before;
-}
 
 beforeAll(async () => {
   // No after-call work between calls here (a time box of 0 turns it off).

@@ -4,6 +4,7 @@ import {
   callQuality as quality,
   callState,
   clickTestId as click,
+  inboundGrowth,
   startE2eAgent,
   type E2eAgent,
 } from '../support/e2e-agent';
@@ -21,12 +22,6 @@ let proxy: TcpProxy;
 let agentA: E2eAgent;
 let agentB: E2eAgent;
 
-/** Inbound bytes over a window: media flowing means the count grows. */
-async function inboundGrowth(p: Page, ms: number): Promise<number> {
-  const before = (await quality(p)).inBytes;
-  await p.waitForTimeout(ms);
-  return (await quality(p)).inBytes - before;
-}
 const registration = (p: Page) =>
   p.evaluate(() => document.querySelector('[data-testid=registration-state]')?.getAttribute('data-state'));
 

@@ -59,6 +59,12 @@ export const callQuality = (p: Page): Promise<{ inBytes: number; inLevel: number
     const n = (a: string) => Number(q?.getAttribute(a) ?? 0);
     return { inBytes: n('data-inbound-bytes'), inLevel: n('data-inbound-level'), outBytes: n('data-outbound-bytes') };
   });
+/** Inbound bytes over a window of `ms`: media flowing means the count grows. */
+export async function inboundGrowth(p: Page, ms = 2500): Promise<number> {
+  const before = (await callQuality(p)).inBytes;
+  await p.waitForTimeout(ms);
+  return (await callQuality(p)).inBytes - before;
+}
 export const clickTestId = (p: Page, testId: string): Promise<void> =>
   p.evaluate((id) => {
     (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.click();

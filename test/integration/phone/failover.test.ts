@@ -7,7 +7,8 @@ import { registeredContacts, startLab } from '../../lab/lab-core.mjs';
 import { startAgentCore, type AgentCore } from '../../support/agent-core';
 import type { LabEnv } from '../../support/lab-env';
 import { labAccount } from '../../support/lab-env';
-import { SipParty, until } from '../../support/sip-party';
+import { labParty } from '../../support/lab-parties';
+import { type SipParty, until } from '../../support/sip-party';
 
 // Two SIP servers sharing the same accounts, as a call floor's two SBCs: the first is a second Kamailio started
 // here (stopped and started again by the test), the second is the run's lab. The agent lists both in
@@ -18,7 +19,8 @@ type Lab = { env: LabEnv; stop(): Promise<void>; stopKamailio(): Promise<void>; 
 
 const lab = inject('lab');
 const agentAccount = labAccount(lab, 6);
-const farAccount = labAccount(lab, 2);
+/** The far end: lab account 2, a plain SIP.js party. */
+const farN = 2;
 
 let dir: string;
 let first: Lab;
@@ -37,12 +39,7 @@ const snapshot = () => agent!.core.phone.snapshot();
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-failover-lab-'));
   first = (await startLab({ dir, media: false })) as Lab;
-  far = await new SipParty({
-    server: lab.ws,
-    aor: farAccount.uri,
-    user: farAccount.user,
-    password: farAccount.password,
-  }).start();
+  far = await labParty(lab, farN);
 });
 afterAll(async () => {
   await far?.stop();

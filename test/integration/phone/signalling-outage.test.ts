@@ -3,7 +3,8 @@ import { SessionState } from 'sip.js';
 import { RefusedError } from '@common/contract/errors';
 import { startAgentCore, type AgentCore } from '../../support/agent-core';
 import { labAccount } from '../../support/lab-env';
-import { SipParty, until } from '../../support/sip-party';
+import { labParty } from '../../support/lab-parties';
+import { type SipParty, until } from '../../support/sip-party';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 
 // The agent's core reaches the lab's Kamailio through a TCP relay the test cuts, as a proxy restart or a network
@@ -12,7 +13,8 @@ import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 // target refreshed so its BYE reaches the new connection, a queued hang-up, and the bound.
 const lab = inject('lab');
 const agentAccount = labAccount(lab, 6);
-const farAccount = labAccount(lab, 2);
+const farN = 2;
+const farAccount = labAccount(lab, farN);
 const keepCallsMs = 4000;
 
 let proxy: TcpProxy;
@@ -42,12 +44,7 @@ beforeAll(async () => {
     phone: { registerTimeoutMs: 5000, backoffBaseMs: 200, backoffCapMs: 2000, keepCallsMs },
   });
   expect(reg().state).toBe('registered');
-  far = await new SipParty({
-    server: lab.ws,
-    aor: farAccount.uri,
-    user: farAccount.user,
-    password: farAccount.password,
-  }).start();
+  far = await labParty(lab, farN);
 });
 afterAll(async () => {
   await far?.stop();
