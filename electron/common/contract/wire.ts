@@ -7,18 +7,25 @@ import { contractError } from './errors';
  * must present that secret in `hello` before anything else is accepted. The launch token itself never opens the
  * contract, so a token read later from another user's view of the command line is worthless.
  */
+// Values that may be `undefined` are optional keys: JSON drops an undefined member, and zod 4's `z.unknown()` alone
+// requires the key, so a call without arguments or a result without a value would be refused after the round trip.
 export const clientMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hello'), token: z.string().min(16).max(128) }),
-  z.object({ t: z.literal('call'), id: z.number().int().nonnegative(), name: z.string().max(64), args: z.unknown() }),
+  z.object({
+    t: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    name: z.string().max(64),
+    args: z.unknown().optional(),
+  }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 // A plain union: two members share the discriminator value `result` (success and failure).
 export const hostMessage = z.union([
   z.object({ t: z.literal('ready') }),
-  z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(true), value: z.unknown().optional() }),
   z.object({ t: z.literal('result'), id: z.number(), ok: z.literal(false), error: contractError }),
-  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown() }),
+  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown().optional() }),
 ]);
 export type HostMessage = z.infer<typeof hostMessage>;
 

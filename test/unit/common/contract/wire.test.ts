@@ -11,6 +11,14 @@ describe('browser-host wire messages', () => {
     ])
       expect(hostMessage.safeParse(m).success).toBe(true);
   });
+  it('keeps messages whose value, payload or arguments JSON dropped (undefined)', () => {
+    const roundTrip = (m: object) => JSON.parse(JSON.stringify(m)) as unknown;
+    expect(hostMessage.safeParse(roundTrip({ t: 'result', id: 4, ok: true, value: undefined })).success).toBe(true);
+    expect(hostMessage.safeParse(roundTrip({ t: 'event', name: 'x', payload: undefined })).success).toBe(true);
+    expect(clientMessage.safeParse(roundTrip({ t: 'call', id: 5, name: 'app.info', args: undefined })).success).toBe(
+      true,
+    );
+  });
   it('refuses malformed host and client messages', () => {
     expect(hostMessage.safeParse({ t: 'result', id: 1, ok: false, error: { code: 'made-up' } }).success).toBe(false);
     expect(hostMessage.safeParse({ t: 'nope' }).success).toBe(false);
