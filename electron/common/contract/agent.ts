@@ -39,6 +39,11 @@ export const agentView = z.object({
   acw: acwView.optional(),
   /** Registration is down: the agent will be Not ready (degraded) until it comes back. */
   degraded: z.boolean(),
+  /**
+   * Talking: an answered call is up (since when the first of them was answered). The state stays what the agent
+   * chose, so Available during a call still means "offered the next call"; this says what they are doing now.
+   */
+  onCall: z.object({ since: z.number() }).optional(),
 });
 export type AgentView = z.infer<typeof agentView>;
 

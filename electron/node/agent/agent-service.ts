@@ -63,6 +63,8 @@ export class AgentService {
   /** Answered calls still up (a consult leg keeps the customer call's ACW waiting). */
   private readonly live = new Set<string>();
   private pendingAcw: string | undefined;
+  /** When the first of the answered calls now up was answered (undefined: not on a call). */
+  private onCallSince: number | undefined;
   private seq = 0;
   private readonly clock: Clock;
   private readonly changes = new Emitter<AgentView>();
@@ -81,6 +83,7 @@ export class AgentService {
       degraded: this.degraded,
       ...(this.reason ? { reason: this.reason } : {}),
       ...(this.acw ? { acw: { ...this.acw.view } } : {}),
+      ...(this.onCallSince !== undefined ? { onCall: { since: this.onCallSince } } : {}),
     };
   }
   readonly onChange = this.changes.on;
@@ -127,16 +130,25 @@ export class AgentService {
     if (this.disposed) return;
     if (e.type === 'answered') {
       this.live.add(e.call.id);
+      if (this.onCallSince === undefined) {
+        this.onCallSince = e.at;
+        this.changed();
+      }
       return;
     }
     if (e.type !== 'ended') return;
     const wasLive = this.live.delete(e.call.id);
     if (wasLive && e.call.answeredAt !== undefined && isCustomerLeg(e.call)) this.pendingAcw = e.call.id;
+    // The last call ended: no longer talking; the after-call work that follows (if any) says so in its own change.
+    const hungUp = this.live.size === 0 && this.onCallSince !== undefined;
+    if (hungUp) this.onCallSince = undefined;
     if (this.pendingAcw && this.live.size === 0) {
       const callId = this.pendingAcw;
       this.pendingAcw = undefined;
       this.startAcw(callId, e.at);
+      if (this.acw?.view.callId === callId) return;
     }
+    if (hungUp) this.changed();
   }
 
   /** Feed every registration change here: not `registered` makes an Available agent Not ready (degraded). */

@@ -104,6 +104,43 @@ describe('agent states', () => {
   });
 });
 
+describe('on a call', () => {
+  it('says the agent is talking from the first answered call until the last one ends, then after-call work', () => {
+    const { agent, clock, seen, advance } = setup({ 'acw.durationSec': 30 });
+    advance(2000);
+    const first = seen.length;
+    agent.onCallEvent({ type: 'answered', call: callView('c1', { answeredAt: 2000 }), at: 2000 });
+    // The chosen state stays (the offer gate still reads it); the view says what the agent is doing.
+    expect(agent.view()).toMatchObject({ state: 'available', onCall: { since: 2000 } });
+    expect(seen.slice(first).map((v) => v.onCall)).toEqual([{ since: 2000 }]);
+    advance(1000);
+    agent.onCallEvent({ type: 'answered', call: callView('c2', { answeredAt: 3000, consultFor: 'c1' }), at: 3000 });
+    expect(agent.view().onCall).toEqual({ since: 2000 });
+    agent.onCallEvent({
+      type: 'ended',
+      call: callView('c2', { state: 'ended', answeredAt: 3000, consultFor: 'c1' }),
+      at: 3000,
+    });
+    expect(agent.view().onCall).toEqual({ since: 2000 });
+    advance(1000);
+    agent.onCallEvent({ type: 'ended', call: callView('c1', { state: 'ended', answeredAt: 2000 }), at: clock.now() });
+    expect(agent.view().onCall).toBeUndefined();
+    expect(agent.view().state).toBe('acw');
+    // One change for the hang-up, already in after-call work and no longer on a call.
+    expect(seen.at(-1)).toMatchObject({ state: 'acw' });
+    expect(seen.at(-1)?.onCall).toBeUndefined();
+  });
+
+  it('without after-call work, the hang-up still tells the renderer the call is over', () => {
+    const { agent, seen, talk } = setup({ 'acw.durationSec': 0 });
+    talk('c1');
+    expect(agent.view()).toMatchObject({ state: 'available' });
+    expect(agent.view().onCall).toBeUndefined();
+    expect(seen.at(-1)?.onCall).toBeUndefined();
+    expect(seen.some((v) => v.onCall?.since === 0)).toBe(true);
+  });
+});
+
 describe('after-call work', () => {
   it('is not entered for a call that was never answered, nor while a time box of zero is configured', () => {
     const { agent, clock, talk } = setup({ 'acw.durationSec': 0 });
