@@ -2,6 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from '../node/log';
+import { CdpPipe } from './cdp-pipe';
+import { watchPageCrashes, type PageRecovery } from './page-recovery';
 
 /** Flags that keep Debian's Chromium quiet on a closed network and let WebRTC use loopback. */
 export function chromiumArgs(o: {
@@ -86,20 +90,46 @@ async function stopProcessGroup(child: ChildProcess, graceMs: number): Promise<v
   while (groupAlive(pgid)) await new Promise((r) => setTimeout(r, 20));
 }
 
-export function launchChromium(o: { executable: string; url: string; headless: boolean }): {
+export function launchChromium(o: {
+  executable: string;
+  url: string;
+  headless: boolean;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+}): {
   child: ChildProcess;
+  /** Reloads the app page when its renderer crashes (see page-recovery.ts). */
+  recovery: PageRecovery;
   /** Stops Chromium, waits for it to exit, then removes its profile folder (never while it still writes to it). */
   dispose(): Promise<void>;
 } {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'diadema-chromium-'));
-  // Its own process group, so that stopping it reaches every helper process it starts.
-  const child = spawn(o.executable, chromiumArgs({ url: o.url, headless: o.headless, userDataDir }), {
-    stdio: 'ignore',
-    detached: true,
+  // Its own process group, so that stopping it reaches every helper process it starts. DevTools over fds 3 (to
+  // Chromium) and 4 (from it) rather than a TCP port: only this process can drive the browser.
+  const child = spawn(
+    o.executable,
+    ['--remote-debugging-pipe', ...chromiumArgs({ url: o.url, headless: o.headless, userDataDir })],
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true },
+  );
+  const cdp = new CdpPipe(child.stdio[3] as Writable, child.stdio[4] as Readable);
+  const recovery = watchPageCrashes({ cdp, origin: new URL(o.url).origin, log: o.log });
+  let disposing = false;
+  recovery.ready.catch((err: unknown) =>
+    o.log.warn('cannot watch the page for crashes: a crashed page will not be reloaded', {
+      detail: err instanceof Error ? err.message : String(err),
+    }),
+  );
+  cdp.onFailure((err) => {
+    // The pipe closing as Chromium exits is expected; anything else means crashes are no longer watched.
+    if (!disposing && err.code !== 'cdp-closed')
+      o.log.error('the DevTools pipe to Chromium failed: a crashed page will not be reloaded', { code: err.code });
   });
   return {
     child,
+    recovery,
     async dispose() {
+      disposing = true;
+      recovery.stop();
+      cdp.close();
       await stopProcessGroup(child, exitGraceMs);
       rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },

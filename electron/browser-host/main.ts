@@ -163,7 +163,7 @@ async function main() {
     log.info(`serving ${host.origin}`);
     if (stopping) return;
     if (args.open) {
-      chromium = launchChromium({ executable: args.chromium, url: host.url, headless: args.headless });
+      chromium = launchChromium({ executable: args.chromium, url: host.url, headless: args.headless, log });
       // Closing Chromium's window is how the agent quits the windowed host.
       chromium.child.on('exit', () => {
         if (!args.headless) void shutdown('chromium closed');
