@@ -10,7 +10,12 @@ import { labAccount } from '../../test/support/lab-env';
 import { labParty } from '../../test/support/lab-parties';
 import { type SipParty, until } from '../../test/support/sip-party';
 import { startTcpProxy } from '../../test/support/tcp-proxy';
-import { formatRow, summarise } from '../support/stats';
+import { killTypistOnce } from '../../test/support/kill-typist';
+import { bundleEntries } from '../../test/support/store-build';
+import { reExecInPrivateNetwork } from '../support/netns';
+import { formatRow, percentile, summarise } from '../support/stats';
+import { hostileHid } from './hostile-hid';
+import { printTallies, type HostileTally } from './hostile-tally';
 
 /**
  * Reliability drills against a private lab (its own Kamailio), bounded in count and time. The agent is the core the
@@ -22,13 +27,24 @@ import { formatRow, summarise } from '../support/stats';
  * that never got back within 30 s, and INVITEs offered to the agent while it was not registered (must be 0).
  * Mid-call outages: calls each cut for 2–10 s after answer; calls that survive (active after the outage, and the far
  * end's BYE after it reaches the agent), time from the relay back to registered.
- * `--quick`: 8 cycles and 3 calls; `--cycles=N`, `--calls=N`, `--seed=N`.
+ * R4 hostile input: mutated SIP at the agent, random frames at the browser host's WebSocket, corrupt data files,
+ * random HID input; per kind the inputs, crashes, uncaught exceptions / unhandled rejections, coded errors and
+ * whether the state that should survive did (the `hostile-*.ts` files say how each is checked).
+ * Store: the SIGKILL loop of bench/notes (a child typing a note killed at a random moment), what each kill lost.
+ * `--quick`: 8 cycles, 3 calls, 100 hostile inputs per kind, 20 kills; `--cycles=N`, `--calls=N`, `--inputs=N`,
+ * `--kills=N`, `--seed=N`; `--only=r1,midcall,r4,store` (or one R4 kind: r4-sip, r4-host, r4-files, r4-hid).
  */
+reExecInPrivateNetwork('bench/reliability');
 const args = process.argv.slice(2);
 const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = args.includes('--quick');
 const cycles = Number(arg('cycles') ?? (quick ? 8 : 100));
 const callCount = Number(arg('calls') ?? (quick ? 3 : 20));
+const hostileInputs = Number(arg('inputs') ?? (quick ? 100 : 1000));
+const kills = Number(arg('kills') ?? (quick ? 20 : 1000));
+const only = arg('only')?.split(',');
+const want = (part: string) => !only || only.includes(part) || (part.startsWith('r4-') && only.includes('r4'));
+const needsLab = want('r1') || want('midcall') || want('r4-sip');
 let seed = Number(arg('seed') ?? Date.now() % 100_000);
 const firstSeed = seed;
 /** Mulberry32: reproducible outage lengths for a printed seed. */
@@ -43,18 +59,17 @@ const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-reliability-'));
-const lab = (await startLab({ dir, media: false })) as {
+interface Lab {
   env: LabEnv;
   stop(): Promise<void>;
   stopKamailio(): Promise<void>;
   startKamailio(): Promise<void>;
-};
-const agentAccount = labAccount(lab.env, 1);
-const farN = 2;
-const farAccount = labAccount(lab.env, farN);
-const proxy = await startTcpProxy({ host: lab.env.host, port: lab.env.wsPort });
+}
+const lab = needsLab ? ((await startLab({ dir, media: false })) as Lab) : undefined;
+const proxy = lab ? await startTcpProxy({ host: lab.env.host, port: lab.env.wsPort }) : undefined;
 let agent: AgentCore | undefined;
 let far: SipParty | undefined;
+const farN = 2;
 
 const state = () => agent!.core.phone.snapshot().state;
 /** Registrations completed so far (each move into `registered`): a new one proves a real re-registration. */
@@ -69,24 +84,30 @@ async function registeredWithin(ms: number, seen: number): Promise<number | unde
   return undefined;
 }
 
-try {
-  console.log(`seed ${firstSeed} (pass --seed=${firstSeed} to repeat the same outages)`);
+/** The relay-fronted agent and the far end, for R1 and the mid-call drill. */
+async function startParties(): Promise<{ agentAccount: { uri: string }; farAccount: { user: string } }> {
+  const agentAccount = labAccount(lab!.env, 1);
+  const farAccount = labAccount(lab!.env, farN);
   // The product's own back-off and timeouts: nothing tuned for the drill.
   agent = await startAgentCore({
-    account: { server: proxy.wsUrl, user: agentAccount.user, password: agentAccount.password },
+    account: { server: proxy!.wsUrl, user: agentAccount.user, password: agentAccount.password },
   });
-  far = await labParty(lab.env, farN);
+  far = await labParty(lab!.env, farN);
   let last = state();
   agent.core.phone.onChange((snap) => {
     if (snap.state === 'registered' && last !== 'registered') registrations++;
     last = snap.state;
   });
+  return { agentAccount, farAccount };
+}
+
+async function r1Flaps(agentAccount: { uri: string }): Promise<void> {
+  if (!agent || !far || !lab || !proxy) throw new Error('the parties are not started');
   let offeredWhileDown = 0;
   agent.core.calls.onEvent((e) => {
     if (e.type === 'offered' && state() !== 'registered') offeredWhileDown++;
   });
 
-  // ---- R1 flaps ----------------------------------------------------------------------------------------------
   const kinds = ['ws-cut', 'kamailio-restart', 'network-change', 'resume'] as const;
   const back: Record<(typeof kinds)[number], number[]> = {
     'ws-cut': [],
@@ -130,8 +151,10 @@ try {
   console.log(formatRow('  all', summarise(all), 'ms', 0));
   console.log(`  registrations lost (not back within 30 s): ${lost}`);
   console.log(`  calls offered to the agent while not registered: ${offeredWhileDown}`);
+}
 
-  // ---- Mid-call outages ----------------------------------------------------------------------------------------
+async function midCallOutages(farAccount: { user: string }): Promise<void> {
+  if (!agent || !far || !proxy) throw new Error('the parties are not started');
   let survived = 0;
   let byeAfter = 0;
   const reRegistered: number[] = [];
@@ -172,11 +195,78 @@ try {
     '  audio gap: not measured here (no media in the Node agent); test/e2e/signalling-outage.test.ts shows audio ' +
       'flowing both ways through a 5 s outage in Chromium',
   );
-  console.log('\nNot in this bench yet: R2 renderer crashes, R4 hostile-input tally (see the README).');
+}
+
+/** The store's SIGKILL loop of bench/notes, in this report: a child typing a note killed at a random moment. */
+async function storeKills(): Promise<void> {
+  const built = await bundleEntries({
+    'store-worker': 'electron/node/store/store-worker.ts',
+    'notes-typist': 'test/support/notes-typist.ts',
+  });
+  const file = path.join(dir, 'kill.sqlite');
+  const lostKeys: number[] = [];
+  let notPrefix = 0,
+    lostConfirmed = 0,
+    torn = 0,
+    failed = 0;
+  const started = performance.now();
+  try {
+    for (let i = 0; i < kills; i++) {
+      try {
+        const r = await killTypistOnce({
+          typist: built.urls['notes-typist'],
+          worker: built.urls['store-worker'],
+          file,
+          callId: `k${i}`,
+          typeMs: between(20, 620),
+        });
+        lostKeys.push(r.lost);
+        if (!r.recoveredIsPrefix) notPrefix++;
+        if (r.recovered < r.lastSaved) lostConfirmed++;
+        if (!r.savings.includes(r.recovered)) torn++;
+      } catch (e) {
+        failed++;
+        console.log(`  kill ${i}: ${String(e)}`);
+      }
+      if ((i + 1) % 100 === 0) console.log(`  ${i + 1} kills …`);
+    }
+  } finally {
+    built.dispose();
+  }
+  const sec = (performance.now() - started) / 1000;
+  console.log(`\nStore: ${kills} SIGKILLs of a child typing a note (one key / 10 ms) in ${sec.toFixed(0)} s`);
+  console.log(formatRow('  keystrokes lost per kill', summarise(lostKeys), 'keys', 0));
+  console.log(formatRow('  typing lost per kill (10 ms/key)', summarise(lostKeys.map((k) => k * 10)), 'ms', 0));
+  console.log(`  database not reopened: ${failed}`);
+  console.log(`  draft not a prefix of what was typed: ${notPrefix}`);
+  console.log(`  text confirmed durable and then lost: ${lostConfirmed}`);
+  console.log(`  torn drafts (not one whole save): ${torn}`);
+  console.log(`  p99 lost: ${percentile(lostKeys, 99)} keys`);
+}
+
+try {
+  console.log(`seed ${firstSeed} (pass --seed=${firstSeed} to repeat the same outages and inputs)`);
+  if (want('r1') || want('midcall')) {
+    const { agentAccount, farAccount } = await startParties();
+    if (want('r1')) await r1Flaps(agentAccount);
+    if (want('midcall')) await midCallOutages(farAccount);
+    await far?.stop().catch(() => undefined);
+    await agent?.dispose().catch(() => undefined);
+    far = undefined;
+    agent = undefined;
+  }
+  const tallies: HostileTally[] = [];
+  if (want('r4-hid')) tallies.push(await hostileHid({ inputs: hostileInputs, random }));
+  if (tallies.length) {
+    console.log(`\nR4 hostile input (seed ${firstSeed})`);
+    printTallies(tallies);
+  }
+  if (want('store')) await storeKills();
+  console.log('\nNot in this bench: R2 renderer crashes (see the README).');
 } finally {
   await far?.stop().catch(() => undefined);
   await agent?.dispose().catch(() => undefined);
-  await proxy.close();
-  await lab.stop();
+  await proxy?.close();
+  await lab?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
