@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hexToBytes } from '@common/hid/report-descriptor';
@@ -14,9 +14,16 @@ export interface SharedHeadset {
     fields: Array<{ bitOffset: number; size: number; count: number; flags: string; usages: string[] }>;
   }>;
 }
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fixture = path.join('test', 'fixtures', 'hid', 'headset-descriptors.json');
+/** The project root above this module: tests load it from test/support, benchmarks from a bundle under dist/. */
+function projectRoot(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, fixture))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`${fixture} not found above ${fileURLToPath(import.meta.url)}`);
+  }
+}
 export const sharedHeadsets: SharedHeadset[] = JSON.parse(
-  readFileSync(path.resolve(root, 'test', 'fixtures', 'hid', 'headset-descriptors.json'), 'utf8'),
+  readFileSync(path.join(projectRoot(), fixture), 'utf8'),
 ) as SharedHeadset[];
 
 /** The descriptor bytes of the first shared headset whose product name starts with `product`. */
