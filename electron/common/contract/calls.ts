@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { screenPopField } from './screen-pop';
 
 /** What the agent sees of each call. Built by the core; every text field is already plain text, length-limited. */
 export const callState = z.enum(['ringing', 'dialing', 'early', 'active', 'held', 'ended']);
@@ -36,8 +37,8 @@ export const callView = z.object({
   direction: z.enum(['inbound', 'outbound']),
   state: callState,
   remote: z.object({ name: z.string().max(128), number: z.string().max(128) }),
-  /** Data the IVR already collected, from the configured headers, as text. */
-  screenPop: z.array(z.object({ header: z.string().max(64), value: z.string().max(512) })).max(32),
+  /** Data the IVR already collected, from the configured headers, as text; label and CRM link as the team set them. */
+  screenPop: z.array(screenPopField).max(32),
   startedAt: z.number(),
   answeredAt: z.number().optional(),
   endedAt: z.number().optional(),

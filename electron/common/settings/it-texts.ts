@@ -29,6 +29,10 @@ export const spanishDescriptions: Record<SettingKey, string> = {
   'calls.dtmfMethod': 'Cómo se envían las pulsaciones de teclas durante una llamada',
   'calls.supervisorExtension': 'Extensión a la que llama «Consultar al supervisor»',
   'calls.screenPopHeaders': 'Cabeceras SIP que se muestran cuando entra una llamada',
+  'calls.screenPop':
+    'Datos del cliente que se muestran cuando entra una llamada: cada cabecera SIP con su etiqueta por idioma (en, ' +
+    'es-MX, es-ES) y un enlace https:// opcional al CRM con {value} donde va el valor codificado para URL; las ' +
+    'cabeceras de calls.screenPopHeaders que no estén aquí se muestran con su propio nombre',
   'calls.longHoldSec': 'Segundos que un cliente pasa en espera antes de recordar al agente que vuelva con él',
   'headset.enabled': 'Usar los botones y las luces de los auriculares USB',
   'headset.ring': 'Sonar en los auriculares',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAccount } from '../contract/account';
+import { screenPopConfig } from '../contract/screen-pop';
 import { isAcceleratorOrEmpty } from '../hotkeys/accelerator';
 
 /**
@@ -118,6 +119,13 @@ export const settingsSchema = {
     z.array(headerName).max(32),
     ['X-Account-Id', 'X-IVR-Path'],
     'SIP headers shown when a call rings',
+  ),
+  'calls.screenPop': def(
+    screenPopConfig,
+    [],
+    'Customer data shown when a call rings: each SIP header with its label per language (en, es-MX, es-ES) and ' +
+      'an optional https:// link to the CRM with {value} where the URL-encoded value goes; headers listed in ' +
+      'calls.screenPopHeaders and not here show under their own name',
   ),
   'calls.longHoldSec': def(
     z.number().int().min(10).max(600),

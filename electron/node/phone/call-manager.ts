@@ -21,7 +21,8 @@ import type { Logger } from '../log';
 import { MuteState } from '../mute/mute-state';
 import { autoAnswerDelaySec } from './auto-answer';
 import { endReasonFrom, type CallPhase } from './call-phase';
-import { callerIdentity, offerProblem, plainText, screenPop } from './caller-identity';
+import { callerIdentity, offerProblem, plainText } from './caller-identity';
+import { readScreenPop, screenPopFields } from './screen-pop-fields';
 import { dialUri } from './dial-target';
 import { ProxySessionDescriptionHandler, type MediaBridge } from './media-bridge';
 import { estimateMos } from './quality';
@@ -37,6 +38,7 @@ export type CallSettings = Pick<
   | 'calls.dtmfMethod'
   | 'calls.supervisorExtension'
   | 'calls.screenPopHeaders'
+  | 'calls.screenPop'
   | 'mute.onCallStart'
 >;
 
@@ -149,7 +151,7 @@ export class CallManager {
       direction: 'inbound',
       state: 'ringing',
       remote: callerIdentity(invitation.request),
-      screenPop: screenPop(invitation.request, s['calls.screenPopHeaders']),
+      screenPop: readScreenPop(invitation.request, screenPopFields(s)),
       startedAt: this.clock.now(),
       held: false,
       earlyMedia: false,

@@ -41,18 +41,6 @@ export function callerIdentity(req: IncomingRequestMessage): { name: string; num
   };
 }
 
-export function screenPop(
-  req: IncomingRequestMessage,
-  headers: readonly string[],
-): Array<{ header: string; value: string }> {
-  const out: Array<{ header: string; value: string }> = [];
-  for (const h of headers) {
-    const v = req.getHeader(h);
-    if (v !== undefined) out.push({ header: h, value: plainText(v, 512) });
-  }
-  return out;
-}
-
 const supportedCodecs = new Set(['opus', 'pcmu', 'pcma', 'g722']);
 const staticAudio: Record<string, string> = { '0': 'pcmu', '8': 'pcma', '9': 'g722' };
 

@@ -1,7 +1,8 @@
 import { Core, type Invitation } from 'sip.js';
 import { describe, expect, it } from 'vitest';
 import { CallManager, type CallSettings } from '../../../../electron/node/phone/call-manager';
-import { callerIdentity, offerProblem, plainText, screenPop } from '../../../../electron/node/phone/caller-identity';
+import { callerIdentity, offerProblem, plainText } from '../../../../electron/node/phone/caller-identity';
+import { readScreenPop } from '../../../../electron/node/phone/screen-pop-fields';
 import { dialUri } from '../../../../electron/node/phone/dial-target';
 import { MediaBridge } from '../../../../electron/node/phone/media-bridge';
 import { screenRawRequest } from '../../../../electron/node/phone/raw-request-screen';
@@ -45,7 +46,7 @@ describe('caller identity from hostile input', () => {
       'X-Account-Id: 4815\u0000<b>1623</b>',
     ]);
     expect(callerIdentity(req)).toEqual({ name: '<script>alert(1)</script>', number: '5550100' });
-    expect(screenPop(req, ['X-Account-Id', 'X-IVR-Path'])).toEqual([
+    expect(readScreenPop(req, [{ header: 'X-Account-Id' }, { header: 'X-IVR-Path' }])).toEqual([
       { header: 'X-Account-Id', value: '4815 <b>1623</b>' },
     ]);
   });
@@ -77,6 +78,7 @@ describe('incoming INVITE handling', () => {
     'calls.dtmfMethod': 'rfc4733',
     'calls.supervisorExtension': '',
     'calls.screenPopHeaders': ['X-Account-Id'],
+    'calls.screenPop': [],
     'mute.onCallStart': 'unmuted',
   };
   function fakeInvitation(req: Core.IncomingRequestMessage) {
