@@ -7,14 +7,20 @@ import type { CallEvent } from '../../electron/node/phone/call-manager';
  */
 export function callEvents(
   id: string,
-  o: { direction?: 'inbound' | 'outbound'; name?: string; number?: string; at?: number } = {},
+  o: {
+    direction?: 'inbound' | 'outbound';
+    name?: string;
+    number?: string;
+    at?: number;
+    screenPop?: CallView['screenPop'];
+  } = {},
 ) {
   const view: CallView = {
     id,
     direction: o.direction ?? 'inbound',
     state: 'ringing',
     remote: { name: o.name ?? 'Cliente', number: o.number ?? '+525555000111' },
-    screenPop: [],
+    screenPop: o.screenPop ?? [],
     startedAt: o.at ?? 1_000,
     held: false,
     earlyMedia: false,

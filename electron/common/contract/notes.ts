@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { callId } from './calls';
+import { screenPopRecord } from './screen-pop';
 
 /**
  * After-call notes, call history and the local store's health. The core keeps every call, its timeline
@@ -42,6 +43,8 @@ export const callSummary = z.object({
   mos: z.number().optional(),
   /** Where the full-text query matched, as plain text. */
   snippet: z.string().optional(),
+  /** The customer data the call rang with (header, label as the team set it then, value); absent: none. */
+  screenPop: z.array(screenPopRecord).max(32).optional(),
 });
 export type CallSummary = z.infer<typeof callSummary>;
 

@@ -39,6 +39,16 @@ export class CallRecorder {
           remoteName: c.remote.name,
           remoteNumber: c.remote.number,
           at: c.startedAt,
+          // The record keeps what the agent saw; the link is left out (the team's template may change or go).
+          ...(c.screenPop.length > 0
+            ? {
+                screenPop: c.screenPop.map(({ header, label, value }) => ({
+                  header,
+                  ...(label ? { label } : {}),
+                  value,
+                })),
+              }
+            : {}),
         });
         return;
       }

@@ -3,7 +3,8 @@ import type { ExportRow } from '../store/store-api';
 /**
  * The one export of calls with their notes, used by `notes.export` and `diadema notes export`. CSV follows
  * RFC 4180 (CRLF, every cell quoted when it holds a comma, quote or line break) and neutralises formula injection:
- * a text cell starting with = + - @ (or tab / carriage return) gets a leading single quote.
+ * a text cell starting with = + - @ (or tab / carriage return) gets a leading single quote. Screen-pop values come
+ * from the caller's network, so they go through the same cell rule. JSON carries each call's screen pop as stored.
  */
 export type ExportFormat = 'csv' | 'json';
 
@@ -25,6 +26,9 @@ export function exportNotes(
     return `${JSON.stringify({ from: iso(range.from), to: iso(range.to), calls: rows.map((r) => ({ ...r, ringAtIso: iso(r.ringAt), endAtIso: iso(r.endAt) })) }, null, 2)}\n`;
   }
   const fieldIds = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))].sort();
+  // One column per screen-pop header any call rang with, after the note (columns before it keep their places).
+  const popHeaders = [...new Set(rows.flatMap((r) => (r.screenPop ?? []).map((p) => p.header)))].sort();
+  const popValue = (r: ExportRow, h: string) => r.screenPop?.find((p) => p.header === h)?.value ?? '';
   const header = [
     'call_id',
     'direction',
@@ -44,6 +48,7 @@ export function exportNotes(
     ...fieldIds.map((f) => `field:${f}`),
     'text',
     'finished_at',
+    ...popHeaders.map((h) => `pop:${h}`),
   ];
   const sec = (ms: number) => Math.round(ms / 100) / 10;
   const lines = [header.map(csvCell).join(',')];
@@ -68,6 +73,7 @@ export function exportNotes(
         ...fieldIds.map((f) => r.fields[f] ?? ''),
         r.text,
         iso(r.finishedAt),
+        ...popHeaders.map((h) => popValue(r, h)),
       ]
         .map(csvCell)
         .join(','),

@@ -2,7 +2,9 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { CallSummary, NoteView, TimelineEntry } from '@common/contract/notes';
+import { screenPopRecord, type ScreenPopRecord } from '@common/contract/screen-pop';
 import { isNoteEditable, missingRequiredFields } from '@common/notes/note-rules';
 import { defersIndexing, indexPending, pendingNotes } from './fts-indexer';
 import { latestVersion, migrations, type Migration } from './migrations';
@@ -204,6 +206,8 @@ interface CallRow {
   disposition: string | null;
   mos_sum: number;
   quality_samples: number;
+  /** JSON; absent on a database opened at a version before 5 (migration tests). */
+  screen_pop?: string;
 }
 interface NoteRow {
   call_id: string;
@@ -231,7 +235,19 @@ export function summary(c: CallRow, snippet?: string | null): CallSummary {
     disposition: c.disposition,
     ...(c.quality_samples > 0 ? { mos: Math.round((c.mos_sum / c.quality_samples) * 100) / 100 } : {}),
     ...(snippet ? { snippet } : {}),
+    ...screenPopOf(c.screen_pop),
   };
+}
+
+/** The stored screen-pop list, as far as it is well-formed (a damaged cell loses the fields, never the call). */
+function screenPopOf(json: string | undefined): { screenPop?: ScreenPopRecord[] } {
+  if (!json || json === '[]') return {};
+  try {
+    const parsed = z.array(screenPopRecord).max(32).safeParse(JSON.parse(json));
+    return parsed.success && parsed.data.length > 0 ? { screenPop: parsed.data } : {};
+  } catch {
+    return {};
+  }
 }
 
 function parseFields(json: string): Record<string, string> {
@@ -341,8 +357,8 @@ function buildStore(
   };
   const q = {
     call: 'SELECT * FROM calls WHERE id = ?',
-    insertCall: `INSERT INTO calls (id, direction, remote_name, remote_number, ring_at) VALUES (@callId, @direction, @remoteName, @remoteNumber, @at)
-      ON CONFLICT (id) DO NOTHING`,
+    insertCall: `INSERT INTO calls (id, direction, remote_name, remote_number, ring_at, screen_pop)
+      VALUES (@callId, @direction, @remoteName, @remoteNumber, @at, @screenPop) ON CONFLICT (id) DO NOTHING`,
     timeline: 'INSERT INTO timeline (call_id, at, kind, data) VALUES (?, ?, ?, ?)',
     note: lookups.noteOfCall,
     openDraft: `INSERT INTO notes (call_id, status, created_at, updated_at) VALUES (?, 'draft', ?, ?) ON CONFLICT (call_id) DO NOTHING`,
@@ -376,7 +392,9 @@ function buildStore(
   const handlers: StoreHandlers = {
     callStarted: tx((a) => {
       touched.add(a.callId);
-      p(q.insertCall).run(a);
+      const { callId, direction, remoteName, remoteNumber, at } = a;
+      const screenPop = JSON.stringify(a.screenPop ?? []);
+      p(q.insertCall).run({ callId, direction, remoteName, remoteNumber, at, screenPop });
       addTimeline(a.callId, a.at, 'state', { state: a.direction === 'inbound' ? 'ringing' : 'dialing' });
     }),
     callState: tx(({ callId, at, state, endReason }) => {

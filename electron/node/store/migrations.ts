@@ -154,6 +154,13 @@ export const migrations: readonly Migration[] = [
       END;
     `),
   },
+  {
+    version: 5,
+    name: 'screen-pop fields a call rang with',
+    // JSON list of { header, label?, value }: what the agent saw when the call rang (the team may rename a header
+    // or drop it later; the record keeps what it was). Old calls have none.
+    up: (db) => db.exec(`ALTER TABLE calls ADD COLUMN screen_pop TEXT NOT NULL DEFAULT '[]';`),
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -1,3 +1,4 @@
+import type { ScreenPopRecord } from '@common/contract/screen-pop';
 import type { CallSummary, NoteDraft, NoteView, TimelineEntry, TimelineKind } from '@common/contract/notes';
 
 /**
@@ -8,7 +9,15 @@ import type { CallSummary, NoteDraft, NoteView, TimelineEntry, TimelineKind } fr
 export interface StoreApi {
   /** Ringing (inbound) or dialing (outbound): the call row exists from here on. Idempotent. */
   callStarted: {
-    args: { callId: string; direction: 'inbound' | 'outbound'; remoteName: string; remoteNumber: string; at: number };
+    args: {
+      callId: string;
+      direction: 'inbound' | 'outbound';
+      remoteName: string;
+      remoteNumber: string;
+      at: number;
+      /** The screen-pop fields it rang with (absent: none). */
+      screenPop?: ScreenPopRecord[];
+    };
     result: void;
   };
   /** State change of a call; hold time and the timeline follow from it. `answered` also opens the draft note. */

@@ -44,6 +44,26 @@ describe('call recorder', () => {
     ]);
   });
 
+  it('the call row keeps the screen pop it rang with: header, label and value, not the link', () => {
+    const { r, writes } = setup();
+    const label = { en: 'Account', 'es-MX': 'Cuenta' };
+    const link = 'https://crm.example/cases?account=4815';
+    const c = callEvents('p1', {
+      screenPop: [
+        { header: 'X-Account-Id', label, value: '4815', link },
+        { header: 'X-IVR-Path', value: '1>2' },
+      ],
+    });
+    r.onCallEvent(c.ring());
+    expect(writes[0]![1].screenPop).toEqual([
+      { header: 'X-Account-Id', label, value: '4815' },
+      { header: 'X-IVR-Path', value: '1>2' },
+    ]);
+    const plain = setup();
+    plain.r.onCallEvent(callEvents('p2').ring());
+    expect(plain.writes[0]![1]).not.toHaveProperty('screenPop');
+  });
+
   it('quality: every sample counts, one per qualityEveryMs per call on the timeline; a new call starts afresh', () => {
     const { r, writes } = setup();
     const c = callEvents('q1');

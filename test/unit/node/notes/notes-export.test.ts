@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDate, runNotesCommand } from '../../../../electron/node/cli/notes-command';
+import type { ScreenPopRecord } from '../../../../electron/common/contract/screen-pop';
 import { csvCell } from '../../../../electron/node/notes/export';
 import { openStore } from '../../../../electron/node/store/database';
 
@@ -67,6 +68,14 @@ function seed() {
     ['n2', day(3, 23), '@SUM(A1) 😀 مرحبا', { identifica: '+34 600 000 000' }],
     ['n3', day(4, 10), 'fuera del rango', {}],
   ];
+  // What the IVR sent when each call rang (n3 rang with none): values from the network, so formulas are neutralised.
+  const popOf: Record<string, ScreenPopRecord[]> = {
+    n1: [
+      { header: 'X-Account-Id', label: { en: 'Account', 'es-MX': 'Cuenta' }, value: '4815-1623' },
+      { header: 'X-IVR-Path', value: 'billing, "late"' },
+    ],
+    n2: [{ header: 'X-Account-Id', label: { en: 'Account' }, value: '=HYPERLINK("http://evil")' }],
+  };
   for (const [id, at, text, fields] of notes) {
     store.callStarted({
       callId: id,
@@ -74,6 +83,7 @@ function seed() {
       remoteName: 'Cliente, S.A.',
       remoteNumber: '+525511112222',
       at,
+      ...(popOf[id] ? { screenPop: popOf[id] } : {}),
     });
     store.callState({ callId: id, at: at + 1000, state: 'answered' });
     store.callState({ callId: id, at: at + 61_000, state: 'ended', endReason: 'local-hangup' });
@@ -102,6 +112,13 @@ describe('notes export (CLI and notes.export)', () => {
     expect(col(rows[0]!, 'handle_s')).toBe('60');
     expect(col(rows[1]!, 'text')).toBe("'@SUM(A1) 😀 مرحبا");
     expect(col(rows[1]!, 'note_status')).toBe('draft');
+    // One column per screen-pop header, after the columns that were there before; empty where a call had none.
+    expect(header!.slice(-2)).toEqual(['pop:X-Account-Id', 'pop:X-IVR-Path']);
+    expect(header!.indexOf('finished_at')).toBe(header!.length - 3);
+    expect(col(rows[0]!, 'pop:X-Account-Id')).toBe('4815-1623');
+    expect(col(rows[0]!, 'pop:X-IVR-Path')).toBe('billing, "late"');
+    expect(col(rows[1]!, 'pop:X-Account-Id')).toBe('\'=HYPERLINK("http://evil")');
+    expect(col(rows[1]!, 'pop:X-IVR-Path')).toBe('');
   });
 
   it('JSON carries the same calls verbatim; --out writes a file', async () => {
@@ -127,6 +144,13 @@ describe('notes export (CLI and notes.export)', () => {
     expect(doc.calls.map((c) => c.callId)).toEqual(['n1', 'n2', 'n3']);
     expect(doc.calls[0]!.fields.identifica).toBe('=CMD|calc'); // JSON is data, not a spreadsheet: verbatim
     expect(doc.calls[1]!.text).toBe('@SUM(A1) 😀 مرحبا');
+    const pops = doc.calls.map((c) => (c as { screenPop?: ScreenPopRecord[] }).screenPop);
+    expect(pops[0]).toEqual([
+      { header: 'X-Account-Id', label: { en: 'Account', 'es-MX': 'Cuenta' }, value: '4815-1623' },
+      { header: 'X-IVR-Path', value: 'billing, "late"' },
+    ]);
+    expect(pops[1]).toEqual([{ header: 'X-Account-Id', label: { en: 'Account' }, value: '=HYPERLINK("http://evil")' }]);
+    expect(pops[2]).toBeUndefined();
   });
 
   it('bad input gets a clear message and a non-zero exit', async () => {

@@ -53,8 +53,18 @@ async function service(o: { trust?: boolean } = {}) {
   await s.start();
   return s;
 }
+/** The IVR data a call of these tests rings with; the link is the view's, the record keeps the rest. */
+const screenPop = [
+  {
+    header: 'X-Account-Id',
+    label: { en: 'Account', 'es-MX': 'Cuenta', 'es-ES': 'Cuenta' },
+    value: '4815 1623',
+    link: 'https://crm.example/cases?account=4815%201623',
+  },
+  { header: 'X-IVR-Path', value: 'facturación > 2' },
+];
 async function finishedCall(s: NotesService, id: string, text: string) {
-  const c = callEvents(id);
+  const c = callEvents(id, { screenPop });
   s.onCallEvent(c.ring());
   s.onCallEvent(c.answer(2_000));
   s.onCallEvent(c.end(8_000));
@@ -81,6 +91,11 @@ describe('outbox to the HTTPS sync endpoint', { timeout: 60_000 }, () => {
       call: { callId: 'o1', disposition: 'resolved', handleMs: 6_000 },
       note: { status: 'final', text: 'Nota con acentos: ñandú 😀', fields: { identifica: 'Sra. Núñez' } },
     });
+    // The customer data it rang with travels upstream too: header, label per language, value (not the CRM link).
+    expect((got.body as { call: { screenPop: unknown } }).call.screenPop).toEqual([
+      { header: 'X-Account-Id', label: { en: 'Account', 'es-MX': 'Cuenta', 'es-ES': 'Cuenta' }, value: '4815 1623' },
+      { header: 'X-IVR-Path', value: 'facturación > 2' },
+    ]);
     expect(s.status().outbox).toEqual({ pending: 0, endpoint: true });
   });
 

@@ -215,6 +215,57 @@ describe('migrations', () => {
     ).not.toThrow();
   });
 
+  it('5 over a version-4 file: old calls keep everything and have no screen pop; new calls keep theirs', () => {
+    const file = path.join(dir, 'notes.sqlite');
+    store = openStore(file, { targetVersion: 4 });
+    // Written as the version-4 code wrote them (its statements name the columns it knew).
+    store.db
+      .prepare(
+        "INSERT INTO calls (id, direction, remote_name, remote_number, ring_at, answer_at) VALUES ('old', 'inbound', 'Ana', '2002', 1000, 2000)",
+      )
+      .run();
+    store.db
+      .prepare(
+        "INSERT INTO notes (call_id, status, text, created_at, updated_at) VALUES ('old', 'draft', 'nota vieja', 2500, 2500)",
+      )
+      .run();
+    expect(columns(store.db, 'calls')).not.toContain('screen_pop');
+    store.close();
+
+    store = openStore(file);
+    const { db } = store;
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
+    expect(columns(db, 'calls')).toContain('screen_pop');
+    expect(db.prepare("SELECT screen_pop FROM calls WHERE id = 'old'").pluck().get()).toBe('[]');
+    const old = store.detail({ callId: 'old' })!;
+    expect(old.call).toMatchObject({ callId: 'old', remoteName: 'Ana', answerAt: 2000 });
+    expect(old.call).not.toHaveProperty('screenPop');
+    expect(old.note?.text).toBe('nota vieja');
+
+    const screenPop = [
+      { header: 'X-Account-Id', label: { en: 'Account', 'es-ES': 'Cuenta' }, value: '4815' },
+      { header: 'X-IVR-Path', value: 'billing>late' },
+    ];
+    store.callStarted({
+      callId: 'new',
+      direction: 'inbound',
+      remoteName: '',
+      remoteNumber: '2003',
+      at: 3000,
+      screenPop,
+    });
+    // Idempotent: a second start (a replayed write) does not replace what the call rang with.
+    store.callStarted({ callId: 'new', direction: 'inbound', remoteName: '', remoteNumber: '2003', at: 3000 });
+    expect(store.detail({ callId: 'new' })!.call.screenPop).toEqual(screenPop);
+    expect(store.history({ limit: 10, offset: 0 }).calls.map((c) => c.screenPop)).toEqual([screenPop, undefined]);
+    expect(store.exportRows({ from: 0, to: 10_000 }).map((r) => r.screenPop)).toEqual([undefined, screenPop]);
+
+    // A cell damaged on disk loses the screen pop of that call, never the call.
+    db.prepare("UPDATE calls SET screen_pop = '[{\"header\": 5}' WHERE id = 'new'").run();
+    expect(store.detail({ callId: 'new' })!.call).toMatchObject({ callId: 'new', remoteNumber: '2003' });
+    expect(store.detail({ callId: 'new' })!.call).not.toHaveProperty('screenPop');
+  });
+
   it('upgrade one step at a time keeps data, and running again changes nothing', () => {
     const file = path.join(dir, 'notes.sqlite');
     store = openStore(file, { targetVersion: 1 });
