@@ -340,6 +340,7 @@ export const en = {
   'history.tl.cause.registration-back': 'phone registered again',
   'history.editable': 'You can still edit this note.',
   'history.noNote': 'No note was written for this call.',
+  'history.screenPop': 'Customer data when it rang',
   'history.edit': 'Edit note',
   'history.close': 'Close details',
   'devices.title': 'Audio devices',
@@ -406,6 +407,7 @@ export const en = {
   'customer.title': 'Customer',
   'customer.none': 'No call right now.',
   'customer.noData': 'The caller gave no details before the call.',
+  'customer.openLink': 'Open {{label}} {{value}} in the CRM (opens in your browser)',
   'settings.title': 'Settings',
   'settings.intro':
     'Every setting, its value and where it comes from: default, your team (you may change it), you, team-locked or IT-locked (read-only).',
@@ -471,6 +473,7 @@ export const en = {
   'setting.calls.supervisorExtension': 'Supervisor extension',
   'setting.calls.longHoldSec': 'Seconds on hold before a reminder',
   'setting.calls.screenPopHeaders': 'Call data shown when a call rings (SIP headers)',
+  'setting.calls.screenPop': 'Customer data fields: a label and a CRM link per SIP header',
   'setting.headset.enabled': 'Use the USB headset buttons and lights',
   'setting.headset.ring': 'Ring on the headset',
   'setting.hotkeys.answer': 'Shortcut: answer',

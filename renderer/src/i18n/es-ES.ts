@@ -347,6 +347,7 @@ export const esES: Messages = {
   'history.tl.cause.registration-back': 'teléfono registrado de nuevo',
   'history.editable': 'Todavía puedes editar esta nota.',
   'history.noNote': 'No se ha escrito nota para esta llamada.',
+  'history.screenPop': 'Datos del cliente al entrar la llamada',
   'history.edit': 'Editar nota',
   'history.close': 'Cerrar detalle',
   'devices.title': 'Dispositivos de audio',
@@ -415,6 +416,7 @@ export const esES: Messages = {
   'customer.title': 'Cliente',
   'customer.none': 'No hay ninguna llamada ahora.',
   'customer.noData': 'Quien llama no dio datos antes de la llamada.',
+  'customer.openLink': 'Abrir {{label}} {{value}} en el CRM (se abre en el navegador)',
   'settings.title': 'Configuración',
   'settings.intro':
     'Cada ajuste, su valor y de dónde viene: predeterminado, tu equipo (puedes cambiarlo), tú, bloqueado por el equipo o bloqueado por informática (solo lectura).',
@@ -480,6 +482,7 @@ export const esES: Messages = {
   'setting.calls.supervisorExtension': 'Extensión del supervisor',
   'setting.calls.longHoldSec': 'Segundos en espera antes de un recordatorio',
   'setting.calls.screenPopHeaders': 'Datos mostrados al sonar una llamada (cabeceras SIP)',
+  'setting.calls.screenPop': 'Campos de datos del cliente: etiqueta y enlace al CRM por cabecera SIP',
   'setting.headset.enabled': 'Usar los botones y luces de los auriculares USB',
   'setting.headset.ring': 'Sonar en los auriculares',
   'setting.hotkeys.answer': 'Atajo: responder',

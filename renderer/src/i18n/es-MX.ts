@@ -346,6 +346,7 @@ export const esMX: Messages = {
   'history.tl.cause.registration-back': 'teléfono registrado de nuevo',
   'history.editable': 'Todavía puedes editar esta nota.',
   'history.noNote': 'No se escribió nota para esta llamada.',
+  'history.screenPop': 'Datos del cliente al entrar la llamada',
   'history.edit': 'Editar nota',
   'history.close': 'Cerrar detalle',
   'devices.title': 'Dispositivos de audio',
@@ -414,6 +415,7 @@ export const esMX: Messages = {
   'customer.title': 'Cliente',
   'customer.none': 'No hay ninguna llamada ahora.',
   'customer.noData': 'Quien llama no dio datos antes de la llamada.',
+  'customer.openLink': 'Abrir {{label}} {{value}} en el CRM (se abre en tu navegador)',
   'settings.title': 'Configuración',
   'settings.intro':
     'Cada ajuste, su valor y de dónde viene: predeterminado, tu equipo (puedes cambiarlo), tú, bloqueado por el equipo o bloqueado por TI (solo lectura).',
@@ -479,6 +481,7 @@ export const esMX: Messages = {
   'setting.calls.supervisorExtension': 'Extensión del supervisor',
   'setting.calls.longHoldSec': 'Segundos en espera antes de un recordatorio',
   'setting.calls.screenPopHeaders': 'Datos mostrados al sonar una llamada (encabezados SIP)',
+  'setting.calls.screenPop': 'Campos de datos del cliente: etiqueta y enlace al CRM por encabezado SIP',
   'setting.headset.enabled': 'Usar los botones y luces de la diadema USB',
   'setting.headset.ring': 'Sonar en la diadema',
   'setting.hotkeys.answer': 'Atajo: contestar',
