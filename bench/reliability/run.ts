@@ -15,6 +15,7 @@ import { bundleEntries } from '../../test/support/store-build';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, percentile, summarise } from '../support/stats';
 import { hostileHid } from './hostile-hid';
+import { hostileSip } from './hostile-sip';
 import { printTallies, type HostileTally } from './hostile-tally';
 
 /**
@@ -256,6 +257,7 @@ try {
     agent = undefined;
   }
   const tallies: HostileTally[] = [];
+  if (want('r4-sip')) tallies.push(await hostileSip({ inputs: hostileInputs, random }));
   if (want('r4-hid')) tallies.push(await hostileHid({ inputs: hostileInputs, random }));
   if (tallies.length) {
     console.log(`\nR4 hostile input (seed ${firstSeed})`);
