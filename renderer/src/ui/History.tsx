@@ -2,9 +2,11 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallResult } from '@common/contract/contract';
 import type { CallSummary } from '@common/contract/notes';
+import { screenPopLabelFor, type ScreenPopRecord } from '@common/contract/screen-pop';
 import { useAppStore } from './context';
 import { useNoteLabels } from './NotesPanel';
 import { timelineText } from './timeline-text';
+import './customer-context.css';
 
 type Detail = CallResult<'notes.detail'>;
 const PAGE = 50;
@@ -233,6 +235,7 @@ function CallDetail({ detail, onClose }: { detail: Detail; onClose: () => void }
       aria-label={t('history.detail')}
     >
       <h3>{call.remoteName || call.remoteNumber || t('call.unknownCaller')}</h3>
+      {call.screenPop && call.screenPop.length > 0 && <RecordedScreenPop fields={call.screenPop} />}
       <ol className="timeline" data-testid="history-timeline">
         {timeline.map((e, i) => (
           <li key={i} data-kind={e.kind}>
@@ -283,5 +286,24 @@ function CallDetail({ detail, onClose }: { detail: Detail; onClose: () => void }
         </button>
       </div>
     </article>
+  );
+}
+
+/** What the IVR had said when the call rang, under the labels the team used then (text only: network data). */
+function RecordedScreenPop({ fields }: { fields: readonly ScreenPopRecord[] }) {
+  const { t, i18n } = useTranslation();
+  const id = useId();
+  return (
+    <>
+      <h4 id={`${id}-pop`}>{t('history.screenPop')}</h4>
+      <dl className="screen-pop" data-testid="history-screen-pop" aria-labelledby={`${id}-pop`}>
+        {fields.map((p) => (
+          <div key={p.header} data-header={p.header}>
+            <dt>{screenPopLabelFor(p.label, i18n.language, p.header)}</dt>
+            <dd>{p.value}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
   );
 }
