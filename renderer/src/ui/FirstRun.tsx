@@ -1,7 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ArrowLeft, ArrowRight, Check, Circle, CircleDot, Phone } from 'lucide-react';
-import type { SettingsView } from '@common/contract/settings';
 import { ignorePromise } from '@common/ignore-promise';
 import { AccountScreen } from './AccountScreen';
 import { AudioDevices } from './AudioDevices';
@@ -12,20 +11,7 @@ import { HeadsetCheck } from './HeadsetCheck';
 const steps = ['account', 'test', 'audio', 'headset', 'done'] as const;
 type Step = (typeof steps)[number];
 
-/**
- * Whether the app should open on first-run setup: no server (neither `account.server` nor `account.servers`) and no
- * user, as the core resolves them (a policy or team profile that sets the server counts as configured). Undefined
- * while the settings are not known, and when the core's view does not carry the account keys at all.
- */
-export function needsFirstRun(view: SettingsView | undefined): boolean | undefined {
-  if (!view) return undefined;
-  const server = view.settings['account.server'];
-  const servers = view.settings['account.servers'];
-  const user = view.settings['account.user'];
-  if (!server || !user) return undefined;
-  const empty = (v: unknown) => v === '' || v === null || (Array.isArray(v) && v.length === 0);
-  return empty(server.value) && empty(servers?.value ?? []) && empty(user.value);
-}
+export { needsFirstRun } from './first-run-due';
 
 /** The connection test step: runs the test on the account saved in the step before. */
 function TestStep({ headingId }: { headingId: string }) {
