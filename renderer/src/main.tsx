@@ -3,9 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { createBridge } from './bridge/create-bridge';
 import { createI18n, resolveLanguage } from './i18n/i18n';
-import { MediaHost } from './media/media-host';
 import { pickDevice, type DeviceChoice } from './media/device-choice';
-import { MuteWatch } from './media/mute-watch';
+import type { MediaHost } from './media/media-host';
+import type { MuteWatch } from './media/mute-watch';
 import { createAppStore } from './state/app-store';
 import { App } from './ui/App';
 import { MuteBar } from './ui/MuteBar';
@@ -13,7 +13,14 @@ import { StoreContext } from './ui/context';
 import './ui/styles.css';
 import { ignorePromise } from '@common/ignore-promise';
 
+// WebRTC and the microphone analysis (SIP.js's media handler is most of their size) are not needed to paint the
+// phone: their code is fetched from the start, beside the page, and hosts media once here and connected.
+const mediaCode = () => Promise.all([import('./media/media-host'), import('./media/mute-watch')]);
+
 async function start() {
+  const miniBar = new URLSearchParams(location.search).get('view') === 'mini-bar';
+  // The Electron shell's always-on-top mini bar shows the mute bar only and never hosts media.
+  const mediaModules = miniBar ? undefined : mediaCode();
   const bridge = createBridge();
   const store = createAppStore(bridge);
   const languageOf = () =>
@@ -31,50 +38,49 @@ async function start() {
   applyLanguage();
 
   const setting = <T,>(key: string) => store.getState().settings?.settings[key]?.value as T;
-  const media = new MediaHost({
-    client: bridge.client,
-    on: bridge.on,
-    doc: document,
-    prefs: () => ({
-      microphone: setting('audio.microphone') ?? null,
-      speaker: setting('audio.speaker') ?? null,
-      ringer: setting('audio.ringer') ?? null,
-      ringOnSpeakers: Boolean(setting('audio.ringOnSpeakers')),
-      volume: setting<number>('audio.callVolume') ?? 100,
-    }),
-  });
-  // The talking-while-muted analysis and the mute check's reports (renderer/src/media/README.md).
-  const muteWatch = new MuteWatch({
-    client: bridge.client,
-    on: bridge.on,
-    doc: document,
-    media,
-    setting,
-    microphoneId: () => setting<{ id: string } | null>('audio.microphone')?.id,
-    speakerId: async () =>
-      pickDevice(
-        await navigator.mediaDevices.enumerateDevices(),
-        'audiooutput',
-        setting<DeviceChoice | null>('audio.speaker') ?? null,
-      ),
-  });
-  // Host media once connected, and again after every reconnect (the core re-negotiates live calls).
-  let started = false;
-  const host = () => {
-    if (started) ignorePromise(media.reattach());
-    else {
-      started = true;
-      void media
-        .start()
-        .then(() => muteWatch.start())
-        .catch(() => {
-          started = false;
-        });
-    }
-  };
-  // The Electron shell's always-on-top mini bar shows the mute bar only and never hosts media.
-  const miniBar = new URLSearchParams(location.search).get('view') === 'mini-bar';
-  if (!miniBar) {
+  if (mediaModules) ignorePromise(mediaModules.then(([m, w]) => hostMedia(m.MediaHost, w.MuteWatch)));
+  function hostMedia(Host: typeof MediaHost, Watch: typeof MuteWatch) {
+    const media = new Host({
+      client: bridge.client,
+      on: bridge.on,
+      doc: document,
+      prefs: () => ({
+        microphone: setting('audio.microphone') ?? null,
+        speaker: setting('audio.speaker') ?? null,
+        ringer: setting('audio.ringer') ?? null,
+        ringOnSpeakers: Boolean(setting('audio.ringOnSpeakers')),
+        volume: setting<number>('audio.callVolume') ?? 100,
+      }),
+    });
+    // The talking-while-muted analysis and the mute check's reports (renderer/src/media/README.md).
+    const muteWatch = new Watch({
+      client: bridge.client,
+      on: bridge.on,
+      doc: document,
+      media,
+      setting,
+      microphoneId: () => setting<{ id: string } | null>('audio.microphone')?.id,
+      speakerId: async () =>
+        pickDevice(
+          await navigator.mediaDevices.enumerateDevices(),
+          'audiooutput',
+          setting<DeviceChoice | null>('audio.speaker') ?? null,
+        ),
+    });
+    // Host media once connected, and again after every reconnect (the core re-negotiates live calls).
+    let started = false;
+    const host = () => {
+      if (started) ignorePromise(media.reattach());
+      else {
+        started = true;
+        void media
+          .start()
+          .then(() => muteWatch.start())
+          .catch(() => {
+            started = false;
+          });
+      }
+    };
     bridge.onStatus((s) => {
       if (s === 'connected') host();
     });

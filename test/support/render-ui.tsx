@@ -8,6 +8,7 @@ import { createI18n } from '../../renderer/src/i18n/i18n';
 import { createAppStore } from '../../renderer/src/state/app-store';
 import { App } from '../../renderer/src/ui/App';
 import { StoreContext } from '../../renderer/src/ui/context';
+import { preloadViews } from '../../renderer/src/ui/lazy-views';
 import { fakeBridge, type FakeBridge } from './fake-bridge';
 import { settingsView } from './views';
 
@@ -66,6 +67,9 @@ export async function mountApp(
   o: MountAppOptions = {},
 ): Promise<Awaited<ReturnType<typeof renderUi>> & { bridge: FakeBridge }> {
   const bridge = fakeBridge({ 'settings.get': async () => settingsView(o.settings), ...o.handlers });
+  // The later views are lazy chunks in the app; here their modules are loaded first, so a test that opens a view
+  // finds it rendered as soon as React has taken the (already loaded) module.
+  await preloadViews();
   const rendered = await renderUi(<App />, { bridge, language: o.language ?? 'en', settle: o.settle });
   return { ...rendered, bridge };
 }

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import './agent-notes.css';
 import { useTranslation } from 'react-i18next';
-import { Circle, Diamond, Square, Triangle, type LucideIcon } from 'lucide-react';
+import { Circle, Diamond, Phone, Square, Triangle, type LucideIcon } from 'lucide-react';
 import { notReadyReason, type AgentSetArgs, type AgentStateName } from '@common/contract/agent';
 import { refusalOf } from '@common/contract/errors';
 import { formatClock } from './clock-text';
@@ -42,10 +42,13 @@ export function AgentState() {
   const agent = useApp((s) => s.agent);
   const [error, setError] = useState<string | undefined>();
   const id = useId();
-  const now = useNow(Boolean(agent), agent?.since);
-  if (!agent) return null;
-  const Shape = shape[agent.state];
-  const inState = Math.max(0, Math.floor((now - agent.since) / 1000));
+  // On a call the agent is talking whatever state they chose (it only decides the next offer): say so, and time it.
+  const onCall = agent?.state !== 'acw' ? agent?.onCall : undefined;
+  const since = onCall?.since ?? agent?.since;
+  const now = useNow(Boolean(agent), since);
+  if (!agent || since === undefined) return null;
+  const Shape = onCall ? Phone : shape[agent.state];
+  const inState = Math.max(0, Math.floor((now - since) / 1000));
   const current: Choice | '' =
     agent.state === 'available'
       ? 'available'
@@ -64,7 +67,7 @@ export function AgentState() {
     }
   };
   return (
-    <div className={`agent agent-${agent.state}`} data-testid="agent">
+    <div className={`agent agent-${onCall ? 'on-call' : agent.state}`} data-testid="agent">
       <div
         role="status"
         aria-live="polite"
@@ -72,10 +75,11 @@ export function AgentState() {
         data-testid="agent-state"
         data-state={agent.state}
         data-reason={agent.reason ?? ''}
+        data-on-call={onCall ? 'true' : 'false'}
       >
-        <Shape aria-hidden="true" className="agent-shape" fill="currentColor" />
-        <span className="agent-text">{t(`agent.state.${agent.state}`)}</span>
-        {agent.reason && (
+        <Shape aria-hidden="true" className="agent-shape" fill={onCall ? 'none' : 'currentColor'} />
+        <span className="agent-text">{onCall ? t('agent.onCall') : t(`agent.state.${agent.state}`)}</span>
+        {!onCall && agent.reason && (
           <span className="agent-reason" data-testid="agent-reason">
             {t(`agent.reason.${agent.reason}`)}
           </span>
@@ -83,7 +87,7 @@ export function AgentState() {
       </div>
       {/* Time in state ticks silently: a screen reader hears the state change, not every second. */}
       <span className="agent-time">
-        <span className="visually-hidden">{t('agent.timeInState')} </span>
+        <span className="visually-hidden">{t(onCall ? 'agent.timeOnCall' : 'agent.timeInState')} </span>
         <span role="timer" aria-live="off" data-testid="agent-time" data-seconds={inState}>
           {formatClock(inState)}
         </span>

@@ -1,24 +1,25 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { History as HistoryIcon, Phone, Settings, Users, type LucideIcon } from 'lucide-react';
-import { AccountScreen } from './AccountScreen';
 import { AfterCallWork } from './AfterCallWork';
-import { AudioDevices } from './AudioDevices';
 import { CallPanel } from './CallPanel';
 import { CustomerPanel } from './CustomerPanel';
-import { FirstRun, needsFirstRun } from './FirstRun';
-import { HeadsetCheck } from './HeadsetCheck';
-import { History } from './History';
+import { needsFirstRun } from './first-run-due';
 import { useApp } from './context';
-import { LanguagePicker } from './LanguagePicker';
+import {
+  LazyFirstRun,
+  LazyHistory,
+  LazySettingsPage,
+  LazyTeamProfileScreen,
+  LazyView,
+  preloadViews,
+  viewsLoaded,
+} from './lazy-views';
 import { NotesPanel } from './NotesPanel';
 import { Notices } from './Notices';
 import { NotesStatus } from './NotesStatus';
 import { ProfileNotice } from './ProfileNotice';
-import { SettingsView } from './SettingsView';
-import { Shortcuts } from './Shortcuts';
 import { StatusBar } from './StatusBar';
-import { TeamProfileScreen } from './TeamProfileScreen';
 import { useCallHotkeys } from './use-hotkeys';
 
 /** The app's views: the phone (calls and the customer), past calls, settings, and the team lead's screen. */
@@ -59,6 +60,33 @@ export function App() {
     }
     rang.current = ringing;
   }, [ringing]);
+  // The other views' code comes after the phone is on screen and connected, when the browser is idle; once it is
+  // here they mount hidden, as they always did (a half-typed account or a history search survives a look away).
+  const [later, setLater] = useState(viewsLoaded);
+  const phoneShown = bridge === 'connected' && firstRun === false;
+  useEffect(() => {
+    if (!phoneShown || later) return undefined;
+    let live = true;
+    const go = () => {
+      performance.mark('diadema:views-preload');
+      void preloadViews().then(() => {
+        if (live) setLater(true);
+      });
+    };
+    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(go, { timeout: 2000 }) : undefined;
+    const timer = idle === undefined ? setTimeout(go, 50) : undefined;
+    return () => {
+      live = false;
+      if (idle !== undefined) cancelIdleCallback(idle);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [phoneShown, later]);
+  // A view opened before its code arrived mounts at once, with a loading line until it has.
+  const [opened, setOpened] = useState<ReadonlySet<AppView>>(() => new Set(['phone']));
+  useEffect(() => {
+    if (!opened.has(shown)) setOpened((o) => new Set(o).add(shown));
+  }, [opened, shown]);
+  const mounted = (v: AppView) => later || opened.has(v) || shown === v;
   const views: AppView[] = ['phone', 'history', 'settings', ...(teamProfile ? (['team-profile'] as const) : [])];
   const nav = (
     <nav className="views" aria-label={t('views.label')} data-testid="views">
@@ -83,8 +111,6 @@ export function App() {
       })}
     </nav>
   );
-  // Every view stays mounted while hidden (a half-typed account, a history search, the headset's last presses
-  // survive a look elsewhere); only the settings list is built on demand, as it asks the core on mount.
   if (firstRun)
     return (
       <>
@@ -93,7 +119,9 @@ export function App() {
         </a>
         <StatusBar nav={nav} />
         <main id="main" className="views-main" tabIndex={-1}>
-          <FirstRun onFinish={finishFirstRun} />
+          <LazyView>
+            <LazyFirstRun onFinish={finishFirstRun} />
+          </LazyView>
         </main>
       </>
     );
@@ -125,24 +153,27 @@ export function App() {
           </div>
         </div>
         <div className="single-view history-view" hidden={shown !== 'history'} data-testid="view-history-panels">
-          <History />
+          {mounted('history') && (
+            <LazyView>
+              <LazyHistory />
+            </LazyView>
+          )}
         </div>
         <div className="single-view settings-page" hidden={shown !== 'settings'} data-testid="view-settings-panels">
-          <div className="settings-grid">
-            <AccountScreen />
-            <div className="panel appearance">
-              <LanguagePicker />
-            </div>
-            <AudioDevices />
-            <HeadsetCheck />
-            <Shortcuts />
-          </div>
-          {shown === 'settings' && <SettingsView />}
+          {mounted('settings') && (
+            <LazyView>
+              <LazySettingsPage shown={shown === 'settings'} />
+            </LazyView>
+          )}
         </div>
         {teamProfile && (
           // Kept mounted while hidden, so a team lead's unsaved draft survives a look at the phone.
           <div className="single-view" hidden={shown !== 'team-profile'}>
-            <TeamProfileScreen />
+            {mounted('team-profile') && (
+              <LazyView>
+                <LazyTeamProfileScreen />
+              </LazyView>
+            )}
           </div>
         )}
       </main>

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   ArrowRightLeft,
@@ -253,6 +253,41 @@ function CallCard({ call }: { call: CallView }) {
   );
 }
 
+/**
+ * One sentence for a screen reader at each moment of a call the agent must not miss: it rings, it is answered, it
+ * goes on hold or comes back, it ends (with why). A polite status of its own, so the cards' clocks and buttons
+ * changing around it are not read out.
+ */
+function CallAnnouncer({ calls }: { calls: CallView[] }) {
+  const { t } = useTranslation();
+  const [said, setSaid] = useState('');
+  const last = useRef(new Map<string, CallView['state']>());
+  useEffect(() => {
+    const seen = last.current;
+    let text: string | undefined;
+    for (const c of calls) {
+      if (seen.get(c.id) === c.state) continue;
+      seen.set(c.id, c.state);
+      const who = c.remote.name || c.remote.number || t('call.unknownCaller');
+      text =
+        c.state === 'ended'
+          ? c.endReason
+            ? t('call.announce.endedWhy', { who, reason: t(`call.end.${c.endReason}`) })
+            : t('call.announce.ended', { who })
+          : c.state === 'early'
+            ? t('call.announce.dialing', { who })
+            : t(`call.announce.${c.state}`, { who });
+    }
+    for (const id of seen.keys()) if (!calls.some((c) => c.id === id)) seen.delete(id);
+    if (text !== undefined) setSaid(text);
+  }, [calls, t]);
+  return (
+    <p className="visually-hidden" role="status" aria-live="polite" data-testid="call-announce">
+      {said}
+    </p>
+  );
+}
+
 export function CallPanel() {
   const { t } = useTranslation();
   const store = useAppStore();
@@ -291,10 +326,11 @@ export function CallPanel() {
       </form>
       <SignallingBanner />
       <CallVolume />
+      <CallAnnouncer calls={calls} />
       {calls.length === 0 ? (
         <p className="none">{t('calls.none')}</p>
       ) : (
-        <ul className="call-list" aria-live="polite">
+        <ul className="call-list">
           {calls.map((c) => (
             <CallCard key={c.id} call={c} />
           ))}

@@ -214,6 +214,49 @@ describe('layout for a shift', () => {
     await unmount();
   });
 
+  it('says "On a call" while the core says the agent is talking, timed from the answer, and the state again after', async () => {
+    const { el, bridge, unmount } = await mount('es-MX');
+    const answered = Date.now() - 65_000;
+    await act(async () =>
+      bridge.emit('agent', agentView({ state: 'available', since: 0, onCall: { since: answered } })),
+    );
+    const state = q(el, 'agent-state')!;
+    expect(state.textContent).toBe(esMX['agent.onCall']);
+    expect(state.getAttribute('data-state')).toBe('available');
+    expect(state.getAttribute('data-on-call')).toBe('true');
+    expect(q(el, 'agent-time')?.textContent).toBe('1:05');
+    // The choice for after the call stays in the select.
+    expect((q(el, 'agent-select') as HTMLSelectElement).value).toBe('available');
+    await act(async () => bridge.emit('agent', inAfterCallWork('c1', { startedAt: Date.now() })));
+    expect(q(el, 'agent-state')?.textContent).toBe(esMX['agent.state.acw']);
+    expect(q(el, 'agent-state')?.getAttribute('data-on-call')).toBe('false');
+    await unmount();
+  });
+
+  it('announces ringing, the answer, hold, resume and the end of a call in one polite status', async () => {
+    const { el, bridge, unmount } = await mount('en');
+    const announce = () => q(el, 'call-announce');
+    expect(announce()?.getAttribute('role')).toBe('status');
+    expect(announce()?.textContent).toBe('');
+    const remote = { name: 'Ana Ruiz', number: '1005' };
+    const say = async (over: Parameters<typeof callView>[1]) => {
+      await act(async () => bridge.emit('calls', callsSnapshot(callView('c1', { remote, ...over }))));
+      return announce()?.textContent;
+    };
+    expect(await say({ state: 'ringing' })).toBe('Incoming call from Ana Ruiz');
+    expect(await say({ state: 'active', answeredAt: Date.now() })).toBe('In call with Ana Ruiz');
+    // A quality sample or a clock tick changes the call, not its state: nothing new is said.
+    expect(await say({ state: 'active', answeredAt: Date.now(), held: false })).toBe('In call with Ana Ruiz');
+    expect(await say({ state: 'held', held: true, heldAt: Date.now() })).toBe('Call with Ana Ruiz on hold');
+    expect(await say({ state: 'active', answeredAt: Date.now() })).toBe('In call with Ana Ruiz');
+    expect(await say({ state: 'ended', endReason: 'remote-hangup' })).toBe(
+      `Call with Ana Ruiz ended: ${en['call.end.remote-hangup']}`,
+    );
+    // The card list itself is no live region (the status above says it once).
+    expect(el.querySelector('.call-list')?.hasAttribute('aria-live')).toBe(false);
+    await unmount();
+  });
+
   it('labels the dial field above it and gives the hint as its description, not as a placeholder', async () => {
     const { el, unmount } = await mount('es-MX');
     const dial = q(el, 'dial-input') as HTMLInputElement;
