@@ -6,6 +6,7 @@ import {
   powerMonitor,
   protocol,
   session,
+  shell,
   type IpcMainInvokeEvent,
   type WebContents,
 } from 'electron';
@@ -18,6 +19,7 @@ import {
   isAllowedNavigation,
   isTrustedSender,
   isAllowedPermission,
+  externalLinkToOpen,
   rendererOrigin,
 } from './security';
 import { createCore } from '../node/core/core';
@@ -222,7 +224,13 @@ app.on('web-contents-created', (_e, contents) => {
   contents.on('will-navigate', (e, url) => {
     if (!isAllowedNavigation(url)) e.preventDefault();
   });
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // A CRM link (customer column) opens in the system browser; the page never gets a window of its own.
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalLinkToOpen(url, contents.getURL());
+    // Not logged with the URL: it carries customer data.
+    if (external) shell.openExternal(external).catch(() => log.warn('the system browser did not open a CRM link'));
+    return { action: 'deny' };
+  });
   contents.on('will-attach-webview', (e) => e.preventDefault());
 });
 app.on('window-all-closed', () => app.quit());

@@ -1,4 +1,5 @@
 // Pure checks of the Electron shell, kept apart from `electron` so tests can exercise them.
+import { isHttpsLink } from '../common/contract/screen-pop';
 import { contentSecurityPolicy as policy } from '../node/security/content-security-policy';
 
 export const rendererOrigin = 'app://diadema';
@@ -42,4 +43,20 @@ export function isAllowedPermission(
   if (!isTrustedSender(requestingUrl)) return false;
   if (permission !== 'media') return false;
   return !mediaTypes || (mediaTypes.length > 0 && mediaTypes.every((t) => t === 'audio'));
+}
+
+/**
+ * A window the page asks for is always denied; a CRM link from the customer column is handed to the system browser
+ * instead — only when our own page asks, and only an https URL with a host and no credentials, checked here again
+ * whatever the renderer did (the renderer is not trusted with what the OS opens). Returns the URL to open, or
+ * undefined to open nothing.
+ */
+export function externalLinkToOpen(url: string | undefined, openerUrl: string | undefined): string | undefined {
+  if (!isRendererUrl(openerUrl) || !isHttpsLink(url)) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && u.hostname !== '' && !u.username && !u.password ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -46,7 +46,13 @@ describe('Electron shell security', () => {
     expect(main).toMatch(/nodeIntegration: false/);
     expect(main).toMatch(/app\.enableSandbox\(\)/);
     expect(main).not.toMatch(/nodeIntegration: true|contextIsolation: false|webSecurity: false/);
-    expect(main).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
+    // Every window the page asks for is denied; an https CRM link goes to the system browser instead.
+    const handler = /setWindowOpenHandler\(\(\{ url \}\) => \{([\s\S]*?)\n {2}\}\);/.exec(main)?.[1] ?? '';
+    expect(handler).toMatch(/externalLinkToOpen\(url, contents\.getURL\(\)\)/);
+    expect(handler).toMatch(/shell\.openExternal\(external\)/);
+    expect(handler.trim().endsWith("return { action: 'deny' };")).toBe(true);
+    expect(main).not.toMatch(/action: 'allow'/);
+    expect(main.match(/openExternal\(/g)).toHaveLength(1);
   });
 
   it('never exposes ipcRenderer itself through the context bridge', () => {
