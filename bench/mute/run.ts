@@ -2,9 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 // @ts-expect-error: plain JavaScript module shared with `npm run lab`
 import { startLab } from '../../test/lab/lab-core.mjs';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/host-server';
+import { silentLogger } from '../../electron/node/log';
+import { startAgentCore, type AgentCore } from '../../test/support/agent-core';
+import { launchAgentBrowser } from '../../test/support/chromium';
+import { FakeHid } from '../../test/support/fake-hid';
+import { jabraDescriptor, jabraInfo } from '../../test/support/shared-headsets';
 import { toneWav } from '../../test/support/audio-files';
 import type { LabEnv } from '../../test/support/lab-env';
 import { labAccount } from '../../test/support/lab-env';
@@ -12,7 +17,7 @@ import {
   callState,
   click,
   connect,
-  inboundLevel,
+  observeMedia,
   openPage,
   startAgent,
   stopAgent,
@@ -22,13 +27,17 @@ import { scoreClip } from '../../test/support/vad-eval';
 import { clipSet, onsetClip, readWav } from '../../test/support/voice-clips';
 import { VoiceActivityDetector } from '../../renderer/src/media/vad';
 import { reExecInPrivateNetwork } from '../support/netns';
+import { decodedDbfs, senderChangeAfter, stampSenders, watchFarEnd, type FarEndWatch } from './decoder';
 import { formatRow, summarise } from '../support/stats';
 
 /**
  * bench/mute:
- *  1. mute command → outbound audio silent at the far end: agent A (tone microphone) clicks Mute; agent B's
- *     getStats inbound audioLevel, polled every 10 ms in B's page, falls below 0.001. Both stamped with Date.now()
- *     (one machine, one clock).
+ *  1. mute and unmute, from a click in A's page and from a headset report (a real Jabra descriptor behind a
+ *     node-hid stand-in, as in test/e2e/headset.test.ts): trigger → A's audio sender track disabled (or enabled),
+ *     and trigger → the decoded energy at B below −60 dBFS (or above −40 dBFS again), from getStats
+ *     totalAudioEnergy / totalSamplesDuration deltas polled every 5 ms (./decoder.ts). Chromium's level meter
+ *     (inbound audioLevel < 0.001) is printed beside it: it is what this bench measured before, and mostly the
+ *     meter's own decay. All stamps on one clock (performance.timeOrigin + performance.now(), pages and Node).
  *  2. speech onset → warning shown: agent A muted, microphone = 2.5 s silence / 2 s speech cycles. The onset is
  *     measured on a clone of the analysis microphone track (RMS over 10 ms crosses -40 dBFS after ≥ 1 s below
  *     -50 dBFS), the warning by a MutationObserver; both in A's page.
@@ -49,28 +58,6 @@ if (built.status !== 0) {
   process.exit(1);
 }
 
-/** Resolves with Date.now() when B's inbound level has stayed below `below` for one poll (10 ms polls). */
-const farEndSilentAt = (p: Page, below: number, timeoutMs: number) =>
-  p.evaluate(
-    async ([b, t]) => {
-      const pcs = (window as unknown as { __diademaTest: { pcs: RTCPeerConnection[] } }).__diademaTest.pcs.filter(
-        (pc) => pc.connectionState !== 'closed',
-      );
-      const end = Date.now() + t!;
-      while (Date.now() < end) {
-        let level = 1;
-        for (const pc of pcs)
-          (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-            if (s.type === 'inbound-rtp' && s.kind === 'audio') level = Number(s.audioLevel ?? 1);
-          });
-        if (level < b!) return Date.now();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return NaN;
-    },
-    [below, timeoutMs] as const,
-  );
-
 const until = async (fn: () => Promise<boolean>, ms: number, what: string) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -83,7 +70,30 @@ const until = async (fn: () => Promise<boolean>, ms: number, what: string) => {
 const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-mute-'));
 const lab = (await startLab({ dir })) as { env: LabEnv; stop(): Promise<void> };
 const agents: Agent[] = [];
-const silentMs: number[] = [];
+interface Split {
+  sender: number[];
+  decoded: number[];
+  meter: number[];
+  missed: number;
+  pollMs: number[];
+}
+const split = (): Split => ({ sender: [], decoded: [], meter: [], missed: 0, pollMs: [] });
+const figures = {
+  click: { mute: split(), unmute: split() },
+  headset: { mute: split(), unmute: split() },
+};
+/** One round's stamps: trigger, the sender change, and the far end's decoder / meter crossing. */
+const record = (f: Split, t0: number, sender: number, far: FarEndWatch) => {
+  if (Number.isFinite(sender)) f.sender.push(sender - t0);
+  if (Number.isFinite(far.decodedAt)) f.decoded.push(far.decodedAt - t0);
+  else f.missed++;
+  if (Number.isFinite(far.meterAt)) f.meter.push(far.meterAt - t0);
+  f.pollMs.push(far.medianPollMs);
+};
+let jitterMs: number | undefined;
+let coreH: AgentCore | undefined;
+let hostH: BrowserHost | undefined;
+let browserH: Awaited<ReturnType<typeof launchAgentBrowser>> | undefined;
 const warnMs: number[] = [];
 let missedWarnings = 0;
 try {
@@ -97,27 +107,81 @@ try {
   const poll = async (fn: () => Promise<string>, want: string) =>
     until(async () => (await fn()) === want, 15_000, want);
 
-  // 1. mute → silent at the far end.
-  let pageA = await openPage(a, toneWav(440));
-  await connect(pageA, pageB, accB.user, poll);
-  for (let i = 0; i < rounds; i++) {
-    await until(async () => (await inboundLevel(pageB)) > 0.01, 15_000, 'far end hears A');
-    await pageA.waitForTimeout(300);
-    const silent = farEndSilentAt(pageB, 0.001, 5000);
-    const t0 = await pageA.evaluate(() => {
-      const t = Date.now();
-      (document.querySelector('[data-testid=mute-toggle]') as HTMLButtonElement).click();
+  // 1. mute / unmute → sender, → decoder at the far end; from a click and from a headset report.
+  const hid = new FakeHid();
+  const hidPath = '/dev/hidraw9';
+  hid.plug(jabraInfo(hidPath), jabraDescriptor());
+  const accH = labAccount(lab.env, 3);
+  coreH = await startAgentCore({ hid, account: { server: lab.env.ws, user: accH.user, password: accH.password } });
+  coreH.media.detach(); // Chromium hosts the media, not the Node stand-in.
+  hostH = await startBrowserHost({
+    core: coreH.core,
+    rendererDir: path.join(root, 'dist', 'renderer'),
+    log: silentLogger,
+  });
+  browserH = await launchAgentBrowser({ audioFile: toneWav(440) });
+  const pageH = await browserH.context.newPage();
+  await pageH.addInitScript({ content: observeMedia + stampSenders });
+  await pageH.goto(hostH.url);
+  await pageH.locator('[data-testid=registration-state][data-state=registered]').waitFor({ timeout: 15_000 });
+  const headset = () => hid.handles.get(hidPath)!;
+  await pageB.getByTestId('dial-input').fill(accH.user);
+  await pageB.getByTestId('dial-input').press('Enter');
+  await poll(() => callState(pageH), 'ringing');
+  headset().send('020100'); // hook switch: off-hook answers
+  await poll(() => callState(pageH), 'active');
+  await poll(() => callState(pageB), 'active');
+  const clock = () => performance.timeOrigin + performance.now();
+  const triggers = {
+    click: () =>
+      pageH.evaluate(() => {
+        const t = performance.timeOrigin + performance.now();
+        (document.querySelector('[data-testid=mute-toggle]') as HTMLButtonElement).click();
+        return t;
+      }),
+    headset: async () => {
+      const t = clock();
+      headset().send('020500'); // Mute pressed (with the hook off), then released
+      headset().send('020100');
       return t;
-    });
-    const t1 = await silent;
-    if (Number.isFinite(t1)) silentMs.push(t1 - t0);
-    await click(pageA, 'mute-toggle');
+    },
+  };
+  for (let i = 0; i < rounds; i++) {
+    for (const [how, trigger] of Object.entries(triggers) as Array<[keyof typeof triggers, () => Promise<number>]>) {
+      await until(async () => (await decodedDbfs(pageB, 200)) > -40, 15_000, 'far end hears A');
+      await pageH.waitForTimeout(200);
+      const silent = await watchFarEnd(pageB, { falling: true, dbfs: -60, meter: 0.001, timeoutMs: 3000 });
+      const t0 = await trigger();
+      const off = await senderChangeAfter(pageH, t0 - 1, false, 3000);
+      record(figures[how].mute, t0, off, await silent.done);
+      await until(async () => (await decodedDbfs(pageB, 100, 'max')) < -60, 5000, 'far end silent');
+      await pageH.waitForTimeout(200);
+      const audible = await watchFarEnd(pageB, { falling: false, dbfs: -40, meter: 0.01, timeoutMs: 3000 });
+      const t1 = await trigger();
+      const on = await senderChangeAfter(pageH, t1 - 1, true, 3000);
+      record(figures[how].unmute, t1, on, await audible.done);
+    }
   }
-  await click(pageA, 'call-hangup');
+  // The far end's jitter buffer: how much of trigger → decoded is audio waiting to be played out at B.
+  jitterMs = await pageB.evaluate(async () => {
+    const pcs = (window as unknown as { __diademaTest: { pcs: RTCPeerConnection[] } }).__diademaTest.pcs;
+    let delay = 0;
+    let emitted = 0;
+    for (const pc of pcs.filter((x) => x.connectionState !== 'closed'))
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+        delay += Number(s.jitterBufferDelay ?? 0);
+        emitted += Number(s.jitterBufferEmittedCount ?? 0);
+      });
+    return emitted ? (1000 * delay) / emitted : NaN;
+  });
+  headset().send('020000'); // on-hook: hang up
   await until(async () => /ended|none/.test(await callState(pageB)), 10_000, 'hang-up');
+  await browserH.dispose();
+  browserH = undefined;
 
   // 2. speech onset → warning.
-  pageA = await openPage(a, onsetClip(rounds + 2));
+  const pageA = await openPage(a, onsetClip(rounds + 2));
   await connect(pageA, pageB, accB.user, poll);
   await click(pageA, 'mute-toggle');
   await pageA.evaluate(async () => {
@@ -173,13 +237,39 @@ try {
   }
   await click(pageA, 'call-hangup');
 } finally {
+  await browserH?.dispose();
+  await hostH?.close();
+  await coreH?.dispose();
   for (const x of agents) await stopAgent(x);
   await lab.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
 console.log(`mute through Kamailio + rtpengine, two Chromium agents on loopback (${rounds} rounds)`);
-console.log(formatRow('mute click → far end silent', summarise(silentMs), 'ms', 1));
+for (const how of ['click', 'headset'] as const) {
+  for (const dir of ['mute', 'unmute'] as const) {
+    const f = figures[how][dir];
+    const what = how === 'click' ? `${dir} click` : `headset ${dir} report`;
+    console.log(formatRow(`${what} → sender ${dir === 'mute' ? 'silent' : 'live'}`, summarise(f.sender), 'ms', 1));
+    console.log(
+      formatRow(`${what} → far end decoded ${dir === 'mute' ? '< −60' : '> −40'} dBFS`, summarise(f.decoded), 'ms', 1),
+    );
+    console.log(
+      formatRow(
+        `${what} → far end meter ${dir === 'mute' ? '< 0.001' : '> 0.01'} (audioLevel)`,
+        summarise(f.meter),
+        'ms',
+        1,
+      ),
+    );
+    if (f.missed) console.log(`  ${what}: ${f.missed} rounds without a decoder crossing within 3 s`);
+  }
+}
+const pollMs = Object.values(figures).flatMap((x) => [...x.mute.pollMs, ...x.unmute.pollMs]);
+console.log(
+  `far end: decoded audio read every ${summarise(pollMs).median.toFixed(1)} ms (median); ` +
+    `mean jitter-buffer delay over the calls ${jitterMs?.toFixed(1) ?? '—'} ms`,
+);
 console.log(formatRow('speech onset → warning shown', summarise(warnMs), 'ms', 1));
 console.log(`speech onsets without a warning within 2.5 s: ${missedWarnings}`);
 
