@@ -6,6 +6,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import * as plist from 'plist';
 import { generateNativeConfig } from '../../../build/native-config-gen';
 import { parseAccount } from '../../../electron/common/contract/account';
+import { linkTemplateProblem } from '../../../electron/common/contract/screen-pop';
 import { parseAccelerator } from '../../../electron/common/hotkeys/accelerator';
 import { policyLocations } from '../../../electron/common/settings/policy-locations';
 import { resolveSettings } from '../../../electron/common/settings/resolver';
@@ -266,6 +267,29 @@ describe('generated configuration profile and JSON Schemas', () => {
     ]) {
       const r = parseAccelerator(k);
       expect(noRepeatedModifier.test(k), k).toBe(r.ok || r.error !== 'duplicate-modifier');
+    }
+  });
+
+  it('screen-pop links: the schemas refuse any scheme but https and {value} in the host, as the app does', () => {
+    const templates = [
+      'https://crm.example/cases?account={value}',
+      'https://crm.example:8443/c/{value}/x',
+      'http://crm.example/cases?account={value}',
+      'javascript:alert({value})',
+      'file:///c/{value}',
+      'https://{value}.crm.example/',
+      'https://user@crm.example/?a={value}',
+      'https://crm.example/cases',
+      'https://crm.example/a b?{value}',
+    ];
+    for (const file of ['policy.schema.json', 'profile.schema.json']) {
+      const schema = JSON.parse(files[file]!) as {
+        properties: Record<string, { items: { properties: Record<string, Record<string, unknown>> } }>;
+      };
+      const link = schema.properties['calls.screenPop']!.items.properties.link!;
+      const schemaAccepts = (t: string) => patterns(link).every((re) => re.test(t));
+      for (const t of templates) expect(schemaAccepts(t), `${file}: ${t}`).toBe(linkTemplateProblem(t) === undefined);
+      expect(schemaAccepts(templates[0]!)).toBe(true);
     }
   });
 
