@@ -246,6 +246,9 @@ export function composeCore(o: CoreOptions): { core: Core; services: CoreService
   });
   phone.onCheckSync(() => ignorePromise(profile.check('check-sync')));
   phone.onSignalling((change) => calls.signallingChanged(change));
+  phone.onChange((snap) => {
+    if (snap.state === 'registered') calls.registered();
+  });
   if (headset) {
     const lights = () => ignorePromise(headset.setCallState(headsetCallState(calls.snapshot(), muteState.muted)));
     calls.onChange(lights);

@@ -26,6 +26,7 @@ import { readScreenPop, screenPopFields } from './screen-pop-fields';
 import { dialUri } from './dial-target';
 import { ProxySessionDescriptionHandler, type MediaBridge } from './media-bridge';
 import { estimateMos } from './quality';
+import { dialogForBye, sendLateBye, type DialogForBye } from './late-bye';
 import { refer, reinvite, sendInfoDtmf } from './session-ops';
 
 export type { CallPhase, MuteSource };
@@ -98,6 +99,8 @@ export class CallManager {
   private signallingDown = false;
   /** Calls the agent hung up while signalling was down: their BYE goes out once it is back. */
   private readonly queuedByes = new Set<Session>();
+  /** Dialogs ended here when signalling was lost for too long: their BYE goes out at the next registration. */
+  private lateByes: DialogForBye[] = [];
 
   constructor(private readonly o: CallManagerOptions) {
     this.clock = o.clock ?? systemClock;
@@ -389,7 +392,10 @@ export class CallManager {
     for (const s of this.queuedByes) {
       if (change === 'restored' && s.state === SessionState.Established)
         s.bye().catch((err: unknown) => this.o.log.warn('queued BYE failed', { detail: String(err) }));
-      else ignorePromise(s.dispose().catch(() => undefined));
+      else {
+        this.keepLateBye(s);
+        ignorePromise(s.dispose().catch(() => undefined));
+      }
     }
     this.queuedByes.clear();
     for (const rec of [...this.calls.values()]) {
@@ -403,10 +409,36 @@ export class CallManager {
       } else {
         rec.view.endReason = 'signalling-lost';
         this.notice({ callId: rec.view.id, code: 'signalling-lost' });
+        this.keepLateBye(rec.session);
         this.endHere(rec);
         ignorePromise(rec.session.dispose().catch(() => undefined));
       }
     }
+  }
+
+  /**
+   * The phone is registered (the registration's word). Calls ended here after signalling was lost for too long
+   * are still up at their far ends, whose user agent saw nothing: their BYE goes out now, through the new user
+   * agent, so no far end stays in a call nobody is on.
+   */
+  registered(): void {
+    const ua = this.o.userAgent();
+    if (!ua || this.lateByes.length === 0) return;
+    const dialogs = this.lateByes;
+    this.lateByes = [];
+    for (const d of dialogs) {
+      void sendLateBye(ua, d).then((status) => {
+        if (status >= 200 && status < 300) this.o.log.info('BYE sent after signalling came back', { status });
+        else this.o.log.warn('BYE after signalling came back refused', { status });
+      });
+    }
+  }
+
+  private keepLateBye(s: Session): void {
+    if (s.state !== SessionState.Established) return;
+    const d = dialogForBye(s);
+    // A bound list: a server away for hours with calls coming and going must not grow it without end.
+    if (d) this.lateByes = [...this.lateByes.slice(-49), d];
   }
 
   /** Ends every call (quit). */
