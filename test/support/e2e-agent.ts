@@ -53,6 +53,9 @@ export async function startE2eAgent(o: {
 // assertions need.
 export const callState = (p: Page): Promise<string> =>
   p.evaluate(() => document.querySelector('[data-testid=call]')?.getAttribute('data-state') ?? 'none');
+/** The registration state the status bar shows (`registered`, `reconnecting`, …). */
+export const registrationState = (p: Page): Promise<string | undefined> =>
+  p.evaluate(() => document.querySelector('[data-testid=registration-state]')?.getAttribute('data-state') ?? undefined);
 export const callQuality = (p: Page): Promise<{ inBytes: number; inLevel: number; outBytes: number }> =>
   p.evaluate(() => {
     const q = document.querySelector('[data-testid=call-quality]');
