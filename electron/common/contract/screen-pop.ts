@@ -74,10 +74,14 @@ export type ScreenPopFieldConfig = z.infer<typeof screenPopFieldConfig>;
 export const screenPopConfig = z
   .array(screenPopFieldConfig)
   .max(32)
-  .refine(
-    (fields) => new Set(fields.map((f) => f.header.toLowerCase())).size === fields.length,
-    'screen-pop-duplicate-header: each header may be listed once',
-  );
+  .refine((fields) => new Set(fields.map((f) => f.header.toLowerCase())).size === fields.length, {
+    message: 'screen-pop-duplicate-header: each header may be listed once',
+    params: { problem: 'duplicate-header' },
+  });
+
+/** What the settings screen names when a screen-pop list is refused (the `problem` of the schema's issues). */
+export const screenPopProblems = ['not-https', 'no-value', 'value-in-host', 'invalid', 'duplicate-header'] as const;
+export type ScreenPopProblem = (typeof screenPopProblems)[number];
 
 /** The value put into a template: URL-encoded, so it can only ever be data inside the path or query. */
 export function expandLink(template: string, value: string): string {

@@ -463,6 +463,14 @@ export const esES: Messages = {
   'settings.error.format': 'Este valor no tiene la forma esperada.',
   'settings.error.choice': 'Elige una de las opciones ofrecidas.',
   'settings.error.invalid': 'Este valor no es válido.',
+  'settings.error.screen-pop-not-https':
+    'Un enlace al CRM debe empezar por https:// (no se abre ningún otro tipo de enlace).',
+  'settings.error.screen-pop-no-value': 'Un enlace al CRM debe contener {value} donde va el dato del cliente.',
+  'settings.error.screen-pop-value-in-host':
+    '{value} no puede formar parte del nombre del servidor de un enlace al CRM.',
+  'settings.error.screen-pop-invalid':
+    'Este no es un enlace https:// válido con {value} después del nombre del servidor.',
+  'settings.error.screen-pop-duplicate-header': 'Cada cabecera SIP solo puede aparecer una vez.',
   'settings.error.line': 'Línea {{line}}: {{error}}',
   'setting.account.server': 'Servidor SIP (URL WebSocket)',
   'setting.account.servers': 'Servidores SIP, por orden (conmutación por error)',

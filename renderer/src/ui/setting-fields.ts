@@ -1,4 +1,5 @@
 import type { Layer as SettingLayer } from '@common/settings/resolver';
+import { screenPopProblems, type ScreenPopProblem } from '@common/contract/screen-pop';
 import { settingKeys, settingsSchema, type SettingKey } from '@common/settings/schema';
 
 /**
@@ -71,7 +72,18 @@ export function toInput(key: SettingKey, value: unknown): FieldInput {
 
 /** Why an input is not a value for its setting; the UI translates `code` (`settings.error.<code>`). */
 export interface FieldProblem {
-  code: 'json' | 'number' | 'type' | 'min' | 'max' | 'too-long' | 'too-many' | 'format' | 'choice' | 'invalid';
+  code:
+    | 'json'
+    | 'number'
+    | 'type'
+    | 'min'
+    | 'max'
+    | 'too-long'
+    | 'too-many'
+    | 'format'
+    | 'choice'
+    | 'invalid'
+    | `screen-pop-${ScreenPopProblem}`;
   /** The bound broken (min, max, length, count). */
   limit?: number;
   /** For a list typed one per line: the line (from 1) at fault. */
@@ -117,6 +129,8 @@ interface Issue {
   minimum?: unknown;
   maximum?: unknown;
   path: PropertyKey[];
+  /** A refinement's own word on what is wrong (screen-pop fields: which rule a CRM link breaks). */
+  params?: { problem?: unknown };
 }
 
 function problemOf(issue: Issue | undefined, k: FieldKind): FieldProblem {
@@ -133,8 +147,11 @@ function problemOf(issue: Issue | undefined, k: FieldKind): FieldProblem {
       if (issue.origin === 'number') return { code: 'max', ...bound(issue.maximum), ...line };
       if (issue.origin === 'array') return { code: 'too-many', ...bound(issue.maximum), ...line };
       return { code: 'too-long', ...bound(issue.maximum), ...line };
+    case 'custom': {
+      const problem = screenPopProblems.find((p) => p === issue.params?.problem);
+      return problem ? { code: `screen-pop-${problem}`, ...line } : { code: 'format', ...line };
+    }
     case 'invalid_format':
-    case 'custom':
       return { code: 'format', ...line };
     case 'invalid_value':
       return { code: 'choice', ...line };

@@ -4,7 +4,8 @@ import type { ScreenPopField } from '../../../electron/common/contract/screen-po
 import { en } from '../../../renderer/src/i18n/en';
 import { esES } from '../../../renderer/src/i18n/es-ES';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
-import { click, mountApp, type UiLanguage } from '../../support/render-ui';
+import { fakeSettingsCore } from '../../support/fake-bridge';
+import { click, mountApp, typeInto, type UiLanguage } from '../../support/render-ui';
 import { callSummary, callView, callsSnapshot } from '../../support/views';
 
 afterEach(() => {
@@ -134,5 +135,40 @@ describe('history detail', () => {
     await click(q('history-open'));
     expect(q('history-detail')).not.toBeNull();
     expect(q('history-screen-pop')).toBeNull();
+  });
+});
+
+describe('the calls.screenPop setting', () => {
+  it.each([
+    ['en', en],
+    ['es-MX', esMX],
+    ['es-ES', esES],
+  ] as const)('%s: says which rule a CRM link breaks, keeps what was typed, and saves a good one', async (lang, m) => {
+    const core = fakeSettingsCore({ policy: { 'account.server': 'wss://sip.example:7443', 'account.user': '1001' } });
+    const app = await mountApp({ language: lang, handlers: core.handlers });
+    core.attach(app.bridge);
+    await click(app.q('view-settings'));
+    const field = app.q('setting-field-calls.screenPop') as HTMLTextAreaElement;
+    const error = () => app.q('setting-error-calls.screenPop')?.textContent ?? null;
+    const entry = (link: string) => JSON.stringify([{ header: 'X-Account-Id', label: { en: 'Account' }, link }]);
+    const cases: Array<[string, string]> = [
+      [entry('http://crm.example/?a={value}'), m['settings.error.screen-pop-not-https']],
+      [entry('javascript:alert({value})'), m['settings.error.screen-pop-not-https']],
+      [entry('https://crm.example/cases'), m['settings.error.screen-pop-no-value']],
+      [entry('https://{value}.crm.example/'), m['settings.error.screen-pop-value-in-host']],
+      [entry('https://user@crm.example/?a={value}'), m['settings.error.screen-pop-invalid']],
+      [JSON.stringify([{ header: 'X-A' }, { header: 'x-a' }]), m['settings.error.screen-pop-duplicate-header']],
+    ];
+    for (const [input, message] of cases) {
+      await typeInto(field, input);
+      expect(error(), input).toBe(message);
+      expect(field.value).toBe(input);
+    }
+    const good = entry('https://crm.example/cases?account={value}');
+    await typeInto(field, good);
+    expect(error()).toBeNull();
+    await click(app.q('setting-save-calls.screenPop'));
+    expect(core.layers.user?.['calls.screenPop']).toEqual(JSON.parse(good));
+    await app.unmount();
   });
 });
