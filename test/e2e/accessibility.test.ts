@@ -78,6 +78,18 @@ async function audit(state: string, page: Page = pageA): Promise<Finding[]> {
   await page.emulateMedia({ colorScheme: 'light', forcedColors: 'none', contrast: 'no-preference' });
   return bad;
 }
+/**
+ * The page fits the window without a vertical scroll (inner panels such as the note may scroll inside themselves).
+ * Returns the page's height beside the window's, so a failure says by how much.
+ */
+const pageFits = (page: Page = pageA) =>
+  page.evaluate(() => {
+    const h = document.documentElement.scrollHeight;
+    return { fits: h <= window.innerHeight, scrollHeight: h, innerHeight: window.innerHeight };
+  });
+const expectFits = async (state: string) => {
+  expect({ state, ...(await pageFits()) }).toMatchObject({ state, fits: true });
+};
 const view = async (name: 'phone' | 'history' | 'settings') => {
   await pageA.getByTestId(`view-${name}`).click();
   await pageA.getByTestId(`view-${name}-panels`).waitFor({ state: 'visible' });
@@ -123,6 +135,7 @@ describe('axe on every view and call state, in every theme', () => {
   });
 
   it('idle, history and settings', async () => {
+    await expectFits('idle');
     expect(await audit('idle')).toEqual([]);
     await view('history');
     expect(await audit('history')).toEqual([]);
@@ -138,10 +151,12 @@ describe('axe on every view and call state, in every theme', () => {
     await pageB.getByTestId('dial-input').press('Enter');
     await expect.poll(() => callState(pageA), { timeout: 10_000 }).toBe('ringing');
     await pageA.getByTestId('view-phone-panels').waitFor({ state: 'visible' });
+    await expectFits('ringing');
     expect(await audit('ringing')).toEqual([]);
 
     await pageA.getByTestId('call-answer').click();
     await expect.poll(() => callState(pageA), { timeout: 10_000 }).toBe('active');
+    await expectFits('in call');
     await pageA.getByTestId('call-keypad').click();
     await pageA.getByTestId('dtmf-5').waitFor();
     expect(await audit('in call, keypad open')).toEqual([]);
@@ -174,6 +189,7 @@ describe('axe on every view and call state, in every theme', () => {
     await pageA.getByTestId('call-hangup').click();
     await expect.poll(() => attr(pageA, 'agent-state', 'data-state'), { timeout: 10_000 }).toBe('acw');
     await pageA.getByTestId('acw').waitFor();
+    await expectFits('after-call work');
     expect(await audit('after-call work')).toEqual([]);
     await view('history');
     expect(await audit('history during after-call work')).toEqual([]);
