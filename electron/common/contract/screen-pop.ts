@@ -117,3 +117,14 @@ export function screenPopLabelFor(label: ScreenPopLabel | undefined, language: s
   const lang = screenPopLanguages.find((l) => l === language);
   return (lang && label?.[lang]) || label?.en || header;
 }
+
+/** A stored list of records (JSON text), as far as it is well-formed: damaged text gives none, never an error. */
+export function parseScreenPopRecords(json: string | undefined): ScreenPopRecord[] {
+  if (!json || json === '[]') return [];
+  try {
+    const parsed = z.array(screenPopRecord).max(32).safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}

@@ -2,9 +2,8 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { CallSummary, NoteView, TimelineEntry } from '@common/contract/notes';
-import { screenPopRecord, type ScreenPopRecord } from '@common/contract/screen-pop';
+import { parseScreenPopRecords, type ScreenPopRecord } from '@common/contract/screen-pop';
 import { isNoteEditable, missingRequiredFields } from '@common/notes/note-rules';
 import { defersIndexing, indexPending, pendingNotes } from './fts-indexer';
 import { latestVersion, migrations, type Migration } from './migrations';
@@ -239,15 +238,10 @@ export function summary(c: CallRow, snippet?: string | null): CallSummary {
   };
 }
 
-/** The stored screen-pop list, as far as it is well-formed (a damaged cell loses the fields, never the call). */
+/** The stored screen-pop list (a damaged cell loses the fields, never the call). */
 function screenPopOf(json: string | undefined): { screenPop?: ScreenPopRecord[] } {
-  if (!json || json === '[]') return {};
-  try {
-    const parsed = z.array(screenPopRecord).max(32).safeParse(JSON.parse(json));
-    return parsed.success && parsed.data.length > 0 ? { screenPop: parsed.data } : {};
-  } catch {
-    return {};
-  }
+  const screenPop = parseScreenPopRecords(json);
+  return screenPop.length > 0 ? { screenPop } : {};
 }
 
 function parseFields(json: string): Record<string, string> {
