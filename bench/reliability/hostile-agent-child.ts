@@ -10,6 +10,8 @@ import { startAgentCore, type AgentCore } from '../../test/support/agent-core';
 export interface AgentChildReport {
   t: 'report';
   phone: string;
+  /** Who the calls still ringing are from (cut short): which mutation left them. */
+  ringingFrom: string[];
   /** Calls the agent still lists, by state. */
   calls: Record<string, number>;
   answered: number;
@@ -69,6 +71,10 @@ process.on('message', (m: { t: string }) => {
         .snapshot()
         .calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.state]: (acc[c.state] ?? 0) + 1 }), {}),
       answered,
+      ringingFrom: agent.core.calls
+        .snapshot()
+        .calls.filter((c) => c.state === 'ringing')
+        .map((c) => `${c.remote.name.slice(0, 30)} <${c.remote.number.slice(0, 30)}>`),
       uncaught,
       rejections,
       firstProblems,

@@ -65,6 +65,8 @@ export function createMutator(o: { random: () => number; contact: () => string }
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[int(16)]).join('');
   let seq = 0;
+  // The kind being built goes into the caller's user part, so a call left behind at the agent tells which one.
+  let current: MutationKind = 'junk';
 
   const base = (method: string, inDialog = false): Message => {
     const callId = `hostile-${++seq}-${hex(8)}`;
@@ -72,7 +74,7 @@ export function createMutator(o: { random: () => number; contact: () => string }
     const headers: Array<[string, string]> = [
       ['Via', `SIP/2.0/WS 127.0.0.1;branch=z9hG4bK${hex(12)}`],
       ['Max-Forwards', '70'],
-      ['From', `"Caller ${seq}" <sip:caller${seq}@127.0.0.1>;tag=${hex(8)}`],
+      ['From', `"Caller ${seq}" <sip:${current}-${seq}@127.0.0.1>;tag=${hex(8)}`],
       ['To', `<${contact}>${inDialog ? `;tag=${hex(8)}` : ''}`],
       ['Call-ID', callId],
       ['CSeq', `${1 + int(1000)} ${method}`],
@@ -320,6 +322,7 @@ export function createMutator(o: { random: () => number; contact: () => string }
   };
 
   return (kind: MutationKind = pick(mutationKinds)): Mutated => {
+    current = kind;
     const { m, binary } = mutate[kind]();
     const data = Buffer.isBuffer(m) ? m : typeof m === 'string' ? Buffer.from(m, 'utf8') : encode(m);
     return { kind, data, binary: binary ?? false };

@@ -150,6 +150,7 @@ export async function hostileSip(o: { inputs: number; random: () => number }): P
         `agent logged: ${logged.toString()}`,
         `WebSocket reopened by the agent: ${reconnects} (REGISTERs answered: ${server.registers}); not delivered: ${notDelivered}`,
         `calls still listed at the agent afterwards: ${last ? JSON.stringify(last.calls) : '?'}`,
+        ...(last?.ringingFrom.length ? [`still ringing, from: ${last.ringingFrom.join('; ')}`] : []),
         ...(last?.firstProblems.length ? [`first problems: ${last.firstProblems.join(' | ')}`] : []),
         ...crashNotes.map((c) => `crash: ${c}`),
       ],
