@@ -76,4 +76,32 @@ describe('call.action (keyboard shortcuts)', () => {
     await until(() => calls().find((c) => c.id === ringing.id)?.state === 'ended', 5000, 'ended');
     expect(calls().find((c) => c.id === ringing.id)?.endReason).toBe('local-hangup');
   });
+
+  it('unmute reaches the renderer at once, while the mute check still waits for a report', async () => {
+    far.call(agentAccount.uri);
+    await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'ringing');
+    const ringing = calls().find((c) => c.state === 'ringing')!;
+    expect(await action('answer')).toEqual({ done: true, callId: ringing.id });
+    await until(() => calls().find((c) => c.id === ringing.id)?.state === 'active', 5000, 'active');
+
+    const pushed: boolean[] = [];
+    const renderer = agent.core.connect((name, payload) => {
+      if (name === 'mute') pushed.push((payload as { muted: boolean }).muted);
+    });
+    await agent.core.handlers['call.mute']({ muted: true });
+    // The renderer's check finds the track still sending: a mismatch, and the core has the state applied again.
+    const report = { trackEnabled: true, outboundLevel: 0.2, micLevel: 0.2, speech: true, appliedMuted: true };
+    expect(await dispatchCall(agent.core.handlers, 'mute.report', report, renderer)).toMatchObject({ ok: true });
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: true, verification: 'mismatch' });
+
+    pushed.length = 0;
+    // Unmute: no report arrives in between, and none is awaited — the new state is out when the call returns.
+    expect(await agent.core.handlers['call.mute']({ muted: false })).toEqual({ muted: false });
+    expect(pushed).toContain(false);
+    expect(agent.core.mute.snapshot()).toMatchObject({ muted: false, verification: 'unknown' });
+    renderer.close();
+
+    expect(await action('hangup')).toEqual({ done: true, callId: ringing.id });
+    await until(() => calls().find((c) => c.id === ringing.id)?.state === 'ended', 5000, 'ended');
+  });
 });
