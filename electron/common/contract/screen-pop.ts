@@ -32,7 +32,7 @@ const VALUE_MARK = '{value}';
 /**
  * The template's shape as a pattern, so the generated JSON Schemas refuse what the app refuses: https, a host
  * without the placeholder (a caller must never choose where the link goes), then `{value}` in the path, query or
- * fragment. The refinement below adds a real URL parse.
+ * fragment. The refinement below names what is wrong, and checks the template filled in as a link.
  */
 export const linkTemplatePattern =
   /^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::\d{1,5})?[/?#][^\s"<>\\^`{|}]*\{value\}[^\s"<>\\^`|]*$/;
