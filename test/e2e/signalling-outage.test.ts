@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   callQuality as quality,
   callState,
@@ -9,6 +10,7 @@ import {
   type E2eAgent,
 } from '../support/e2e-agent';
 import { labAccount } from '../support/lab-env';
+import { en } from '../../renderer/src/i18n/en';
 import { esMX } from '../../renderer/src/i18n/es-MX';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
@@ -23,6 +25,8 @@ const b = labAccount(lab, 5);
 let proxy: TcpProxy;
 let agentA: E2eAgent;
 let agentB: E2eAgent;
+
+const endsShown = (p: Page) => p.evaluate(() => (window as unknown as { __ends: string[] }).__ends);
 
 async function callUp(): Promise<void> {
   await agentB.page.getByTestId('dial-input').fill(a.user);
@@ -53,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('a call through a signalling outage, in Chromium', () => {
-  it('audio flows both ways through a 5 s outage; the agent is told; the far end’s hang-up arrives after it', async () => {
+  it('audio flows both ways through a 5 s outage; the agent is told; the far end’s later hang-up arrives', async () => {
     await callUp();
     await proxy.cut();
     await expect.poll(() => registrationState(agentA.page), { timeout: 5000 }).toBe('reconnecting');
@@ -74,7 +78,7 @@ describe('a call through a signalling outage, in Chromium', () => {
     await expect.poll(() => callState(agentA.page), { timeout: 10_000 }).toMatch(/ended|none/);
   });
 
-  it('a hang-up during the outage ends the call for the agent at once and reaches the far end on reconnect', async () => {
+  it('a hang-up during the outage ends the call for the agent at once, reaches the far end on reconnect', async () => {
     await callUp();
     await proxy.cut();
     await expect.poll(() => registrationState(agentA.page), { timeout: 5000 }).toBe('reconnecting');
@@ -87,17 +91,18 @@ describe('a call through a signalling outage, in Chromium', () => {
 });
 
 describe('an outage beyond the bound, in Chromium', () => {
-  it('ends the call at the agent with signalling-lost, says so in the page’s language; the far end gets its BYE once A is back', async () => {
+  it('ends the call with signalling-lost, said in the page’s language; the far end’s BYE once A is back', async () => {
     await callUp();
     // The call card may leave the view soon after it ends (no after-call work here): keep what it said.
-    await agentA.page.evaluate(() => {
-      const w = window as unknown as { __ends: string[] };
-      w.__ends = [];
-      new MutationObserver(() => {
-        const end = document.querySelector('[data-testid=call-end]')?.textContent ?? '';
-        if (end && w.__ends.at(-1) !== end) w.__ends.push(end);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
+    for (const p of [agentA.page, agentB.page])
+      await p.evaluate(() => {
+        const w = window as unknown as { __ends: string[] };
+        w.__ends = [];
+        new MutationObserver(() => {
+          const end = document.querySelector('[data-testid=call-end]')?.textContent ?? '';
+          if (end && w.__ends.at(-1) !== end) w.__ends.push(end);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
     const cutAt = Date.now();
     await proxy.cut();
     await expect.poll(() => registrationState(agentA.page), { timeout: 5000 }).toBe('reconnecting');
@@ -107,8 +112,7 @@ describe('an outage beyond the bound, in Chromium', () => {
     console.log(`the call ended at the agent ${endedAfter} ms after the cut`);
     // Kept for the whole bound (it starts when the host sees the socket close, after the cut), not dropped early.
     expect(endedAfter).toBeGreaterThanOrEqual(31_500);
-    const ends = await agentA.page.evaluate(() => (window as unknown as { __ends: string[] }).__ends);
-    expect(ends).toContain(esMX['call.end.signalling-lost']);
+    expect(await endsShown(agentA.page)).toContain(esMX['call.end.signalling-lost']);
     const notice = agentA.page.locator('[data-testid=notices] li[data-code=signalling-lost]');
     expect(await notice.textContent()).toContain(esMX['notice.signalling-lost']);
     // B saw nothing of the outage: its call stays up (its media stopped) until A can tell it otherwise.
@@ -117,5 +121,6 @@ describe('an outage beyond the bound, in Chromium', () => {
     await proxy.restore();
     await expect.poll(() => registrationState(agentA.page), { timeout: 15_000 }).toBe('registered');
     await expect.poll(() => callState(agentB.page), { timeout: 10_000 }).toMatch(/ended|none/);
+    expect(await endsShown(agentB.page)).toContain(en['call.end.remote-hangup']);
   }, 120_000);
 });
