@@ -67,11 +67,14 @@ export function App() {
   useEffect(() => {
     if (!phoneShown || later) return undefined;
     let live = true;
+    // A chunk that fails to arrive is fetched again when its view is opened.
     const go = () => {
-      performance.mark('diadema:views-preload');
-      void preloadViews().then(() => {
-        if (live) setLater(true);
-      });
+      preloadViews().then(
+        () => {
+          if (live) setLater(true);
+        },
+        () => undefined,
+      );
     };
     const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(go, { timeout: 2000 }) : undefined;
     const timer = idle === undefined ? setTimeout(go, 50) : undefined;
