@@ -184,6 +184,9 @@ export async function startBrowserHost(o: {
     const helloTimer = setTimeout(() => {
       if (!authed) ws.close(closeCodes.badToken, 'no hello');
     }, 5000);
+    // A frame over the size limit or a text frame that is not UTF-8 makes `ws` close the connection (1009, 1007)
+    // and emit 'error'; without a listener that error would be thrown and end the whole host.
+    ws.on('error', (err) => o.log.warn('contract connection closed on a bad frame', { detail: err.message }));
     ws.on('close', () => {
       clearTimeout(helloTimer);
       if (connection) pages--;
