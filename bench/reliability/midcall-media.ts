@@ -28,7 +28,12 @@ import { formatRow, summarise } from '../support/stats';
  * Chromium's WebRTC must stay on loopback: the caller runs this inside a private network namespace
  * (`reExecInPrivateNetwork`, as the standalone entry at the end of this file does).
  */
-export async function midCallMediaDrill(o: { calls: number; seed: number }): Promise<void> {
+export async function midCallMediaDrill(o: {
+  calls: number;
+  seed: number;
+  /** Self-check of the measure: B stops sending audio this long in the middle of each outage (A must see it). */
+  plantGapMs?: number;
+}): Promise<void> {
   if (process.platform === 'linux' && !process.env.DIADEMA_IN_NETNS && !process.env.DIADEMA_NO_NETNS)
     throw new Error('midCallMediaDrill: run inside a private network namespace (reExecInPrivateNetwork) first');
   const random = mulberry32(o.seed);
@@ -65,13 +70,14 @@ export async function midCallMediaDrill(o: { calls: number; seed: number }): Pro
     agents.push(agentB);
     console.log(`seed ${o.seed}; ${o.calls} calls, agent A behind the relay, B direct; audio polled every 5 ms`);
     for (let i = 0; i < o.calls; i++) {
-      const row = await oneCall(agentA, agentB, proxy, a.user, between(2000, 10_000));
+      const row = await oneCall(agentA, agentB, proxy, a.user, between(2000, 10_000), o.plantGapMs);
       rows.push(row);
       const f = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
       const phases = (e: Pick<EndGaps, 'gap' | 'long'>) =>
         `${f(longestIn(e, 'before'))}/${f(longestIn(e, 'outage'))}/${f(longestIn(e, 'reconnect'))}`;
       console.log(
-        `  call ${String(i + 1).padStart(2)}: outage ${row.outageMs} ms, back → registered ${f(row.registeredMs)} ms; ` +
+        `  call ${String(i + 1).padStart(2)}: outage ${row.outageMs} ms, ` +
+          `back → registered ${f(row.registeredMs)} ms; ` +
           `longest gap before/during/after the outage, received at A ${phases(row.a)} B ${phases(row.b)}, ` +
           `played at A ${phases(row.a.played)} B ${phases(row.b.played)} ms; ` +
           `poll ≤ ${f(row.a.poll)}/${f(row.b.poll)} ms; survived ${row.survived}, BYE after ${row.byeAfter}`,
@@ -178,7 +184,14 @@ interface CallRow {
 const overTarget = (r: CallRow) =>
   [r.a.gap, r.b.gap, r.a.played.gap, r.b.played.gap].some((g) => (g ?? Infinity) > 200);
 
-async function oneCall(agentA: E2eAgent, agentB: E2eAgent, proxy: TcpProxy, aUser: string, outageMs: number) {
+async function oneCall(
+  agentA: E2eAgent,
+  agentB: E2eAgent,
+  proxy: TcpProxy,
+  aUser: string,
+  outageMs: number,
+  plantGapMs?: number,
+) {
   const row: CallRow = {
     outageMs,
     registeredMs: undefined,
@@ -201,7 +214,11 @@ async function oneCall(agentA: E2eAgent, agentB: E2eAgent, proxy: TcpProxy, aUse
 
   const cutAt = Date.now();
   await proxy.cut();
-  await pA.waitForTimeout(outageMs);
+  if (plantGapMs) {
+    await pA.waitForTimeout(outageMs / 2);
+    await pB.evaluate((ms) => (window as unknown as ProbeWindow).__pauseSending(ms), plantGapMs);
+    await pA.waitForTimeout(Math.max(0, outageMs / 2 - plantGapMs));
+  } else await pA.waitForTimeout(outageMs);
   await proxy.restore();
   const restoredAt = Date.now();
   const backAt = performance.now();
@@ -271,6 +288,7 @@ interface ProbeWindow {
   __probe: { start(): void; stop(): Promise<ProbeResult> };
   __srd: number;
   __srdAt: number[];
+  __pauseSending(ms: number): Promise<void>;
 }
 
 /**
@@ -293,6 +311,20 @@ const pageProbe = `(() => {
   window.RTCPeerConnection = function (...a) { const pc = new Native(...a); pcs.push(pc); return pc; };
   window.RTCPeerConnection.prototype = Native.prototype;
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
+  // For the self-check only: the call's audio sender stops sending RTP for a while.
+  window.__pauseSending = async (ms) => {
+    const pc = pcs.filter((p) => p.connectionState !== 'closed').at(-1);
+    const sender = pc && pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
+    if (!sender) throw new Error('no audio sender');
+    const set = async (active) => {
+      const p = sender.getParameters();
+      p.encodings.forEach((e) => { e.active = active; });
+      await sender.setParameters(p);
+    };
+    await set(false);
+    await new Promise((r) => setTimeout(r, ms));
+    await set(true);
+  };
   let run;
   window.__probe = {
     start() {
@@ -381,9 +413,13 @@ function mulberry32(seed: number): () => number {
 // Standalone, for a run of this drill alone (the reliability bench imports the function instead):
 //   npx esbuild bench/reliability/midcall-media.ts --bundle --platform=node --format=esm --packages=external \
 //     --outfile=.tmp/bench-midcall-media.mjs && flock /tmp/diadema-lab.lock node .tmp/bench-midcall-media.mjs \
-//     --calls=20 --seed=1
+//     --calls=20 --seed=1        (--plant-gap=300: B stops sending for 300 ms in each outage, which A must show)
 if (/midcall-media[^/]*\.m?[jt]s$/.test(process.argv[1] ?? '')) {
   reExecInPrivateNetwork('bench/reliability midcall-media');
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  await midCallMediaDrill({ calls: Number(arg('calls') ?? 20), seed: Number(arg('seed') ?? Date.now() % 100_000) });
+  await midCallMediaDrill({
+    calls: Number(arg('calls') ?? 20),
+    seed: Number(arg('seed') ?? Date.now() % 100_000),
+    ...(arg('plant-gap') ? { plantGapMs: Number(arg('plant-gap')) } : {}),
+  });
 }
