@@ -6,6 +6,8 @@ import { startAgentCore, type AgentCore } from '../../test/support/agent-core';
  * product) is counted here instead, so one run counts every one. Argument: the account server's WebSocket URL.
  * Calls from `good-caller` are answered at once; every other call is left to the caller. Over IPC it answers
  * `{ t: 'report' }` with its counts and `{ t: 'stop' }` by stopping the core and exiting 0.
+ * Arguments: `SERVER [USER PASSWORD [ANSWER-NUMBER]]`; with an answer number (a lab party calling through Kamailio)
+ * calls from that number are answered and every other call is rejected at once (the caller then has its answer).
  */
 export interface AgentChildReport {
   t: 'report';
@@ -22,7 +24,8 @@ export interface AgentChildReport {
   logged: Record<string, number>;
 }
 
-const [server] = process.argv.slice(2);
+const [server, user = '1001', password = 'hostile-drill', answerNumber] = process.argv.slice(2);
+const goodNumber = answerNumber ?? 'good-caller';
 let uncaught = 0;
 let rejections = 0;
 const firstProblems: string[] = [];
@@ -52,11 +55,20 @@ const logged = (lines: string[]): Record<string, number> => {
 };
 
 const agent: AgentCore = await startAgentCore({
-  account: { server: server!, user: '1001', password: 'hostile-drill' },
+  account: { server: server!, user, password },
 });
 await agent.core.handlers['agent.set']({ state: 'available' });
 agent.core.calls.onEvent((e) => {
-  if (e.type !== 'offered' || e.call.remote.number !== 'good-caller') return;
+  if (e.type !== 'offered') return;
+  if (e.call.remote.number !== goodNumber) {
+    // Rejecting a call may end in after-call work or not-ready; the agent makes itself available again at once.
+    if (answerNumber)
+      agent.core.calls
+        .reject(e.call.id)
+        .then(() => agent.core.handlers['agent.set']({ state: 'available' }))
+        .catch((err: unknown) => note('reject', err));
+    return;
+  }
   agent.core.calls.answer(e.call.id).then(
     () => answered++,
     (err: unknown) => note('answer', err),

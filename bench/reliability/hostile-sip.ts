@@ -8,15 +8,16 @@ import { Counter, type HostileTally } from './hostile-tally';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Child {
+export interface Child {
   process: ChildProcess;
   exited: boolean;
   stderr: string;
   report(): Promise<AgentChildReport | undefined>;
 }
 
-async function startChild(script: URL, server: string): Promise<Child> {
-  const child = fork(fileURLToPath(script), [server], {
+/** The agent child (hostile-agent-child.ts), started with its arguments; resolves once its core is up. */
+export async function startChild(script: URL, ...args: string[]): Promise<Child> {
+  const child = fork(fileURLToPath(script), args, {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     execArgv: ['--enable-source-maps'],
     env: { ...process.env, DIADEMA_TEST_LOG: '' },

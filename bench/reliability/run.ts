@@ -14,8 +14,11 @@ import { killTypistOnce } from '../../test/support/kill-typist';
 import { bundleEntries } from '../../test/support/store-build';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, percentile, summarise } from '../support/stats';
+import { hostileFiles } from './hostile-files';
 import { hostileHid } from './hostile-hid';
+import { hostileHostFrames } from './hostile-host-frames';
 import { hostileSip } from './hostile-sip';
+import { hostileSipThroughKamailio } from './hostile-sip-kamailio';
 import { printTallies, type HostileTally } from './hostile-tally';
 
 /**
@@ -33,7 +36,7 @@ import { printTallies, type HostileTally } from './hostile-tally';
  * whether the state that should survive did (the `hostile-*.ts` files say how each is checked).
  * Store: the SIGKILL loop of bench/notes (a child typing a note killed at a random moment), what each kill lost.
  * `--quick`: 8 cycles, 3 calls, 100 hostile inputs per kind, 20 kills; `--cycles=N`, `--calls=N`, `--inputs=N`,
- * `--kills=N`, `--seed=N`; `--only=r1,midcall,r4,store` (or one R4 kind: r4-sip, r4-host, r4-files, r4-hid).
+ * `--kamailio=N` (hostile calls through Kamailio: 100, quick 20), `--files=N` (core starts over damaged files: 96, quick 24), `--kills=N`, `--seed=N`; `--only=r1,midcall,r4,store` (or one R4 kind: r4-sip, r4-kamailio, r4-host, r4-files, r4-hid).
  */
 reExecInPrivateNetwork('bench/reliability');
 const args = process.argv.slice(2);
@@ -42,10 +45,12 @@ const quick = args.includes('--quick');
 const cycles = Number(arg('cycles') ?? (quick ? 8 : 100));
 const callCount = Number(arg('calls') ?? (quick ? 3 : 20));
 const hostileInputs = Number(arg('inputs') ?? (quick ? 100 : 1000));
+const fileStarts = Number(arg('files') ?? (quick ? 24 : 96));
 const kills = Number(arg('kills') ?? (quick ? 20 : 1000));
 const only = arg('only')?.split(',');
 const want = (part: string) => !only || only.includes(part) || (part.startsWith('r4-') && only.includes('r4'));
-const needsLab = want('r1') || want('midcall') || want('r4-sip');
+const needsLab = want('r1') || want('midcall') || want('r4-kamailio');
+const kamailioInputs = Number(arg('kamailio') ?? (quick ? 20 : 100));
 let seed = Number(arg('seed') ?? Date.now() % 100_000);
 const firstSeed = seed;
 /** Mulberry32: reproducible outage lengths for a printed seed. */
@@ -258,6 +263,10 @@ try {
   }
   const tallies: HostileTally[] = [];
   if (want('r4-sip')) tallies.push(await hostileSip({ inputs: hostileInputs, random }));
+  if (want('r4-kamailio'))
+    tallies.push(await hostileSipThroughKamailio({ inputs: kamailioInputs, random, lab: lab!.env }));
+  if (want('r4-host')) tallies.push(await hostileHostFrames({ inputs: hostileInputs, random }));
+  if (want('r4-files')) tallies.push(await hostileFiles({ inputs: fileStarts, random }));
   if (want('r4-hid')) tallies.push(await hostileHid({ inputs: hostileInputs, random }));
   if (tallies.length) {
     console.log(`\nR4 hostile input (seed ${firstSeed})`);
