@@ -146,9 +146,23 @@ app
       },
     });
     connectionFor(win.webContents);
-    // A crashed renderer is replaced; the core re-negotiates the calls' media with the new one.
-    win.webContents.on('render-process-gone', () => {
-      if (!win.isDestroyed()) win.webContents.reload();
+    // A crashed renderer is replaced; the core re-negotiates the calls' media with the new one. At most
+    // `maxCrashReloads` a minute, as the browser host: a page that crashes on every load is not reloaded forever.
+    const maxCrashReloads = 5;
+    const crashReloads: number[] = [];
+    win.webContents.on('render-process-gone', (_event, details) => {
+      // A renderer that exited cleanly is the window closing or the app quitting, not a crash.
+      if (win.isDestroyed() || quitting || details.reason === 'clean-exit') return;
+      const now = Date.now();
+      while (crashReloads.length && now - crashReloads[0]! >= 60_000) crashReloads.shift();
+      const why = { reason: details.reason, exitCode: details.exitCode };
+      if (crashReloads.length >= maxCrashReloads) {
+        log.error('the page crashed again: not reloading it (too many crashes); reload the window by hand', why);
+        return;
+      }
+      crashReloads.push(now);
+      log.warn('the page crashed: reloading it', { ...why, reload: crashReloads.length, of: maxCrashReloads });
+      win.webContents.reload();
     });
     win.once('ready-to-show', () => win.show());
     // Quitting (menu, last window closed, a signal, an update) in the same order as the browser host: the
