@@ -131,11 +131,12 @@ export function launchChromium(o: {
   const cdp = new CdpPipe(child.stdio[3] as Writable, child.stdio[4] as Readable);
   const recovery = watchPageCrashes({ cdp, origin: new URL(o.url).origin, log: o.log });
   let disposing = false;
-  recovery.ready.catch((err: unknown) =>
-    o.log.warn('cannot watch the page for crashes: a crashed page will not be reloaded', {
-      detail: err instanceof Error ? err.message : String(err),
-    }),
-  );
+  recovery.ready.catch((err: unknown) => {
+    if (!disposing)
+      o.log.warn('cannot watch the page for crashes: a crashed page will not be reloaded', {
+        detail: err instanceof Error ? err.message : String(err),
+      });
+  });
   cdp.onFailure((err) => {
     // The pipe closing as Chromium exits is expected; anything else means crashes are no longer watched.
     if (!disposing && err.code !== 'cdp-closed')
