@@ -1,6 +1,7 @@
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { en } from '../../../renderer/src/i18n/en';
+import { es } from '../../../renderer/src/i18n/es';
 import { esES } from '../../../renderer/src/i18n/es-ES';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
 import { resolveLanguage } from '../../../renderer/src/i18n/i18n';
@@ -22,6 +23,13 @@ describe('translations', () => {
     }
     expect(esES['reg.reason.tls']).toContain('ordenador');
     expect(esMX['reg.reason.tls']).toContain('computadora');
+  });
+  it('Spanish is said once: the shared base holds what both say alike, each dialect only what differs', () => {
+    const shared = Object.keys(es) as Array<keyof typeof es>;
+    expect(shared.filter((k) => esMX[k] !== es[k] || esES[k] !== es[k])).toEqual([]);
+    const own = (Object.keys(en) as Array<keyof typeof en>).filter((k) => !(k in es));
+    expect(own.filter((k) => esMX[k] === esES[k])).toEqual([]);
+    expect(shared.length).toBeGreaterThan(own.length);
   });
   it('follows the setting, or the browser language when automatic', () => {
     expect(resolveLanguage('es-ES', 'en-US')).toBe('es-ES');
