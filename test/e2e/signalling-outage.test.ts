@@ -12,15 +12,19 @@ import {
 import { labAccount } from '../support/lab-env';
 import { en } from '../../renderer/src/i18n/en';
 import { esMX } from '../../renderer/src/i18n/es-MX';
+import { RtpListener } from '../support/rtp-listener';
+import { runSipp, sipMessages } from '../support/sipp';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 // Two agents in Chromium with real WebRTC, signalling through Kamailio (media goes browser to browser: the lab puts
 // rtpengine only between a WebSocket side and a UDP side). Agent A reaches Kamailio through a TCP relay the test cuts
 // mid-call (the WebSocket dies, as on a proxy restart); agent B is connected directly. The media path does not
 // cross the relay, so audio must keep flowing both ways while A's phone reconnects; past the bound the call ends.
+// A plain-RTP caller (SIPp's signalling over UDP, the test's RTP endpoint as its media) puts rtpengine in the path.
 const lab = inject('lab');
 const a = labAccount(lab, 4);
 const b = labAccount(lab, 5);
+const plainCaller = labAccount(lab, 6);
 
 let proxy: TcpProxy;
 let agentA: E2eAgent;
@@ -87,6 +91,58 @@ describe('a call through a signalling outage, in Chromium', () => {
     expect(await callState(agentB.page)).toBe('active');
     await proxy.restore();
     await expect.poll(() => callState(agentB.page), { timeout: 10_000 }).toMatch(/ended|none/);
+  });
+});
+
+describe('a plain-RTP caller through rtpengine, through the outage', () => {
+  it('audio crosses rtpengine both ways during a 5 s outage; the re-INVITE and the later BYE reach the caller', async () => {
+    // SIPp is the caller's signalling (UDP, so Kamailio puts rtpengine between its plain RTP and A's WebRTC); the
+    // caller's media is this test's RTP endpoint, which counts what A sends and talks back with a tone.
+    const rtp = await RtpListener.open();
+    const sipp = await runSipp({
+      lab,
+      scenario: 'outage-caller.xml',
+      service: a.user,
+      account: plainCaller,
+      keys: { rtp_port: String(rtp.port) },
+    });
+    const stopTalking = rtp.talk(500);
+    try {
+      await expect.poll(() => callState(agentA.page), { timeout: 10_000 }).toBe('ringing');
+      await click(agentA.page, 'call-answer');
+      await expect.poll(() => callState(agentA.page), { timeout: 10_000 }).toBe('active');
+      await expect.poll(() => rtp.count(0), { timeout: 8000 }).toBeGreaterThan(50);
+      await expect.poll(async () => (await quality(agentA.page)).inLevel, { timeout: 8000 }).toBeGreaterThan(0.01);
+
+      await proxy.cut();
+      await expect.poll(() => registrationState(agentA.page), { timeout: 5000 }).toBe('reconnecting');
+      const sentBefore = rtp.count(0);
+      const growthA = await inboundGrowth(agentA.page, 3500);
+      const reachedCaller = rtp.count(0) - sentBefore;
+      console.log(
+        `during the outage, 3.5 s: A received ${growthA} bytes; ${reachedCaller} of A's packets reached the caller`,
+      );
+      expect(growthA).toBeGreaterThan(5000);
+      expect(reachedCaller).toBeGreaterThan(100); // 50 packets a second
+      expect(await callState(agentA.page)).toBe('active');
+      await agentA.page.waitForTimeout(1500);
+      await proxy.restore();
+      await expect.poll(() => registrationState(agentA.page), { timeout: 10_000 }).toBe('registered');
+      // A's re-INVITE (From: the agent, not the IVR caller) reaches SIPp through Kamailio and rtpengine, and A
+      // acknowledges SIPp's answer: the dialog's target is refreshed before A hangs up.
+      const fromAgent = (method: string) => () =>
+        sipMessages(sipp.messages()).some((m) => m.start.startsWith(`${method} `) && !m.text.includes('From: "IVR'));
+      await expect.poll(fromAgent('INVITE'), { timeout: 10_000 }).toBe(true);
+      await expect.poll(fromAgent('ACK'), { timeout: 5000 }).toBe(true);
+      await click(agentA.page, 'call-hangup');
+      // SIPp's scenario ends well only if the re-INVITE, its ACK and A's BYE all arrived, in that order.
+      const result = await sipp.done;
+      expect(result.code, result.stdout).toBe(0);
+    } finally {
+      stopTalking();
+      sipp.kill();
+      rtp.close();
+    }
   });
 });
 

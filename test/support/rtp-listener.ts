@@ -65,17 +65,59 @@ export function decodeDigits(packets: readonly RtpPacket[], pt: number): string 
   return [...seen.values()].join('');
 }
 
-/** A plain-RTP endpoint for tests: a UDP socket on loopback that keeps every RTP packet it receives. */
+/** G.711 μ-law of one 16-bit linear sample (ITU-T G.711: bias 0x84, 8 segments, inverted). */
+export function muLaw(sample: number): number {
+  const sign = sample < 0 ? 0x80 : 0;
+  const magnitude = Math.min(32635, Math.abs(Math.round(sample))) + 0x84;
+  let exponent = 7;
+  while (exponent > 0 && !(magnitude & (0x4000 >> (7 - exponent)))) exponent--;
+  const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}
+
+/**
+ * A plain-RTP endpoint for tests: a UDP socket on loopback that keeps every RTP packet it receives, and can talk
+ * back (a PCMU tone) to where the packets come from — rtpengine's port for this call leg.
+ */
 export class RtpListener {
   readonly packets: RtpPacket[] = [];
+  private source: { address: string; port: number } | undefined;
   private constructor(
     private readonly socket: Socket,
     readonly port: number,
   ) {
-    socket.on('message', (m) => {
+    socket.on('message', (m, from) => {
       const p = parseRtp(m, Date.now());
-      if (p) this.packets.push(p);
+      if (!p) return;
+      this.packets.push(p);
+      this.source = { address: from.address, port: from.port };
     });
+  }
+
+  /**
+   * Sends a `hz` tone as PCMU (payload type 0, 20 ms packets, half scale) to the sender of the packets received so
+   * far, until the returned function is called. Nothing is sent before a packet has arrived.
+   */
+  talk(hz = 500): () => void {
+    const ssrc = Math.floor(Math.random() * 2 ** 32);
+    let seq = Math.floor(Math.random() * 65536);
+    let timestamp = Math.floor(Math.random() * 2 ** 32);
+    let phase = 0;
+    const timer = setInterval(() => {
+      if (!this.source) return;
+      const packet = Buffer.alloc(12 + 160);
+      packet[0] = 0x80;
+      packet[1] = 0;
+      packet.writeUInt16BE(seq, 2);
+      packet.writeUInt32BE(timestamp >>> 0, 4);
+      packet.writeUInt32BE(ssrc, 8);
+      for (let i = 0; i < 160; i++, phase++)
+        packet[12 + i] = muLaw(16_000 * Math.sin((2 * Math.PI * hz * phase) / 8000));
+      seq = (seq + 1) & 0xffff;
+      timestamp = (timestamp + 160) % 2 ** 32;
+      this.socket.send(packet, this.source.port, this.source.address);
+    }, 20);
+    return () => clearInterval(timer);
   }
 
   static open(): Promise<RtpListener> {

@@ -1,6 +1,13 @@
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { decodeDigits, parseRtp, RtpListener, telephoneEventPt, type RtpPacket } from '../../support/rtp-listener';
+import {
+  decodeDigits,
+  muLaw,
+  parseRtp,
+  RtpListener,
+  telephoneEventPt,
+  type RtpPacket,
+} from '../../support/rtp-listener';
 
 // The RFC 4733 end-to-end test trusts this decoder: it must read real packet layouts and refuse what is not a key press.
 function rtp(o: {
@@ -69,6 +76,55 @@ describe('RTP and RFC 4733 decoding for tests', () => {
     await expect.poll(() => listener.count(0)).toBe(1);
     expect(listener.count()).toBe(1);
     s.close();
+    listener.close();
+  });
+});
+
+/** G.711 μ-law back to linear (the decoder side), to check the encoder's round trip. */
+function linear(u: number): number {
+  const v = ~u & 0xff;
+  const magnitude = ((((v & 0x0f) << 3) + 0x84) << ((v & 0x70) >> 4)) - 0x84;
+  return v & 0x80 ? -magnitude : magnitude;
+}
+
+describe('talking back (PCMU)', () => {
+  it('encodes μ-law: silence, full scale and a round trip within the segment step', () => {
+    expect(muLaw(0)).toBe(0xff);
+    expect(muLaw(32767)).toBe(0x80);
+    expect(muLaw(-32768)).toBe(0x00);
+    for (const x of [-20000, -1000, -37, 5, 100, 1234, 16000, 30000]) {
+      const back = linear(muLaw(x));
+      expect(Math.sign(back) === Math.sign(x) || Math.abs(x) < 8).toBe(true);
+      expect(Math.abs(back - x)).toBeLessThanOrEqual(Math.max(8, Math.abs(x) / 16));
+    }
+  });
+
+  it('sends 20 ms PCMU packets of a tone to where the received RTP came from, and stops', async () => {
+    const listener = await RtpListener.open();
+    const peer = createSocket('udp4');
+    await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
+    const got: RtpPacket[] = [];
+    peer.on('message', (m) => {
+      const p = parseRtp(m);
+      if (p) got.push(p);
+    });
+    const stop = listener.talk(1000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got).toEqual([]); // nowhere to talk to before a packet arrived
+    peer.send(rtp({ pt: 0, seq: 1, ts: 0, payload: Buffer.alloc(160) }), listener.port, '127.0.0.1');
+    await expect.poll(() => got.length, { timeout: 2000 }).toBeGreaterThanOrEqual(3);
+    stop();
+    const n = got.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.length).toBeLessThanOrEqual(n + 1);
+    expect(got.every((p) => p.pt === 0 && p.payload.length === 160)).toBe(true);
+    expect(got[1]!.seq).toBe((got[0]!.seq + 1) & 0xffff);
+    expect((got[1]!.timestamp - got[0]!.timestamp + 2 ** 32) % 2 ** 32).toBe(160);
+    // A 1 kHz tone at half scale: loud, and it crosses zero.
+    const samples = [...got[0]!.payload].map(linear);
+    expect(Math.max(...samples)).toBeGreaterThan(12_000);
+    expect(Math.min(...samples)).toBeLessThan(-12_000);
+    peer.close();
     listener.close();
   });
 });
