@@ -395,6 +395,8 @@ export const en = {
   'agent.onCall': 'On a call',
   'agent.timeOnCall': 'Time on calls',
   'app.loading': 'Loading…',
+  'app.viewFailed': 'This view could not be loaded. Your calls are not affected.',
+  'app.retry': 'Try again',
   'call.announce.ringing': 'Incoming call from {{who}}',
   'call.announce.dialing': 'Calling {{who}}',
   'call.announce.active': 'In call with {{who}}',

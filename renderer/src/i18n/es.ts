@@ -299,6 +299,8 @@ export const es = {
   'agent.onCall': 'En llamada',
   'agent.timeOnCall': 'Tiempo en llamada',
   'app.loading': 'Cargando…',
+  'app.viewFailed': 'No se pudo cargar esta vista. Tus llamadas no se ven afectadas.',
+  'app.retry': 'Reintentar',
   'call.announce.ringing': 'Llamada entrante de {{who}}',
   'call.announce.dialing': 'Llamando a {{who}}',
   'call.announce.active': 'En llamada con {{who}}',

@@ -1,47 +1,59 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../../renderer/src/ui/App';
-import { viewsLoaded } from '../../../renderer/src/ui/lazy-views';
-import { fakeBridge } from '../../support/fake-bridge';
-import { click, renderUi, settleFor } from '../../support/render-ui';
-import { settingsView } from '../../support/views';
+import { act } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createI18n } from '../../../renderer/src/i18n/i18n';
+import { es } from '../../../renderer/src/i18n/es';
+import { LazyView, retryableView } from '../../../renderer/src/ui/lazy-views';
 
 afterEach(() => {
   document.body.innerHTML = '';
 });
 
-// The app as the page starts it: the later views' code not loaded yet (mountApp loads it first; this does not).
-describe('later views load after the phone', () => {
-  it('paints the phone without the other views, then loads and mounts them hidden; one opened early says it is loading', async () => {
-    const bridge = fakeBridge({
-      'settings.get': async () => settingsView({ 'account.server': 'wss://sip.example/ws', 'account.user': '1001' }),
+const q = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
+
+describe('a later view whose code cannot be fetched', () => {
+  it('says so in place (the rest of the page stays), and loads on "try again" once the code is there', async () => {
+    let attempts = 0;
+    let available = false;
+    const View = retryableView<{ who: string }>(async () => {
+      attempts++;
+      if (!available) throw new Error('chunk fetch failed');
+      return ({ who }) => <p data-testid="the-view">{who}</p>;
     });
-    const { q, unmount } = await renderUi(<App />, { bridge, language: 'en', settle: 'microtasks' });
-    expect(viewsLoaded()).toBe(false);
-    expect(q('dial-input')).not.toBeNull();
-    expect(q('history')).toBeNull();
-    expect(q('account-server')).toBeNull();
-    // Opened before its code is here: the view shows a polite loading line, then itself.
-    await click(q('view-settings'));
-    const loading = q('view-loading');
-    if (loading) expect(loading.getAttribute('role')).toBe('status');
-    await vi.waitFor(
-      async () => {
-        await settleFor(20);
-        expect(q('account-server')).not.toBeNull();
-      },
-      { timeout: 10_000 },
-    );
-    expect(q('view-loading')).toBeNull();
-    // Once idle, the rest arrives and mounts hidden (a history search survives a look at the phone, as before).
-    await vi.waitFor(
-      async () => {
-        await settleFor(20);
-        expect(viewsLoaded()).toBe(true);
-        expect(q('history')).not.toBeNull();
-      },
-      { timeout: 10_000 },
-    );
-    expect(q('view-history-panels')?.hasAttribute('hidden')).toBe(true);
-    await unmount();
+    const i18n = await createI18n('es-MX');
+    const el = document.createElement('div');
+    document.body.append(el);
+    const root = createRoot(el);
+    // React reports the caught error on the console; that is expected here.
+    const quiet = console.error;
+    console.error = () => undefined;
+    try {
+      await act(async () =>
+        root.render(
+          <I18nextProvider i18n={i18n}>
+            <p data-testid="phone">phone</p>
+            <LazyView>
+              <View who="history" />
+            </LazyView>
+          </I18nextProvider>,
+        ),
+      );
+      await act(async () => new Promise((r) => setTimeout(r, 0)));
+      expect(q(el, 'view-failed')?.getAttribute('role')).toBe('alert');
+      expect(q(el, 'view-failed')?.textContent).toContain(es['app.viewFailed']);
+      expect(q(el, 'phone')?.textContent).toBe('phone');
+      expect(attempts).toBe(1);
+
+      available = true;
+      await act(async () => (q(el, 'view-retry') as HTMLButtonElement).click());
+      await act(async () => new Promise((r) => setTimeout(r, 0)));
+      expect(attempts).toBe(2);
+      expect(q(el, 'view-failed')).toBeNull();
+      expect(q(el, 'the-view')?.textContent).toBe('history');
+    } finally {
+      console.error = quiet;
+      await act(async () => root.unmount());
+    }
   });
 });
