@@ -19,6 +19,8 @@ export interface FilesChildReport {
   store: string;
   storeDetail?: string;
   note?: string;
+  /** Reading the note failed: its code and message. */
+  readError?: string;
   profile: string;
   uncaught: number;
   logged: string[];
@@ -51,7 +53,11 @@ if (mode === 'prepare') {
 } else {
   const settings = await core.handlers['settings.get']({});
   const status = await core.handlers['notes.status']({});
-  const detail = await core.handlers['notes.detail']({ callId: goodNote.callId }).catch(() => undefined);
+  let readError: string | undefined;
+  const detail = await core.handlers['notes.detail']({ callId: goodNote.callId }).catch((e: unknown) => {
+    readError = `${(e as { code?: string }).code ?? 'no code'}: ${String(e).slice(0, 120)}`;
+    return undefined;
+  });
   const profile = await core.handlers['profile.status']({});
   const report: FilesChildReport = {
     settings: Object.fromEntries(Object.keys(goodSettings).map((k) => [k, settings.settings[k]?.value])),
@@ -59,6 +65,7 @@ if (mode === 'prepare') {
     store: status.store,
     ...(status.detail ? { storeDetail: status.detail } : {}),
     ...(detail?.note?.text !== undefined ? { note: detail.note.text } : {}),
+    ...(readError ? { readError } : {}),
     profile: JSON.stringify(profile).slice(0, 200),
     uncaught,
     logged: agent.logLines.filter((l) => /^\S+ (warn|error) /.test(l)).map((l) => l.slice(25, 200)),

@@ -141,13 +141,17 @@ export async function hostileFiles(o: { inputs: number; random: () => number }):
       const problems: string[] = [];
       if (!settingsOk && !(target === 'settings.json' && asideOf('settings.json')) && target !== 'settings.json')
         problems.push(`settings ${JSON.stringify(rep.settings)}`);
-      if (target === 'settings.json' && !settingsOk && !asideOf('settings.json') && how !== 'wrong-types')
-        problems.push('settings gone, no copy set aside');
+      // A damaged file that still parses keeps its good values and reports the rest (unknown key, invalid value).
+      const reported = rep.settingsIssues.some((i) => i.startsWith('user '));
+      if (target === 'settings.json' && !settingsOk && !asideOf('settings.json') && !reported)
+        problems.push('settings gone, no copy set aside, nothing reported');
       // An emptied database file holds nothing to keep: SQLite opens it as a new, empty one (counted apart).
       const emptied = target === 'notes.sqlite' && how === 'zero-bytes';
       if (emptied && !noteOk && rep.store === 'ok') emptiedSilently++;
       else if (!noteOk && !(target === 'notes.sqlite' && (asideOf('notes.sqlite') || rep.store !== 'ok')))
-        problems.push(`note ${rep.note === undefined ? 'missing' : 'changed'} (store ${rep.store})`);
+        problems.push(
+          `note ${rep.note === undefined ? 'missing' : 'changed'} (store ${rep.store}${rep.readError ? `; read: ${rep.readError}` : ''})`,
+        );
       if (problems.length === 0) kept++;
       else losses.push(`${target} ${how}: ${problems.join('; ')}`);
       rmSync(dir, { recursive: true, force: true });
