@@ -10,6 +10,7 @@ import { labAccount, type LabEnv } from '../../test/support/lab-env';
 import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
+import { seededRandom } from '../../test/support/seeded-random';
 
 /**
  * Mid-call signalling outages as the agent and the customer hear them: two Diadema agents in Chromium (browser host
@@ -36,7 +37,7 @@ export async function midCallMediaDrill(o: {
 }): Promise<void> {
   if (process.platform === 'linux' && !process.env.DIADEMA_IN_NETNS && !process.env.DIADEMA_NO_NETNS)
     throw new Error('midCallMediaDrill: run inside a private network namespace (reExecInPrivateNetwork) first');
-  const random = mulberry32(o.seed);
+  const random = seededRandom(o.seed);
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
   // The browser host runs the built bundle: build what is in the tree now.
   const built = spawnSync(process.execPath, [path.resolve('build', 'bundle.mjs')], { stdio: 'inherit' });
@@ -396,18 +397,6 @@ async function waitFor(cond: () => Promise<boolean>, ms: number, what: string): 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** Mulberry32: reproducible outage lengths for a printed seed. */
-function mulberry32(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Standalone, for a run of this drill alone (the reliability bench imports the function instead):

@@ -10,6 +10,7 @@ import { callQuality, callState, clickTestId, startE2eAgent, type E2eAgent } fro
 import { labAccount, type LabEnv } from '../../test/support/lab-env';
 import { startOwnChromiumAgent, type OwnChromiumAgent } from '../../test/support/own-chromium-agent';
 import { formatRow, summarise } from '../support/stats';
+import { seededRandom } from '../../test/support/seeded-random';
 
 /**
  * R2 renderer crashes: two Diadema agents in a call with real WebRTC through the lab's Kamailio + rtpengine. Agent A's
@@ -35,7 +36,7 @@ export async function rendererCrashDrill(o: {
 }): Promise<void> {
   if (process.platform === 'linux' && !process.env.DIADEMA_IN_NETNS && !process.env.DIADEMA_NO_NETNS)
     throw new Error('rendererCrashDrill: run inside a private network namespace (reExecInPrivateNetwork) first');
-  const random = seeded(o.seed);
+  const random = seededRandom(o.seed);
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
   if (o.build !== false) {
     const built = spawnSync(process.execPath, [path.resolve('build', 'bundle.mjs')], { stdio: 'inherit' });
@@ -278,18 +279,6 @@ const farEndProbe = `(() => {
     },
   };
 })();`;
-
-/** Mulberry32: the same crash kinds and moments for a printed seed. */
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function waitFor(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;

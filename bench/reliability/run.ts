@@ -20,6 +20,9 @@ import { hostileHostFrames } from './hostile-host-frames';
 import { hostileSip } from './hostile-sip';
 import { hostileSipThroughKamailio } from './hostile-sip-kamailio';
 import { printTallies, type HostileTally } from './hostile-tally';
+import { midCallMediaDrill } from './midcall-media';
+import { rendererCrashDrill } from './renderer-crash';
+import { seededRandom } from '../../test/support/seeded-random';
 
 /**
  * Reliability drills against a private lab (its own Kamailio), bounded in count and time. The agent is the core the
@@ -30,13 +33,16 @@ import { printTallies, type HostileTally } from './hostile-tally';
  * event and a resume event; per cycle the time from the server being back (or the event) to `registered`, cycles
  * that never got back within 30 s, and INVITEs offered to the agent while it was not registered (must be 0).
  * Mid-call outages: calls each cut for 2–10 s after answer; calls that survive (active after the outage, and the far
- * end's BYE after it reaches the agent), time from the relay back to registered.
+ * end's BYE after it reaches the agent), time from the relay back to registered. The same with media, two agents in
+ * Chromium (`midcall-media.ts`): the audio gap at each end. R2: calls whose agent's renderer dies mid-call
+ * (`renderer-crash.ts`): calls surviving, the media gap at the far end.
  * R4 hostile input: mutated SIP at the agent, random frames at the browser host's WebSocket, corrupt data files,
  * random HID input; per kind the inputs, crashes, uncaught exceptions / unhandled rejections, coded errors and
  * whether the state that should survive did (the `hostile-*.ts` files say how each is checked).
  * Store: the SIGKILL loop of bench/notes (a child typing a note killed at a random moment), what each kill lost.
  * `--quick`: 8 cycles, 3 calls, 100 hostile inputs per kind, 20 kills; `--cycles=N`, `--calls=N`, `--inputs=N`,
- * `--kamailio=N` (hostile calls through Kamailio: 100, quick 20), `--files=N` (core starts over damaged files: 96, quick 24), `--kills=N`, `--seed=N`; `--only=r1,midcall,r4,store` (or one R4 kind: r4-sip, r4-kamailio, r4-host, r4-files, r4-hid).
+ * `--kamailio=N` (hostile calls through Kamailio: 100, quick 20), `--files=N` (core starts over damaged files: 96, quick 24), `--kills=N`, `--seed=N`;
+ * `--only=r1,midcall,midcall-media,r2,r4,store` (or one R4 kind: r4-sip, r4-kamailio, r4-host, r4-files, r4-hid).
  */
 reExecInPrivateNetwork('bench/reliability');
 const args = process.argv.slice(2);
@@ -51,16 +57,8 @@ const only = arg('only')?.split(',');
 const want = (part: string) => !only || only.includes(part) || (part.startsWith('r4-') && only.includes('r4'));
 const needsLab = want('r1') || want('midcall') || want('r4-kamailio');
 const kamailioInputs = Number(arg('kamailio') ?? (quick ? 20 : 100));
-let seed = Number(arg('seed') ?? Date.now() % 100_000);
-const firstSeed = seed;
-/** Mulberry32: reproducible outage lengths for a printed seed. */
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const firstSeed = Number(arg('seed') ?? Date.now() % 100_000);
+const random = seededRandom(firstSeed);
 const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -197,10 +195,7 @@ async function midCallOutages(farAccount: { user: string }): Promise<void> {
   console.log(`  calls surviving the outage: ${survived}/${callCount}`);
   console.log(`  far-end BYE after recovery reaching the agent: ${byeAfter}/${callCount}`);
   console.log(formatRow('  relay back → registered', summarise(reRegistered), 'ms', 0));
-  console.log(
-    '  audio gap: not measured here (no media in the Node agent); test/e2e/signalling-outage.test.ts shows audio ' +
-      'flowing both ways through a 5 s outage in Chromium',
-  );
+  console.log('  audio gap: see the same drill with media in Chromium below (midcall-media)');
 }
 
 /** The store's SIGKILL loop of bench/notes, in this report: a child typing a note killed at a random moment. */
@@ -261,6 +256,19 @@ try {
     far = undefined;
     agent = undefined;
   }
+  if (want('midcall-media') || want('r2')) {
+    // Both drills start their own lab (with rtpengine, on its own ports) and browser hosts from the built bundle.
+    let build = true;
+    if (want('midcall-media')) {
+      console.log(`\nMid-call signalling outages with media, two agents in Chromium (seed ${firstSeed})`);
+      await midCallMediaDrill({ calls: callCount, seed: firstSeed });
+      build = false;
+    }
+    if (want('r2')) {
+      console.log(`\nR2 renderer crashes (seed ${firstSeed})`);
+      await rendererCrashDrill({ calls: callCount, seed: firstSeed, build });
+    }
+  }
   const tallies: HostileTally[] = [];
   if (want('r4-sip')) tallies.push(await hostileSip({ inputs: hostileInputs, random }));
   if (want('r4-kamailio'))
@@ -273,7 +281,6 @@ try {
     printTallies(tallies);
   }
   if (want('store')) await storeKills();
-  console.log('\nNot in this bench: R2 renderer crashes (see the README).');
 } finally {
   await far?.stop().catch(() => undefined);
   await agent?.dispose().catch(() => undefined);

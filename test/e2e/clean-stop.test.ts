@@ -10,6 +10,7 @@ import { toneWav } from '../support/audio-files';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
 import { callState, clickTestId, startE2eAgent, type E2eAgent } from '../support/e2e-agent';
 import { labAccount } from '../support/lab-env';
+import { seededRandom } from '../support/seeded-random';
 
 // Stopping the browser host with SIGTERM or SIGINT at random moments (idle, ringing, in a call, typing a note):
 // every run must exit 0 having ended the call at the far end, un-REGISTERed at Kamailio, written the note typed
@@ -40,18 +41,6 @@ interface Outcome {
   stopMs: number;
   unregistered: boolean;
   left: string[];
-}
-
-/** mulberry32: a small seeded generator, so a failing series can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const seed = Number(process.env.DIADEMA_CLEAN_STOP_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -369,7 +358,7 @@ async function oneRun(plan: Plan): Promise<Outcome> {
 describe('the browser host stops cleanly, whatever it is doing', () => {
   it(`SIGTERM and SIGINT at random moments: exit 0, calls ended, un-REGISTERed, note on disk, nothing left`, async () => {
     const failures: string[] = [];
-    for (const plan of plans(seeded(seed), totalRuns)) {
+    for (const plan of plans(seededRandom(seed), totalRuns)) {
       const what = `run ${plan.run} (${plan.signal}, ${plan.moment}, ${plan.waitMs} ms after, via ${plan.entry})`;
       let outcome: Outcome;
       try {

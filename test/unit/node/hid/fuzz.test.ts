@@ -8,6 +8,7 @@ import {
 import { buildTelephonyModel, outputNames, type TelephonyModel } from '@common/hid/telephony-model';
 import { HeadsetController, type HeadsetCallState } from '../../../../electron/node/hid/headset-controller';
 import { sharedHeadsets } from '../../../support/shared-headsets';
+import { seededRandom } from '../../../support/seeded-random';
 
 // Random and mutated descriptors and reports. The parser may refuse input only with its typed DescriptorError;
 // nothing else may escape the HID modules, and a controller fed garbage never throws and never writes a report
@@ -16,14 +17,7 @@ const shared = sharedHeadsets.map((d) => hexToBytes(d.descriptorHex));
 
 /** Small seeded PRNG (mulberry32), so a failure names a seed that reproduces it. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

@@ -1,0 +1,14 @@
+/**
+ * Mulberry32: a small seeded generator of numbers in [0, 1), so a drill or a fuzz test that prints its seed can be
+ * run again with exactly the same inputs.
+ */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
