@@ -126,6 +126,15 @@ async function calls(lab: LabEnv, lang: (typeof languages)[number]): Promise<voi
       'mute.longMuteSec': 5,
       'mute.reminderEverySec': 5,
       'calls.longHoldSec': 10,
+      // The customer column as a team sets it up: the IVR's account number under its label, linked to the CRM.
+      'calls.screenPop': [
+        {
+          header: 'X-Account-Id',
+          label: { en: 'Account', 'es-MX': 'Cuenta', 'es-ES': 'Cuenta' },
+          link: 'https://crm.example/cases?account={value}',
+        },
+        { header: 'X-IVR-Path', label: { en: 'IVR path', 'es-MX': 'Ruta del IVR', 'es-ES': 'Ruta del IVR' } },
+      ],
     });
     b = await startAgent(accB, lab.ws, { 'account.displayName': lang === 'en' ? 'Laura Smith' : 'Lucía Hernández' });
     const pa = await openPage(a, voice[lang]);
