@@ -5,6 +5,7 @@ import { build as vite } from 'vite';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { inputsFingerprint, recordBundle } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = (() => {
@@ -13,6 +14,8 @@ const only = (() => {
 })();
 const want = (part) => !only || only === part;
 const r = (p) => path.join(root, p);
+// Taken before building: an edit made while the build runs leaves the recorded inputs stale, as it should.
+const fingerprint = only ? undefined : inputsFingerprint(root);
 // esbuild resolves the `@common/*` alias itself: it reads `paths` from each file's nearest tsconfig.json (all of
 // them extend tsconfig.base.json, where the alias is defined). Vite does the same (`resolve.tsconfigPaths`).
 
@@ -61,3 +64,4 @@ if (want('electron')) {
 if (want('renderer')) {
   await vite({ configFile: r('renderer/vite.config.ts'), logLevel: 'warn' });
 }
+if (fingerprint) recordBundle(root, fingerprint);

@@ -1,12 +1,13 @@
-// `npm run start:browser`: check the machine, build, then run the browser host — as a child that receives the
-// signals npm receives. npm passes SIGINT / SIGTERM to the script it runs, but a `a && b && c` script line is a
-// shell, and a shell killed by SIGTERM leaves its running command behind: the host and Chromium kept running, still
-// registered. Here the host is our direct child, every stopping signal is passed on to it, and we exit with its code
-// once it has finished its shutdown (un-REGISTER, notes flushed, Chromium gone).
+// `npm run start:browser`: check the machine, build when dist/ is stale, then run the browser host — as a child that
+// receives the signals npm receives. npm passes SIGINT / SIGTERM to the script it runs, but a `a && b && c` script
+// line is a shell, and a shell killed by SIGTERM leaves its running command behind: the host and Chromium kept
+// running, still registered. Here the host is our direct child, every stopping signal is passed on to it, and we
+// exit with its code once it has finished its shutdown (un-REGISTER, notes flushed, Chromium gone).
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleUpToDate } from './build-stamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -22,10 +23,11 @@ for (const signal of stopSignals) {
 }
 const run = (script, args) => spawnSync(process.execPath, [path.join(root, script), ...args], { stdio: 'inherit' });
 
-for (const [script, args] of [
-  ['build/preflight.mjs', ['browser-host']],
-  ['build/bundle.mjs', []],
-]) {
+// The build runs only when dist/ is not what the sources would build now (build-stamp.mjs): `npm run build` forces one.
+const steps = [['build/preflight.mjs', ['browser-host']]];
+if (bundleUpToDate(root)) console.error('start:browser: dist/ is up to date with the sources, not rebuilding');
+else steps.push(['build/bundle.mjs', []]);
+for (const [script, args] of steps) {
   const r = run(script, args);
   // The signal handlers run once the synchronous step is over: nothing of the host was started yet.
   await new Promise((resolve) => setImmediate(resolve));
