@@ -17,6 +17,8 @@ export const endReason = z.enum([
   'not-ready',
   /** The phone server stayed unreachable longer than a call can wait for it: ended on this side. */
   'signalling-lost',
+  /** Rang unanswered for `calls.maxRingSec`: the phone stopped it (480), so a vanished caller never rings forever. */
+  'unanswered',
 ]);
 export type EndReason = z.infer<typeof endReason>;
 

@@ -33,6 +33,8 @@ export const spanishDescriptions: Record<SettingKey, string> = {
     'Datos del cliente que se muestran cuando entra una llamada: cada cabecera SIP con su etiqueta por idioma (en, ' +
     'es-MX, es-ES) y un enlace https:// opcional al CRM con {value} donde va el valor codificado para URL; las ' +
     'cabeceras de calls.screenPopHeaders que no estén aquí se muestran con su propio nombre',
+  'calls.maxRingSec':
+    'Segundos que una llamada entrante puede sonar sin respuesta antes de que el teléfono la detenga (480 Temporarily Unavailable)',
   'calls.longHoldSec': 'Segundos que un cliente pasa en espera antes de recordar al agente que vuelva con él',
   'headset.enabled': 'Usar los botones y las luces de los auriculares USB',
   'headset.ring': 'Sonar en los auriculares',

@@ -127,6 +127,11 @@ export const settingsSchema = {
       'an optional https:// link to the CRM with {value} where the URL-encoded value goes; headers listed in ' +
       'calls.screenPopHeaders and not here show under their own name',
   ),
+  'calls.maxRingSec': def(
+    z.number().int().min(30).max(600),
+    180,
+    'Seconds an incoming call may ring unanswered before the phone stops it (480 Temporarily Unavailable)',
+  ),
   'calls.longHoldSec': def(
     z.number().int().min(10).max(600),
     45,

@@ -40,6 +40,7 @@ export type CallSettings = Pick<
   | 'calls.supervisorExtension'
   | 'calls.screenPopHeaders'
   | 'calls.screenPop'
+  | 'calls.maxRingSec'
   | 'mute.onCallStart'
 >;
 
@@ -74,6 +75,8 @@ interface CallRecord {
   /** The renderer connection that negotiated the call's media. */
   mediaHost?: string;
   autoAnswerTimer?: unknown;
+  /** Stops the call if it is still ringing after `calls.maxRingSec`. */
+  ringTimer?: unknown;
 }
 
 /** Calls carry audio only (a fresh object per session: SIP.js keeps the one it is given). */
@@ -160,6 +163,9 @@ export class CallManager {
       earlyMedia: false,
     };
     const rec = this.track(view, invitation, 'offered');
+    // A caller that vanished without a CANCEL we could match (or a proxy that never times out) must not leave the
+    // call ringing for good: past the bound the phone answers 480 itself.
+    rec.ringTimer = this.clock.setTimeout(() => this.ringTimedOut(rec), s['calls.maxRingSec'] * 1000);
     const autoAfter = autoAnswerDelaySec(invitation.request.getHeader('Call-Info'), s);
     if (autoAfter !== undefined && !this.anotherCallEngaged(id)) {
       view.autoAnswerAt = this.clock.now() + autoAfter * 1000;
@@ -497,7 +503,23 @@ export class CallManager {
     });
   }
 
+  private ringTimedOut(rec: CallRecord): void {
+    rec.ringTimer = undefined;
+    if (rec.view.state !== 'ringing' || hasEnded(rec)) return;
+    this.o.log.info('incoming call rang unanswered too long: stopped', { callId: rec.view.id });
+    rec.view.endReason = 'unanswered';
+    this.hangingUp(rec);
+    ignorePromise((rec.session as Invitation).reject({ statusCode: 480, reasonPhrase: 'Temporarily Unavailable' }));
+  }
+
+  private cancelRingTimer(rec: CallRecord): void {
+    if (rec.ringTimer === undefined) return;
+    this.clock.clearTimeout(rec.ringTimer);
+    rec.ringTimer = undefined;
+  }
+
   private established(rec: CallRecord): void {
+    this.cancelRingTimer(rec);
     // An inbound call is established once our 200 is sent; its dialog is usable when the caller's ACK arrives.
     if (rec.phase === 'offered') this.setPhase(rec, 'awaiting-ack');
     else if (rec.phase === 'placing') this.setPhase(rec, 'established');
@@ -513,6 +535,7 @@ export class CallManager {
   private ended(rec: CallRecord): void {
     if (hasEnded(rec)) return;
     this.cancelAutoAnswer(rec);
+    this.cancelRingTimer(rec);
     rec.view.endReason ??= endReasonFrom(rec.phase, rec.view);
     this.setPhase(rec, 'ended');
     rec.view.state = 'ended';

@@ -34,6 +34,7 @@ export const esES: Messages = {
   'call.unknownCaller': 'Llamante desconocido',
   'call.end.remote-cancelled': 'Colgaron antes de que respondieras',
   'call.end.signalling-lost': 'El servidor telefónico no volvió a tiempo; la llamada ha terminado',
+  'call.end.unanswered': 'Nadie ha contestado a tiempo; el teléfono ha dejado de sonar',
   'notice.resume-failed': 'No se pudo reanudar la llamada; sigue en espera.',
   'notice.hotkey-unavailable':
     'No se ha podido activar un atajo de teclado en todos los programas; solo funciona con Diadema en primer plano.',

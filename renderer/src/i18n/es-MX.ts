@@ -34,6 +34,7 @@ export const esMX: Messages = {
   'call.unknownCaller': 'Número desconocido',
   'call.end.remote-cancelled': 'Colgaron antes de que contestaras',
   'call.end.signalling-lost': 'El servidor telefónico no regresó a tiempo; la llamada terminó',
+  'call.end.unanswered': 'Nadie contestó a tiempo; el teléfono dejó de sonar',
   'notice.resume-failed': 'No se pudo retomar la llamada; sigue en espera.',
   'notice.hotkey-unavailable':
     'No se pudo activar un atajo de teclado en todos los programas; solo funciona con Diadema al frente.',

@@ -370,6 +370,7 @@ export const es = {
   'setting.calls.dtmfMethod': 'Cómo se envían las teclas marcadas',
   'setting.calls.supervisorExtension': 'Extensión del supervisor',
   'setting.calls.longHoldSec': 'Segundos en espera antes de un recordatorio',
+  'setting.calls.maxRingSec': 'Segundos que una llamada puede sonar sin respuesta',
   'setting.hotkeys.hangup': 'Atajo: colgar',
   'setting.hotkeys.mute': 'Atajo: silenciar / activar micrófono',
   'setting.hotkeys.hold': 'Atajo: poner en espera / reanudar',

@@ -79,6 +79,7 @@ describe('incoming INVITE handling', () => {
     'calls.supervisorExtension': '',
     'calls.screenPopHeaders': ['X-Account-Id'],
     'calls.screenPop': [],
+    'calls.maxRingSec': 180,
     'mute.onCallStart': 'unmuted',
   };
   function fakeInvitation(req: Core.IncomingRequestMessage) {
@@ -96,14 +97,17 @@ describe('incoming INVITE handling', () => {
     };
     return inv;
   }
-  const manager = (gate?: () => { offer: true } | { offer: false; sipCode: 480 | 486 | 603 }) =>
+  const manager = (
+    gate?: () => { offer: true } | { offer: false; sipCode: 480 | 486 | 603 },
+    clock = new FakeClock(),
+  ) =>
     new CallManager({
       log: silentLogger,
       bridge: new MediaBridge(silentLogger),
       userAgent: () => undefined,
       domain: () => '127.0.0.1',
       settings: () => settings,
-      clock: new FakeClock(),
+      clock,
       ...(gate ? { gate } : {}),
     });
 
@@ -118,6 +122,21 @@ describe('incoming INVITE handling', () => {
     expect(noSdp.rejected).toEqual([488]);
     expect(g729.rejected).toEqual([488]);
     expect(m.snapshot().calls).toEqual([]);
+  });
+
+  it('stops a call still ringing after calls.maxRingSec with 480 and says why; not a moment before', async () => {
+    const clock = new FakeClock();
+    const m = manager(undefined, clock);
+    const inv = fakeInvitation(invite(['From: "Ana" <sip:2002@x>;tag=1'], fakeSdp()));
+    m.onInvite(inv as unknown as Invitation);
+    expect(clock.pending()).toEqual([180_000]);
+    clock.skip(179_999);
+    expect(inv.rejected).toEqual([]);
+    expect(m.snapshot().calls[0]?.endReason).toBeUndefined();
+    expect(await clock.fireNext()).toBe(1);
+    expect(inv.rejected).toEqual([480]);
+    expect(m.snapshot().calls[0]?.endReason).toBe('unanswered');
+    expect(clock.pending()).toEqual([]); // once
   });
 
   it('presents a good INVITE as ringing', () => {
