@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // @ts-expect-error: plain JavaScript module shared with the `npm run lab` command
 import { registeredContacts as labContacts } from '../lab/lab-core.mjs';
-import { toneWav } from '../support/audio-files';
 import { startHostProcess, type HostProcess } from '../support/browser-host-process';
 import { callState, clickTestId, startE2eAgent, type E2eAgent } from '../support/e2e-agent';
 import { labAccount } from '../support/lab-env';
+import { attachToHostChromium, until, writeChromiumWrapper } from '../support/own-chromium-agent';
 import { seededRandom } from '../support/seeded-random';
 
 // Stopping the browser host with SIGTERM or SIGINT at random moments (idle, ringing, in a call, typing a note):
@@ -73,15 +73,6 @@ function plans(random: () => number, n: number): Plan[] {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs: number): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** Live processes (pid, process group, command line) read from /proc. */
 function processes(): Array<{ pid: number; pgid: number; state: string; cmd: string }> {
@@ -112,20 +103,8 @@ const outcomes: Outcome[] = [];
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'diadema-clean-stop-'));
-  // Chromium as the host starts it, plus a debugging port (written to DevToolsActivePort in its profile) and a
-  // tone as its microphone. `exec` keeps the process id, so the host's process group is Chromium's.
-  wrapper = path.join(work, 'chromium-under-test.sh');
-  writeFileSync(
-    wrapper,
-    [
-      '#!/bin/sh',
-      `exec "${process.env.DIADEMA_CHROMIUM ?? '/usr/bin/chromium'}" --remote-debugging-port=0 \\`,
-      '  --use-fake-ui-for-media-stream --use-fake-device-for-media-stream \\',
-      `  --use-file-for-fake-audio-capture=${toneWav(440)} "$@"`,
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
+  // Chromium as the host starts it, plus a debugging port and a tone as its microphone.
+  wrapper = writeChromiumWrapper(work, 440);
   far = await startE2eAgent({ server: lab.ws, account: farAccount, toneHz: 660, settings: { 'acw.durationSec': 0 } });
   console.log(`clean stop: seed ${seed} (DIADEMA_CLEAN_STOP_SEED=${seed} replays this series), ${totalRuns} runs`);
 }, 60_000);
@@ -143,44 +122,6 @@ afterAll(async () => {
     );
   }
 });
-
-/** The agent's page in the host's own Chromium, through the debugging port the wrapper asked for. */
-async function attach(tmp: string, origin: string): Promise<{ browser: Browser; page: Page; profile: string }> {
-  const profile = await until(
-    'the Chromium profile folder',
-    () => readdirSync(tmp).find((f) => f.startsWith('diadema-chromium-')),
-    15_000,
-  );
-  const portFile = path.join(tmp, profile, 'DevToolsActivePort');
-  const port = await until(
-    'DevToolsActivePort',
-    () => (existsSync(portFile) ? readFileSync(portFile, 'utf8').split('\n')[0] : undefined),
-    15_000,
-  );
-  // Attach once the page has its target (attaching while Chromium still creates its first one can hang).
-  await until(
-    'the page target',
-    async () => {
-      const targets = (await fetch(`http://127.0.0.1:${port}/json/list`).then(
-        (r) => r.json(),
-        () => [],
-      )) as Array<{ type: string; url: string }>;
-      return targets.some((t) => t.type === 'page' && t.url.startsWith(origin));
-    },
-    15_000,
-  );
-  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 15_000 });
-  const page = await until(
-    'the agent page',
-    () =>
-      browser
-        .contexts()
-        .flatMap((c) => c.pages())
-        .find((p) => p.url().startsWith(origin)),
-    15_000,
-  );
-  return { browser, page, profile: path.join(tmp, profile) };
-}
 
 /** The far end's call as its page shows it: `none` or `ended` once it is over. */
 const farState = () => callState(far.page);
@@ -238,7 +179,7 @@ async function oneRun(plan: Plan): Promise<Outcome> {
       chromium: wrapper,
       entry: plan.entry,
     });
-    const attached = await attach(tmp, host.origin);
+    const attached = await attachToHostChromium(tmp, host.origin);
     browser = attached.browser;
     const page = attached.page;
     await page.locator('[data-testid=registration-state][data-state=registered]').waitFor({ timeout: 10_000 });

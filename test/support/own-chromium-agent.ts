@@ -29,7 +29,8 @@ export interface OwnChromiumAgent {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs: number): Promise<NonNullable<T>> {
+/** Polls `fn` every 50 ms until it gives a value, or fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs: number): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -37,6 +38,73 @@ async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs: numbe
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/**
+ * Writes `<dir>/chromium-under-test.sh`: Chromium as the host starts it, plus a debugging port (written to
+ * DevToolsActivePort in its profile) and a `toneHz` tone as its microphone. `exec` keeps the process id (the host's
+ * process group stays Chromium's, and the DevTools pipe on fds 3 and 4 the host opened reaches it).
+ */
+export function writeChromiumWrapper(dir: string, toneHz: number): string {
+  const wrapper = path.join(dir, 'chromium-under-test.sh');
+  writeFileSync(
+    wrapper,
+    [
+      '#!/bin/sh',
+      `exec "${process.env.DIADEMA_CHROMIUM ?? '/usr/bin/chromium'}" --remote-debugging-port=0 \\`,
+      '  --use-fake-ui-for-media-stream --use-fake-device-for-media-stream \\',
+      `  --use-file-for-fake-audio-capture=${toneWav(toneHz)} "$@"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return wrapper;
+}
+
+/**
+ * The agent's page in the Chromium a host started with `writeChromiumWrapper`'s wrapper and `TMPDIR=tmp`: its
+ * profile folder is the one in `tmp`, its debugging port is in that profile, and the page is the one at `origin`.
+ */
+export async function attachToHostChromium(
+  tmp: string,
+  origin: string,
+): Promise<{ browser: Browser; page: Page; profile: string }> {
+  const dir = await until(
+    'the Chromium profile folder',
+    () => readdirSync(tmp).find((f) => f.startsWith('diadema-chromium-')),
+    15_000,
+  );
+  const profile = path.join(tmp, dir);
+  const portFile = path.join(profile, 'DevToolsActivePort');
+  const port = await until(
+    'DevToolsActivePort',
+    () => (existsSync(portFile) ? readFileSync(portFile, 'utf8').split('\n')[0] : undefined),
+    15_000,
+  );
+  // Attach once the page has its target (attaching while Chromium still creates its first one can hang).
+  await until(
+    'the page target',
+    async () => {
+      const targets = (await fetch(`http://127.0.0.1:${port}/json/list`).then(
+        (r) => r.json(),
+        () => [],
+      )) as Array<{ type: string; url: string }>;
+      return targets.some((t) => t.type === 'page' && t.url.startsWith(origin));
+    },
+    15_000,
+  );
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 15_000 });
+  const pages = () => browser.contexts().flatMap((c) => c.pages());
+  const page = await until('the agent page', () => pages().find((p) => p.url().startsWith(origin)), 15_000).catch(
+    async (err: Error) => {
+      const seen = pages()
+        .map((p) => p.url() || '(no URL)')
+        .join(', ');
+      await browser.close().catch(() => undefined);
+      throw new Error(`${err.message} (pages: ${seen || 'none'})`);
+    },
+  );
+  return { browser, page, profile };
 }
 
 export async function startOwnChromiumAgent(o: {
@@ -48,63 +116,14 @@ export async function startOwnChromiumAgent(o: {
   const work = mkdtempSync(path.join(os.tmpdir(), 'diadema-own-chromium-'));
   const tmp = path.join(work, 'tmp');
   mkdirSync(tmp);
-  const wrapper = path.join(work, 'chromium-under-test.sh');
-  // `exec` keeps the process id (and the DevTools pipe on fds 3 and 4 the host opened).
-  writeFileSync(
-    wrapper,
-    [
-      '#!/bin/sh',
-      `exec "${process.env.DIADEMA_CHROMIUM ?? '/usr/bin/chromium'}" --remote-debugging-port=0 \\`,
-      '  --use-fake-ui-for-media-stream --use-fake-device-for-media-stream \\',
-      `  --use-file-for-fake-audio-capture=${toneWav(o.toneHz ?? 440)} "$@"`,
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
+  const wrapper = writeChromiumWrapper(work, o.toneHz ?? 440);
   let host: HostProcess | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
   let profile = '';
   const attach = async (): Promise<Page> => {
     await browser?.close().catch(() => undefined);
-    const dir = await until(
-      'the Chromium profile folder',
-      () => readdirSync(tmp).find((f) => f.startsWith('diadema-chromium-')),
-      15_000,
-    );
-    profile = path.join(tmp, dir);
-    const portFile = path.join(profile, 'DevToolsActivePort');
-    const port = await until(
-      'DevToolsActivePort',
-      () => (existsSync(portFile) ? readFileSync(portFile, 'utf8').split('\n')[0] : undefined),
-      15_000,
-    );
-    // Attach once the page has its target (attaching while Chromium still creates its first one can hang).
-    const origin = host!.origin;
-    await until(
-      'the page target',
-      async () => {
-        const targets = (await fetch(`http://127.0.0.1:${port}/json/list`).then(
-          (r) => r.json(),
-          () => [],
-        )) as Array<{ type: string; url: string }>;
-        return targets.some((t) => t.type === 'page' && t.url.startsWith(origin));
-      },
-      15_000,
-    );
-    browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 15_000 });
-    const pages = () => browser!.contexts().flatMap((c) => c.pages());
-    page = await until('the agent page', () => pages().find((p) => p.url().startsWith(origin)), 15_000).catch(
-      (err: Error) => {
-        throw new Error(
-          `${err.message} (pages: ${
-            pages()
-              .map((p) => p.url() || '(no URL)')
-              .join(', ') || 'none'
-          })`,
-        );
-      },
-    );
+    ({ browser, page, profile } = await attachToHostChromium(tmp, host!.origin));
     return page;
   };
   try {
