@@ -8,7 +8,7 @@ import { markerOf, openStore } from '../../electron/node/store/database';
 import { indexPending } from '../../electron/node/store/fts-indexer';
 import { StoreClient } from '../../electron/node/store/store-client';
 import { callEvents } from '../../test/support/call-events';
-import { killTypistOnce } from '../../test/support/kill-typist';
+import { killTypistLoop } from '../../test/support/kill-typist';
 import { bundleEntries } from '../../test/support/store-build';
 import { formatRow, percentile, summarise } from '../support/stats';
 
@@ -292,35 +292,24 @@ if (want('kill')) {
     `\nkill-loop: ${nKills} SIGKILLs of a child typing a draft (one keystroke / 10 ms, save ≤ 300 ms after the first unsaved keystroke)`,
   );
   const file = path.join(dir, 'kill.sqlite');
-  const lostKeys: number[] = [];
-  let notPrefix = 0,
-    lostConfirmed = 0,
-    torn = 0,
-    failed = 0;
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < nKills; i++) {
-    try {
-      const r = await killTypistOnce({
-        typist: built.urls['notes-typist'],
-        worker: built.urls['store-worker'],
-        file,
-        callId: `k${i}`,
-        typeMs: 20 + Math.floor(rnd() * 600),
-      });
-      lostKeys.push(r.lost);
-      if (!r.recoveredIsPrefix) notPrefix++;
-      if (r.recovered < r.lastSaved) lostConfirmed++;
-      if (!r.savings.includes(r.recovered)) torn++;
-    } catch (e) {
-      failed++;
-      console.log(`kill ${i}: ${String(e)}`);
-    }
-    if ((i + 1) % 100 === 0) console.log(`  ${i + 1} kills …`);
-  }
+  const {
+    lostKeys,
+    failed,
+    notPrefix,
+    lostConfirmed,
+    torn,
+    ms: loopMs,
+  } = await killTypistLoop({
+    typist: built.urls['notes-typist'],
+    worker: built.urls['store-worker'],
+    file,
+    kills: nKills,
+    typeMs: () => 20 + Math.floor(rnd() * 600),
+  });
   console.log(formatRow('keystrokes lost per kill', summarise(lostKeys), 'keys', 0));
   console.log(formatRow('typing lost per kill (10 ms/key)', summarise(lostKeys.map((k) => k * 10)), 'ms', 0));
   console.log(
-    `kills ${nKills} in ${(ms(t0) / 1000).toFixed(0)} s: reopen failed ${failed}, draft not a prefix of what was typed ${notPrefix}, confirmed-durable text lost ${lostConfirmed}, torn (not one whole save) ${torn}, p99 lost ${percentile(lostKeys, 99)} keys`,
+    `kills ${nKills} in ${(loopMs / 1000).toFixed(0)} s: reopen failed ${failed}, draft not a prefix of what was typed ${notPrefix}, confirmed-durable text lost ${lostConfirmed}, torn (not one whole save) ${torn}, p99 lost ${percentile(lostKeys, 99)} keys`,
   );
 }
 

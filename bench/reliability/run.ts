@@ -10,7 +10,7 @@ import { labAccount } from '../../test/support/lab-env';
 import { labParty } from '../../test/support/lab-parties';
 import { type SipParty, until } from '../../test/support/sip-party';
 import { startTcpProxy } from '../../test/support/tcp-proxy';
-import { killTypistOnce } from '../../test/support/kill-typist';
+import { killTypistLoop } from '../../test/support/kill-typist';
 import { bundleEntries } from '../../test/support/store-build';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, percentile, summarise } from '../support/stats';
@@ -205,36 +205,20 @@ async function storeKills(): Promise<void> {
     'notes-typist': 'test/support/notes-typist.ts',
   });
   const file = path.join(dir, 'kill.sqlite');
-  const lostKeys: number[] = [];
-  let notPrefix = 0,
-    lostConfirmed = 0,
-    torn = 0,
-    failed = 0;
-  const started = performance.now();
+  let tally;
   try {
-    for (let i = 0; i < kills; i++) {
-      try {
-        const r = await killTypistOnce({
-          typist: built.urls['notes-typist'],
-          worker: built.urls['store-worker'],
-          file,
-          callId: `k${i}`,
-          typeMs: between(20, 620),
-        });
-        lostKeys.push(r.lost);
-        if (!r.recoveredIsPrefix) notPrefix++;
-        if (r.recovered < r.lastSaved) lostConfirmed++;
-        if (!r.savings.includes(r.recovered)) torn++;
-      } catch (e) {
-        failed++;
-        console.log(`  kill ${i}: ${String(e)}`);
-      }
-      if ((i + 1) % 100 === 0) console.log(`  ${i + 1} kills …`);
-    }
+    tally = await killTypistLoop({
+      typist: built.urls['notes-typist'],
+      worker: built.urls['store-worker'],
+      file,
+      kills,
+      typeMs: () => between(20, 620),
+    });
   } finally {
     built.dispose();
   }
-  const sec = (performance.now() - started) / 1000;
+  const { lostKeys, failed, notPrefix, lostConfirmed, torn } = tally;
+  const sec = tally.ms / 1000;
   console.log(`\nStore: ${kills} SIGKILLs of a child typing a note (one key / 10 ms) in ${sec.toFixed(0)} s`);
   console.log(formatRow('  keystrokes lost per kill', summarise(lostKeys), 'keys', 0));
   console.log(formatRow('  typing lost per kill (10 ms/key)', summarise(lostKeys.map((k) => k * 10)), 'ms', 0));

@@ -86,3 +86,56 @@ export async function killTypistOnce(o: {
     await store.close();
   }
 }
+
+/** What a series of kills lost (see `killTypistLoop`). */
+export interface KillLoopTally {
+  /** Keystrokes lost per kill. */
+  lostKeys: number[];
+  /** Kills after which the database did not reopen. */
+  failed: number;
+  /** Drafts that are not a prefix of what was typed. */
+  notPrefix: number;
+  /** Text confirmed durable and then lost. */
+  lostConfirmed: number;
+  /** Drafts that are not one whole save. */
+  torn: number;
+  ms: number;
+}
+
+/**
+ * `kills` rounds of `killTypistOnce` on one database file, each typing for `typeMs()` before its kill; a round that
+ * fails to reopen the database is counted and said, and every 100 kills a progress line is printed.
+ */
+export async function killTypistLoop(o: {
+  typist: URL;
+  worker: URL;
+  file: string;
+  kills: number;
+  typeMs: () => number;
+  log?: (line: string) => void;
+}): Promise<KillLoopTally> {
+  const log = o.log ?? ((line: string) => console.log(line));
+  const t: KillLoopTally = { lostKeys: [], failed: 0, notPrefix: 0, lostConfirmed: 0, torn: 0, ms: 0 };
+  const started = performance.now();
+  for (let i = 0; i < o.kills; i++) {
+    try {
+      const r = await killTypistOnce({
+        typist: o.typist,
+        worker: o.worker,
+        file: o.file,
+        callId: `k${i}`,
+        typeMs: o.typeMs(),
+      });
+      t.lostKeys.push(r.lost);
+      if (!r.recoveredIsPrefix) t.notPrefix++;
+      if (r.recovered < r.lastSaved) t.lostConfirmed++;
+      if (!r.savings.includes(r.recovered)) t.torn++;
+    } catch (e) {
+      t.failed++;
+      log(`  kill ${i}: ${String(e)}`);
+    }
+    if ((i + 1) % 100 === 0) log(`  ${i + 1} kills …`);
+  }
+  t.ms = performance.now() - started;
+  return t;
+}
