@@ -35,13 +35,9 @@ export async function hostileSipThroughKamailio(o: {
     'hostile-agent': 'bench/reliability/hostile-agent-child.ts',
     'store-worker': 'electron/node/store/store-worker.ts',
   });
-  let child = await startChild(
-    built.urls['hostile-agent'],
-    o.lab.ws,
-    agentAccount.user,
-    agentAccount.password,
-    goodCaller.user,
-  );
+  const agentChild = () =>
+    startChild(built.urls['hostile-agent'], o.lab.ws, agentAccount.user, agentAccount.password, goodCaller.user);
+  let child = await agentChild();
   let party: SipParty | undefined;
   let goodParty: SipParty | undefined;
   let crashes = 0;
@@ -75,13 +71,7 @@ export async function hostileSipThroughKamailio(o: {
     for (let i = 0; i < o.inputs; i++) {
       if (child.exited) {
         crashes++;
-        child = await startChild(
-          built.urls['hostile-agent'],
-          o.lab.ws,
-          agentAccount.user,
-          agentAccount.password,
-          goodCaller.user,
-        );
+        child = await agentChild();
       }
       // Kamailio closes the caller's WebSocket on a message it will not take (an oversized one): a new caller then.
       if (!party.ua.isConnected()) {
@@ -114,13 +104,7 @@ export async function hostileSipThroughKamailio(o: {
     await sleep(1000);
     if (child.exited) {
       crashes++;
-      child = await startChild(
-        built.urls['hostile-agent'],
-        o.lab.ws,
-        agentAccount.user,
-        agentAccount.password,
-        goodCaller.user,
-      );
+      child = await agentChild();
     }
     // A call with no hostile header, from the number the child answers.
     goodParty = await labParty(o.lab, goodN);

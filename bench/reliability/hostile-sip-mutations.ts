@@ -1,3 +1,5 @@
+import { plainSdp } from '../../test/support/hostile-sip-server';
+
 /**
  * Mutated SIP messages for the hostile-SIP drill, each built from a well-formed request addressed to the agent
  * and then broken one way. Deterministic for a given random source, so a printed seed repeats a run.
@@ -45,20 +47,8 @@ interface Message {
   keepLength?: boolean;
 }
 
-export function sdpOffer(): string {
-  return [
-    'v=0',
-    'o=- 1 1 IN IP4 127.0.0.1',
-    's=-',
-    'c=IN IP4 127.0.0.1',
-    't=0 0',
-    'm=audio 40000 RTP/AVP 0 101',
-    'a=rtpmap:0 PCMU/8000',
-    'a=rtpmap:101 telephone-event/8000',
-    'a=sendrecv',
-    '',
-  ].join('\r\n');
-}
+/** The offer every mutation starts from: the hostile server's plain one, with a fixed id so a seed repeats it. */
+export const sdpOffer = (): string => plainSdp(1);
 
 export function createMutator(o: { random: () => number; contact: () => string }) {
   const int = (n: number) => Math.floor(o.random() * n);

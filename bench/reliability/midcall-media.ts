@@ -8,7 +8,7 @@ import { startLab } from '../../test/lab/lab-core.mjs';
 import { callState, clickTestId, registrationState, startE2eAgent, type E2eAgent } from '../../test/support/e2e-agent';
 import { labAccount, type LabEnv } from '../../test/support/lab-env';
 import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy';
-import { reExecInPrivateNetwork } from '../support/netns';
+import { reExecInPrivateNetwork, requirePrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
 import { seededRandom } from '../../test/support/seeded-random';
 
@@ -35,8 +35,7 @@ export async function midCallMediaDrill(o: {
   /** Self-check of the measure: B stops sending audio this long in the middle of each outage (A must see it). */
   plantGapMs?: number;
 }): Promise<void> {
-  if (process.platform === 'linux' && !process.env.DIADEMA_IN_NETNS && !process.env.DIADEMA_NO_NETNS)
-    throw new Error('midCallMediaDrill: run inside a private network namespace (reExecInPrivateNetwork) first');
+  requirePrivateNetwork('midCallMediaDrill');
   const random = seededRandom(o.seed);
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
   // The browser host runs the built bundle: build what is in the tree now.

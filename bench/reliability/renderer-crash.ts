@@ -11,6 +11,7 @@ import { labAccount, type LabEnv } from '../../test/support/lab-env';
 import { startOwnChromiumAgent, type OwnChromiumAgent } from '../../test/support/own-chromium-agent';
 import { formatRow, summarise } from '../support/stats';
 import { seededRandom } from '../../test/support/seeded-random';
+import { requirePrivateNetwork } from '../support/netns';
 
 /**
  * R2 renderer crashes: two Diadema agents in a call with real WebRTC through the lab's Kamailio + rtpengine. Agent A's
@@ -34,8 +35,7 @@ export async function rendererCrashDrill(o: {
   /** Build the bundle first (default); false uses `dist/` as it is. */
   build?: boolean;
 }): Promise<void> {
-  if (process.platform === 'linux' && !process.env.DIADEMA_IN_NETNS && !process.env.DIADEMA_NO_NETNS)
-    throw new Error('rendererCrashDrill: run inside a private network namespace (reExecInPrivateNetwork) first');
+  requirePrivateNetwork('rendererCrashDrill');
   const random = seededRandom(o.seed);
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
   if (o.build !== false) {

@@ -33,3 +33,9 @@ export function reExecInPrivateNetwork(bench: string, hint = 'run with DIADEMA_N
   }
   process.exit(r.status);
 }
+
+/** For drills a caller runs after `reExecInPrivateNetwork`: refuses to start Chromium calls outside one. */
+export function requirePrivateNetwork(what: string): void {
+  if (process.platform === 'linux' && !process.env.DIADEMA_IN_NETNS && !process.env.DIADEMA_NO_NETNS)
+    throw new Error(`${what}: run inside a private network namespace (reExecInPrivateNetwork) first`);
+}

@@ -101,9 +101,8 @@ export interface HostileSipServer {
   close(): Promise<void>;
 }
 
-/** A plain audio offer, with no media behind it. */
-export function plainSdp(): string {
-  const id = Date.now() % 1_000_000;
+/** A plain audio offer, with no media behind it (`id`: its session id and version; by default from the clock). */
+export function plainSdp(id = Date.now() % 1_000_000): string {
   return [
     'v=0',
     `o=- ${id} ${id} IN IP4 127.0.0.1`,
