@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,21 +11,33 @@ import { labAccount } from '../../test/support/lab-env';
 import { SipParty, until } from '../../test/support/sip-party';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
-import { browserCalls } from './browser';
+import { alternateCalls, prepareCallee, type CallSample } from './browser';
+import { startBusyPair } from './busy-pair';
+import { KamailioMarks } from './kamailio-marks';
+import { observePeerConnections } from './page-probe';
+import { startDiadema, type Phone } from './phone';
+import { printMode } from './report';
+import { startWebPhone } from './web-phone-host';
 
 /**
  * Call set-up through a real Kamailio, in two parts:
  *  1. signalling only, in the core (fake media renderer, SIP.js far end): INVITE sent → ringing in the core;
  *     answer → the caller's dialog established;
- *  2. as agents see it, two Diadema agents in Chromium (WebRTC audio): INVITE accepted by Kamailio → ringing
- *     shown in the agent's page; answer → first inbound audio bytes and first audio level above silence, on the
- *     agent's side and on the caller's side.
+ *  2. as phones see it, in Chromium with WebRTC audio: a Diadema caller calls, in turn, a Diadema agent, the
+ *     same with `calls.prepareWhileRinging` off, and an ordinary SIP.js web phone; each call is split from the
+ *     INVITE at Kamailio to two-way audible audio (browser.ts says how). On a quiet machine, then on a busy one:
+ *     a second pair of Diadema agents calling each other in a loop meanwhile.
  * Chromium must not use the machine's other interface: part 2 runs in a private network namespace (re-exec
- * under `unshare -n`, as `npm test` does). `--calls=N` (default 60, `--quick` 20), `--no-browser` skips part 2.
+ * under `unshare -n`, as `npm test` does). `--calls=N` calls to each callee in each mode (default 30, `--quick`
+ * 8), `--busy` / `--quiet` one mode only, `--no-browser` skips part 2.
  */
 const args = process.argv.slice(2);
-const calls = Number(args.find((a) => a.startsWith('--calls='))?.split('=')[1] ?? (args.includes('--quick') ? 20 : 60));
+const quick = args.includes('--quick');
+const numArg = (name: string, dflt: number) =>
+  Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+const calls = numArg('calls', quick ? 8 : 30);
 const browser = !args.includes('--no-browser');
+const modes = { quiet: !args.includes('--busy'), busy: !args.includes('--quiet') };
 
 if (browser) reExecInPrivateNetwork('bench/call-setup', 'run with --no-browser or DIADEMA_NO_NETNS=1');
 
@@ -32,24 +45,66 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-calls-'));
 const lab = (await startLab({ dir, media: browser })) as { env: LabEnv; stop(): Promise<void> };
 try {
   await signallingOnly(lab.env);
-  if (browser) {
-    const samples = await browserCalls(lab.env, calls, (i) => {
-      if (i % 10 === 0) console.log(`  … ${i} calls in Chromium`);
-    });
-    const col = (k: keyof (typeof samples)[number]) => summarise(samples.map((s) => s[k]));
-    console.log(
-      `\nas agents see it: two agents in Chromium, WebRTC through Kamailio, ${samples.length} calls (ms; audio polled every 5 ms)`,
-    );
-    console.log(formatRow('INVITE at Kamailio → ringing shown', col('inviteToRing'), 'ms'));
-    console.log(formatRow('caller dials → ringing shown', col('dialToRing'), 'ms'));
-    console.log(formatRow('answer → agent hears: first bytes', col('agentFirstBytes'), 'ms'));
-    console.log(formatRow('answer → agent hears: level > 0.01', col('agentFirstLevel'), 'ms'));
-    console.log(formatRow('answer → caller hears: first bytes', col('callerFirstBytes'), 'ms'));
-    console.log(formatRow('answer → caller hears: level > 0.01', col('callerFirstLevel'), 'ms'));
-  }
+  if (browser) await asPhonesSeeIt(lab.env);
 } finally {
   await lab.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Accounts: 1 the web phone, 2 Diadema not prepared, 3 Diadema, 4 the caller, 5 and 6 the busy pair (the
+ * signalling part's 1 and 2 have unregistered by then).
+ */
+async function asPhonesSeeIt(env: LabEnv): Promise<void> {
+  // The browser host runs the built bundle: build what is in the tree now.
+  const built = spawnSync(process.execPath, [path.resolve('build', 'bundle.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('build failed');
+  const marks = new KamailioMarks(env);
+  const initScript = observePeerConnections;
+  const phones: Phone[] = [];
+  const started = async (p: Promise<Phone>) => {
+    const phone = await p;
+    phones.push(phone);
+    return phone;
+  };
+  const diadema = (n: number, name: string, toneHz: number, settings: Record<string, unknown> = {}) =>
+    started(startDiadema({ name, server: env.ws, account: labAccount(env, n), toneHz, settings, initScript }));
+  try {
+    const callees = [
+      await diadema(3, 'Diadema', 440),
+      await diadema(2, 'Diadema, not prepared', 440, { 'calls.prepareWhileRinging': false }),
+      await started(
+        startWebPhone({ server: env.ws, domain: env.domain, account: labAccount(env, 1), toneHz: 440, initScript }),
+      ),
+    ];
+    const caller = await diadema(4, 'caller', 660);
+    for (const c of callees) await prepareCallee(c);
+    const progress = (r: number) => r % 5 === 0 && console.log(`  … ${r} of ${calls} rounds`);
+    const about = `caller Diadema → each callee in turn, ${calls} calls each (ms; audio polled every 5 ms)`;
+    const peer = 'SIP.js web phone';
+    if (modes.quiet) {
+      const samples = await alternateCalls(marks, caller, callees, calls, progress);
+      printMode(`quiet machine: ${about}`, samples, peer);
+    }
+    if (modes.busy) {
+      const busyCaller = await diadema(5, 'busy caller', 550);
+      const busyCallee = await diadema(6, 'busy callee', 770);
+      const busy = startBusyPair(busyCaller, busyCallee);
+      let samples: Map<string, CallSample[]>;
+      try {
+        await new Promise((r) => setTimeout(r, 3000)); // The pair's first call under way.
+        samples = await alternateCalls(marks, caller, callees, calls, progress);
+      } finally {
+        const { calls: n, failures } = await busy.stop();
+        console.log(
+          `  busy pair: ${n} calls during the run, ${failures.length} failed${failures.length ? `: ${failures.slice(0, 3).join('; ')}` : ''}`,
+        );
+      }
+      printMode(`busy machine (a second pair of Diadema agents calling each other meanwhile): ${about}`, samples, peer);
+    }
+  } finally {
+    for (const p of phones.reverse()) await p.dispose();
+  }
 }
 
 async function signallingOnly(env: LabEnv): Promise<void> {

@@ -77,6 +77,8 @@ request_route {
 		else if (!add_contact_alias()) { sl_send_reply("400", "Bad Contact"); exit; }
 	}
 
+	# When a caller's ACK reached the server (also the ACK of a 407), on the machine's clock (bench/call-setup).
+	if (is_method("ACK")) { xlog("L_INFO", "diadema-ack ci=$ci t=$TV(Sn)\n"); }
 	if (has_totag()) { route(WITHINDLG); exit; }
 
 	if (is_method("CANCEL")) {
@@ -162,6 +164,8 @@ route[RELAY] {
 }
 
 onreply_route[REPLY] {
+	# When a callee's 200 OK to an INVITE reached the server, with who called whom (bench/call-setup).
+	if ($rs == 200 && $rm == "INVITE") { xlog("L_INFO", "diadema-200 ci=$ci fu=$fU tu=$tU t=$TV(Sn)\n"); }
 	if (nat_uac_test("64")) { add_contact_alias(); }
 	if (has_body("application/sdp")) {
 		# The answer goes back toward the offerer: no DTLS=passive toward an offering browser.
