@@ -58,6 +58,10 @@ export class FakeMediaRenderer {
   failNext: string | undefined;
   /** Called as each request arrives, before it is answered (tests read the core's state at that moment). */
   onRequest: ((r: MediaRequest) => void) | undefined;
+  /** Make the next prepare fail, as a renderer whose microphone cannot open would. */
+  failNextPrepare: string | undefined;
+  /** Calls this renderer holds media for (prepared or negotiated, not yet closed): what a real one keeps open. */
+  readonly open = new Set<string>();
 
   constructor(private readonly core: Core) {
     this.connection = core.connect((name, payload) => {
@@ -78,8 +82,16 @@ export class FakeMediaRenderer {
   private async answer(r: MediaRequest): Promise<void> {
     this.requests.push(r);
     this.onRequest?.(r);
+    if (r.op === 'close') this.open.delete(r.callId);
+    else if (r.op !== 'prepare' || !this.failNextPrepare) this.open.add(r.callId);
     const respond = (x: { ok: boolean; body?: string; contentType?: string; error?: string }) =>
       this.core.handlers['media.respond']({ reqId: r.reqId, ...x }, this.connection);
+    if (r.op === 'prepare' && this.failNextPrepare) {
+      const error = this.failNextPrepare;
+      this.failNextPrepare = undefined;
+      await respond({ ok: false, error });
+      return;
+    }
     if (r.op === 'getDescription' && this.failNext) {
       const error = this.failNext;
       this.failNext = undefined;

@@ -94,7 +94,11 @@ const dialTarget = z.string().trim().min(1).max(128);
 export const callId = z.string().min(1).max(64);
 
 /** Media requests from the core's proxy session-description handler to the renderer's WebRTC handler. */
-export const mediaOp = z.enum(['getDescription', 'setDescription', 'rollback', 'sendDtmf', 'close']);
+/**
+ * `prepare` (while an inbound call rings): open the microphone with the sender silent, create the peer connection,
+ * apply the remote offer and have the answer ready, so that answering only applies it; `close` releases it all.
+ */
+export const mediaOp = z.enum(['prepare', 'getDescription', 'setDescription', 'rollback', 'sendDtmf', 'close']);
 export const mediaOptions = z
   .object({
     hold: z.boolean().optional(),

@@ -35,6 +35,9 @@ export const spanishDescriptions: Record<SettingKey, string> = {
     'cabeceras de calls.screenPopHeaders que no estén aquí se muestran con su propio nombre',
   'calls.maxRingSec':
     'Segundos que una llamada entrante puede sonar sin respuesta antes de que el teléfono la detenga (480 Temporarily Unavailable)',
+  'calls.prepareWhileRinging':
+    'Preparar el audio mientras suena una llamada (el micrófono se abre, en silencio, antes de contestar) para que ' +
+    'contestar conecte al instante; desactivado: el micrófono se abre solo cuando el agente contesta',
   'calls.longHoldSec': 'Segundos que un cliente pasa en espera antes de recordar al agente que vuelva con él',
   'headset.enabled': 'Usar los botones y las luces de los auriculares USB',
   'headset.ring': 'Sonar en los auriculares',

@@ -132,6 +132,12 @@ export const settingsSchema = {
     180,
     'Seconds an incoming call may ring unanswered before the phone stops it (480 Temporarily Unavailable)',
   ),
+  'calls.prepareWhileRinging': def(
+    z.boolean(),
+    true,
+    'Prepare the call audio while a call rings (the microphone opens, silent, before the answer) so answering ' +
+      'connects at once; off: the microphone opens only when the agent answers',
+  ),
   'calls.longHoldSec': def(
     z.number().int().min(10).max(600),
     45,

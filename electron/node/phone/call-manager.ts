@@ -41,6 +41,7 @@ export type CallSettings = Pick<
   | 'calls.screenPopHeaders'
   | 'calls.screenPop'
   | 'calls.maxRingSec'
+  | 'calls.prepareWhileRinging'
   | 'mute.onCallStart'
 >;
 
@@ -173,6 +174,7 @@ export class CallManager {
     }
     this.changed();
     this.events.emit({ type: 'offered', call: { ...view }, at: this.clock.now() });
+    this.prepareMedia(rec);
     if (invitation.replacee) {
       // Attended transfer towards the agent: the new call takes over a conversation already under way.
       ignorePromise(this.answer(id));
@@ -180,6 +182,13 @@ export class CallManager {
     }
     ignorePromise(invitation.progress());
   };
+
+  /** While the call rings, its media is made ready so that Answer only sends the 200 OK (`calls.prepareWhileRinging`). */
+  private prepareMedia(rec: CallRecord): void {
+    const offer = rec.view.direction === 'inbound' ? (rec.session as Invitation).body : undefined;
+    if (!offer || rec.view.state !== 'ringing' || !this.o.settings()['calls.prepareWhileRinging']) return;
+    this.o.bridge.prepare(rec.view.id, offer);
+  }
 
   async answer(callId: string): Promise<void> {
     const rec = this.require(callId);
@@ -536,6 +545,8 @@ export class CallManager {
     if (hasEnded(rec)) return;
     this.cancelAutoAnswer(rec);
     this.cancelRingTimer(rec);
+    // Rejected, cancelled, answered elsewhere or stopped unanswered: what was prepared while it rang is released.
+    this.o.bridge.release(rec.view.id);
     rec.view.endReason ??= endReasonFrom(rec.phase, rec.view);
     this.setPhase(rec, 'ended');
     rec.view.state = 'ended';
@@ -612,6 +623,7 @@ export class CallManager {
   private renegotiateAfterRendererChange(): void {
     const host = this.o.bridge.hostId();
     for (const rec of this.calls.values()) {
+      if (rec.view.state === 'ringing') this.prepareMedia(rec);
       if (rec.session.state !== SessionState.Established || rec.mediaHost === host) continue;
       rec.mediaHost = host;
       this.o.log.info('renegotiating media after renderer change', { callId: rec.view.id });

@@ -22,6 +22,8 @@ export class MediaBridge {
     { resolve: (r: MediaResponse) => void; timer: ReturnType<typeof setTimeout>; connection: string }
   >();
   private readonly attached = new Emitter<boolean>();
+  /** Media prepared while a call rings, per call: the offer it was prepared for and the host that holds it. */
+  private readonly prepared = new Map<string, { sdp: string; host: Connection; ready: Promise<boolean> }>();
 
   constructor(
     private readonly log: Logger,
@@ -31,7 +33,10 @@ export class MediaBridge {
   /** A renderer offers to host media. The newest one wins: a reloaded or replaced renderer takes over. */
   attach(connection: Connection): void {
     const replaced = this.host !== undefined && this.host.id !== connection.id;
-    if (this.host?.id !== connection.id) this.failPending('renderer replaced');
+    if (this.host?.id !== connection.id) {
+      this.failPending('renderer replaced');
+      this.dropPrepared(true);
+    }
     this.host = connection;
     this.attached.emit(!replaced);
   }
@@ -39,6 +44,8 @@ export class MediaBridge {
     if (this.host?.id !== connectionId) return;
     this.host = undefined;
     this.failPending('renderer gone');
+    // Its media went with it (a page that only lost its connection closes prepared media of calls no longer ringing).
+    this.dropPrepared(false);
   }
   hostId(): string | undefined {
     return this.host?.id;
@@ -67,6 +74,68 @@ export class MediaBridge {
       this.pending.set(reqId, { resolve, timer, connection: host.id });
       host.send('media.request', { ...req, reqId });
     });
+  }
+
+  /**
+   * While an inbound call rings, the host gets ready everything that does not need the agent's decision (microphone
+   * open with the sender silent, peer connection, remote offer applied, candidates gathered), so that answering
+   * only applies the answer. Nothing reaches the caller and nothing plays until then.
+   */
+  prepare(callId: string, sdp: string): void {
+    const host = this.host;
+    if (!host || this.prepared.has(callId)) return;
+    const ready = this.request({ callId, op: 'prepare', sdp }).then((r) => {
+      if (!r.ok) this.log.warn('media not prepared while ringing', { error: r.error });
+      return r.ok;
+    });
+    this.prepared.set(callId, { sdp, host, ready });
+  }
+
+  /**
+   * The answer takes the prepared media: resolves true once it is ready for this very offer on the current host,
+   * false when it failed (the normal path then builds it), undefined when nothing was prepared for it.
+   */
+  takePrepared(callId: string, sdp: string): Promise<boolean> | undefined {
+    const p = this.prepared.get(callId);
+    if (!p) return undefined;
+    this.prepared.delete(callId);
+    if (p.sdp === sdp && p.host.id === this.host?.id) return p.ready;
+    this.closePrepared(callId, p.host);
+    return undefined;
+  }
+
+  /** The call ended before it was answered (rejected, cancelled, answered elsewhere): release what was prepared. */
+  release(callId: string): void {
+    const p = this.prepared.get(callId);
+    if (!p) return;
+    this.prepared.delete(callId);
+    this.closePrepared(callId, p.host);
+  }
+
+  /** Calls with media prepared and not yet answered or released. */
+  preparedCalls(): string[] {
+    return [...this.prepared.keys()];
+  }
+
+  private closePrepared(callId: string, host: Connection, replaced = false): void {
+    if (!replaced && host.id === this.host?.id) {
+      this.notify({ callId, op: 'close' });
+      return;
+    }
+    // A replaced host that is still connected must not keep a microphone open for a call it will never carry
+    // (nobody waits for its answer).
+    try {
+      host.send('media.request', { callId, op: 'close', reqId: ++this.seq });
+    } catch {
+      /* that connection is gone, and its media with it */
+    }
+  }
+
+  private dropPrepared(tellHost: boolean): void {
+    for (const [callId, p] of [...this.prepared]) {
+      this.prepared.delete(callId);
+      if (tellHost) this.closePrepared(callId, p.host, true);
+    }
   }
 
   /** Fire-and-forget requests (DTMF, close) still go to the host but nobody waits. */
@@ -115,6 +184,9 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
     options?: HoldOptions,
     _modifiers?: SessionDescriptionHandlerModifier[],
   ): Promise<void> {
+    // The offer this call rang with is already applied on the host: the answer needs no round trip for it.
+    const prepared = this.bridge.takePrepared(this.callId, sdp);
+    if (prepared && (await prepared)) return;
     const r = await this.bridge.request({ callId: this.callId, op: 'setDescription', sdp, options: pick(options) });
     if (!r.ok) throw new Error(r.error ?? 'setDescription failed');
   }

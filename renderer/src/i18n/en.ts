@@ -481,6 +481,7 @@ export const en = {
   'setting.calls.supervisorExtension': 'Supervisor extension',
   'setting.calls.longHoldSec': 'Seconds on hold before a reminder',
   'setting.calls.maxRingSec': 'Seconds a call may ring unanswered',
+  'setting.calls.prepareWhileRinging': 'Prepare audio while a call rings (answer connects at once)',
   'setting.calls.screenPopHeaders': 'Call data shown when a call rings (SIP headers)',
   'setting.calls.screenPop': 'Customer data fields: a label and a CRM link per SIP header',
   'setting.headset.enabled': 'Use the USB headset buttons and lights',

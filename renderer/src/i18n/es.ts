@@ -371,6 +371,7 @@ export const es = {
   'setting.calls.supervisorExtension': 'Extensión del supervisor',
   'setting.calls.longHoldSec': 'Segundos en espera antes de un recordatorio',
   'setting.calls.maxRingSec': 'Segundos que una llamada puede sonar sin respuesta',
+  'setting.calls.prepareWhileRinging': 'Preparar el audio mientras suena una llamada (contestar conecta al instante)',
   'setting.hotkeys.hangup': 'Atajo: colgar',
   'setting.hotkeys.mute': 'Atajo: silenciar / activar micrófono',
   'setting.hotkeys.hold': 'Atajo: poner en espera / reanudar',

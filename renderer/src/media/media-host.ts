@@ -36,6 +36,10 @@ interface CallMedia {
   heldBeforeOffer?: boolean;
   counters?: { lost: number; received: number };
   last?: Omit<QualitySample, 'mos'>;
+  /** The offer applied while the call rang, until the answer: nothing is sent or played meanwhile. */
+  prepared?: string;
+  /** Closed: a microphone that opens after this is stopped at once. */
+  closed: boolean;
 }
 
 /**
@@ -125,8 +129,9 @@ export class MediaHost {
       this.closeCall(r.callId);
       return ok();
     }
+    if (r.op === 'prepare') return this.prepare(r);
     const call =
-      r.op === 'getDescription' || r.op === 'setDescription' ? await this.ensure(r.callId) : this.calls.get(r.callId);
+      r.op === 'getDescription' || r.op === 'setDescription' ? this.ensure(r.callId) : this.calls.get(r.callId);
     if (!call) return { reqId: r.reqId, ok: false, error: 'no media for this call' };
     const hold = r.options?.hold ?? false;
     const options: Web.SessionDescriptionHandlerOptions = {
@@ -137,13 +142,18 @@ export class MediaHost {
     switch (r.op) {
       case 'getDescription': {
         call.heldBeforeOffer = call.held;
+        const answering = call.prepared !== undefined;
+        call.prepared = undefined;
         const d = await call.sdh.getDescription(options);
         this.afterNegotiation(call, hold);
+        if (answering) this.playRemote(call);
         return ok({ body: d.body, contentType: d.contentType });
       }
       case 'setDescription':
         if (!r.sdp) return { reqId: r.reqId, ok: false, error: 'no sdp' };
-        await call.sdh.setDescription(r.sdp, options);
+        if (call.prepared === r.sdp && call.sdh.peerConnection?.signalingState === 'have-remote-offer') {
+          // Already applied while the call rang.
+        } else await call.sdh.setDescription(r.sdp, options);
         this.afterNegotiation(call, hold);
         this.playRemote(call);
         return ok();
@@ -163,19 +173,56 @@ export class MediaHost {
     }
   }
 
-  private async ensure(callId: string): Promise<CallMedia> {
+  /**
+   * While the call rings: microphone open with the sender silent, the remote offer applied, candidates gathered in
+   * the peer connection's pool. The local answer is applied only when the agent answers: applied now, ICE and DTLS
+   * would start towards a caller that has no answer yet (and towards every phone a forked call rings).
+   */
+  private async prepare(r: MediaRequest): Promise<MediaResponse> {
+    if (!r.sdp) return { reqId: r.reqId, ok: false, error: 'no sdp' };
+    if (this.calls.has(r.callId)) return { reqId: r.reqId, ok: false, error: 'call already has media' };
+    const call = this.ensure(r.callId, { pool: true });
+    call.prepared = r.sdp;
+    try {
+      await call.sdh.setDescription(r.sdp, { constraints: this.constraints(), hold: false });
+    } catch (err) {
+      this.closeCall(r.callId);
+      throw err;
+    }
+    if (call.closed) return { reqId: r.reqId, ok: false, error: 'released while being prepared' };
+    // Ringing: nothing leaves the microphone and nothing plays until the agent answers.
+    call.sdh.enableSenderTracks(false);
+    call.sdh.enableReceiverTracks(false);
+    return { reqId: r.reqId, ok: true };
+  }
+
+  private ensure(callId: string, o: { pool?: boolean } = {}): CallMedia {
     const existing = this.calls.get(callId);
     if (existing) return existing;
-    const sdh = new Web.SessionDescriptionHandler(this.logger, Web.defaultMediaStreamFactory(), {
-      // Loopback and LAN only: no public STUN server is ever contacted.
-      peerConnectionConfiguration: { iceServers: [] },
-      iceGatheringTimeout: 1000,
-    });
-    const audio = this.d.doc.createElement('audio');
-    audio.autoplay = true;
-    audio.dataset.callId = callId;
-    this.d.doc.body.appendChild(audio);
-    const call: CallMedia = { sdh, audio, held: false };
+    const microphone = Web.defaultMediaStreamFactory();
+    const call = { held: false, closed: false } as CallMedia;
+    call.sdh = new Web.SessionDescriptionHandler(
+      this.logger,
+      async (constraints, sdh, options) => {
+        const stream = await microphone(constraints, sdh, options);
+        // Released while the microphone was opening (a cancelled call): it must not stay open.
+        if (call.closed) {
+          for (const t of stream.getTracks()) t.stop();
+          throw new Error('call media closed');
+        }
+        return stream;
+      },
+      {
+        // Loopback and LAN only: no public STUN server is ever contacted. A prepared call gathers its candidates
+        // while it rings, so the answer does not wait for them.
+        peerConnectionConfiguration: { iceServers: [], ...(o.pool ? { iceCandidatePoolSize: 1 } : {}) },
+        iceGatheringTimeout: 1000,
+      },
+    );
+    call.audio = this.d.doc.createElement('audio');
+    call.audio.autoplay = true;
+    call.audio.dataset.callId = callId;
+    this.d.doc.body.appendChild(call.audio);
     this.calls.set(callId, call);
     return call;
   }
@@ -205,6 +252,7 @@ export class MediaHost {
     const call = this.calls.get(callId);
     if (!call) return;
     this.calls.delete(callId);
+    call.closed = true;
     try {
       call.sdh.close();
     } catch {
@@ -214,6 +262,11 @@ export class MediaHost {
     call.audio.remove();
   }
 
+  /** A call's microphone reaches the far end only once answered, not on hold, not muted. */
+  private senderLive(call: CallMedia): boolean {
+    return call.prepared === undefined && !call.held && !this.muted;
+  }
+
   private onMute(m: MuteStatus): void {
     this.muted = m.muted;
     this.applyMute();
@@ -221,11 +274,18 @@ export class MediaHost {
 
   private applyMute(): void {
     for (const call of this.calls.values())
-      if (call.sdh.peerConnection) call.sdh.enableSenderTracks(!call.held && !this.muted);
+      if (call.sdh.peerConnection) call.sdh.enableSenderTracks(this.senderLive(call));
   }
 
   private onCalls(s: CallsSnapshot): void {
     this.snapshot = s;
+    // Media prepared for a call that no longer rings and was not answered here is released, even when the core's
+    // own word on it was lost with a connection.
+    for (const [id, call] of [...this.calls]) {
+      if (call.prepared === undefined) continue;
+      const view = s.calls.find((c) => c.id === id);
+      if (!view || view.state === 'ended') this.closeCall(id);
+    }
     this.applyMute();
     const ringing = s.calls.some((c) => c.state === 'ringing');
     const prefs = this.d.prefs();
@@ -275,7 +335,7 @@ export class MediaHost {
         devices,
         choice: prefs.microphone,
         getUserMedia: (c) => md.getUserMedia(c),
-        enabled: !call.held && !this.muted,
+        enabled: this.senderLive(call),
       }).catch(() => undefined);
     }
   }

@@ -80,6 +80,7 @@ describe('incoming INVITE handling', () => {
     'calls.screenPopHeaders': ['X-Account-Id'],
     'calls.screenPop': [],
     'calls.maxRingSec': 180,
+    'calls.prepareWhileRinging': true,
     'mute.onCallStart': 'unmuted',
   };
   function fakeInvitation(req: Core.IncomingRequestMessage) {
