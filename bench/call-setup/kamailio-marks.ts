@@ -34,7 +34,7 @@ export class KamailioMarks {
       (m) => m[2] === fromUser && m[3] === toUser,
     );
     const callIds = new Set(oks.map((m) => m[1]));
-    if (callIds.size !== 1) throw new Error(`expected one answered call ${fromUser} → ${toUser}, saw ${callIds.size}`);
+    if (callIds.size !== 1) throw new Error(`expected one answered call ${fromUser}→${toUser}, saw ${callIds.size}`);
     const [ok] = oks;
     const ci = ok![1]!;
     const okAt = seconds(ok![4]!, ok![5]!);

@@ -81,10 +81,10 @@ async function asPhonesSeeIt(env: LabEnv): Promise<void> {
     for (const c of callees) await prepareCallee(c);
     const progress = (r: number) => r % 5 === 0 && console.log(`  … ${r} of ${calls} rounds`);
     const about = `caller Diadema → each callee in turn, ${calls} calls each (ms; audio polled every 5 ms)`;
-    const peer = 'SIP.js web phone';
+    const [peer, unprepared] = [callees[2]!.name, callees[1]!.name];
     if (modes.quiet) {
       const samples = await alternateCalls(marks, caller, callees, calls, progress);
-      printMode(`quiet machine: ${about}`, samples, peer);
+      printMode(`quiet machine: ${about}`, samples, peer, unprepared);
     }
     if (modes.busy) {
       const busyCaller = await diadema(5, 'busy caller', 550);
@@ -96,11 +96,15 @@ async function asPhonesSeeIt(env: LabEnv): Promise<void> {
         samples = await alternateCalls(marks, caller, callees, calls, progress);
       } finally {
         const { calls: n, failures } = await busy.stop();
-        console.log(
-          `  busy pair: ${n} calls during the run, ${failures.length} failed${failures.length ? `: ${failures.slice(0, 3).join('; ')}` : ''}`,
-        );
+        const why = failures.length ? `: ${failures.slice(0, 3).join('; ')}` : '';
+        console.log(`  busy pair: ${n} calls during the run, ${failures.length} failed${why}`);
       }
-      printMode(`busy machine (a second pair of Diadema agents calling each other meanwhile): ${about}`, samples, peer);
+      printMode(
+        `busy machine (a second pair of Diadema agents calling each other meanwhile): ${about}`,
+        samples,
+        peer,
+        unprepared,
+      );
     }
   } finally {
     for (const p of phones.reverse()) await p.dispose();

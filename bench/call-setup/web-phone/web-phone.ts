@@ -43,7 +43,7 @@ async function start(c: WebPhoneConfig): Promise<void> {
   const phone: Web.SimpleUser = new Web.SimpleUser(c.server, {
     aor: c.aor,
     userAgentOptions: { authorizationUsername: c.user, authorizationPassword: c.password },
-    media: { constraints: { audio: true, video: false }, remote: { audio: remote } },
+    media: { remote: { audio: remote } },
     delegate: {
       onCallReceived: () => showCall('ringing', () => void phone.answer().catch((e) => console.error(e))),
       onCallAnswered: () => showCall('active'),
