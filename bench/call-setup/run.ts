@@ -81,10 +81,10 @@ async function asPhonesSeeIt(env: LabEnv): Promise<void> {
     for (const c of callees) await prepareCallee(c);
     const progress = (r: number) => r % 5 === 0 && console.log(`  … ${r} of ${calls} rounds`);
     const about = `caller Diadema → each callee in turn, ${calls} calls each (ms; audio polled every 5 ms)`;
-    const [peer, unprepared] = [callees[2]!.name, callees[1]!.name];
+    const names = { ours: callees[0]!.name, unprepared: callees[1]!.name, peer: callees[2]!.name };
     if (modes.quiet) {
       const samples = await alternateCalls(marks, caller, callees, calls, progress);
-      printMode(`quiet machine: ${about}`, samples, peer, unprepared);
+      printMode(`quiet machine: ${about}`, samples, names);
     }
     if (modes.busy) {
       const busyCaller = await diadema(5, 'busy caller', 550);
@@ -102,8 +102,7 @@ async function asPhonesSeeIt(env: LabEnv): Promise<void> {
       printMode(
         `busy machine (a second pair of Diadema agents calling each other meanwhile): ${about}`,
         samples,
-        peer,
-        unprepared,
+        names,
       );
     }
   } finally {
