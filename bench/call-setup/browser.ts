@@ -1,6 +1,16 @@
 import { callState, clickTestId } from '../../test/support/e2e-agent';
 import type { KamailioMarks } from './kamailio-marks';
-import { clickAnswer, dial, firstAudio, lastRing, pcCount, ringCount, waitFor, watchRinging } from './page-probe';
+import {
+  clickAnswer,
+  dial,
+  firstAudio,
+  lastCallIn,
+  lastRing,
+  pcCount,
+  ringCount,
+  waitFor,
+  watchRinging,
+} from './page-probe';
 import type { Phone } from './phone';
 
 /**
@@ -11,6 +21,8 @@ import type { Phone } from './phone';
  * done before the click (while the call rang).
  */
 export interface CallSample {
+  inviteToPage: number;
+  pageToRing: number;
   inviteToRing: number;
   dialToRing: number;
   answerToOk: number;
@@ -40,6 +52,9 @@ export async function measureCall(marks: KamailioMarks, caller: Phone, callee: P
   const dialAt = await dial(caller.page, callee.user);
   await waitFor(async () => (await ringCount(callee.page)) > rings, 10_000, `${callee.name} ringing`);
   const ringAt = await lastRing(callee.page);
+  const inPageAt = await lastCallIn(callee.page);
+  if (inPageAt < dialAt || inPageAt > ringAt)
+    throw new Error(`${callee.name}: the call's arrival in the page not seen`);
   const calleeAudio = firstAudio(callee.page, calleeFrom);
   const callerAudio = firstAudio(caller.page, callerFrom);
   const answerAt = await clickAnswer(callee.page);
@@ -55,6 +70,8 @@ export async function measureCall(marks: KamailioMarks, caller: Phone, callee: P
   const k = marks.call(offset, caller.user, callee.user);
   const from = (t: number) => t - answerAt;
   return {
+    inviteToPage: inPageAt - k.inviteAt,
+    pageToRing: ringAt - inPageAt,
     inviteToRing: ringAt - k.inviteAt,
     dialToRing: ringAt - dialAt,
     answerToOk: from(k.okAt),

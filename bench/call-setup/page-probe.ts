@@ -4,9 +4,12 @@ import type { Page } from 'playwright-core';
  * What the bench reads inside a phone's page (a Diadema agent or the SIP.js web phone alike). Every time is
  * wall-clock milliseconds, `performance.timeOrigin + performance.now()`, the clock Kamailio's `$TV(Sn)` uses.
  *
- * The init script only observes: each RTCPeerConnection the page makes is kept with the first instant its ICE
- * reached `connected` (or `completed`) and the first instant the connection as a whole (ICE and DTLS) reached
- * `connected`, from listeners added beside the app's own. The page runs unchanged.
+ * The init script only observes, from listeners added beside the app's own; the page runs unchanged:
+ *  - each RTCPeerConnection the page makes is kept with the first instant its ICE reached `connected` (or
+ *    `completed`) and the first instant the connection as a whole (ICE and DTLS) reached `connected`;
+ *  - each WebSocket's frames are watched for the one that brings a new call into the page: for Diadema the
+ *    contract's `calls` event that first shows a ringing call (the core took the INVITE), for the web phone the SIP
+ *    INVITE itself. The listener is the socket's first, so the stamp is when the page's thread takes the frame.
  */
 export const observePeerConnections = `(() => {
   const Native = window.RTCPeerConnection;
@@ -27,6 +30,25 @@ export const observePeerConnections = `(() => {
   };
   window.RTCPeerConnection.prototype = Native.prototype;
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
+  const NativeWs = window.WebSocket;
+  const callIn = [];
+  window.__callIn = callIn;
+  let ringing = false;
+  window.WebSocket = function (...a) {
+    const ws = new NativeWs(...a);
+    ws.addEventListener('message', (e) => {
+      const t = now();
+      if (typeof e.data !== 'string') return;
+      if (e.data.startsWith('INVITE ')) return void callIn.push(t);
+      if (!e.data.includes('"name":"calls"')) return;
+      const ring = e.data.includes('"state":"ringing"');
+      if (ring && !ringing) callIn.push(t);
+      ringing = ring;
+    });
+    return ws;
+  };
+  window.WebSocket.prototype = NativeWs.prototype;
+  Object.setPrototypeOf(window.WebSocket, NativeWs);
 })();`;
 
 interface PcRecord {
@@ -59,6 +81,10 @@ export function watchRinging(page: Page): Promise<void> {
     }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
   });
 }
+
+/** When the latest call reached the page (see `observePeerConnections`), 0 if none did. */
+export const lastCallIn = (p: Page): Promise<number> =>
+  p.evaluate(() => (window as unknown as { __callIn: number[] }).__callIn.at(-1) ?? 0);
 
 export const ringCount = (p: Page): Promise<number> =>
   p.evaluate(() => (window as unknown as { __ring: number[] }).__ring.length);

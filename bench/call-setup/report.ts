@@ -4,6 +4,8 @@ import type { CallSample } from './browser';
 /** Rows in the order a call goes; every "answer →" row counts from the answer click in the callee's page. */
 const rows: Array<[keyof CallSample, string]> = [
   ['inviteToRing', 'INVITE at Kamailio → ringing shown'],
+  ['inviteToPage', '  of which Kamailio → call in page'],
+  ['pageToRing', '  and call in page → shown'],
   ['dialToRing', 'caller dials → ringing shown'],
   ['answerToOk', 'answer → 200 OK at Kamailio'],
   ['answerToAck', 'answer → ACK at Kamailio'],
