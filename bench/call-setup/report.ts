@@ -25,7 +25,8 @@ const ringing: [keyof CallSample, string] = ['inviteToRing', 'INVITE at Kamailio
 const okOut: [keyof CallSample, string] = ['answerToOk', 'answer → 200 OK at Kamailio'];
 const audible: [keyof CallSample, string] = ['twoWayAudible', 'answer → two-way audible'];
 
-const col = (samples: readonly CallSample[], k: keyof CallSample): Summary => summarise(samples.map((s) => s[k]));
+const col = (samples: readonly CallSample[], k: keyof CallSample): Summary =>
+  summarise(samples.map((s) => s[k]).filter(Number.isFinite));
 
 /** How `ours` compares with `theirs` at one percentile: the time ratio, then in words. */
 function ratio(ours: number, theirs: number): string {
