@@ -21,12 +21,21 @@ import { groupMemory, processTree, type GroupMemory } from './pages';
  *   - Linphone desktop (`linphone --config F`, Qt), registered over UDP;
  * and the ratio Diadema / Linphone. Needs root (page frame numbers) and the Debian packages `linphone-desktop` and
  * `xvfb`; a missing one is said and skipped. `--quick`: 3 samples after 5 s idle (default 5 after 15 s).
+ * `--only=windowed,headless,linphone`: those clients only (to compare one Chromium flag at a time).
  */
 reExecInPrivateNetwork('bench/footprint');
 
 const quick = process.argv.includes('--quick');
 const idleMs = quick ? 5000 : 15_000;
 const samples = quick ? 3 : 5;
+const clients = ['windowed', 'headless', 'linphone'] as const;
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = new Set(onlyArg ? onlyArg.split(',') : clients);
+for (const c of only)
+  if (!(clients as readonly string[]).includes(c)) {
+    console.error(`--only: unknown client ${c} (${clients.join(', ')})`);
+    process.exit(2);
+  }
 const root = process.env.DIADEMA_ROOT ?? process.cwd();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
@@ -126,7 +135,7 @@ try {
     [1, false],
     [2, true],
   ] as const) {
-    if (!headless && !gui) continue;
+    if (!only.has(headless ? 'headless' : 'windowed') || (!headless && !gui)) continue;
     const acc = labAccount(env, n);
     const settings = path.join(dir, `settings-${n}.json`);
     writeFileSync(
@@ -155,7 +164,9 @@ try {
   }
 
   // Linphone desktop, registered over UDP.
-  if (gui && has('linphone')) {
+  if (!only.has('linphone')) {
+    // Not asked for.
+  } else if (gui && has('linphone')) {
     const acc = labAccount(env, 3);
     const rc = path.join(dir, 'linphonerc');
     writeFileSync(
