@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error: plain JavaScript module shared with `npm run lab`
@@ -21,7 +21,8 @@ import { groupMemory, processTree, type GroupMemory } from './pages';
  *   - Linphone desktop (`linphone --config F`, Qt), registered over UDP;
  * and the ratio Diadema / Linphone. Needs root (page frame numbers) and the Debian packages `linphone-desktop` and
  * `xvfb`; a missing one is said and skipped. `--quick`: 3 samples after 5 s idle (default 5 after 15 s).
- * `--only=windowed,headless,linphone`: those clients only (to compare one Chromium flag at a time).
+ * `--only=windowed,headless,linphone`: those clients only (to compare one Chromium flag at a time). `--user=NAME`:
+ * the browser host runs as that user, where Chromium keeps its sandbox (as root it refuses it: `--no-sandbox`).
  */
 reExecInPrivateNetwork('bench/footprint');
 
@@ -31,6 +32,14 @@ const samples = quick ? 3 : 5;
 const clients = ['windowed', 'headless', 'linphone'] as const;
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = new Set(onlyArg ? onlyArg.split(',') : clients);
+const user = process.argv.find((a) => a.startsWith('--user='))?.slice('--user='.length);
+const ids = user
+  ? { uid: Number(spawnSync('id', ['-u', user]).stdout), gid: Number(spawnSync('id', ['-g', user]).stdout) }
+  : undefined;
+if (user && !(ids!.uid > 0 && ids!.gid >= 0)) {
+  console.error(`--user: no such user other than root: ${user}`);
+  process.exit(2);
+}
 for (const c of only)
   if (!(clients as readonly string[]).includes(c)) {
     console.error(`--only: unknown client ${c} (${clients.join(', ')})`);
@@ -50,8 +59,8 @@ if (built.status !== 0) {
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-footprint-'));
 const children: ChildProcess[] = [];
-const start = (cmd: string, args: string[], env: NodeJS.ProcessEnv, log: string) => {
-  const c = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+const start = (cmd: string, args: string[], env: NodeJS.ProcessEnv, log: string, as?: typeof ids) => {
+  const c = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...as });
   const out: string[] = [];
   c.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
   c.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
@@ -122,6 +131,12 @@ try {
   mkdirSync(runtime, { mode: 0o700 });
   const base = { ...process.env, XDG_RUNTIME_DIR: runtime, HOME: path.join(dir, 'home') };
   mkdirSync(base.HOME, { recursive: true });
+  /** Gives `--user` what the browser host writes: its home, runtime and data folders, its settings file. */
+  const own = (...paths: string[]) => {
+    if (ids) for (const p of paths) chownSync(p, ids.uid, ids.gid);
+  };
+  if (ids) chmodSync(dir, 0o711); // The user reaches its own files in here, and lists nothing.
+  own(runtime, base.HOME);
   let gui: NodeJS.ProcessEnv | undefined;
   if (has('Xvfb')) {
     start('Xvfb', [display, '-nolisten', 'tcp', '-screen', '0', '1366x768x24'], base, 'xvfb.log');
@@ -142,6 +157,8 @@ try {
       settings,
       JSON.stringify({ 'account.server': env.ws, 'account.user': acc.user, 'account.password': acc.password }),
     );
+    mkdirSync(path.join(dir, `data-${n}`));
+    own(settings, path.join(dir, `data-${n}`));
     const host = start(
       process.execPath,
       [
@@ -154,10 +171,12 @@ try {
       ],
       headless ? base : gui!,
       `diadema-${n}.log`,
+      ids,
     );
     try {
       await registered(env, acc.user, 20_000);
-      results.push(await measure(`Diadema browser host${headless ? ' (headless)' : ''}`, host.pid!));
+      const label = `Diadema browser host${headless ? ' (headless)' : ''}${user ? ` as ${user}` : ''}`;
+      results.push(await measure(label, host.pid!));
     } finally {
       await stop(host);
     }
