@@ -94,6 +94,9 @@ class FakeAudioParam {
   setValueAtTime(v: number): void {
     this.value = v;
   }
+  cancelScheduledValues(): void {
+    /* no schedule modelled: setValueAtTime applies at once */
+  }
 }
 class FakeNode {
   connect(): void {
@@ -104,6 +107,7 @@ export class FakeAudioContext {
   static created = 0;
   static closed = 0;
   currentTime = 0;
+  state: AudioContextState = 'running';
   constructor() {
     FakeAudioContext.created++;
   }
@@ -124,6 +128,13 @@ export class FakeAudioContext {
   }
   async close(): Promise<void> {
     FakeAudioContext.closed++;
+    this.state = 'closed';
+  }
+  async suspend(): Promise<void> {
+    this.state = 'suspended';
+  }
+  async resume(): Promise<void> {
+    this.state = 'running';
   }
 }
 

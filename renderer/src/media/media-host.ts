@@ -93,7 +93,7 @@ export class MediaHost {
     for (const u of this.unsubscribe.splice(0)) u();
     if (this.statsTimer) clearInterval(this.statsTimer);
     for (const id of [...this.calls.keys()]) this.closeCall(id);
-    this.ringer.stop();
+    this.ringer.dispose();
   }
 
   /** The mute state last applied to the sender tracks. */

@@ -6,6 +6,7 @@ import { MediaHost, type AudioPrefs } from '../../../renderer/src/media/media-ho
 import { Ringer } from '../../../renderer/src/media/ringer';
 import { fakeBridge } from '../../support/fake-bridge';
 import {
+  FakeAudioContext,
   FakeSender,
   installFakeMedia,
   sinkCalls,
@@ -150,6 +151,24 @@ describe('ringer', () => {
     expect(ringing()).toEqual(['default']);
     expect(r.sinks()).toEqual(['']);
     r.stop();
+  });
+
+  it('keeps one tone generator across rings, suspended and silent between them, closed with the page', async () => {
+    const created = FakeAudioContext.created;
+    const closed = FakeAudioContext.closed;
+    const r = new Ringer(document);
+    await r.start(null, false);
+    r.stop();
+    const ctx = (r as unknown as { tone: { ctx: FakeAudioContext; gain: { gain: { value: number } } } }).tone;
+    expect(ctx.ctx.state).toBe('suspended');
+    expect(ctx.gain.gain.value).toBe(0);
+    await r.start(null, false);
+    expect(ctx.ctx.state).toBe('running');
+    expect(ringing()).toEqual(['default']);
+    r.stop();
+    expect(FakeAudioContext.created - created).toBe(1);
+    r.dispose();
+    expect(FakeAudioContext.closed - closed).toBe(1);
   });
 
   it('stopped while it was still listing devices, it rings nowhere', async () => {
