@@ -8,7 +8,6 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleUpToDate } from './build-stamp.mjs';
-import { nodeCoreFlags } from './node-core-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -36,13 +35,9 @@ for (const [script, args] of steps) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-host = spawn(
-  process.execPath,
-  [...nodeCoreFlags, path.join(root, 'dist', 'node', 'browser-host.mjs'), ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-  },
-);
+host = spawn(process.execPath, [path.join(root, 'dist', 'node', 'browser-host.mjs'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 host.on('error', (err) => {
   console.error(`start:browser: could not run the browser host: ${err.message}`);
   process.exit(1);

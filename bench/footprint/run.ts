@@ -2,8 +2,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-// @ts-expect-error: plain JavaScript module run by Node directly (build/start-browser.mjs)
-import { nodeCoreFlags } from '../../build/node-core-flags.mjs';
 // @ts-expect-error: plain JavaScript module shared with `npm run lab`
 import { registeredContacts, startLab } from '../../test/lab/lab-core.mjs';
 import type { LabEnv } from '../../test/support/lab-env';
@@ -164,7 +162,6 @@ try {
     const host = start(
       process.execPath,
       [
-        ...(nodeCoreFlags as string[]),
         path.join(root, 'dist', 'node', 'browser-host.mjs'),
         '--settings',
         settings,
