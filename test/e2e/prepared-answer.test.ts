@@ -31,7 +31,10 @@ const observeMedia = `(() => {
 
 interface MediaHeld {
   pcs: Array<{ signaling: string; ice: string; gathering: string; senderEnabled: boolean[] }>;
+  /** Every live microphone track: the call's and the mute check's analysis path's. */
   liveTracks: number;
+  /** Live microphone tracks a peer connection sends from. */
+  senderTracks: number;
   openPcs: number;
   playing: number;
 }
@@ -47,11 +50,12 @@ const mediaHeld = (p: Page): Promise<MediaHeld> =>
         senderEnabled: pc.getSenders().map((s) => s.track?.enabled ?? false),
       })),
       liveTracks: w.__tracks.filter((t) => t.readyState === 'live').length,
+      senderTracks: open.flatMap((pc) => pc.getSenders()).filter((s) => s.track?.readyState === 'live').length,
       openPcs: open.length,
       playing: [...document.querySelectorAll('audio[data-call-id]')].length,
     };
   });
-const released = { liveTracks: 0, openPcs: 0, playing: 0 };
+const released = { liveTracks: 0, senderTracks: 0, openPcs: 0, playing: 0 };
 
 let agent: E2eAgent;
 let twin: E2eAgent;
@@ -81,7 +85,7 @@ async function ringAgent(): Promise<void> {
   await caller.page.getByTestId('dial-input').press('Enter');
   await expect.poll(() => callState(agent.page), { timeout: 10_000 }).toBe('ringing');
   await expect.poll(async () => (await mediaHeld(agent.page)).openPcs, { timeout: 5000 }).toBe(1);
-  await expect.poll(async () => (await mediaHeld(agent.page)).liveTracks, { timeout: 5000 }).toBe(1);
+  await expect.poll(async () => (await mediaHeld(agent.page)).senderTracks, { timeout: 5000 }).toBe(1);
 }
 
 describe('media prepared while the call rings, in Chromium', () => {

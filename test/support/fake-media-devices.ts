@@ -108,6 +108,7 @@ export class FakeAudioContext {
   static closed = 0;
   currentTime = 0;
   state: AudioContextState = 'running';
+  readonly sampleRate = 48_000;
   constructor() {
     FakeAudioContext.created++;
   }
@@ -119,6 +120,18 @@ export class FakeAudioContext {
       frequency: new FakeAudioParam(),
       start() {
         /* silent */
+      },
+    });
+  }
+  createMediaStreamSource() {
+    return new FakeNode();
+  }
+  createAnalyser() {
+    return Object.assign(new FakeNode(), {
+      fftSize: 2048,
+      smoothingTimeConstant: 0.8,
+      getFloatTimeDomainData() {
+        /* silence */
       },
     });
   }

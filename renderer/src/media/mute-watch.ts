@@ -16,7 +16,7 @@ export interface MuteWatchDeps {
   microphoneId(): string | undefined;
   /** The output the agent hears the call on (for the warning tone). */
   speakerId(): Promise<string | undefined>;
-  setting<T>(key: 'mute.vadSensitivity' | 'mute.warningSound'): T | undefined;
+  setting<T>(key: 'mute.vadSensitivity' | 'mute.warningSound' | 'calls.prepareWhileRinging'): T | undefined;
   reportIntervalMs?: number;
 }
 
@@ -71,16 +71,20 @@ export class MuteWatch {
   }
 
   private readonly retry = () => {
-    if (this.inCall && !this.analysis.active) void this.analysis.start();
+    if (this.wanted && !this.analysis.active) void this.analysis.start();
   };
-  private inCall = false;
+  private wanted = false;
 
   private onCalls(s: CallsSnapshot): void {
-    const was = this.inCall;
-    this.inCall = s.calls.some(isInConversation);
+    const was = this.wanted;
+    // In a call; and already while one rings when its media is prepared while ringing (the microphone is open
+    // then anyway): opening the analysis microphone and its audio context is then not on the answer's path.
+    // Reports go to the core only for a call in conversation, so nothing is judged before the answer.
+    const prepare = this.d.setting<boolean>('calls.prepareWhileRinging') !== false;
+    this.wanted = s.calls.some(isInConversation) || (prepare && s.calls.some((c) => c.state === 'ringing'));
     // Start with each call (a failure is retried at the next call or when a device appears, not in a loop).
-    if (this.inCall && !this.analysis.active && (!was || !this.analysis.snapshot().error)) void this.analysis.start();
-    if (!this.inCall) this.analysis.stop();
+    if (this.wanted && !this.analysis.active && (!was || !this.analysis.snapshot().error)) void this.analysis.start();
+    if (!this.wanted) this.analysis.stop();
   }
 
   private onMute(m: MuteStatus): void {
