@@ -5,6 +5,7 @@ import { composeCore, type Core, type CoreOptions, type CoreServices } from '../
 import { createLogger, silentLogger, type Logger } from '../../electron/node/log';
 import { FileSecrets } from '../../electron/node/secrets/file-secrets';
 import { FakeMediaRenderer } from './fake-media';
+import { until } from './sip-party';
 
 /**
  * A whole agent core in the test process, with its own data directory and a fake media renderer attached,
@@ -72,4 +73,11 @@ export async function startAgentCore(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Hangs up every call of the agent that has not ended, and waits until all of them have (between tests). */
+export async function endAllCalls(agent: AgentCore, what = 'calls to end'): Promise<void> {
+  for (const c of agent.core.calls.snapshot().calls)
+    if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
+  await until(() => agent.core.calls.snapshot().calls.every((c) => c.state === 'ended'), 5000, what);
 }

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { AgentView } from '@common/contract/agent';
 import type { CallNotice, CallsSnapshot } from '@common/contract/calls';
 import { labAccount } from '../../support/lab-env';
-import { startAgentCore, type AgentCore } from '../../support/agent-core';
+import { endAllCalls, startAgentCore, type AgentCore } from '../../support/agent-core';
 import { SipParty, until } from '../../support/sip-party';
 
 // Agent states and after-call work against the lab's real Kamailio: while the agent is not Available, an incoming
@@ -42,9 +42,7 @@ afterAll(async () => {
   await agent?.dispose();
 });
 afterEach(async () => {
-  for (const c of agent.core.calls.snapshot().calls)
-    if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
-  await until(() => agent.core.calls.snapshot().calls.every((c) => c.state === 'ended'), 5000, 'calls to end');
+  await endAllCalls(agent);
 });
 
 const h = () => agent.core.handlers;

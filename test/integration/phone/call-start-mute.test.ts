@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MediaRequest } from '@common/contract/calls';
-import type { AgentCore } from '../../support/agent-core';
+import { endAllCalls, type AgentCore } from '../../support/agent-core';
 import { labAccount } from '../../support/lab-env';
 import { labAgent, labParty } from '../../support/lab-parties';
 import { until, type SipParty } from '../../support/sip-party';
@@ -59,8 +59,7 @@ describe('call-start mute', () => {
   });
 
   it('a consult and an attended transfer never change mute silently: the consult keeps it, the end of the calls records its reset', async () => {
-    for (const c of calls()) if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
-    await until(() => calls().every((c) => c.state === 'ended'), 5000, 'no live call');
+    await endAllCalls(agent, 'no live call');
     first.call(agentAccount.uri);
     await until(() => calls().some((c) => c.state === 'ringing'), 5000, 'rings');
     const a = calls().find((c) => c.state === 'ringing')!.id;

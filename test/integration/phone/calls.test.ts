@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { labAccount } from '../../support/lab-env';
-import { startAgentCore, type AgentCore } from '../../support/agent-core';
+import { endAllCalls, startAgentCore, type AgentCore } from '../../support/agent-core';
 import { SipParty, until } from '../../support/sip-party';
 import { sdpDirection } from '../../support/fake-sdp';
 
@@ -41,9 +41,7 @@ afterAll(async () => {
   await agent?.dispose();
 });
 afterEach(async () => {
-  for (const c of agent.core.calls.snapshot().calls)
-    if (c.state !== 'ended') await agent.core.calls.hangup(c.id).catch(() => undefined);
-  await until(() => agent.core.calls.snapshot().calls.every((c) => c.state === 'ended'), 5000, 'calls to end');
+  await endAllCalls(agent);
   far.onInvite = 'answer';
   third.onInvite = 'answer';
 });
