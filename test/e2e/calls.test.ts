@@ -4,6 +4,7 @@ import {
   callQuality as quality,
   callState,
   clickTestId as click,
+  endCallsOn,
   inboundGrowth,
   startE2eAgent,
   type E2eAgent,
@@ -25,14 +26,7 @@ beforeAll(async () => {
   agentB = await startE2eAgent({ server: lab.ws, account: b, toneHz: 660, settings: { 'acw.durationSec': 0 } });
 }, 60_000);
 // Each test starts with both agents idle, even when the one before failed half-way through a call.
-afterEach(async () => {
-  for (const agent of [agentA, agentB]) {
-    if (!/ended|none/.test(await callState(agent.page))) await click(agent.page, 'call-hangup');
-  }
-  for (const agent of [agentA, agentB]) {
-    await expect.poll(() => callState(agent.page), { timeout: 10_000 }).toMatch(/ended|none/);
-  }
-});
+afterEach(() => endCallsOn([agentA, agentB]));
 afterAll(async () => {
   await agentA?.dispose();
   await agentB?.dispose();

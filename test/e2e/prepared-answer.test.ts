@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { callQuality, callState, clickTestId as click, startE2eAgent, type E2eAgent } from '../support/e2e-agent';
+import {
+  callQuality,
+  callState,
+  clickTestId as click,
+  endCallsOn,
+  startE2eAgent,
+  type E2eAgent,
+} from '../support/e2e-agent';
 import { labAccount } from '../support/lab-env';
 
 // Media prepared while a call rings, in Chromium with real WebRTC: what the agent's page holds while the call rings
@@ -66,14 +73,7 @@ beforeAll(async () => {
   agent = await startE2eAgent({ server: lab.ws, account: agentAccount, settings, initScript: observeMedia });
   caller = await startE2eAgent({ server: lab.ws, account: callerAccount, settings, toneHz: 660 });
 }, 60_000);
-afterEach(async () => {
-  for (const a of [agent, caller, twin]) {
-    if (a && !/ended|none/.test(await callState(a.page))) await click(a.page, 'call-hangup');
-  }
-  for (const a of [agent, caller, twin]) {
-    if (a) await expect.poll(() => callState(a.page), { timeout: 10_000 }).toMatch(/ended|none/);
-  }
-});
+afterEach(() => endCallsOn([agent, caller, twin]));
 afterAll(async () => {
   await twin?.dispose();
   await agent?.dispose();

@@ -72,3 +72,21 @@ export const clickTestId = (p: Page, testId: string): Promise<void> =>
   p.evaluate((id) => {
     (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.click();
   }, testId);
+
+/**
+ * Between tests: every agent given hangs up a call it still shows, then each must show none (or an ended one)
+ * within 10 s. Agents not started (undefined) are skipped.
+ */
+export async function endCallsOn(agents: ReadonlyArray<E2eAgent | undefined>): Promise<void> {
+  const started = agents.filter((a): a is E2eAgent => a !== undefined);
+  for (const a of started) if (!/ended|none/.test(await callState(a.page))) await clickTestId(a.page, 'call-hangup');
+  for (const a of started) {
+    const end = Date.now() + 10_000;
+    let state = await callState(a.page);
+    while (!/ended|none/.test(state)) {
+      if (Date.now() > end) throw new Error(`a call still shows as ${state} 10 s after hanging up`);
+      await a.page.waitForTimeout(100);
+      state = await callState(a.page);
+    }
+  }
+}
