@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { observePeerConnections } from './page-probe';
 import { startDiadema, type Phone } from './phone';
 import { printMode } from './report';
 import { startWebPhone } from './web-phone-host';
+import { buildBundle } from '../support/bundle';
 
 /**
  * Call set-up through a real Kamailio, in two parts:
@@ -56,9 +56,7 @@ try {
  * signalling part's 1 and 2 have unregistered by then).
  */
 async function asPhonesSeeIt(env: LabEnv): Promise<void> {
-  // The browser host runs the built bundle: build what is in the tree now.
-  const built = spawnSync(process.execPath, [path.resolve('build', 'bundle.mjs')], { stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('build failed');
+  buildBundle();
   const marks = new KamailioMarks(env);
   const initScript = observePeerConnections;
   const phones: Phone[] = [];

@@ -9,6 +9,7 @@ import { labAccount } from '../../test/support/lab-env';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
 import { groupMemory, processTree, type GroupMemory } from './pages';
+import { buildBundle } from '../support/bundle';
 
 /**
  * bench/footprint: memory of an idle, registered agent, side by side with Linphone desktop on this machine.
@@ -49,13 +50,7 @@ const root = process.env.DIADEMA_ROOT ?? process.cwd();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 
-const built = spawnSync(process.execPath, [path.join(root, 'build', 'bundle.mjs')], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-if (built.status !== 0) {
-  console.error('build failed');
-  process.exit(1);
-}
+buildBundle(root);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-footprint-'));
 const children: ChildProcess[] = [];

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +28,7 @@ import { VoiceActivityDetector } from '../../renderer/src/media/vad';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { decodedDbfs, senderChangeAfter, stampSenders, watchFarEnd, type FarEndWatch } from './decoder';
 import { formatRow, summarise } from '../support/stats';
+import { buildBundle } from '../support/bundle';
 
 /**
  * bench/mute:
@@ -50,13 +50,7 @@ const rounds = quick ? 6 : 20;
 reExecInPrivateNetwork('bench/mute');
 
 const root = process.cwd();
-const built = spawnSync(process.execPath, [path.join(root, 'build', 'bundle.mjs')], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-if (built.status !== 0) {
-  console.error('build failed');
-  process.exit(1);
-}
+buildBundle(root);
 
 const until = async (fn: () => Promise<boolean>, ms: number, what: string) => {
   const end = Date.now() + ms;

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy';
 import { reExecInPrivateNetwork, requirePrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
 import { seededRandom } from '../../test/support/seeded-random';
+import { buildBundle } from '../support/bundle';
 
 /**
  * Mid-call signalling outages as the agent and the customer hear them: two Diadema agents in Chromium (browser host
@@ -38,9 +38,7 @@ export async function midCallMediaDrill(o: {
   requirePrivateNetwork('midCallMediaDrill');
   const random = seededRandom(o.seed);
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
-  // The browser host runs the built bundle: build what is in the tree now.
-  const built = spawnSync(process.execPath, [path.resolve('build', 'bundle.mjs')], { stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('build failed');
+  buildBundle();
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-midcall-media-'));
   const lab = (await startLab({ dir, media: true })) as { env: LabEnv; stop(): Promise<void> };

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { startOwnChromiumAgent, type OwnChromiumAgent } from '../../test/support
 import { formatRow, summarise } from '../support/stats';
 import { seededRandom } from '../../test/support/seeded-random';
 import { requirePrivateNetwork } from '../support/netns';
+import { buildBundle } from '../support/bundle';
 
 /**
  * R2 renderer crashes: two Diadema agents in a call with real WebRTC through the lab's Kamailio + rtpengine. Agent A's
@@ -38,10 +38,7 @@ export async function rendererCrashDrill(o: {
   requirePrivateNetwork('rendererCrashDrill');
   const random = seededRandom(o.seed);
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
-  if (o.build !== false) {
-    const built = spawnSync(process.execPath, [path.resolve('build', 'bundle.mjs')], { stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('build failed');
-  }
+  if (o.build !== false) buildBundle();
   const spacingMs = Math.ceil(reloadWindowMs / maxReloads) + 500;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'diadema-bench-renderer-crash-'));
   const lab = (await startLab({ dir, media: true })) as { env: LabEnv; stop(): Promise<void> };
