@@ -33,19 +33,18 @@ export class MediaBridge {
   /** A renderer offers to host media. The newest one wins: a reloaded or replaced renderer takes over. */
   attach(connection: Connection): void {
     const replaced = this.host !== undefined && this.host.id !== connection.id;
-    if (this.host?.id !== connection.id) {
-      this.failPending('renderer replaced');
-      this.dropPrepared(true);
-    }
+    const changed = this.host?.id !== connection.id;
+    if (changed) this.failPending('renderer replaced');
     this.host = connection;
+    if (changed) this.releaseAllPrepared();
     this.attached.emit(!replaced);
   }
   detach(connectionId: string): void {
     if (this.host?.id !== connectionId) return;
     this.host = undefined;
     this.failPending('renderer gone');
-    // Its media went with it (a page that only lost its connection closes prepared media of calls no longer ringing).
-    this.dropPrepared(false);
+    // A page that only lost its connection also closes, by itself, prepared media of calls no longer ringing.
+    this.releaseAllPrepared();
   }
   hostId(): string | undefined {
     return this.host?.id;
@@ -117,8 +116,8 @@ export class MediaBridge {
     return [...this.prepared.keys()];
   }
 
-  private closePrepared(callId: string, host: Connection, replaced = false): void {
-    if (!replaced && host.id === this.host?.id) {
+  private closePrepared(callId: string, host: Connection): void {
+    if (host.id === this.host?.id) {
       this.notify({ callId, op: 'close' });
       return;
     }
@@ -131,11 +130,9 @@ export class MediaBridge {
     }
   }
 
-  private dropPrepared(tellHost: boolean): void {
-    for (const [callId, p] of [...this.prepared]) {
-      this.prepared.delete(callId);
-      if (tellHost) this.closePrepared(callId, p.host, true);
-    }
+  /** The host changed or went away: what the previous one prepared is released there. */
+  private releaseAllPrepared(): void {
+    for (const callId of [...this.prepared.keys()]) this.release(callId);
   }
 
   /** Fire-and-forget requests (DTMF, close) still go to the host but nobody waits. */

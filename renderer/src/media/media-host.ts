@@ -151,9 +151,9 @@ export class MediaHost {
       }
       case 'setDescription':
         if (!r.sdp) return { reqId: r.reqId, ok: false, error: 'no sdp' };
-        if (call.prepared === r.sdp && call.sdh.peerConnection?.signalingState === 'have-remote-offer') {
-          // Already applied while the call rang.
-        } else await call.sdh.setDescription(r.sdp, options);
+        // Not again when it was applied while the call rang.
+        if (call.prepared !== r.sdp || call.sdh.peerConnection?.signalingState !== 'have-remote-offer')
+          await call.sdh.setDescription(r.sdp, options);
         this.afterNegotiation(call, hold);
         this.playRemote(call);
         return ok();
