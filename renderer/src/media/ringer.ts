@@ -60,14 +60,13 @@ export class Ringer {
     };
     cycle();
     this.timer = setInterval(cycle, 6000);
-    const dest = { stream };
     const devices = (await win.navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
     // Stopped (answered, cancelled) while the devices were listed: ring nowhere.
     if (gen !== this.generation) return;
-    const chosen = ringer ? await this.play(dest.stream, devices, ringer, gen) : undefined;
+    const chosen = ringer ? await this.play(stream, devices, ringer, gen) : undefined;
     if (gen !== this.generation) return;
     // The chosen ringer, plus the default speakers when asked; the default alone when there is no ringer.
-    if (chosen === undefined || (alsoSpeakers && chosen !== '')) await this.play(dest.stream, devices, null, gen);
+    if (chosen === undefined || (alsoSpeakers && chosen !== '')) await this.play(stream, devices, null, gen);
   }
 
   /** Plug, unplug or a new choice while ringing: ring again on what is there now. */
