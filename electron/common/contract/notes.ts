@@ -58,6 +58,13 @@ export const notesStatus = z.object({
   detail: z.string().max(500).optional(),
   /** Where a corrupt database file was moved to (store 'recovered'). */
   movedTo: z.string().max(1024).optional(),
+  /**
+   * What happened to the file moved aside (store 'recovered'): `emptied`, zero bytes where a database existed (a
+   * crash or a disk tool truncated it), or `damaged`; and how many notes were copied from it into the new database.
+   */
+  recovery: z
+    .object({ cause: z.enum(['emptied', 'damaged']), notesRecovered: z.number().int().nonnegative() })
+    .optional(),
   outbox: z.object({
     pending: z.number().int().nonnegative(),
     lastError: z.string().max(300).optional(),
