@@ -1,11 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { CallView } from '@common/contract/calls';
 import { useTranslation } from 'react-i18next';
 import { History as HistoryIcon, Phone, Settings, Users, type LucideIcon } from 'lucide-react';
 import { AfterCallWork } from './AfterCallWork';
 import { CallPanel } from './CallPanel';
 import { CustomerPanel } from './CustomerPanel';
 import { needsFirstRun } from './first-run-due';
-import { useApp } from './context';
+import { useApp, useAppStore } from './context';
 import {
   LazyFirstRun,
   LazyHistory,
@@ -31,13 +32,14 @@ const viewIcon: Record<AppView, LucideIcon> = {
   'team-profile': Users,
 };
 
+const ringingCount = (calls: readonly CallView[]) => calls.reduce((n, c) => n + (c.state === 'ringing' ? 1 : 0), 0);
+
 export function App() {
   const { t } = useTranslation();
   const bridge = useApp((s) => s.bridge);
   // Call hotkeys from the settings (answer, hang up, mute, hold); the Electron shell also registers them system-wide.
   useCallHotkeys();
   const teamProfile = useApp((s) => Boolean(s.teamProfile?.available));
-  const ringing = useApp((s) => s.calls.calls.filter((c) => c.state === 'ringing').length);
   const [view, setView] = useState<AppView>('phone');
   const shown: AppView = view === 'team-profile' && !teamProfile ? 'phone' : view;
   // With no account configured the app opens on first-run setup; decided once, when the settings first arrive, so
@@ -52,14 +54,18 @@ export function App() {
     setView('phone');
   };
   // A call that starts ringing brings the phone back to the front, whatever the agent was reading (setup too).
-  const rang = useRef(ringing);
-  useEffect(() => {
-    if (ringing > rang.current) {
-      setView('phone');
-      setFirstRun((f) => (f ? false : f));
-    }
-    rang.current = ringing;
-  }, [ringing]);
+  // Watched from the store rather than selected: a selector would re-render the whole app (every view, mounted
+  // hidden) on each ring, before the ringing card could show; this way only a view that changes renders.
+  const store = useAppStore();
+  useEffect(
+    () =>
+      store.subscribe((s, before) => {
+        if (s.calls === before.calls || ringingCount(s.calls.calls) <= ringingCount(before.calls.calls)) return;
+        setView('phone');
+        setFirstRun((f) => (f ? false : f));
+      }),
+    [store],
+  );
   // The other views' code comes after the phone is on screen and connected, when the browser is idle; once it is
   // here they mount hidden, as they always did (a half-typed account or a history search survives a look away).
   const [later, setLater] = useState(viewsLoaded);
