@@ -5,7 +5,7 @@ import { StoreError, type StoreArgs, type StoreInfo, type StoreMethod, type Stor
 import type { StoreClient, StoreClientOptions } from '../store/store-client';
 
 /** The part of `notes.status` that speaks of the database. */
-export type StoreState = Pick<NotesStatus, 'store' | 'detail' | 'movedTo'>;
+export type StoreState = Pick<NotesStatus, 'store' | 'detail' | 'movedTo' | 'recovery'>;
 
 /** What the supervisor needs of a client: calls, its file's story, its death and its end. */
 export type SupervisedStore = Pick<StoreClient, 'call' | 'info' | 'onExit' | 'close'> &
@@ -116,11 +116,24 @@ export class StoreSupervisor<S extends SupervisedStore> {
 
   private recovered(moved: StoreInfo['recoveredFrom']): void {
     if (!moved) return;
-    this.o.log.warn('notes database was corrupt; moved aside and started fresh', {
+    // Counts and the file's place only: never a note's text.
+    this.o.log.warn(
+      moved.cause === 'emptied'
+        ? 'notes database was emptied (0 bytes); set aside and started fresh'
+        : 'notes database was damaged; set aside and started fresh with what could be read',
+      {
+        movedTo: moved.movedTo,
+        reason: moved.reason,
+        notesRecovered: moved.notesRecovered,
+        callsRecovered: moved.callsRecovered,
+      },
+    );
+    this.openState = {
+      store: 'recovered',
+      detail: detailOf(`${moved.cause}: ${moved.reason}`),
       movedTo: moved.movedTo,
-      reason: moved.reason,
-    });
-    this.openState = { store: 'recovered', detail: detailOf(moved.reason), movedTo: moved.movedTo };
+      recovery: { cause: moved.cause, notesRecovered: moved.notesRecovered },
+    };
   }
 
   /**

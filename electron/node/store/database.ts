@@ -7,7 +7,16 @@ import { parseScreenPopRecords, type ScreenPopRecord } from '@common/contract/sc
 import { isNoteEditable, missingRequiredFields } from '@common/notes/note-rules';
 import { defersIndexing, indexPending, pendingNotes } from './fts-indexer';
 import { latestVersion, migrations, type Migration } from './migrations';
-import { StoreError, type ExportRow, type StoreArgs, type StoreHandlers, type StoreInfo } from './store-api';
+import { inspectFile, readMeta, stampOf, syncDir, writeMeta, type StoreMeta } from './file-check';
+import { restoreRows, salvageAll, salvageFile, type Restored, type Salvage } from './salvage';
+import {
+  StoreError,
+  type ExportRow,
+  type RecoveredFrom,
+  type StoreArgs,
+  type StoreHandlers,
+  type StoreInfo,
+} from './store-api';
 
 export interface OpenOptions {
   /** Move a corrupt file aside and start a fresh one (the app); false: refuse it (the CLI). */
@@ -18,9 +27,11 @@ export interface OpenOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /**
    * 'full' (default: the CLI, tests): `PRAGMA quick_check` over the whole file before use. 'after-unclean' (the
-   * app's worker): only the header and the schema are checked here; a marker beside the file says the store is
-   * open, and `uncleanShutdown` tells the caller that the last session did not close it, so the caller runs
-   * quick_check in the background. In this mode the caller also does the WAL checkpoints (`housekeep`).
+   * app's worker): only the header, the size and the schema are checked here; a marker beside the file says the
+   * store is open, and `checkDue` tells the caller to run quick_check in the background (the last session did not
+   * close the file, or it changed since). In this mode the caller also does the WAL checkpoints (`housekeep`).
+   * In both modes a file that fails the cheap checks (`inspectFile`) or SQLite's open is set aside (unless
+   * `recoverCorrupt` is false) with what can be read copied into the fresh file.
    */
   integrity?: 'full' | 'after-unclean';
   /** The file was moved aside during this session (a later open on the fresh file keeps saying so). */
@@ -28,25 +39,26 @@ export interface OpenOptions {
   now?: () => number;
 }
 
-/** Rows copied out of a corrupt file into the fresh one (best effort: what can still be read). */
-export interface Salvage {
-  tables: Array<{ table: string; rows: Array<Record<string, unknown>> }>;
-}
-
 export interface Store extends StoreHandlers {
   readonly db: Database;
   /** The marker of an open store was there at open: the last session ended without closing the file. */
   readonly uncleanShutdown: boolean;
+  /**
+   * The caller owes the file a background quick_check: after an unclean shutdown, when the file changed since our
+   * last clean close (a disk tool, a restored backup, damage between sessions), or when the last passed check is
+   * older than a week. A new file, or one just rebuilt from a damaged one, owes none.
+   */
+  readonly checkDue: boolean;
   /** The background quick_check passed: a clean close may now drop the marker. */
   checkPassed(): void;
   /** Idle work, a slice at a time: index pending notes; true while more is left. */
   housekeep(maxNotes: number): boolean;
   /** Copies WAL pages into the database file without blocking writers (PASSIVE). */
   checkpoint(): void;
-  /** What can still be read of the calls touched in this session and of every draft, before moving the file aside. */
+  /** Every row that can still be read (calls, notes, timeline, undelivered outbox), before moving the file aside. */
   salvage(): Salvage;
   /** Puts salvaged rows into this (fresh) file. */
-  restore(s: Salvage): void;
+  restore(s: Salvage): Restored;
   close(): void;
 }
 
@@ -62,16 +74,7 @@ function writeMarker(marker: string): void {
     closeSync(fd);
   }
   // The marker's directory entry must survive a power loss too.
-  try {
-    const dir = openSync(path.dirname(marker), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-  } catch {
-    // Some file systems cannot fsync a directory; the marker is then as durable as they allow.
-  }
+  syncDir(path.dirname(marker));
 }
 
 /** Maps what SQLite (or the file system) answered to the store's error codes. */
@@ -100,22 +103,42 @@ export function moveAside(file: string, now: number): string {
   return movedTo;
 }
 
+/** A passed check older than this is run again at the next open, even after clean closes. */
+const RECHECK_MS = 7 * 24 * 3600_000;
+
 /** Opens (creating, recovering, migrating) the notes database at `file`. */
 export function openStore(file: string, o: OpenOptions = {}): Store {
   const now = o.now ?? Date.now;
   const background = o.integrity === 'after-unclean';
   const marker = markerOf(file);
   const unclean = background && existsSync(marker);
+  const meta = readMeta(file);
   let recoveredFrom = o.recoveredFrom;
+  let salvage: Salvage | undefined;
+  let cause: RecoveredFrom['cause'] = 'damaged';
+  const verdict = inspectFile(file, meta !== undefined);
+  // A file that is not sound is never opened for writing: what it still holds is copied out, it is set aside whole,
+  // and a fresh file takes its place.
+  const setAside = (reason: string) => {
+    if (o.recoverCorrupt === false) throw new StoreError('corrupt', reason);
+    salvage = salvageFile(file);
+    recoveredFrom = { movedTo: moveAside(file, now()), reason, cause, notesRecovered: 0, callsRecovered: 0 };
+  };
+  if (verdict.state === 'unsound') {
+    cause = verdict.cause;
+    setAside(verdict.reason);
+  }
+  const fresh = !existsSync(file) || verdict.state === 'new';
   let db: Database;
   try {
     db = openChecked(file, !background);
   } catch (err) {
     const e = classifyError(err);
-    if (e.code !== 'corrupt' || o.recoverCorrupt === false) throw e;
-    recoveredFrom = { movedTo: moveAside(file, now()), reason: e.message };
+    if (e.code !== 'corrupt') throw e;
+    setAside(e.message);
     db = openChecked(file, !background);
   }
+  let checkDue = false;
   try {
     // Before the first write: a session that ends without close() leaves it, and the next open checks the file.
     if (background && !unclean) writeMarker(marker);
@@ -125,6 +148,20 @@ export function openStore(file: string, o: OpenOptions = {}): Store {
     // The worker checkpoints when idle (and every so many writes), never inside a save.
     if (background) db.pragma('wal_autocheckpoint = 0');
     migrate(db, o.targetVersion ?? latestVersion);
+    if (salvage && recoveredFrom) {
+      const restored = restoreRows(db, salvage);
+      recoveredFrom = { ...recoveredFrom, notesRecovered: restored.notes, callsRecovered: restored.calls };
+    }
+    if (background) {
+      const started = fresh || salvage !== undefined;
+      const stamp = stampOf(file);
+      const unchanged =
+        meta?.closed !== undefined && stamp?.size === meta.closed.size && stamp.mtimeMs === meta.closed.mtimeMs;
+      const recent = meta?.checkedAt !== undefined && now() - meta.checkedAt < RECHECK_MS;
+      checkDue = !started && (unclean || !unchanged || !recent);
+      // A new (or rebuilt) file counts as checked; an existing one met for the first time is checked now.
+      if (started || !meta) writeMeta(file, started ? { createdAt: now(), checkedAt: now() } : { createdAt: now() });
+    }
   } catch (err) {
     db.close();
     throw classifyError(err);
@@ -132,6 +169,7 @@ export function openStore(file: string, o: OpenOptions = {}): Store {
   return buildStore(db, file, now, recoveredFrom, {
     marker: background ? marker : undefined,
     unclean,
+    checkDue,
     synchronous: o.synchronous ?? 'FULL',
   });
 }
@@ -325,7 +363,17 @@ interface Housekeeping {
   /** The marker file, when the caller checks after an unclean shutdown (the worker). */
   marker: string | undefined;
   unclean: boolean;
+  checkDue: boolean;
   synchronous: 'FULL' | 'NORMAL';
+}
+
+/** Updates the meta file (the app's worker only); a failure to write it costs at most an extra check next time. */
+function updateMeta(file: string, change: (m: StoreMeta) => StoreMeta): void {
+  try {
+    writeMeta(file, change(readMeta(file) ?? { createdAt: Date.now() }));
+  } catch {
+    // read-only folder or full disk: the next open checks the file again, which is the safe side
+  }
 }
 
 function buildStore(
@@ -336,9 +384,7 @@ function buildStore(
   hk: Housekeeping,
 ): Store {
   const deferred = defersIndexing(db);
-  let checkPending = hk.unclean;
-  /** Calls written in this session: what is copied to a fresh file if this one turns out corrupt. */
-  const touched = new Set<string>();
+  let checkPending = hk.checkDue;
   // Statements are prepared once, on first use (a migration test opens older schemas).
   const cache = new Map<string, BetterSqlite3.Statement>();
   const p = (sql: string) => {
@@ -385,14 +431,12 @@ function buildStore(
 
   const handlers: StoreHandlers = {
     callStarted: tx((a) => {
-      touched.add(a.callId);
       const { callId, direction, remoteName, remoteNumber, at } = a;
       const screenPop = JSON.stringify(a.screenPop ?? []);
       p(q.insertCall).run({ callId, direction, remoteName, remoteNumber, at, screenPop });
       addTimeline(a.callId, a.at, 'state', { state: a.direction === 'inbound' ? 'ringing' : 'dialing' });
     }),
     callState: tx(({ callId, at, state, endReason }) => {
-      touched.add(callId);
       const c = requireCall(callId);
       if (state === 'answered') {
         p('UPDATE calls SET answer_at = COALESCE(answer_at, ?) WHERE id = ?').run(at, callId);
@@ -447,7 +491,6 @@ function buildStore(
       }
     },
     saveNote: (a) => {
-      touched.add(a.callId);
       db.transaction(() => {
         requireCall(a.callId);
         const n = p(q.note).get(a.callId) as NoteRow | undefined;
@@ -483,7 +526,6 @@ function buildStore(
       return n ? noteView(n) : null;
     },
     finishNote: (a) => {
-      touched.add(a.callId);
       let result = { ok: true, missing: [] as string[] };
       db.transaction(() => {
         requireCall(a.callId);
@@ -643,67 +685,29 @@ function buildStore(
     ...handlers,
     db,
     uncleanShutdown: hk.unclean,
+    checkDue: hk.checkDue,
     checkPassed: () => {
       checkPending = false;
+      if (hk.marker) updateMeta(file, (m) => ({ ...m, checkedAt: now() }));
     },
     housekeep: (maxNotes) => deferred && indexPending(db, maxNotes, hk.synchronous) > 0,
     checkpoint: () => {
       db.pragma('wal_checkpoint(PASSIVE)');
     },
-    salvage: () => salvageRows(db, touched),
+    salvage: () => salvageAll(db),
     restore: (sv) => restoreRows(db, sv),
     close: () => {
       if (!db.open) return;
       db.close();
-      // A clean close: the next open needs no full check, unless the one this session owed has not passed yet.
-      if (hk.marker && !checkPending) rmSync(hk.marker, { force: true });
+      // A clean close: the next open needs no full check, unless the one this session owed has not passed yet or
+      // something other than us changes the file before then (the stamp of the file as we left it).
+      if (hk.marker && !checkPending) {
+        const closed = stampOf(file);
+        updateMeta(file, (m) => ({ ...m, ...(closed ? { closed } : {}) }));
+        rmSync(hk.marker, { force: true });
+      }
     },
   };
-}
-
-/** Reads what it can; a table (or a call) that answers an error is skipped. */
-function salvageRows(db: Database, touched: ReadonlySet<string>): Salvage {
-  const ids = new Set(touched);
-  try {
-    for (const r of db.prepare("SELECT call_id FROM notes WHERE status = 'draft'").pluck().all() as string[])
-      ids.add(r);
-  } catch {
-    // The drafts index is damaged: the calls of this session are still tried.
-  }
-  const tables: Salvage['tables'] = [];
-  const take = (table: string, sql: string) => {
-    const rows: Array<Record<string, unknown>> = [];
-    for (const id of ids) {
-      try {
-        rows.push(...(db.prepare(sql).all(id) as Array<Record<string, unknown>>));
-      } catch {
-        // unreadable: skipped
-      }
-    }
-    tables.push({ table, rows });
-  };
-  take('calls', 'SELECT * FROM calls WHERE id = ?');
-  take('timeline', 'SELECT * FROM timeline WHERE call_id = ?');
-  take('notes', 'SELECT * FROM notes WHERE call_id = ?');
-  take('outbox', 'SELECT * FROM outbox WHERE call_id = ? AND delivered_at IS NULL');
-  return { tables };
-}
-
-function restoreRows(db: Database, sv: Salvage): void {
-  db.transaction(() => {
-    for (const { table, rows } of sv.tables) {
-      const columns = new Set(
-        (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).filter(Boolean),
-      );
-      for (const row of rows) {
-        const cols = Object.keys(row).filter((c) => columns.has(c));
-        if (!cols.length) continue;
-        db.prepare(
-          `INSERT OR IGNORE INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-        ).run(...cols.map((c) => row[c]));
-      }
-    }
-  })();
 }
 
 /** What the sync endpoint receives for one finished call. */

@@ -117,11 +117,27 @@ export interface StoreInfo {
   file: string;
   version: number;
   walMode: boolean;
-  recoveredFrom?: { movedTo: string; reason: string };
-  /** The last session did not close the file: quick_check runs in the background (see StoreEvent). */
+  recoveredFrom?: RecoveredFrom;
+  /**
+   * quick_check runs in the background (see StoreEvent): the last session did not close the file, or the file changed
+   * since our last clean close, or its last passed check is a week old.
+   */
   checking?: boolean;
   /** Notes saved but not yet in the full-text index (indexed when the store is idle, and before a search). */
   unindexedNotes?: number;
+}
+
+/** A database this session set aside: where it went, why, and what was copied into the fresh one. */
+export interface RecoveredFrom {
+  movedTo: string;
+  /** For IT and the log (never note text). */
+  reason: string;
+  /** `emptied`: zero bytes where a database existed; `damaged`: anything else SQLite or the checks refused. */
+  cause: 'emptied' | 'damaged';
+  /** Notes copied from the old file into the fresh one. */
+  notesRecovered: number;
+  /** Calls (with their timelines) copied likewise. */
+  callsRecovered: number;
 }
 
 export interface ExportRow extends CallSummary {

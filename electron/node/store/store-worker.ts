@@ -1,8 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { classifyError, moveAside, openStore, type OpenOptions, type Store } from './database';
+import type { Salvage } from './salvage';
 import {
   isStoreMethod,
+  type RecoveredFrom,
   type StoreError,
   type StoreEvent,
   type StoreHello,
@@ -51,8 +53,10 @@ function runCheck(d: CheckerData): void {
       db.close();
     }
   } catch (err) {
+    // quick_check itself failing with a plain SQL error means a table it must read cannot be loaded (a zeroed
+    // full-text config page answers "no such table" or "malformed"): as damaged as a page that fails the check.
     const e = classifyError(err);
-    result = { ok: false, corrupt: e.code === 'corrupt', reason: e.message };
+    result = { ok: false, corrupt: e.code === 'corrupt' || e.code === 'internal', reason: e.message };
   }
   parentPort!.postMessage(result);
 }
@@ -75,21 +79,23 @@ function serve(d: StoreWorkerData): void {
   const recover = (reason: string) => {
     const old = store!;
     stopChecker();
-    let salvage;
+    let salvage: Salvage;
     try {
       salvage = old.salvage();
     } catch {
-      salvage = { tables: [] };
+      salvage = { tables: [], gaps: 0 };
     }
     old.db.close(); // not old.close(): the marker stays, the fresh file is open from here on
     const movedTo = moveAside(d.file, Date.now());
-    store = openStore(d.file, { ...options, recoveredFrom: { movedTo, reason } });
+    const recoveredFrom: RecoveredFrom = { movedTo, reason, cause: 'damaged', notesRecovered: 0, callsRecovered: 0 };
+    store = openStore(d.file, { ...options, recoveredFrom });
     try {
-      store.restore(salvage);
+      const restored = store.restore(salvage);
+      recoveredFrom.notesRecovered = restored.notes;
+      recoveredFrom.callsRecovered = restored.calls;
     } catch {
-      // Nothing could be copied: the notes service still holds what the agent typed in memory.
+      // Nothing could be copied: the old file is kept whole, and the notes service holds what the agent typed.
     }
-    if (store.uncleanShutdown) store.checkPassed(); // a fresh file needs no check
     out.postMessage({ event: 'recovered', info: info() } satisfies StoreEvent);
   };
 
@@ -138,7 +144,7 @@ function serve(d: StoreWorkerData): void {
 
   try {
     store = openStore(d.file, options);
-    if (store.uncleanShutdown && d.self) startChecker(d.self);
+    if (store.checkDue && d.self) startChecker(d.self);
     out.postMessage({ hello: 'ready', info: info() } satisfies StoreHello);
     idleTimer = setTimeout(idle, IDLE_MS);
   } catch (err) {

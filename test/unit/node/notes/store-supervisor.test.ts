@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Emitter } from '@common/emitter';
-import { silentLogger } from '../../../../electron/node/log';
+import { createLogger, silentLogger } from '../../../../electron/node/log';
 import { StoreSupervisor, type SupervisedStore } from '../../../../electron/node/notes/store-supervisor';
 import { StoreError, type StoreEvent, type StoreInfo } from '../../../../electron/node/store/store-api';
 import { FakeClock } from '../../../support/fake-clock';
@@ -26,7 +26,10 @@ class FakeStore implements SupervisedStore {
   recovered(movedTo: string): void {
     this.events.emit({
       event: 'recovered',
-      info: { ...this.info, recoveredFrom: { movedTo, reason: 'quick_check: bad' } },
+      info: {
+        ...this.info,
+        recoveredFrom: { movedTo, reason: 'quick_check: bad', cause: 'damaged', notesRecovered: 3, callsRecovered: 3 },
+      },
     });
   }
   die(): void {
@@ -67,7 +70,13 @@ function setup(opens: Array<FakeStore | StoreError>) {
 
 describe('store supervisor', () => {
   it('opens the store and runs prepare on it; a corrupt file moved aside shows as recovered', async () => {
-    const recoveredFrom = { movedTo: 'notes.sqlite.corrupt-1', reason: 'not a database' };
+    const recoveredFrom = {
+      movedTo: 'notes.sqlite.corrupt-1',
+      reason: 'not a database',
+      cause: 'damaged' as const,
+      notesRecovered: 0,
+      callsRecovered: 0,
+    };
     const store = new FakeStore({ ...info, recoveredFrom });
     const { sup } = setup([store]);
     const prepared: unknown[] = [];
@@ -77,7 +86,42 @@ describe('store supervisor', () => {
     expect(prepared).toEqual([store]);
     expect(sup.client()).toBe(store);
     expect(sup.noDatabase).toBe(false);
-    expect(sup.storeState()).toEqual({ store: 'recovered', detail: 'not a database', movedTo: recoveredFrom.movedTo });
+    expect(sup.storeState()).toEqual({
+      store: 'recovered',
+      detail: 'damaged: not a database',
+      movedTo: recoveredFrom.movedTo,
+      recovery: { cause: 'damaged', notesRecovered: 0 },
+    });
+  });
+
+  it('an emptied file set aside is told as such, and the log says where it went without any note text', async () => {
+    const lines: string[] = [];
+    const recoveredFrom = {
+      movedTo: 'notes.sqlite.corrupt-0',
+      reason: 'the notes database is empty (0 bytes); one existed here',
+      cause: 'emptied' as const,
+      notesRecovered: 0,
+      callsRecovered: 0,
+    };
+    const store = new FakeStore({ ...info, recoveredFrom });
+    const sup = new StoreSupervisor<FakeStore>({
+      file: 'notes.sqlite',
+      log: createLogger((l) => lines.push(l)),
+      clock: new FakeClock(),
+      open: async () => store,
+      writes: () => 0,
+      changed: () => {},
+      onLost: () => {},
+      onReopened: () => {},
+    });
+    await sup.start(async () => {});
+    expect(sup.storeState()).toMatchObject({
+      store: 'recovered',
+      movedTo: 'notes.sqlite.corrupt-0',
+      recovery: { cause: 'emptied', notesRecovered: 0 },
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/warn .*emptied \(0 bytes\).*notes\.sqlite\.corrupt-0.*"notesRecovered":0/);
   });
 
   it('a corrupt file found later (the background check) shows as recovered with where it went', async () => {
@@ -88,8 +132,9 @@ describe('store supervisor', () => {
     store.recovered('notes.sqlite.corrupt-2');
     expect(sup.storeState()).toEqual({
       store: 'recovered',
-      detail: 'quick_check: bad',
+      detail: 'damaged: quick_check: bad',
       movedTo: 'notes.sqlite.corrupt-2',
+      recovery: { cause: 'damaged', notesRecovered: 3 },
     });
     expect(events).toEqual(['changed:recovered']);
   });
