@@ -42,7 +42,10 @@ export const observePeerConnections = `(() => {
       if (e.data.startsWith('INVITE ')) return void callIn.push(t);
       if (!e.data.includes('"name":"calls"')) return;
       const ring = e.data.includes('"state":"ringing"');
-      if (ring && !ringing) callIn.push(t);
+      if (ring && !ringing) {
+        callIn.push(t);
+        if (window.__traceMarks) performance.mark('diadema-call-in');
+      }
       ringing = ring;
     });
     return ws;
@@ -71,12 +74,15 @@ export const pcCount = (p: Page): Promise<number> =>
 /** The instant the ringing call card enters the DOM (a MutationObserver runs before the next paint). */
 export function watchRinging(page: Page): Promise<void> {
   return page.evaluate(() => {
-    const w = window as unknown as { __ring: number[]; __ringSeen: boolean };
+    const w = window as unknown as { __ring: number[]; __ringSeen: boolean; __traceMarks?: boolean };
     w.__ring = [];
     w.__ringSeen = false;
     new MutationObserver(() => {
       const ringing = document.querySelector('[data-testid=call][data-state=ringing]');
-      if (ringing && !w.__ringSeen) w.__ring.push(performance.timeOrigin + performance.now());
+      if (ringing && !w.__ringSeen) {
+        w.__ring.push(performance.timeOrigin + performance.now());
+        if (w.__traceMarks) performance.mark('diadema-ring-shown');
+      }
       w.__ringSeen = Boolean(ringing);
     }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
   });

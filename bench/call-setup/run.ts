@@ -10,10 +10,11 @@ import { labAccount } from '../../test/support/lab-env';
 import { SipParty, until } from '../../test/support/sip-party';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
-import { alternateCalls, prepareCallee, type CallSample } from './browser';
+import { alternateCalls, measureCall, prepareCallee, type CallSample } from './browser';
 import { startBusyPair } from './busy-pair';
 import { KamailioMarks } from './kamailio-marks';
 import { observePeerConnections } from './page-probe';
+import { printRingTrace, startRingTrace } from './ring-trace';
 import { startDiadema, type Phone } from './phone';
 import { printMode } from './report';
 import { startWebPhone } from './web-phone-host';
@@ -38,6 +39,8 @@ const numArg = (name: string, dflt: number) =>
 const calls = numArg('calls', quick ? 8 : 30);
 const browser = !args.includes('--no-browser');
 const modes = { quiet: !args.includes('--busy'), busy: !args.includes('--quiet') };
+/** `--trace=N`: instead of the figures, where the Diadema callee's page spends a ring (ring-trace.ts), N rings. */
+const traceRings = numArg('trace', 0);
 
 if (browser) reExecInPrivateNetwork('bench/call-setup', 'run with --no-browser or DIADEMA_NO_NETNS=1');
 
@@ -80,28 +83,37 @@ async function asPhonesSeeIt(env: LabEnv): Promise<void> {
     const progress = (r: number) => r % 5 === 0 && console.log(`  … ${r} of ${calls} rounds`);
     const about = `caller Diadema → each callee in turn, ${calls} calls each (ms; audio polled every 5 ms)`;
     const names = { ours: callees[0]!.name, unprepared: callees[1]!.name, peer: callees[2]!.name };
+    const run = async () => {
+      if (!traceRings) return alternateCalls(marks, caller, callees, calls, progress);
+      await measureCall(marks, caller, callees[0]!); // Warm-up, unrecorded.
+      const stop = await startRingTrace(callees[0]!.page);
+      for (let i = 0; i < traceRings; i++) await measureCall(marks, caller, callees[0]!);
+      printRingTrace(await stop(), path.resolve('dist', 'renderer'));
+      return undefined;
+    };
     if (modes.quiet) {
-      const samples = await alternateCalls(marks, caller, callees, calls, progress);
-      printMode(`quiet machine: ${about}`, samples, names);
+      const samples = await run();
+      if (samples) printMode(`quiet machine: ${about}`, samples, names);
     }
     if (modes.busy) {
       const busyCaller = await diadema(5, 'busy caller', 550);
       const busyCallee = await diadema(6, 'busy callee', 770);
       const busy = startBusyPair(busyCaller, busyCallee);
-      let samples: Map<string, CallSample[]>;
+      let samples: Map<string, CallSample[]> | undefined;
       try {
         await new Promise((r) => setTimeout(r, 3000)); // The pair's first call under way.
-        samples = await alternateCalls(marks, caller, callees, calls, progress);
+        samples = await run();
       } finally {
         const { calls: n, failures } = await busy.stop();
         const why = failures.length ? `: ${failures.slice(0, 3).join('; ')}` : '';
         console.log(`  busy pair: ${n} calls during the run, ${failures.length} failed${why}`);
       }
-      printMode(
-        `busy machine (a second pair of Diadema agents calling each other meanwhile): ${about}`,
-        samples,
-        names,
-      );
+      if (samples)
+        printMode(
+          `busy machine (a second pair of Diadema agents calling each other meanwhile): ${about}`,
+          samples,
+          names,
+        );
     }
   } finally {
     for (const p of phones.reverse()) await p.dispose();
