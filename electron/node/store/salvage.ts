@@ -1,4 +1,5 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { closeSync, copyFileSync, existsSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 
 /**
  * Copying what can still be read out of a damaged notes database into a fresh one. SQLite's `.recover` is not in
@@ -48,10 +49,32 @@ export function salvageAll(db: Database): Salvage {
   return { tables, gaps };
 }
 
-/** The same, from a file no connection holds yet (a file that fails the check before it is opened). */
+/**
+ * The same, from a file that failed the checks before it was opened: read from a scratch copy beside it whose header
+ * is mended where it can be (SQLite refuses a whole file whose header claims more pages than it holds, so the page
+ * count is cleared and the file's real size used; an impossible page size becomes the 4096 bytes the store uses).
+ * The file itself is never written. No room for the copy: the file is read as it is.
+ */
 export function salvageFile(file: string): Salvage {
+  const scratch = `${file}.salvage-${process.pid}`;
+  const sidecars = ['', '-wal', '-shm', '-journal'];
   try {
-    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      copyFileSync(file, scratch);
+      if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${scratch}-wal`);
+      mendHeader(scratch, existsSync(`${file}-wal`));
+    } catch {
+      return readFrom(file, true);
+    }
+    return readFrom(scratch, false);
+  } finally {
+    for (const s of sidecars) rmSync(scratch + s, { force: true });
+  }
+}
+
+function readFrom(file: string, readonly: boolean): Salvage {
+  try {
+    const db = new BetterSqlite3(file, { readonly, fileMustExist: true });
     try {
       return salvageAll(db);
     } finally {
@@ -59,6 +82,26 @@ export function salvageFile(file: string): Salvage {
     }
   } catch {
     return { tables: [], gaps: 0 };
+  }
+}
+
+function mendHeader(file: string, wal: boolean): void {
+  const fd = openSync(file, 'r+');
+  try {
+    const h = Buffer.alloc(100);
+    if (readSync(fd, h, 0, 100, 0) < 100) return;
+    h.write('SQLite format 3\0', 0, 'latin1');
+    const raw = h.readUInt16BE(16);
+    const size = raw === 1 ? 65536 : raw;
+    if (size < 512 || size > 65536 || (size & (size - 1)) !== 0) h.writeUInt16BE(4096, 16);
+    for (const at of [18, 19]) if (h[at] !== 1 && h[at] !== 2) h[at] = wal ? 2 : 1;
+    h[21] = 64;
+    h[22] = 32;
+    h[23] = 32;
+    h.writeUInt32BE(0, 28); // no page count: SQLite takes the file's size
+    writeSync(fd, h, 0, 100, 0);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -75,10 +118,10 @@ function readTable(
   let probe: BetterSqlite3.Statement;
   try {
     batch = db.prepare(
-      `SELECT rowid AS _rowid, * FROM ${table} WHERE rowid > ?${filter} ORDER BY rowid LIMIT ${BATCH}`,
+      `SELECT rowid AS _rowid, * FROM ${table} WHERE rowid >= ?${filter} ORDER BY rowid LIMIT ${BATCH}`,
     );
-    one = db.prepare(`SELECT rowid AS _rowid, * FROM ${table} WHERE rowid > ?${filter} ORDER BY rowid LIMIT 1`);
-    probe = db.prepare(`SELECT rowid FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT 1`);
+    one = db.prepare(`SELECT rowid AS _rowid, * FROM ${table} WHERE rowid >= ?${filter} ORDER BY rowid LIMIT 1`);
+    probe = db.prepare(`SELECT rowid FROM ${table} WHERE rowid >= ? ORDER BY rowid LIMIT 1`);
   } catch {
     return { rows, gaps: 1 }; // the table's schema cannot be read
   }
@@ -87,46 +130,58 @@ function readTable(
     void _rowid;
     rows.push(row);
   };
-  const readable = (after: number) => {
+  /** Whether a seek to `rowid >= x` works (only the keys are read). */
+  const readable = (x: number) => {
     try {
-      probe.get(after);
+      probe.get(x);
       return true;
     } catch {
       return false;
     }
   };
-  let after = -MAX_ROWID;
+  // Seeks are always "from this rowid on" (>=): a seek "after the last row read" would start in that row's page and
+  // step into a damaged one, and so skip the first row of the page after it.
+  let from = -MAX_ROWID;
   for (;;) {
     let got: Array<Record<string, unknown>>;
     try {
-      got = batch.all(after) as Array<Record<string, unknown>>;
+      got = batch.all(from) as Array<Record<string, unknown>>;
     } catch {
       // Somewhere in this batch: take the rows one at a time up to the damage.
       try {
-        const r = one.get(after) as Record<string, unknown> | undefined;
+        const r = one.get(from) as Record<string, unknown> | undefined;
         if (!r) break;
         push(r);
-        after = r._rowid as number;
+        from = (r._rowid as number) + 1;
         continue;
       } catch {
-        // The next row cannot be reached: find the lowest rowid after which rows read again.
-        const next = nextReadable(after, readable);
         gaps++;
+      }
+      // The key can be found but the row cannot be read (its content or overflow page is damaged): skip that row.
+      let key: { rowid: number } | undefined;
+      try {
+        key = probe.get(from) as { rowid: number } | undefined;
+      } catch {
+        // The seek itself fails (a damaged leaf or interior page): find the lowest rowid from which seeks work again.
+        const next = nextReadable(from, readable);
         if (next === undefined) break;
-        after = next;
+        from = next;
         continue;
       }
+      if (key === undefined) break;
+      from = key.rowid + 1;
+      continue;
     }
     if (got.length === 0) break;
     for (const r of got) push(r);
-    after = got[got.length - 1]!._rowid as number;
+    from = (got[got.length - 1]!._rowid as number) + 1;
   }
   return { rows, gaps };
 }
 
-/** The lowest `x > after` from which reading works again (doubling steps, then halving back), or none. */
-function nextReadable(after: number, readable: (x: number) => boolean): number | undefined {
-  let lo = after;
+/** The lowest `x > from` from which a seek (`rowid >= x`) works again (doubling steps, then halving back), or none. */
+function nextReadable(from: number, readable: (x: number) => boolean): number | undefined {
+  let lo = from;
   let step = 1;
   let found = false;
   while (lo + step <= MAX_ROWID) {
