@@ -598,6 +598,12 @@ export const en = {
   'teamProfile.previewTitle_other': 'What changes for agents: {{count}} settings',
   'teamProfile.previewProblems_one': '{{count}} problem, shown next to its field.',
   'teamProfile.previewProblems_other': '{{count}} problems, shown next to their fields.',
+  'notesStatus.store.recovered.emptied':
+    'Your notes database was found empty (0 bytes): a crash or a disk tool cut it. The empty file is kept at {{movedTo}} and a new database was started, so what you write from now on is saved. Tell IT: they may be able to restore your notes from a backup.',
+  'notesStatus.store.recovered.damaged':
+    'Your notes database was damaged. It is kept at {{movedTo}}; the notes that could still be read were copied into a new one, where notes are saved from now on (notes copied: {{count}}). Tell IT.',
+  'notesStatus.store.recovered.unreadable':
+    'Your notes database was damaged and none of its notes could be read. It is kept at {{movedTo}} and a new one was started, so what you write from now on is saved. Tell IT.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -150,4 +150,10 @@ export const esES: Messages = {
   'profileState.checking': 'Comprobando…',
   'teamProfile.keyProblem': 'No se puede usar la clave de firma; pide ayuda a informática.',
   'teamProfile.error.expiresPast': 'Esta fecha ya ha pasado: los agentes rechazarían el perfil.',
+  'notesStatus.store.recovered.emptied':
+    'La base de datos de tus notas ha aparecido vacía (0 bytes): la ha cortado un cierre inesperado o una herramienta de disco. El archivo vacío se ha guardado en {{movedTo}} y se ha creado una base nueva, así que lo que escribas a partir de ahora se guarda. Avisa a informática: quizá puedan recuperar tus notas de una copia de seguridad.',
+  'notesStatus.store.recovered.damaged':
+    'La base de datos de tus notas estaba dañada. Se ha guardado en {{movedTo}}; las notas que aún se podían leer se han copiado a una nueva, donde se guardan las notas a partir de ahora (notas copiadas: {{count}}). Avisa a informática.',
+  'notesStatus.store.recovered.unreadable':
+    'La base de datos de tus notas estaba dañada y no se ha podido leer ninguna nota. Se ha guardado en {{movedTo}} y se ha creado una nueva, así que lo que escribas a partir de ahora se guarda. Avisa a informática.',
 };

@@ -149,4 +149,10 @@ export const esMX: Messages = {
   'profileState.checking': 'Revisando…',
   'teamProfile.keyProblem': 'No se puede usar la clave de firma; pide ayuda a TI.',
   'teamProfile.error.expiresPast': 'Esta fecha ya pasó: los agentes rechazarían el perfil.',
+  'notesStatus.store.recovered.emptied':
+    'La base de datos de tus notas apareció vacía (0 bytes): la cortó un cierre inesperado o una herramienta de disco. El archivo vacío se guardó en {{movedTo}} y se creó una base nueva, así que lo que escribas desde ahora se guarda. Avisa a TI: tal vez puedan recuperar tus notas de un respaldo.',
+  'notesStatus.store.recovered.damaged':
+    'La base de datos de tus notas estaba dañada. Se guardó en {{movedTo}}; las notas que todavía se podían leer se copiaron a una nueva, donde se guardan las notas desde ahora (notas copiadas: {{count}}). Avisa a TI.',
+  'notesStatus.store.recovered.unreadable':
+    'La base de datos de tus notas estaba dañada y no se pudo leer ninguna nota. Se guardó en {{movedTo}} y se creó una nueva, así que lo que escribas desde ahora se guarda. Avisa a TI.',
 };
