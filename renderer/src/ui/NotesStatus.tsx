@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import type { NotesStatus as NotesStatusView } from '@common/contract/notes';
+import type { MessageKey } from '../i18n/en';
 import { TechDetail } from './TechDetail';
 import { useCoreView } from './use-core-view';
 
@@ -17,7 +19,9 @@ export function NotesStatus() {
     <>
       {status.store !== 'ok' && (
         <div className="notice error" role="alert" data-testid="notes-store-status" data-store={status.store}>
-          <p>{t(`notesStatus.store.${status.store}`, { movedTo: status.movedTo ?? '' })}</p>
+          <p>
+            {t(storeMessage(status), { movedTo: status.movedTo ?? '', count: status.recovery?.notesRecovered ?? 0 })}
+          </p>
           <TechDetail detail={status.detail} />
         </div>
       )}
@@ -39,4 +43,12 @@ export function NotesStatus() {
       )}
     </>
   );
+}
+
+/** A database set aside says whether it was emptied, damaged with notes copied, or damaged with none readable. */
+function storeMessage(status: NotesStatusView): MessageKey {
+  const r = status.recovery;
+  if (status.store !== 'recovered' || !r) return `notesStatus.store.${status.store}`;
+  if (r.cause === 'emptied') return 'notesStatus.store.recovered.emptied';
+  return r.notesRecovered > 0 ? 'notesStatus.store.recovered.damaged' : 'notesStatus.store.recovered.unreadable';
 }
