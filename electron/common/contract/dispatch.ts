@@ -8,6 +8,7 @@ import {
   type EventName,
   type EventPayload,
 } from './contract';
+import { isExactCallsSnapshot } from './calls-guard';
 import { toContractError, type ContractErrorShape } from './errors';
 
 export type DispatchOutcome = { ok: true; value: unknown } | { ok: false; error: ContractErrorShape };
@@ -49,6 +50,8 @@ export function parseEvent(
   payload: unknown,
 ): { name: EventName; payload: EventPayload<EventName> } | undefined {
   if (!isEventName(name)) return undefined;
+  // The ring's event: a payload that is exactly a valid snapshot is taken as the schema would return it.
+  if (name === 'calls' && isExactCallsSnapshot(payload)) return { name, payload };
   const parsed = events[name].safeParse(payload);
   return parsed.success ? { name, payload: parsed.data as EventPayload<EventName> } : undefined;
 }
