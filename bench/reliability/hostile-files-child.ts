@@ -18,6 +18,8 @@ export interface FilesChildReport {
   settingsIssues: string[];
   store: string;
   storeDetail?: string;
+  /** The notes database was set aside: emptied or damaged, and the notes copied into the new one. */
+  recovery?: { cause: string; notesRecovered: number };
   note?: string;
   /** Reading the note failed: its code and message. */
   readError?: string;
@@ -51,6 +53,9 @@ if (mode === 'prepare') {
   if (!saved.durable) throw new Error('the good note was not saved durably');
   core.notes.onCallEvent(c.end(Date.now()));
 } else {
+  // A file changed since the last clean close is checked in the background: what the agent is told is read once
+  // that check has answered (it then says whether the file was set aside).
+  for (let i = 0; i < 400 && core.notes.storeClient()?.info.checking; i++) await new Promise((r) => setTimeout(r, 25));
   const settings = await core.handlers['settings.get']({});
   const status = await core.handlers['notes.status']({});
   let readError: string | undefined;
@@ -64,6 +69,7 @@ if (mode === 'prepare') {
     settingsIssues: settings.issues.map((i) => `${i.layer} ${i.code}`),
     store: status.store,
     ...(status.detail ? { storeDetail: status.detail } : {}),
+    ...(status.recovery ? { recovery: status.recovery } : {}),
     ...(detail?.note?.text !== undefined ? { note: detail.note.text } : {}),
     ...(readError ? { readError } : {}),
     profile: JSON.stringify(profile).slice(0, 200),

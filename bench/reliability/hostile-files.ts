@@ -98,7 +98,9 @@ export async function hostileFiles(o: { inputs: number; random: () => number }):
   let coded = 0;
   let kept = 0;
   let starts = 0;
-  let emptiedSilently = 0;
+  let silentLosses = 0;
+  let setAside = 0;
+  let noteCopied = 0;
   const codes = new Counter();
   const losses: string[] = [];
   try {
@@ -145,10 +147,17 @@ export async function hostileFiles(o: { inputs: number; random: () => number }):
       const reported = rep.settingsIssues.some((i) => i.startsWith('user '));
       if (target === 'settings.json' && !settingsOk && !asideOf('settings.json') && !reported)
         problems.push('settings gone, no copy set aside, nothing reported');
-      // An emptied database file holds nothing to keep: SQLite opens it as a new, empty one (counted apart).
-      const emptied = target === 'notes.sqlite' && how === 'zero-bytes';
-      if (emptied && !noteOk && rep.store === 'ok') emptiedSilently++;
-      else if (!noteOk && !(target === 'notes.sqlite' && (asideOf('notes.sqlite') || rep.store !== 'ok')))
+      // A note gone while the store says ok is the silent loss this drill exists to catch (an emptied file included:
+      // the meta file beside it says a database existed, so it must be set aside and reported, not reopened empty).
+      if (target === 'notes.sqlite' && !noteOk && rep.store === 'ok') silentLosses++;
+      if (target === 'notes.sqlite' && rep.recovery) {
+        setAside++;
+        if (noteOk) noteCopied++;
+      }
+      // Kept: the note is there; or the file was set aside and the agent told; or the store refused the file (a newer
+      // version, unreadable) and left it untouched in place.
+      const told = rep.store === 'failed' || (rep.store === 'recovered' && asideOf('notes.sqlite'));
+      if (!noteOk && !(target === 'notes.sqlite' && told))
         problems.push(
           `note ${rep.note === undefined ? 'missing' : 'changed'} (store ${rep.store}${rep.readError ? `; read: ${rep.readError}` : ''})`,
         );
@@ -166,7 +175,8 @@ export async function hostileFiles(o: { inputs: number; random: () => number }):
       notes: [
         `per file and mutation: ${targets.join(', ')} × ${mutations.join(', ')}`,
         `what the core said (starts): ${codes.toString()}`,
-        `an emptied notes.sqlite opened as a new empty database without a word: ${emptiedSilently}`,
+        `notes.sqlite starts with the note gone and the store saying ok: ${silentLosses}`,
+        `notes.sqlite set aside and reported: ${setAside} (the note copied into the new database: ${noteCopied}; else it is only in the file set aside)`,
         ...losses.slice(0, 12).map((l) => `lost: ${l}`),
       ],
     };
