@@ -29,6 +29,20 @@ export const hostMessage = z.union([
 ]);
 export type HostMessage = z.infer<typeof hostMessage>;
 
+/**
+ * An event frame, told apart without walking the union (which tries, and fails, the other three shapes first):
+ * exactly what `hostMessage` accepts as an event, for the frames a ring brings. The payload is the event's own
+ * schema's to judge (`parseEvent`).
+ */
+export function isEventFrame(m: unknown): m is Extract<HostMessage, { t: 'event' }> {
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    (m as { t?: unknown }).t === 'event' &&
+    typeof (m as { name?: unknown }).name === 'string'
+  );
+}
+
 /** WebSocket path the browser host serves the contract on. */
 export const contractPath = '/contract';
 /** Close codes the host uses; the renderer shows a reason for each. */

@@ -8,7 +8,7 @@ import {
 import { parseEvent } from '@common/contract/dispatch';
 import { ContractError, contractErrorFromMessage } from '@common/contract/errors';
 import type { PreloadApi } from '@common/contract/preload-api';
-import { closeCodes, contractPath, hostMessage } from '@common/contract/wire';
+import { closeCodes, contractPath, hostMessage, isEventFrame } from '@common/contract/wire';
 import { Emitter } from '@common/emitter';
 import { ignorePromise } from '@common/ignore-promise';
 
@@ -143,12 +143,19 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
     ready = false;
     sock.onopen = () => sock.send(JSON.stringify({ t: 'hello', token }));
     sock.onmessage = (ev) => {
-      let msg;
+      let raw: unknown;
       try {
-        msg = hostMessage.safeParse(JSON.parse(String(ev.data)));
+        raw = JSON.parse(String(ev.data));
       } catch {
         return;
       }
+      // Events (a ring among them) are the frames that must not wait: told apart at once, payload judged by its schema.
+      if (isEventFrame(raw)) {
+        const event = parseEvent(raw.name, raw.payload);
+        if (event) eventEmitters.get(event.name)?.emit(event.payload);
+        return;
+      }
+      const msg = hostMessage.safeParse(raw);
       if (!msg.success) return;
       const m = msg.data;
       if (m.t === 'ready') {
@@ -162,9 +169,6 @@ function websocketBridge(win: Window, socketFactory: (url: string) => WebSocket)
         pending.delete(m.id);
         if (m.ok) p.resolve(m.value);
         else p.reject(new ContractError(m.error.code, m.error.params));
-      } else if (m.t === 'event') {
-        const ev2 = parseEvent(m.name, m.payload);
-        if (ev2) eventEmitters.get(ev2.name)?.emit(ev2.payload);
       }
     };
     sock.onclose = (ev) => {
