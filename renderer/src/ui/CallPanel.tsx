@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   ArrowRightLeft,
@@ -20,7 +20,7 @@ import { CallVolume } from './CallVolume';
 import { SignallingBanner } from './SignallingBanner';
 import { formatClock } from './clock-text';
 import { useApp, useAppStore } from './context';
-import { useShortcutHint } from './use-hotkeys';
+import { useShortcutHints } from './use-hotkeys';
 import { useNow } from './use-now';
 
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
@@ -79,11 +79,8 @@ function CallCard({ call }: { call: CallView }) {
   const act = (p: Promise<unknown>) => ignorePromise(p);
   const inCall = isInConversation(call);
   const q = call.quality;
-  const hint = {
-    answer: useShortcutHint('answer'),
-    hangup: useShortcutHint('hangup'),
-    hold: useShortcutHint('toggleHold'),
-  };
+  const hints = useShortcutHints();
+  const hint = { answer: hints.answer ?? {}, hangup: hints.hangup ?? {}, hold: hints.toggleHold ?? {} };
   return (
     <li
       className={`call call-${call.state}`}
@@ -288,44 +285,55 @@ function CallAnnouncer({ calls }: { calls: CallView[] }) {
   );
 }
 
-export function CallPanel() {
+/** The dial field: its own component, so a change in the calls (a ring) does not render it again. */
+const DialForm = memo(function DialForm({ id }: { id: string }) {
   const { t } = useTranslation();
   const store = useAppStore();
-  const calls = useApp((s) => s.calls.calls);
   const [number, setNumber] = useState('');
-  const id = useId();
   const dial = (e: FormEvent) => {
     e.preventDefault();
     if (!number.trim()) return;
     ignorePromise(store.bridge.client['call.dial']({ target: number }).then(() => setNumber('')));
   };
   return (
+    // The label sits above the field and the hint below it, never over the typed number.
+    <form className="dial" onSubmit={dial}>
+      <label htmlFor={`${id}-dial`}>{t('call.dial')}</label>
+      <div className="dial-row">
+        <input
+          id={`${id}-dial`}
+          data-testid="dial-input"
+          inputMode="tel"
+          autoComplete="off"
+          value={number}
+          aria-describedby={`${id}-dial-hint`}
+          onChange={(e) => setNumber(e.target.value)}
+        />
+        <button type="submit" data-testid="dial-call">
+          <Phone aria-hidden="true" />
+          {t('call.call')}
+        </button>
+      </div>
+      <span className="hint" id={`${id}-dial-hint`}>
+        {t('call.dialHint')}
+      </span>
+    </form>
+  );
+});
+// Each follows its own slice of the state; a ring (a new calls snapshot) need not render them again.
+const Banner = memo(SignallingBanner);
+const Volume = memo(CallVolume);
+
+export function CallPanel() {
+  const { t } = useTranslation();
+  const calls = useApp((s) => s.calls.calls);
+  const id = useId();
+  return (
     <section className="panel calls" id="calls" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('calls.title')}</h2>
-      {/* The label sits above the field and the hint below it, never over the typed number. */}
-      <form className="dial" onSubmit={dial}>
-        <label htmlFor={`${id}-dial`}>{t('call.dial')}</label>
-        <div className="dial-row">
-          <input
-            id={`${id}-dial`}
-            data-testid="dial-input"
-            inputMode="tel"
-            autoComplete="off"
-            value={number}
-            aria-describedby={`${id}-dial-hint`}
-            onChange={(e) => setNumber(e.target.value)}
-          />
-          <button type="submit" data-testid="dial-call">
-            <Phone aria-hidden="true" />
-            {t('call.call')}
-          </button>
-        </div>
-        <span className="hint" id={`${id}-dial-hint`}>
-          {t('call.dialHint')}
-        </span>
-      </form>
-      <SignallingBanner />
-      <CallVolume />
+      <DialForm id={id} />
+      <Banner />
+      <Volume />
       <CallAnnouncer calls={calls} />
       {calls.length === 0 ? (
         <p className="none">{t('calls.none')}</p>

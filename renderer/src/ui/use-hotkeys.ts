@@ -74,15 +74,28 @@ export function useCallHotkeys(): void {
   }, [store, bindings]);
 }
 
-/** Props that show a button's shortcut: a tooltip in words and aria-keyshortcuts for assistive technology. */
-export function useShortcutHint(action: HotkeyAction): { title?: string; 'aria-keyshortcuts'?: string } {
+type ShortcutHint = { title?: string; 'aria-keyshortcuts'?: string };
+
+/**
+ * Props that show each action's shortcut: a tooltip in words and aria-keyshortcuts for assistive technology.
+ * Worked out once per set of bindings and language, not on every render of a call card (a ring renders one).
+ */
+export function useShortcutHints(): Partial<Record<HotkeyAction, ShortcutHint>> {
   const { t } = useTranslation();
   const { bindings } = useHotkeyBindings();
-  const b = bindings.find((x) => x.action === action);
-  if (!b) return {};
-  const platform = currentPlatform();
-  return {
-    title: t('hotkeys.hint', { keys: displayAccelerator(b.accelerator, platform) }),
-    'aria-keyshortcuts': ariaKeyShortcut(b.accelerator, platform),
-  };
+  return useMemo(() => {
+    const platform = currentPlatform();
+    const hints: Partial<Record<HotkeyAction, ShortcutHint>> = {};
+    for (const b of bindings)
+      hints[b.action] ??= {
+        title: t('hotkeys.hint', { keys: displayAccelerator(b.accelerator, platform) }),
+        'aria-keyshortcuts': ariaKeyShortcut(b.accelerator, platform),
+      };
+    return hints;
+  }, [bindings, t]);
+}
+
+/** The hint props for one action (none when it has no shortcut). */
+export function useShortcutHint(action: HotkeyAction): ShortcutHint {
+  return useShortcutHints()[action] ?? {};
 }

@@ -43,7 +43,7 @@ async function mountWithTexts() {
 }
 
 describe('a ring renders only what it changes', () => {
-  it('shows the ringing card without re-rendering the views, the status bar or the notes', async () => {
+  it('shows the ringing card without re-rendering the views, the status bar, the notes or the dial field', async () => {
     const app = await mountWithTexts();
     // Every later view is mounted (hidden) once its code is here, as in the app after the first idle moment.
     expect(app.q('view-history-panels')?.hasAttribute('hidden')).toBe(true);
@@ -54,6 +54,8 @@ describe('a ring renders only what it changes', () => {
     expect(app.asked).toContain('call.answer');
     const elsewhere = app.asked.filter((k) => /^(views|history|settings|status|agent|notes|app)\./.test(k));
     expect(elsewhere).toEqual([]);
+    // In the call panel itself, the dial field did not render again.
+    expect(app.asked.filter((k) => k.startsWith('call.dial'))).toEqual([]);
     await app.unmount();
   });
 
