@@ -8,7 +8,7 @@ import { isNoteEditable, missingRequiredFields } from '@common/notes/note-rules'
 import { defersIndexing, indexPending, pendingNotes } from './fts-indexer';
 import { latestVersion, migrations, type Migration } from './migrations';
 import { inspectFile, readMeta, stampOf, syncDir, writeMeta, type StoreMeta } from './file-check';
-import { restoreRows, salvageAll, salvageFile, type Restored, type Salvage } from './salvage';
+import { restoreSalvage, salvageAll, salvageFile, type Restored, type Salvage } from './salvage';
 import {
   StoreError,
   type ExportRow,
@@ -57,8 +57,8 @@ export interface Store extends StoreHandlers {
   checkpoint(): void;
   /** Every row that can still be read (calls, notes, timeline, undelivered outbox), before moving the file aside. */
   salvage(): Salvage;
-  /** Puts salvaged rows into this (fresh) file. */
-  restore(s: Salvage): Restored;
+  /** Puts salvaged rows into this (fresh) file, with what a scan of the pages of the file set aside finds. */
+  restore(s: Salvage, movedTo?: string): Restored;
   close(): void;
 }
 
@@ -149,7 +149,7 @@ export function openStore(file: string, o: OpenOptions = {}): Store {
     if (background) db.pragma('wal_autocheckpoint = 0');
     migrate(db, o.targetVersion ?? latestVersion);
     if (salvage && recoveredFrom) {
-      const restored = restoreRows(db, salvage);
+      const restored = restoreSalvage(db, salvage, recoveredFrom.movedTo);
       recoveredFrom = { ...recoveredFrom, notesRecovered: restored.notes, callsRecovered: restored.calls };
     }
     if (background) {
@@ -695,7 +695,7 @@ function buildStore(
       db.pragma('wal_checkpoint(PASSIVE)');
     },
     salvage: () => salvageAll(db),
-    restore: (sv) => restoreRows(db, sv),
+    restore: (sv, movedTo) => restoreSalvage(db, sv, movedTo),
     close: () => {
       if (!db.open) return;
       db.close();

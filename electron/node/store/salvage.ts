@@ -1,5 +1,6 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { scanPages, type ScannedRow, type Shape } from './page-scan';
 
 /**
  * Copying what can still be read out of a damaged notes database into a fresh one. SQLite's `.recover` is not in
@@ -14,6 +15,8 @@ export interface Salvage {
   tables: Array<{ table: string; rows: Array<Record<string, unknown>> }>;
   /** Stretches of rowids (per table) that could not be read. */
   gaps: number;
+  /** Rows found only by scanning the pages (`page-scan.ts`). */
+  scanned?: number;
 }
 
 /** What the fresh file received. */
@@ -256,4 +259,70 @@ export function restoreRows(db: Database, sv: Salvage): Restored {
     }
   })();
   return done;
+}
+
+/** What the page scan looks for, and how one row is told from another (several versions: the most complete wins). */
+const scannedTables: ReadonlyArray<{ table: string; key: string; newest: (r: ScannedRow) => number }> = [
+  { table: 'calls', key: 'id', newest: (r) => Object.values(r).filter((v) => v !== null).length },
+  { table: 'notes', key: 'call_id', newest: (r) => (typeof r.updated_at === 'number' ? r.updated_at : 0) },
+];
+
+/** The STRICT shapes of the scanned tables, from `db`'s own schema (the fresh file, at the current version). */
+export function shapesOf(db: Database): Shape[] {
+  return scannedTables.map(({ table }) => {
+    const info = db
+      .prepare('SELECT name, type, "notnull" AS nn, dflt_value AS dflt, pk FROM pragma_table_info(?) ORDER BY cid')
+      .all(table) as Array<{ name: string; type: string; nn: number; dflt: string | null; pk: number }>;
+    const keys = info.filter((c) => c.pk > 0).length;
+    return {
+      table,
+      columns: info.map((c) => ({
+        name: c.name,
+        type: c.type.toUpperCase(),
+        notNull: c.nn === 1,
+        rowidAlias: keys === 1 && c.pk === 1 && c.type.toUpperCase() === 'INTEGER',
+        hasDefault: c.dflt !== null,
+      })),
+    };
+  });
+}
+
+/**
+ * Adds what a page scan of the file set aside found and the table-by-table read did not (a call or a note the read
+ * has wins; of several versions the scan found, the newest note, the most complete call).
+ */
+export function withScanned(sv: Salvage, scanned: Map<string, ScannedRow[]>): Salvage {
+  let added = 0;
+  const tables = sv.tables.map((t) => ({ table: t.table, rows: [...t.rows] }));
+  for (const { table, key, newest } of scannedTables) {
+    let entry = tables.find((t) => t.table === table);
+    if (!entry) {
+      entry = { table, rows: [] };
+      // Parents first: calls before notes, as the read lists them.
+      tables.splice(table === 'calls' ? 0 : tables.findIndex((t) => t.table === 'calls') + 1, 0, entry);
+    }
+    const have = new Set(entry.rows.map((r) => r[key]));
+    const best = new Map<unknown, ScannedRow>();
+    for (const r of scanned.get(table) ?? []) {
+      if (have.has(r[key])) continue;
+      const prev = best.get(r[key]);
+      if (!prev || newest(r) > newest(prev)) best.set(r[key], r);
+    }
+    entry.rows.push(...best.values());
+    added += best.size;
+  }
+  return { tables, gaps: sv.gaps, scanned: (sv.scanned ?? 0) + added };
+}
+
+/** Restores into the fresh `db` what was read of the file set aside at `movedTo`, plus what a scan of its pages finds. */
+export function restoreSalvage(db: Database, sv: Salvage, movedTo: string | undefined): Restored {
+  let all = sv;
+  if (movedTo) {
+    try {
+      all = withScanned(sv, scanPages(movedTo, shapesOf(db)));
+    } catch {
+      // the scan is a bonus: what was read is restored all the same
+    }
+  }
+  return restoreRows(db, all);
 }

@@ -90,7 +90,7 @@ function serve(d: StoreWorkerData): void {
     const recoveredFrom: RecoveredFrom = { movedTo, reason, cause: 'damaged', notesRecovered: 0, callsRecovered: 0 };
     store = openStore(d.file, { ...options, recoveredFrom });
     try {
-      const restored = store.restore(salvage);
+      const restored = store.restore(salvage, movedTo);
       recoveredFrom.notesRecovered = restored.notes;
       recoveredFrom.callsRecovered = restored.calls;
     } catch {
