@@ -181,6 +181,13 @@ export function printRingTrace(rec: { events: TraceEvent[]; profile: CpuProfile 
       byJs.set(b, (byJs.get(b) ?? 0) + Math.min(1, (next - at) / 1000));
     }
   }
+  // Inclusive time of each kind of trace event on the main thread (nested events count in their parents too).
+  const byEvent = new Map<string, number>();
+  for (const w of windows)
+    for (const e of onMain) {
+      const o = overlap(e, w);
+      if (o > 0) byEvent.set(e.name, (byEvent.get(e.name) ?? 0) + o / 1000);
+    }
   const n = windows.length;
   console.log(`ring trace: call in page → ringing card in the DOM, ${n} rings (ms)`);
   console.log(formatRow('  window', summarise(total.window), 'ms'));
@@ -188,7 +195,13 @@ export function printRingTrace(rec: { events: TraceEvent[]; profile: CpuProfile 
   console.log('  per ring, mean ms:');
   for (const [k, v] of [...byKind].sort((a, b) => b[1] - a[1]))
     console.log(`    ${k.padEnd(54)} ${(v / n).toFixed(2)}`);
-  console.log('  JS and V8 self time by source (sampled every 50 µs), per ring, mean ms:');
+  console.log('  trace events on the main thread (inclusive), per ring, mean ms:');
+  for (const [k, v] of [...byEvent].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`    ${k.slice(0, 54).padEnd(54)} ${(v / n).toFixed(2)}`);
+  const sampled = [...byJs.values()].reduce((a, b) => a + b, 0);
+  console.log(
+    `  JS and V8 self time by source (sampled every 50 µs; ${(sampled / n).toFixed(2)} ms per ring in all), mean ms:`,
+  );
   for (const [k, v] of [...byJs].sort((a, b) => b[1] - a[1]).slice(0, 25))
     console.log(`    ${k.slice(0, 54).padEnd(54)} ${(v / n).toFixed(2)}`);
 }
