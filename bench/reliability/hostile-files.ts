@@ -101,6 +101,7 @@ export async function hostileFiles(o: { inputs: number; random: () => number }):
   let silentLosses = 0;
   let setAside = 0;
   let noteCopied = 0;
+  const storeOutcomes = new Counter();
   const codes = new Counter();
   const losses: string[] = [];
   try {
@@ -154,6 +155,12 @@ export async function hostileFiles(o: { inputs: number; random: () => number }):
         setAside++;
         if (noteOk) noteCopied++;
       }
+      if (target === 'notes.sqlite') {
+        const outcome = rep.recovery
+          ? `set aside (${rep.recovery.cause}), note ${noteOk ? 'copied' : 'only in the file set aside'}`
+          : `store ${rep.store}${rep.store === 'failed' ? ` (${(rep.storeDetail ?? '').slice(0, 60)})` : ''}, note ${noteOk ? 'kept' : 'missing'}`;
+        storeOutcomes.add(`${how}: ${outcome}`);
+      }
       // Kept: the note is there; or the file was set aside and the agent told; or the store refused the file (a newer
       // version, unreadable) and left it untouched in place.
       const told = rep.store === 'failed' || (rep.store === 'recovered' && asideOf('notes.sqlite'));
@@ -177,6 +184,7 @@ export async function hostileFiles(o: { inputs: number; random: () => number }):
         `what the core said (starts): ${codes.toString()}`,
         `notes.sqlite starts with the note gone and the store saying ok: ${silentLosses}`,
         `notes.sqlite set aside and reported: ${setAside} (the note copied into the new database: ${noteCopied}; else it is only in the file set aside)`,
+        `notes.sqlite per mutation: ${storeOutcomes.toString()}`,
         ...losses.slice(0, 12).map((l) => `lost: ${l}`),
       ],
     };

@@ -129,49 +129,73 @@ export function openStore(file: string, o: OpenOptions = {}): Store {
     setAside(verdict.reason);
   }
   const fresh = !existsSync(file) || verdict.state === 'new';
-  let db: Database;
-  try {
-    db = openChecked(file, !background);
-  } catch (err) {
-    const e = classifyError(err);
-    if (e.code !== 'corrupt') throw e;
-    setAside(e.message);
-    db = openChecked(file, !background);
-  }
-  let checkDue = false;
-  try {
-    // Before the first write: a session that ends without close() leaves it, and the next open checks the file.
-    if (background && !unclean) writeMarker(marker);
-    db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 2000');
-    // The worker checkpoints when idle (and every so many writes), never inside a save.
-    if (background) db.pragma('wal_autocheckpoint = 0');
-    migrate(db, o.targetVersion ?? latestVersion);
-    if (salvage && recoveredFrom) {
-      const restored = restoreSalvage(db, salvage, recoveredFrom.movedTo);
-      recoveredFrom = { ...recoveredFrom, notesRecovered: restored.notes, callsRecovered: restored.calls };
+  /** Opens what is at `file` now; false: the file proved damaged only once open (set it aside and try again). */
+  const attempt = (): Store | string => {
+    let db: Database;
+    try {
+      db = openChecked(file, !background);
+    } catch (err) {
+      const e = classifyError(err);
+      if (e.code !== 'corrupt' || salvage) throw e;
+      return e.message;
     }
-    if (background) {
+    let checkDue = false;
+    let store: Store;
+    try {
+      // Before the first write: a session that ends without close() leaves it, and the next open checks the file.
+      if (background && !existsSync(marker)) writeMarker(marker);
+      db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 2000');
+      // The worker checkpoints when idle (and every so many writes), never inside a save.
+      if (background) db.pragma('wal_autocheckpoint = 0');
+      migrate(db, o.targetVersion ?? latestVersion);
+      if (salvage && recoveredFrom) {
+        const restored = restoreSalvage(db, salvage, recoveredFrom.movedTo);
+        recoveredFrom = { ...recoveredFrom, notesRecovered: restored.notes, callsRecovered: restored.calls };
+      }
       const started = fresh || salvage !== undefined;
-      const stamp = stampOf(file);
-      const unchanged =
-        meta?.closed !== undefined && stamp?.size === meta.closed.size && stamp.mtimeMs === meta.closed.mtimeMs;
-      const recent = meta?.checkedAt !== undefined && now() - meta.checkedAt < RECHECK_MS;
-      checkDue = !started && (unclean || !unchanged || !recent);
+      if (background) {
+        const stamp = stampOf(file);
+        const unchanged =
+          meta?.closed !== undefined && stamp?.size === meta.closed.size && stamp.mtimeMs === meta.closed.mtimeMs;
+        const recent = meta?.checkedAt !== undefined && now() - meta.checkedAt < RECHECK_MS;
+        checkDue = !started && (unclean || !unchanged || !recent);
+      }
+      store = buildStore(db, file, now, recoveredFrom, {
+        marker: background ? marker : undefined,
+        unclean,
+        checkDue,
+        synchronous: o.synchronous ?? 'FULL',
+      });
+      // What every start reads first (the full-text bookkeeping, the outbox): a damaged page there is found now,
+      // while the file can still be set aside, rather than as a store that fails every request of the session.
+      if ((o.targetVersion ?? latestVersion) === latestVersion) {
+        store.info({});
+        store.outboxStats({});
+      }
       // A new (or rebuilt) file counts as checked; an existing one met for the first time is checked now.
-      if (started || !meta) writeMeta(file, started ? { createdAt: now(), checkedAt: now() } : { createdAt: now() });
+      if (background && (started || !meta))
+        writeMeta(file, started ? { createdAt: now(), checkedAt: now() } : { createdAt: now() });
+    } catch (err) {
+      db.close();
+      const e = classifyError(err);
+      if (!isDamage(e) || salvage) throw e;
+      return e.message;
     }
-  } catch (err) {
-    db.close();
-    throw classifyError(err);
-  }
-  return buildStore(db, file, now, recoveredFrom, {
-    marker: background ? marker : undefined,
-    unclean,
-    checkDue,
-    synchronous: o.synchronous ?? 'FULL',
-  });
+    return store;
+  };
+  const first = attempt();
+  if (typeof first !== 'string') return first;
+  setAside(first);
+  const second = attempt();
+  if (typeof second === 'string') throw new StoreError('corrupt', second);
+  return second;
+}
+
+/** An error at open that says the file is damaged (SQLite's own word, or a full-text table that cannot load). */
+function isDamage(e: StoreError): boolean {
+  return e.code === 'corrupt' || (e.code === 'internal' && /fts5|vtable|malformed/i.test(e.message));
 }
 
 /** The tables each schema version must have: a cheap sanity check of the schema instead of reading every page. */

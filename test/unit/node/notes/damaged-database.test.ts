@@ -239,6 +239,12 @@ describe('a damaged notes database: set aside, what can be read kept, the agent 
     ]);
   });
 
+  it('zeroed pages that every start reads (full-text config and pending list): set aside at open, not a failed session', async () => {
+    for (const p of [...pagesOf('notes_fts_config'), ...pagesOf('notes_fts_pending')]) zero(p);
+    const { kept } = await startOverDamage('damaged');
+    expect(kept.size).toBe(NOTES);
+  });
+
   it('zeroed schema pages, the first one included: SQLite reads nothing; the notes are found in their pages', async () => {
     for (const p of pagesOf('sqlite_schema')) zero(p);
     const { readable, kept, status } = await startOverDamage('damaged');
