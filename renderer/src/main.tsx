@@ -22,6 +22,14 @@ async function start() {
   // The Electron shell's always-on-top mini bar shows the mute bar only and never hosts media.
   const mediaModules = miniBar ? undefined : mediaCode();
   const bridge = createBridge();
+  // The agent's Answer (button or shortcut) also starts the local answer of media prepared while the call rang, at
+  // once, while the command travels to the core (media-host.ts, answerStarted).
+  let answering: ((callId: string) => void) | undefined;
+  const answer = bridge.client['call.answer'];
+  bridge.client['call.answer'] = (args) => {
+    answering?.(args.callId);
+    return answer(args);
+  };
   const store = createAppStore(bridge);
   const languageOf = () =>
     resolveLanguage(
@@ -52,6 +60,7 @@ async function start() {
         volume: setting<number>('audio.callVolume') ?? 100,
       }),
     });
+    answering = (callId) => media.answerStarted(callId);
     // The talking-while-muted analysis and the mute check's reports (renderer/src/media/README.md).
     const muteWatch = new Watch({
       client: bridge.client,

@@ -23,9 +23,28 @@ const observeMedia = `(() => {
   const Native = window.RTCPeerConnection;
   const pcs = [];
   window.__pcs = pcs;
-  window.RTCPeerConnection = function (...a) { const pc = new Native(...a); pcs.push(pc); return pc; };
+  // In order: each local answer the page starts, and each request for a description that reaches it from the core.
+  const order = [];
+  window.__order = order;
+  window.RTCPeerConnection = function (...a) {
+    const pc = new Native(...a);
+    pcs.push(pc);
+    const createAnswer = pc.createAnswer.bind(pc);
+    pc.createAnswer = (...o) => { order.push('createAnswer'); return createAnswer(...o); };
+    return pc;
+  };
   window.RTCPeerConnection.prototype = Native.prototype;
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
+  const NativeWs = window.WebSocket;
+  window.WebSocket = function (...a) {
+    const ws = new NativeWs(...a);
+    ws.addEventListener('message', (e) => {
+      if (typeof e.data === 'string' && e.data.includes('"op":"getDescription"')) order.push('getDescription asked');
+    });
+    return ws;
+  };
+  window.WebSocket.prototype = NativeWs.prototype;
+  Object.setPrototypeOf(window.WebSocket, NativeWs);
   const tracks = [];
   window.__tracks = tracks;
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -98,8 +117,14 @@ describe('media prepared while the call rings, in Chromium', () => {
       { signaling: 'have-remote-offer', ice: 'new', gathering: 'new', senderEnabled: [false] },
     ]);
 
+    await agent.page.evaluate(() => (window as unknown as { __order: string[] }).__order.splice(0));
     await click(agent.page, 'call-answer');
     await expect.poll(() => callState(caller.page), { timeout: 10_000 }).toBe('active');
+    // The page started the local answer at the click, before the core asked for it, and made it once.
+    expect(await agent.page.evaluate(() => (window as unknown as { __order: string[] }).__order)).toEqual([
+      'createAnswer',
+      'getDescription asked',
+    ]);
     for (const p of [agent.page, caller.page]) {
       await expect.poll(async () => (await callQuality(p)).inLevel, { timeout: 10_000 }).toBeGreaterThan(0.01);
     }

@@ -38,6 +38,8 @@ interface CallMedia {
   last?: Omit<QualitySample, 'mos'>;
   /** The offer applied while the call rang, until the answer: nothing is sent or played meanwhile. */
   prepared?: string;
+  /** The local answer, started in this page when the agent answered here, before the core asks for it. */
+  localAnswer?: Promise<{ body: string; contentType: string }>;
   /** Closed: a microphone that opens after this is stopped at once. */
   closed: boolean;
 }
@@ -96,6 +98,19 @@ export class MediaHost {
     this.ringer.dispose();
   }
 
+  /**
+   * The agent answered in this page (button or shortcut): a call prepared while it rang starts its local answer now,
+   * while the command travels to the core, which then finds it ready instead of asking and waiting for it. The answer
+   * is not applied to the senders here: they stay silent until the core's request, as for any answer.
+   */
+  answerStarted(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call || call.closed || call.prepared === undefined || call.localAnswer) return;
+    call.localAnswer = call.sdh.getDescription({ constraints: this.constraints(), hold: false });
+    // Closed before the core asked (a cancel): nobody waits for it any more.
+    call.localAnswer.catch(() => undefined);
+  }
+
   /** The mute state last applied to the sender tracks. */
   appliedMuted(): boolean {
     return this.muted;
@@ -144,13 +159,17 @@ export class MediaHost {
         call.heldBeforeOffer = call.held;
         const answering = call.prepared !== undefined;
         call.prepared = undefined;
-        const d = await call.sdh.getDescription(options);
+        const started = !hold && !r.options?.iceRestart ? call.localAnswer : undefined;
+        call.localAnswer = undefined;
+        const d = await (started ?? call.sdh.getDescription(options));
         this.afterNegotiation(call, hold);
         if (answering) this.playRemote(call);
         return ok({ body: d.body, contentType: d.contentType });
       }
       case 'setDescription':
         if (!r.sdp) return { reqId: r.reqId, ok: false, error: 'no sdp' };
+        // A new offer: an answer started for the one the call rang with no longer fits.
+        call.localAnswer = undefined;
         // Not again when it was applied while the call rang.
         if (call.prepared !== r.sdp || call.sdh.peerConnection?.signalingState !== 'have-remote-offer')
           await call.sdh.setDescription(r.sdp, options);
