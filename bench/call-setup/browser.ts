@@ -42,7 +42,19 @@ export interface CallSample {
 /** Ready to measure calls to `callee`: its page reports each ringing call card the instant it appears. */
 export const prepareCallee = (callee: Phone): Promise<void> => watchRinging(callee.page);
 
-export async function measureCall(marks: KamailioMarks, caller: Phone, callee: Phone): Promise<CallSample> {
+/**
+ * How long the callee lets a call ring before the click, by default: about the quickest an agent answers a ring they
+ * see and hear (a reaction, then the button or the shortcut). Work a phone does while it rings is done by then, as it
+ * is for a real answer; clicking the instant the card appears would time a ring no agent can answer.
+ */
+export const answerAfterMsDefault = 500;
+
+export async function measureCall(
+  marks: KamailioMarks,
+  caller: Phone,
+  callee: Phone,
+  answerAfterMs = answerAfterMsDefault,
+): Promise<CallSample> {
   const [calleeFrom, callerFrom, rings] = [
     await pcCount(callee.page),
     await pcCount(caller.page),
@@ -57,6 +69,9 @@ export async function measureCall(marks: KamailioMarks, caller: Phone, callee: P
   const inPageAt = seenIn >= dialAt && seenIn <= ringAt ? seenIn : NaN;
   const calleeAudio = firstAudio(callee.page, calleeFrom);
   const callerAudio = firstAudio(caller.page, callerFrom);
+  await new Promise((r) =>
+    setTimeout(r, Math.max(0, ringAt + answerAfterMs - (performance.timeOrigin + performance.now()))),
+  );
   const answerAt = await clickAnswer(callee.page);
   const [a, c] = await Promise.all([calleeAudio, callerAudio]);
   if (!a.bytesAt || !a.levelAt || !a.iceAt || !a.dtlsAt || !c.bytesAt || !c.levelAt || !c.dtlsAt)
@@ -99,13 +114,14 @@ export async function alternateCalls(
   callees: readonly Phone[],
   rounds: number,
   onProgress: (done: number) => void,
+  answerAfterMs = answerAfterMsDefault,
 ): Promise<Map<string, CallSample[]>> {
   const samples = new Map(callees.map((c) => [c.name, [] as CallSample[]]));
-  for (const callee of callees) await measureCall(marks, caller, callee);
+  for (const callee of callees) await measureCall(marks, caller, callee, answerAfterMs);
   for (let r = 0; r < rounds; r++) {
     for (let j = 0; j < callees.length; j++) {
       const callee = callees[(r + j) % callees.length]!;
-      samples.get(callee.name)!.push(await measureCall(marks, caller, callee));
+      samples.get(callee.name)!.push(await measureCall(marks, caller, callee, answerAfterMs));
     }
     onProgress(r + 1);
   }

@@ -10,7 +10,7 @@ import { labAccount } from '../../test/support/lab-env';
 import { SipParty, until } from '../../test/support/sip-party';
 import { reExecInPrivateNetwork } from '../support/netns';
 import { formatRow, summarise } from '../support/stats';
-import { alternateCalls, measureCall, prepareCallee, type CallSample } from './browser';
+import { alternateCalls, answerAfterMsDefault, measureCall, prepareCallee, type CallSample } from './browser';
 import { startBusyPair } from './busy-pair';
 import { KamailioMarks } from './kamailio-marks';
 import { observePeerConnections } from './page-probe';
@@ -41,6 +41,8 @@ const browser = !args.includes('--no-browser');
 const modes = { quiet: !args.includes('--busy'), busy: !args.includes('--quiet') };
 /** `--trace=N`: instead of the figures, where the Diadema callee's page spends a ring (ring-trace.ts), N rings. */
 const traceRings = numArg('trace', 0);
+/** `--answer-after=MS`: how long each call rings, from the card shown to the Answer click (browser.ts). */
+const answerAfterMs = numArg('answer-after', answerAfterMsDefault);
 
 if (browser) reExecInPrivateNetwork('bench/call-setup', 'run with --no-browser or DIADEMA_NO_NETNS=1');
 
@@ -81,10 +83,12 @@ async function asPhonesSeeIt(env: LabEnv): Promise<void> {
     const caller = await diadema(4, 'caller', 660);
     for (const c of callees) await prepareCallee(c);
     const progress = (r: number) => r % 5 === 0 && console.log(`  … ${r} of ${calls} rounds`);
-    const about = `caller Diadema → each callee in turn, ${calls} calls each (ms; audio polled every 5 ms)`;
+    const about =
+      `caller Diadema → each callee in turn, ${calls} calls each, answered ${answerAfterMs} ms after the ring shows ` +
+      '(ms; audio polled every 5 ms)';
     const names = { ours: callees[0]!.name, unprepared: callees[1]!.name, peer: callees[2]!.name };
     const run = async () => {
-      if (!traceRings) return alternateCalls(marks, caller, callees, calls, progress);
+      if (!traceRings) return alternateCalls(marks, caller, callees, calls, progress, answerAfterMs);
       await measureCall(marks, caller, callees[0]!); // Warm-up, unrecorded.
       const stop = await startRingTrace(callees[0]!.page);
       for (let i = 0; i < traceRings; i++) await measureCall(marks, caller, callees[0]!);
