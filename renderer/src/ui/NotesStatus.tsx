@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
 import type { NotesStatus as NotesStatusView } from '@common/contract/notes';
-import type { MessageKey } from '../i18n/en';
 import { TechDetail } from './TechDetail';
 import { useCoreView } from './use-core-view';
 
@@ -46,7 +45,7 @@ export function NotesStatus() {
 }
 
 /** A database set aside says whether it was emptied, damaged with notes copied, or damaged with none readable. */
-function storeMessage(status: NotesStatusView): MessageKey {
+function storeMessage(status: NotesStatusView): string {
   const r = status.recovery;
   if (status.store !== 'recovered' || !r) return `notesStatus.store.${status.store}`;
   if (r.cause === 'emptied') return 'notesStatus.store.recovered.emptied';
