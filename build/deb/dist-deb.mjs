@@ -70,7 +70,10 @@ for (const tool of ['dpkg-deb', 'dpkg-shlibdeps', 'strip']) {
     fail(`${tool} is missing: sudo apt-get install dpkg-dev binutils`);
 }
 const bundles = ['browser-host.mjs', 'cli.mjs', 'store-worker.mjs'].map((f) => path.join(root, 'dist/node', f));
-if (![...bundles, path.join(root, 'dist/renderer/index.html')].every((f) => existsSync(f))) {
+// The packages whose code the Node bundles contain (written by build/bundle.mjs): shipped and listed with their
+// licences, like the packages the bundles import.
+const bundledList = path.join(root, 'dist/node/bundled-packages.json');
+if (![...bundles, bundledList, path.join(root, 'dist/renderer/index.html')].every((f) => existsSync(f))) {
   fail('the bundles are not built: run `node build/bundle.mjs` (or `npm run dist:deb`, which does) first');
 }
 rmSync(stage, { recursive: true, force: true });
@@ -96,6 +99,7 @@ for (const f of bundles) {
   }
   for (const n of loadedByName) if (text.includes(`"${n}"`)) rootsFound.add(n);
 }
+for (const n of JSON.parse(readFileSync(bundledList, 'utf8'))) if (lock[`node_modules/${n}`]) rootsFound.add(n);
 /** Where Node would find `dep` from the package installed at `from` (a lockfile key). */
 function resolveDep(dep, from) {
   for (let dir = from; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/node_modules/')))) {
