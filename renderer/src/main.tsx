@@ -40,7 +40,9 @@ async function start() {
   const applyLanguage = () => {
     const lng = languageOf();
     if (i18n.language !== lng) void i18n.changeLanguage(lng);
-    document.documentElement.lang = lng;
+    // Every store change calls this: the page's language attribute is written only when it changes (a write restyles
+    // the whole page, and the store changes many times as a call is answered).
+    if (document.documentElement.lang !== lng) document.documentElement.lang = lng;
   };
   store.subscribe(applyLanguage);
   applyLanguage();
