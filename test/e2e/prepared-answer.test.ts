@@ -29,6 +29,17 @@ const observeMedia = `(() => {
   window.RTCPeerConnection = function (...a) {
     const pc = new Native(...a);
     pcs.push(pc);
+    // Armed by a test: Answer is pressed as soon as it shows after this connection is made, while the page is
+    // still preparing the call (its microphone opening, the offer not applied yet).
+    if (window.__answerOnNextPc) {
+      window.__answerOnNextPc = false;
+      const press = () => {
+        const answer = document.querySelector('[data-testid=call-answer]');
+        if (answer) answer.click();
+        else setTimeout(press, 1);
+      };
+      press();
+    }
     const createAnswer = pc.createAnswer.bind(pc);
     pc.createAnswer = (...o) => { order.push('createAnswer'); return createAnswer(...o); };
     return pc;
@@ -135,6 +146,25 @@ describe('media prepared while the call rings, in Chromium', () => {
     expect(answered.playing).toBe(1);
     await click(caller.page, 'call-hangup');
     await expect.poll(() => mediaHeld(agent.page), { timeout: 10_000 }).toMatchObject(released);
+  });
+
+  it('answered the instant it rings, while its media is still being prepared, the call connects with audio both ways', async () => {
+    await agent.page.evaluate(() => ((window as unknown as { __answerOnNextPc: boolean }).__answerOnNextPc = true));
+    await agent.page.evaluate(() => (window as unknown as { __order: string[] }).__order.splice(0));
+    await caller.page.getByTestId('dial-input').fill(agentAccount.user);
+    await caller.page.getByTestId('dial-input').press('Enter');
+    await expect.poll(() => callState(caller.page), { timeout: 10_000 }).toBe('active');
+    for (const p of [agent.page, caller.page]) {
+      await expect.poll(async () => (await callQuality(p)).inLevel, { timeout: 10_000 }).toBeGreaterThan(0.01);
+    }
+    const answered = await mediaHeld(agent.page);
+    expect(answered.openPcs).toBe(1);
+    expect(answered.pcs[0]).toMatchObject({ signaling: 'stable', senderEnabled: [true] });
+    // The answer was made once, when the core asked for it: not started early on a connection without the offer.
+    expect(await agent.page.evaluate(() => (window as unknown as { __order: string[] }).__order)).toEqual([
+      'getDescription asked',
+      'createAnswer',
+    ]);
   });
 
   it('releases all of it when the agent rejects', async () => {

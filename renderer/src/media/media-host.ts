@@ -38,6 +38,8 @@ interface CallMedia {
   last?: Omit<QualitySample, 'mos'>;
   /** The offer applied while the call rang, until the answer: nothing is sent or played meanwhile. */
   prepared?: string;
+  /** The offer is applied and the microphone open (prepare done): an answer can start from here. */
+  preparedReady?: boolean;
   /** The local answer, started in this page when the agent answered here, before the core asks for it. */
   localAnswer?: Promise<{ body: string; contentType: string }>;
   /** Closed: a microphone that opens after this is stopped at once. */
@@ -105,7 +107,8 @@ export class MediaHost {
    */
   answerStarted(callId: string): void {
     const call = this.calls.get(callId);
-    if (!call || call.closed || call.prepared === undefined || call.localAnswer) return;
+    // Still being prepared (an answer the instant it rings): the core's request will build the answer after it.
+    if (!call || call.closed || call.prepared === undefined || !call.preparedReady || call.localAnswer) return;
     call.localAnswer = call.sdh.getDescription({ constraints: this.constraints(), hold: false });
     // Closed before the core asked (a cancel): nobody waits for it any more.
     call.localAnswer.catch(() => undefined);
@@ -212,6 +215,7 @@ export class MediaHost {
     // Ringing: nothing leaves the microphone and nothing plays until the agent answers.
     call.sdh.enableSenderTracks(false);
     call.sdh.enableReceiverTracks(false);
+    call.preparedReady = true;
     return { reqId: r.reqId, ok: true };
   }
 
