@@ -17,6 +17,9 @@ export function useNoteLabels() {
   };
 }
 
+/** How long after its call's answer a note opens: about the answer's media handshake on a LAN (bench/call-setup). */
+export const noteOpenAfterAnswerMs = 250;
+
 /**
  * The note of the current call: opens as a draft when a call is answered, follows the team's template, is saved
  * as the agent types (≤300 ms at risk), and is finished with a disposition and the required fields filled.
@@ -35,7 +38,19 @@ export function NotesPanel() {
 
   // The core says which call's note is current (the answered customer call, else the one in after-call work).
   useEffect(() => {
-    if (forCall && forCall !== store.note.getState().callId) void store.note.open(forCall, templates[0]?.id ?? null);
+    if (!forCall || forCall === store.note.getState().callId) return;
+    const open = () => void store.note.open(forCall, templates[0]?.id ?? null);
+    // Opening renders the template and saves the draft. Right at the answer that work would compete for the CPU with
+    // the call's media handshake (bench/call-setup: first audio later by tens of ms), so it waits for the handshake.
+    const answeredAt = store.getState().calls.calls.find((c) => c.id === forCall)?.answeredAt;
+    const wait =
+      answeredAt === undefined ? 0 : Math.min(noteOpenAfterAnswerMs, answeredAt + noteOpenAfterAnswerMs - Date.now());
+    if (wait <= 0) {
+      open();
+      return;
+    }
+    const timer = setTimeout(open, wait);
+    return () => clearTimeout(timer);
   }, [forCall, store, templates]);
 
   // After-call work over: a note the core finished on the time box is closed; an unfinished one stays to finish.

@@ -6,6 +6,7 @@ import { ContractError } from '@common/contract/errors';
 import type { NoteSaveArgs, TimelineEntry } from '@common/contract/notes';
 import { en } from '../../../renderer/src/i18n/en';
 import { esMX } from '../../../renderer/src/i18n/es-MX';
+import { noteOpenAfterAnswerMs } from '../../../renderer/src/ui/NotesPanel';
 import type { FakeBridge as Bridge } from '../../support/fake-bridge';
 import { mountApp, settleMicrotasks, type MountAppOptions } from '../../support/render-ui';
 import { callSummary, callView, inAfterCallWork, noteView } from '../../support/views';
@@ -30,6 +31,8 @@ function type(el: Element | null, value: string) {
 }
 const activeCall = (id = 'c1', extra: Partial<CallView> = {}): CallView =>
   callView(id, { remote: { name: 'Ana', number: '5550100' }, answeredAt: Date.now(), ...extra });
+/** A call in conversation for a minute: its note is open. */
+const talkingCall = (id = 'c1') => activeCall(id, { answeredAt: Date.now() - 60_000 });
 const emitAgent = (bridge: Bridge, v: AgentView) => act(async () => bridge.emit('agent', v));
 
 afterEach(() => {
@@ -196,6 +199,17 @@ describe('notes panel', () => {
     expect(q(el, 'note')).toBeNull();
     await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
     await settle();
+    // Not during the answer's media handshake: the note opens once it is over.
+    expect(bridge.calls).not.toContain('notes.get');
+    await act(async () => {
+      vi.advanceTimersByTime(noteOpenAfterAnswerMs - 1);
+    });
+    await settle();
+    expect(bridge.calls).not.toContain('notes.get');
+    await act(async () => {
+      vi.advanceTimersByTime(1);
+    });
+    await settle();
     expect(bridge.calls).toContain('notes.get');
     expect(q(el, 'note')?.getAttribute('data-call-id')).toBe('c1');
     // The default template's fields, with translated labels.
@@ -250,7 +264,7 @@ describe('notes panel', () => {
         },
       },
     });
-    await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
+    await act(async () => bridge.emit('calls', { calls: [talkingCall('c1')] }));
     await settle();
     await act(async () => type(q(el, 'note-text'), 'hello'));
     await act(async () => {
@@ -286,7 +300,7 @@ describe('notes panel', () => {
         },
       },
     });
-    await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
+    await act(async () => bridge.emit('calls', { calls: [talkingCall('c1')] }));
     await settle();
     expect((q(el, 'note-field-assist') as HTMLTextAreaElement).getAttribute('aria-required')).toBe('true');
     const disp = q(el, 'note-disposition') as HTMLSelectElement;
@@ -336,7 +350,7 @@ describe('notes panel', () => {
         },
       },
     });
-    await act(async () => bridge.emit('calls', { calls: [activeCall('c1')] }));
+    await act(async () => bridge.emit('calls', { calls: [talkingCall('c1')] }));
     await settle();
     expect(q(el, 'note-field-ticket')?.getAttribute('aria-required')).toBe('true');
     expect(q(el, 'note-text')?.getAttribute('aria-required')).toBe('true');
