@@ -20,6 +20,9 @@ export interface MuteWatchDeps {
   reportIntervalMs?: number;
 }
 
+/** How long after a ring the analysis microphone opens: after the ringing card's frame, long before an answer. */
+export const ringingStartDelayMs = 50;
+
 /**
  * The renderer half of a mute agents can trust: runs the microphone analysis path while a call is up, sends the
  * measurements to the core (after each change, on each speech start/stop, and every second), and plays the
@@ -70,6 +73,9 @@ export class MuteWatch {
     this.tone.dispose();
   }
 
+  private readonly startIfWanted = () => {
+    if (this.wanted && !this.analysis.active) void this.analysis.start();
+  };
   private readonly retry = () => {
     if (this.wanted && !this.analysis.active) void this.analysis.start();
   };
@@ -83,7 +89,12 @@ export class MuteWatch {
     const prepare = this.d.setting<boolean>('calls.prepareWhileRinging') !== false;
     this.wanted = s.calls.some(isInConversation) || (prepare && s.calls.some((c) => c.state === 'ringing'));
     // Start with each call (a failure is retried at the next call or when a device appears, not in a loop).
-    if (this.wanted && !this.analysis.active && (!was || !this.analysis.snapshot().error)) void this.analysis.start();
+    if (this.wanted && !this.analysis.active && (!was || !this.analysis.snapshot().error)) {
+      // For a call that only rings, after the ringing card is painted: opening a microphone and an audio context
+      // costs the page a millisecond or two in the very task that shows the ring.
+      if (s.calls.some(isInConversation)) void this.analysis.start();
+      else setTimeout(this.startIfWanted, ringingStartDelayMs);
+    }
     if (!this.wanted) this.analysis.stop();
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallView } from '@common/contract/calls';
-import { MuteWatch } from '../../../renderer/src/media/mute-watch';
+import { MuteWatch, ringingStartDelayMs } from '../../../renderer/src/media/mute-watch';
 import { fakeBridge, type FakeBridge } from '../../support/fake-bridge';
 import { installFakeMedia, type FakeMediaDevices } from '../../support/fake-media-devices';
 import { callView, callsSnapshot } from '../../support/views';
@@ -37,6 +37,10 @@ afterEach(() => {
 });
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
+const afterRingStart = async () => {
+  await new Promise((r) => setTimeout(r, ringingStartDelayMs + 20));
+  await settle();
+};
 const show = async (...calls: CallView[]) => {
   bridge.emit('calls', callsSnapshot(...calls));
   await settle();
@@ -51,6 +55,9 @@ const live = () => analysisMics().filter(({ track }) => track.readyState === 'li
 describe('the analysis microphone and the ring', () => {
   it('opens while the call rings when its media is prepared then, and keeps running into the call', async () => {
     await show(callView('c1', { state: 'ringing' }));
+    // Not in the task that shows the ring: just after it.
+    expect(analysisMics()).toHaveLength(0);
+    await afterRingStart();
     expect(analysisMics()).toHaveLength(1);
     expect(watch.analysis.snapshot().running).toBe(true);
     await show(callView('c1', { state: 'active' }));
@@ -63,10 +70,18 @@ describe('the analysis microphone and the ring', () => {
 
   it('closes when the call stops ringing unanswered', async () => {
     await show(callView('c1', { state: 'ringing' }));
+    await afterRingStart();
     expect(live()).toBe(1);
     await show(callView('c1', { state: 'ended' }));
     expect(live()).toBe(0);
     expect(watch.analysis.snapshot().running).toBe(false);
+  });
+
+  it('opens nothing for a call that stopped ringing before the analysis was due', async () => {
+    await show(callView('c1', { state: 'ringing' }));
+    await show(callView('c1', { state: 'ended' }));
+    await afterRingStart();
+    expect(analysisMics()).toHaveLength(0);
   });
 
   it('with calls.prepareWhileRinging off, opens nothing while the call rings, only once it is answered', async () => {
