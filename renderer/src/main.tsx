@@ -40,11 +40,13 @@ async function start() {
   const applyLanguage = () => {
     const lng = languageOf();
     if (i18n.language !== lng) void i18n.changeLanguage(lng);
-    // Every store change calls this: the page's language attribute is written only when it changes (a write restyles
-    // the whole page, and the store changes many times as a call is answered).
+    // Written only when it changes: a write restyles the whole page.
     if (document.documentElement.lang !== lng) document.documentElement.lang = lng;
   };
-  store.subscribe(applyLanguage);
+  // Only the settings name the language: calls, mute and notes changes (many per call) skip it.
+  store.subscribe((now, before) => {
+    if (now.settings !== before.settings) applyLanguage();
+  });
   applyLanguage();
 
   const setting = <T,>(key: string) => store.getState().settings?.settings[key]?.value as T;
