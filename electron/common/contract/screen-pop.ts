@@ -7,18 +7,15 @@ import { z } from 'zod';
  * here, and every link is checked again wherever it is opened.
  */
 
-export const screenPopLanguages = ['en', 'es-MX', 'es-ES'] as const;
-export type ScreenPopLanguage = (typeof screenPopLanguages)[number];
+import { HEADER_MAX, LABEL_MAX, oneLinePattern, screenPopLanguages, VALUE_MAX } from './screen-pop-record';
+
+export { parseScreenPopRecords, screenPopLanguages, type ScreenPopLanguage } from './screen-pop-record';
 
 /** A SIP header name as the settings accept it (token characters that header names use in practice). */
 export const screenPopHeaderName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a SIP header name');
 
 /** One line of visible text: no control, line-separator or bidi-override characters. */
-const labelText = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/, 'not one line of plain text');
+const labelText = z.string().min(1).max(LABEL_MAX).regex(oneLinePattern, 'not one line of plain text');
 
 export const screenPopLabel = z
   .object({ en: labelText.optional(), 'es-MX': labelText.optional(), 'es-ES': labelText.optional() })
@@ -101,9 +98,9 @@ export function isHttpsLink(url: unknown): url is string {
 
 /** A field as a ringing call shows it: the value is plain text; `link` is the template filled in. */
 export const screenPopField = z.object({
-  header: z.string().max(64),
+  header: z.string().max(HEADER_MAX),
   label: screenPopLabel.optional(),
-  value: z.string().max(512),
+  value: z.string().max(VALUE_MAX),
   link: z.string().max(LINK_MAX).refine(isHttpsLink, 'not an https link').optional(),
 });
 export type ScreenPopField = z.infer<typeof screenPopField>;
@@ -116,15 +113,4 @@ export type ScreenPopRecord = z.infer<typeof screenPopRecord>;
 export function screenPopLabelFor(label: ScreenPopLabel | undefined, language: string, header: string): string {
   const lang = screenPopLanguages.find((l) => l === language);
   return (lang && label?.[lang]) || label?.en || header;
-}
-
-/** A stored list of records (JSON text), as far as it is well-formed: damaged text gives none, never an error. */
-export function parseScreenPopRecords(json: string | undefined): ScreenPopRecord[] {
-  if (!json || json === '[]') return [];
-  try {
-    const parsed = z.array(screenPopRecord).max(32).safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
-  }
 }

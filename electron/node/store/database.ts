@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { CallSummary, NoteView, TimelineEntry } from '@common/contract/notes';
-import { parseScreenPopRecords, type ScreenPopRecord } from '@common/contract/screen-pop';
+import { parseScreenPopRecords, type ScreenPopRecord } from '@common/contract/screen-pop-record';
 import { isNoteEditable, missingRequiredFields } from '@common/notes/note-rules';
 import { defersIndexing, indexPending, pendingNotes } from './fts-indexer';
 import { latestVersion, migrations, type Migration } from './migrations';

@@ -1,4 +1,4 @@
-import type { ScreenPopRecord } from '@common/contract/screen-pop';
+import type { ScreenPopRecord } from '@common/contract/screen-pop-record';
 import type { CallSummary, NoteDraft, NoteView, TimelineEntry, TimelineKind } from '@common/contract/notes';
 
 /**
