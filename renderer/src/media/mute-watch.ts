@@ -62,7 +62,6 @@ export class MuteWatch {
     this.off.push(this.analysis.onChange(() => this.reporter.kick()));
     // A microphone plugged back in: the analysis path tries again.
     this.d.doc.defaultView?.navigator.mediaDevices?.addEventListener?.('devicechange', this.retry);
-    this.reporter.start();
   }
 
   stop(): void {
@@ -86,6 +85,9 @@ export class MuteWatch {
     // In a call; and already while one rings when its media is prepared while ringing (the microphone is open
     // then anyway): opening the analysis microphone and its audio context is then not on the answer's path.
     // Reports go to the core only for a call in conversation, so nothing is judged before the answer.
+    // The periodic report runs only while a call is in conversation: an idle agent's page keeps no timer for it.
+    if (s.calls.some(isInConversation)) this.reporter.start();
+    else this.reporter.stop();
     const prepare = this.d.setting<boolean>('calls.prepareWhileRinging') !== false;
     this.wanted = s.calls.some(isInConversation) || (prepare && s.calls.some((c) => c.state === 'ringing'));
     // Start with each call (a failure is retried at the next call or when a device appears, not in a loop).
