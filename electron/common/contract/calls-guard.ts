@@ -1,5 +1,6 @@
 import { callState, callView, endReason, quality, type CallsSnapshot } from './calls';
 import { isHttpsLink, LINK_MAX, screenPopLabel } from './screen-pop';
+import { SCREEN_POP_FIELDS_MAX, SCREEN_POP_HEADER_MAX, SCREEN_POP_VALUE_MAX } from './screen-pop-record';
 
 /**
  * The `calls` event's fast path: a hand-written check that a payload is *exactly* a well-formed snapshot (every
@@ -48,7 +49,7 @@ const exact =
   };
 
 const screenPopField = exact(
-  { header: str(64), value: str(512) },
+  { header: str(SCREEN_POP_HEADER_MAX), value: str(SCREEN_POP_VALUE_MAX) },
   {
     // Labels come from the team's settings, rare and small: the schema itself judges them.
     label: (v) => isObject(v) && screenPopLabel.safeParse(v).success,
@@ -63,7 +64,7 @@ export const callViewChecks: { required: Record<string, Check>; optional: Record
     direction: oneOf(['inbound', 'outbound']),
     state: oneOf(callState.options),
     remote: exact({ name: str(128), number: str(128) }),
-    screenPop: (v) => Array.isArray(v) && v.length <= 32 && every(v, screenPopField),
+    screenPop: (v) => Array.isArray(v) && v.length <= SCREEN_POP_FIELDS_MAX && every(v, screenPopField),
     startedAt: num,
     held: bool,
     earlyMedia: bool,

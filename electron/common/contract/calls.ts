@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { screenPopField } from './screen-pop';
+import { SCREEN_POP_FIELDS_MAX } from './screen-pop-record';
 
 /** What the agent sees of each call. Built by the core; every text field is already plain text, length-limited. */
 export const callState = z.enum(['ringing', 'dialing', 'early', 'active', 'held', 'ended']);
@@ -40,7 +41,7 @@ export const callView = z.object({
   state: callState,
   remote: z.object({ name: z.string().max(128), number: z.string().max(128) }),
   /** Data the IVR already collected, from the configured headers, as text; label and CRM link as the team set them. */
-  screenPop: z.array(screenPopField).max(32),
+  screenPop: z.array(screenPopField).max(SCREEN_POP_FIELDS_MAX),
   startedAt: z.number(),
   answeredAt: z.number().optional(),
   endedAt: z.number().optional(),

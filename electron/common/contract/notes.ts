@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { callId } from './calls';
 import { screenPopRecord } from './screen-pop';
+import { SCREEN_POP_FIELDS_MAX } from './screen-pop-record';
 
 /**
  * After-call notes, call history and the local store's health. The core keeps every call, its timeline
@@ -44,7 +45,7 @@ export const callSummary = z.object({
   /** Where the full-text query matched, as plain text. */
   snippet: z.string().optional(),
   /** The customer data the call rang with (header, label as the team set it then, value); absent: none. */
-  screenPop: z.array(screenPopRecord).max(32).optional(),
+  screenPop: z.array(screenPopRecord).max(SCREEN_POP_FIELDS_MAX).optional(),
 });
 export type CallSummary = z.infer<typeof callSummary>;
 

@@ -9,10 +9,13 @@ export type ScreenPopLanguage = (typeof screenPopLanguages)[number];
 
 /** One line of visible text: no control, line-separator or bidi-override characters. */
 export const oneLinePattern = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/;
-export const LABEL_MAX = 64;
-export const HEADER_MAX = 64;
-export const VALUE_MAX = 512;
-export const RECORDS_MAX = 32;
+/** The limits of a screen-pop field, wherever one is checked (settings, a ringing call, the call record). */
+export const SCREEN_POP_LABEL_MAX = 64;
+export const SCREEN_POP_HEADER_MAX = 64;
+/** A value shown to the agent is at most this long (the rest of a huge header is dropped). */
+export const SCREEN_POP_VALUE_MAX = 512;
+/** Fields a call shows, or a team configures, at most. */
+export const SCREEN_POP_FIELDS_MAX = 32;
 
 export interface ScreenPopRecord {
   header: string;
@@ -21,7 +24,7 @@ export interface ScreenPopRecord {
 }
 
 const isLabelText = (v: unknown): v is string =>
-  typeof v === 'string' && v.length >= 1 && v.length <= LABEL_MAX && oneLinePattern.test(v);
+  typeof v === 'string' && v.length >= 1 && v.length <= SCREEN_POP_LABEL_MAX && oneLinePattern.test(v);
 
 /** A label object has only language keys, each absent or one line of text; undefined when it is not one. */
 function readLabel(v: unknown): ScreenPopRecord['label'] | null {
@@ -39,8 +42,8 @@ function readLabel(v: unknown): ScreenPopRecord['label'] | null {
 function readRecord(v: unknown): ScreenPopRecord | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const r = v as Record<string, unknown>;
-  if (typeof r.header !== 'string' || r.header.length > HEADER_MAX) return null;
-  if (typeof r.value !== 'string' || r.value.length > VALUE_MAX) return null;
+  if (typeof r.header !== 'string' || r.header.length > SCREEN_POP_HEADER_MAX) return null;
+  if (typeof r.value !== 'string' || r.value.length > SCREEN_POP_VALUE_MAX) return null;
   const out: ScreenPopRecord = { header: r.header, value: r.value };
   if (r.label !== undefined) {
     const label = readLabel(r.label);
@@ -59,7 +62,7 @@ export function parseScreenPopRecords(json: string | undefined): ScreenPopRecord
   } catch {
     return [];
   }
-  if (!Array.isArray(parsed) || parsed.length > RECORDS_MAX) return [];
+  if (!Array.isArray(parsed) || parsed.length > SCREEN_POP_FIELDS_MAX) return [];
   const out: ScreenPopRecord[] = [];
   for (const item of parsed) {
     const record = readRecord(item);

@@ -7,7 +7,14 @@ import { z } from 'zod';
  * here, and every link is checked again wherever it is opened.
  */
 
-import { HEADER_MAX, LABEL_MAX, oneLinePattern, screenPopLanguages, VALUE_MAX } from './screen-pop-record';
+import {
+  oneLinePattern,
+  SCREEN_POP_FIELDS_MAX,
+  SCREEN_POP_HEADER_MAX,
+  SCREEN_POP_LABEL_MAX,
+  SCREEN_POP_VALUE_MAX,
+  screenPopLanguages,
+} from './screen-pop-record';
 
 export { parseScreenPopRecords, screenPopLanguages, type ScreenPopLanguage } from './screen-pop-record';
 
@@ -15,7 +22,7 @@ export { parseScreenPopRecords, screenPopLanguages, type ScreenPopLanguage } fro
 export const screenPopHeaderName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a SIP header name');
 
 /** One line of visible text: no control, line-separator or bidi-override characters. */
-const labelText = z.string().min(1).max(LABEL_MAX).regex(oneLinePattern, 'not one line of plain text');
+const labelText = z.string().min(1).max(SCREEN_POP_LABEL_MAX).regex(oneLinePattern, 'not one line of plain text');
 
 export const screenPopLabel = z
   .object({ en: labelText.optional(), 'es-MX': labelText.optional(), 'es-ES': labelText.optional() })
@@ -70,7 +77,7 @@ export type ScreenPopFieldConfig = z.infer<typeof screenPopFieldConfig>;
 
 export const screenPopConfig = z
   .array(screenPopFieldConfig)
-  .max(32)
+  .max(SCREEN_POP_FIELDS_MAX)
   .refine((fields) => new Set(fields.map((f) => f.header.toLowerCase())).size === fields.length, {
     message: 'screen-pop-duplicate-header: each header may be listed once',
     params: { problem: 'duplicate-header' },
@@ -98,9 +105,9 @@ export function isHttpsLink(url: unknown): url is string {
 
 /** A field as a ringing call shows it: the value is plain text; `link` is the template filled in. */
 export const screenPopField = z.object({
-  header: z.string().max(HEADER_MAX),
+  header: z.string().max(SCREEN_POP_HEADER_MAX),
   label: screenPopLabel.optional(),
-  value: z.string().max(VALUE_MAX),
+  value: z.string().max(SCREEN_POP_VALUE_MAX),
   link: z.string().max(LINK_MAX).refine(isHttpsLink, 'not an https link').optional(),
 });
 export type ScreenPopField = z.infer<typeof screenPopField>;

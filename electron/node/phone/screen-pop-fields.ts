@@ -1,11 +1,8 @@
 import type { Core } from 'sip.js';
 import { expandLink, isHttpsLink, type ScreenPopField, type ScreenPopFieldConfig } from '@common/contract/screen-pop';
+import { SCREEN_POP_FIELDS_MAX, SCREEN_POP_VALUE_MAX } from '@common/contract/screen-pop-record';
 import type { Settings } from '@common/settings/schema';
 import { plainText } from './caller-identity';
-
-/** A screen-pop value shown to the agent is at most this long (the rest of a huge header is dropped). */
-export const SCREEN_POP_VALUE_MAX = 512;
-const FIELDS_MAX = 32;
 
 /**
  * The fields a ringing call shows, in order: those `calls.screenPop` names (label, link), then the headers of
@@ -17,7 +14,7 @@ export function screenPopFields(
 ): ScreenPopFieldConfig[] {
   const named = new Set(s['calls.screenPop'].map((f) => f.header.toLowerCase()));
   const plain = s['calls.screenPopHeaders'].filter((h) => !named.has(h.toLowerCase())).map((header) => ({ header }));
-  return [...s['calls.screenPop'], ...plain].slice(0, FIELDS_MAX);
+  return [...s['calls.screenPop'], ...plain].slice(0, SCREEN_POP_FIELDS_MAX);
 }
 
 /**
