@@ -61,21 +61,19 @@ export class MuteWatch {
     // Speech starting or stopping, and the analysis failing, go to the core at once (the 1 s warning budget).
     this.off.push(this.analysis.onChange(() => this.reporter.kick()));
     // A microphone plugged back in: the analysis path tries again.
-    this.d.doc.defaultView?.navigator.mediaDevices?.addEventListener?.('devicechange', this.retry);
+    this.d.doc.defaultView?.navigator.mediaDevices?.addEventListener?.('devicechange', this.startIfWanted);
   }
 
   stop(): void {
     for (const f of this.off.splice(0)) f();
-    this.d.doc.defaultView?.navigator.mediaDevices?.removeEventListener?.('devicechange', this.retry);
+    this.d.doc.defaultView?.navigator.mediaDevices?.removeEventListener?.('devicechange', this.startIfWanted);
     this.reporter.stop();
     this.analysis.stop();
     this.tone.dispose();
   }
 
+  /** A microphone plugged back in, or a ring's delayed start: the analysis path starts if a call still wants it. */
   private readonly startIfWanted = () => {
-    if (this.wanted && !this.analysis.active) void this.analysis.start();
-  };
-  private readonly retry = () => {
     if (this.wanted && !this.analysis.active) void this.analysis.start();
   };
   private wanted = false;
@@ -85,16 +83,17 @@ export class MuteWatch {
     // In a call; and already while one rings when its media is prepared while ringing (the microphone is open
     // then anyway): opening the analysis microphone and its audio context is then not on the answer's path.
     // Reports go to the core only for a call in conversation, so nothing is judged before the answer.
+    const talking = s.calls.some(isInConversation);
     // The periodic report runs only while a call is in conversation: an idle agent's page keeps no timer for it.
-    if (s.calls.some(isInConversation)) this.reporter.start();
+    if (talking) this.reporter.start();
     else this.reporter.stop();
     const prepare = this.d.setting<boolean>('calls.prepareWhileRinging') !== false;
-    this.wanted = s.calls.some(isInConversation) || (prepare && s.calls.some((c) => c.state === 'ringing'));
+    this.wanted = talking || (prepare && s.calls.some((c) => c.state === 'ringing'));
     // Start with each call (a failure is retried at the next call or when a device appears, not in a loop).
     if (this.wanted && !this.analysis.active && (!was || !this.analysis.snapshot().error)) {
       // For a call that only rings, after the ringing card is painted: opening a microphone and an audio context
       // costs the page a millisecond or two in the very task that shows the ring.
-      if (s.calls.some(isInConversation)) void this.analysis.start();
+      if (talking) void this.analysis.start();
       else setTimeout(this.startIfWanted, ringingStartDelayMs);
     }
     if (!this.wanted) this.analysis.stop();
