@@ -85,6 +85,7 @@ export class MediaHost {
     this.onMute(mute);
     this.onCalls(calls);
     await this.d.client['media.attach']({});
+    this.statsTimer = setInterval(() => void this.reportStats(), this.d.statsIntervalMs ?? 1000);
   }
 
   /** After the shell connection comes back, offer to host media again; the core re-negotiates if needed. */
@@ -242,8 +243,6 @@ export class MediaHost {
         iceGatheringTimeout: 1000,
       },
     );
-    // Call figures are read once a second while any call has media, and no timer runs without one.
-    this.statsTimer ??= setInterval(() => void this.reportStats(), this.d.statsIntervalMs ?? 1000);
     call.audio = this.d.doc.createElement('audio');
     call.audio.autoplay = true;
     call.audio.dataset.callId = callId;
@@ -277,10 +276,6 @@ export class MediaHost {
     const call = this.calls.get(callId);
     if (!call) return;
     this.calls.delete(callId);
-    if (this.calls.size === 0 && this.statsTimer) {
-      clearInterval(this.statsTimer);
-      this.statsTimer = undefined;
-    }
     call.closed = true;
     try {
       call.sdh.close();

@@ -62,6 +62,7 @@ export class MuteWatch {
     this.off.push(this.analysis.onChange(() => this.reporter.kick()));
     // A microphone plugged back in: the analysis path tries again.
     this.d.doc.defaultView?.navigator.mediaDevices?.addEventListener?.('devicechange', this.startIfWanted);
+    this.reporter.start();
   }
 
   stop(): void {
@@ -84,9 +85,6 @@ export class MuteWatch {
     // then anyway): opening the analysis microphone and its audio context is then not on the answer's path.
     // Reports go to the core only for a call in conversation, so nothing is judged before the answer.
     const talking = s.calls.some(isInConversation);
-    // The periodic report runs only while a call is in conversation: an idle agent's page keeps no timer for it.
-    if (talking) this.reporter.start();
-    else this.reporter.stop();
     const prepare = this.d.setting<boolean>('calls.prepareWhileRinging') !== false;
     this.wanted = talking || (prepare && s.calls.some((c) => c.state === 'ringing'));
     // Start with each call (a failure is retried at the next call or when a device appears, not in a loop).
